@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace replwatch {
+
+/// How replwatch reaches a node: over SSH, or by running commands locally
+/// (for the node replwatch itself runs on).
+enum class TransportKind { kSsh, kLocal };
+
+/// SSH settings; set globally under `ssh:` and overridable per cluster.
+struct SshSettings {
+  std::string user = "root";
+  std::string key_file;  // empty = no key file (agent only)
+  bool use_agent = false;
+  std::string known_hosts_file = "/etc/pve/priv/known_hosts";
+};
+
+/// Timing and limits that apply to every node.
+struct GlobalSettings {
+  std::chrono::milliseconds collection_interval{std::chrono::seconds(60)};
+  std::chrono::milliseconds jitter{std::chrono::seconds(5)};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds command_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds keepalive_interval{std::chrono::seconds(30)};
+  std::chrono::milliseconds reconnect_backoff_initial{std::chrono::seconds(5)};
+  std::chrono::milliseconds reconnect_backoff_max{std::chrono::minutes(5)};
+  std::uint64_t max_output_bytes = 64ull << 20;
+  int max_concurrent_nodes = 8;
+};
+
+/// Per-collector switch and interval (0 = the global collection_interval).
+struct CollectorSettings {
+  bool enabled = true;
+  std::chrono::milliseconds interval{0};
+};
+
+/// One PVE node to watch.
+struct NodeConfig {
+  std::string cluster;  // name of the cluster it belongs to
+  std::string name;
+  std::string address;  // IP address or host name (SSH only)
+  unsigned port = 22;
+  TransportKind transport = TransportKind::kSsh;
+  std::string host_key_alias;  // known_hosts lookup name; empty = address
+  SshSettings ssh;             // effective settings after overrides
+
+  bool operator==(const NodeConfig& o) const;
+  bool operator!=(const NodeConfig& o) const { return !(*this == o); }
+};
+
+/// The whole validated configuration.
+struct Config {
+  std::string source_file;
+  GlobalSettings global;
+  std::map<std::string, CollectorSettings> collectors;  // by collector name
+  std::vector<NodeConfig> nodes;                       // all clusters
+};
+
+}  // namespace replwatch

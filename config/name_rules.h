@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string_view>
+
+namespace replwatch {
+
+// Names that end up in remote commands or labels are checked against these
+// rules before use; anything else is rejected, never escaped into shape.
+
+/// PVE node names are host names: letters, digits, '-', at most 63 chars.
+bool IsValidNodeName(std::string_view name);
+
+/// Cluster names in our config: letters, digits, '-', '_', '.'.
+bool IsValidClusterName(std::string_view name);
+
+/// An IPv4/IPv6 literal or a DNS name.
+bool IsValidHostAddress(std::string_view address);
+
+/// A POSIX-ish login name.
+bool IsValidUnixUserName(std::string_view name);
+
+}  // namespace replwatch

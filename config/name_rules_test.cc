@@ -1,0 +1,36 @@
+#include "config/name_rules.h"
+
+#include <catch2/catch.hpp>
+
+namespace replwatch {
+namespace {
+
+TEST_CASE("node names follow host name rules", "[names]") {
+  CHECK(IsValidNodeName("pve1"));
+  CHECK(IsValidNodeName("pve-ksy"));
+  CHECK_FALSE(IsValidNodeName(""));
+  CHECK_FALSE(IsValidNodeName("-pve"));
+  CHECK_FALSE(IsValidNodeName("pve1;reboot"));
+  CHECK_FALSE(IsValidNodeName("pve 1"));
+  CHECK_FALSE(IsValidNodeName("pve1.example.com"));
+  CHECK_FALSE(IsValidNodeName(std::string(64, 'a')));
+}
+
+TEST_CASE("addresses are IP literals or DNS names", "[names]") {
+  CHECK(IsValidHostAddress("198.18.0.11"));
+  CHECK(IsValidHostAddress("fd00::1"));
+  CHECK(IsValidHostAddress("pve1.example.com"));
+  CHECK_FALSE(IsValidHostAddress("-oProxyCommand=sh"));
+  CHECK_FALSE(IsValidHostAddress("a b"));
+  CHECK_FALSE(IsValidHostAddress("$(reboot)"));
+}
+
+TEST_CASE("user names are plain login names", "[names]") {
+  CHECK(IsValidUnixUserName("root"));
+  CHECK(IsValidUnixUserName("replwatch"));
+  CHECK_FALSE(IsValidUnixUserName("Root"));
+  CHECK_FALSE(IsValidUnixUserName("a@b"));
+}
+
+}  // namespace
+}  // namespace replwatch
