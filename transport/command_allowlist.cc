@@ -1,0 +1,168 @@
+// The allow-list: every command replwatch may run on a node. All of them only
+// read state. Placeholders are validated, never escaped into shape: a value
+// that does not match its rule is refused.
+
+#include <cctype>
+#include <string>
+
+#include "config/name_rules.h"
+#include "transport/remote_command.h"
+
+namespace replwatch {
+namespace {
+
+enum class Arg {
+  kNone,
+  kNodeName,      // PVE node name: /nodes/<node>/...
+  kJobId,         // <vmid>-<jobnum>
+  kHostAddress,   // IP literal or DNS name
+  kPayloadBytes,  // ping payload size, 1..65507
+};
+
+struct Word {
+  const char* literal;  // nullptr = placeholder
+  Arg arg;
+  const char* prefix;  // put around the placeholder value
+  const char* suffix;
+};
+
+constexpr Word L(const char* text) { return {text, Arg::kNone, "", ""}; }
+constexpr Word P(Arg arg, const char* prefix = "", const char* suffix = "") {
+  return {nullptr, arg, prefix, suffix};
+}
+
+struct Entry {
+  const char* id;
+  std::initializer_list<Word> words;
+};
+
+const Entry kAllowList[] = {
+    {"date", {L("date"), L("+%s.%N")}},
+    {"zfs-version", {L("zfs"), L("version")}},
+    {"pveversion", {L("pveversion")}},
+    {"zpool-list",
+     {L("zpool"), L("list"), L("-Hp"), L("-o"),
+      L("name,size,alloc,free,cap,frag,health")}},
+    {"zpool-status", {L("zpool"), L("status"), L("-p")}},
+    {"zpool-get-all",
+     {L("zpool"), L("get"), L("-Hp"), L("-o"), L("name,property,value"),
+      L("all")}},
+    {"zfs-list-snapshots",
+     {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
+      L("name,guid,createtxg,creation"), L("-s"), L("createtxg")}},
+    {"zfs-get-replication-props",
+     {L("zfs"), L("get"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
+      L("name,property,value"),
+      L("type,available,used,quota,refquota,reservation,refreservation,"
+        "volsize,written,receive_resume_token,keystatus,encryption,guid")}},
+    {"pvesh-replication",
+     {L("pvesh"), L("get"), P(Arg::kNodeName, "/nodes/", "/replication"),
+      L("--output-format"), L("json")}},
+    {"pvesh-cluster-status",
+     {L("pvesh"), L("get"), L("/cluster/status"), L("--output-format"),
+      L("json")}},
+    {"pvesr-status", {L("pvesr"), L("status")}},
+    {"cat-replication-cfg", {L("cat"), L("/etc/pve/replication.cfg")}},
+    {"cat-members", {L("cat"), L("/etc/pve/.members")}},
+    {"cat-datacenter-cfg", {L("cat"), L("/etc/pve/datacenter.cfg")}},
+    {"cat-replication-log",
+     {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
+    {"ip-link-stats", {L("ip"), L("-j"), L("-s"), L("-d"), L("link")}},
+    {"ping-path-mtu",
+     {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"),
+      L("-M"), L("do"), L("-s"), P(Arg::kPayloadBytes),
+      P(Arg::kHostAddress)}},
+    {"ssh-batch-check",
+     {L("ssh"), L("-o"), L("BatchMode=yes"), L("-o"), L("ConnectTimeout=5"),
+      L("-o"), P(Arg::kNodeName, "HostKeyAlias="), L("-e"), L("none"),
+      P(Arg::kHostAddress, "root@"), L("--"), L("/bin/true")}},
+};
+
+bool AllDigits(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool Valid(Arg kind, const std::string& value) {
+  switch (kind) {
+    case Arg::kNone:
+      return false;
+    case Arg::kNodeName:
+      return IsValidNodeName(value);
+    case Arg::kJobId: {
+      const auto dash = value.find('-');
+      return dash != std::string::npos && value.size() < 24 &&
+             AllDigits(value.substr(0, dash)) &&
+             AllDigits(value.substr(dash + 1));
+    }
+    case Arg::kHostAddress:
+      return IsValidHostAddress(value) && value.front() != '-';
+    case Arg::kPayloadBytes:
+      return AllDigits(value) && value.size() <= 5 && std::stoi(value) >= 1 &&
+             std::stoi(value) <= 65507;
+  }
+  return false;
+}
+
+}  // namespace
+
+RemoteCommand MakeCommand(std::string_view id,
+                          std::initializer_list<std::string> args) {
+  for (const Entry& entry : kAllowList) {
+    if (id != entry.id) continue;
+    std::vector<std::string> argv;
+    auto next = args.begin();
+    for (const Word& word : entry.words) {
+      if (word.literal != nullptr) {
+        argv.emplace_back(word.literal);
+        continue;
+      }
+      if (next == args.end()) {
+        throw CommandRejected("command '" + std::string(id) +
+                              "' needs more arguments");
+      }
+      if (!Valid(word.arg, *next)) {
+        throw CommandRejected("command '" + std::string(id) +
+                              "': refusing argument '" + *next + "'");
+      }
+      argv.push_back(word.prefix + *next++ + word.suffix);
+    }
+    if (next != args.end()) {
+      throw CommandRejected("command '" + std::string(id) +
+                            "' got too many arguments");
+    }
+    return RemoteCommand(entry.id, std::move(argv));
+  }
+  throw CommandRejected("command '" + std::string(id) +
+                        "' is not on the allow-list");
+}
+
+std::vector<std::string> AllowListedCommandIds() {
+  std::vector<std::string> ids;
+  for (const Entry& entry : kAllowList) ids.emplace_back(entry.id);
+  return ids;
+}
+
+std::string ShellQuote(std::string_view word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string RemoteCommand::ShellLine(std::chrono::seconds remote_timeout) const {
+  std::string line = "LC_ALL=C exec timeout -k 5 " +
+                     std::to_string(remote_timeout.count());
+  for (const auto& word : argv_) line += " " + ShellQuote(word);
+  return line;
+}
+
+}  // namespace replwatch

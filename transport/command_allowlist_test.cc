@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "transport/remote_command.h"
+
+namespace replwatch {
+namespace {
+
+TEST_CASE("every allow-listed command starts with a read-only program",
+          "[allowlist]") {
+  // The programs we accept on a node. None of them can change ZFS or PVE
+  // state with the fixed arguments of the allow-list.
+  const std::set<std::string> read_only = {"date", "zfs",  "zpool", "pveversion",
+                                           "pvesh", "pvesr", "cat",  "ip",
+                                           "ping",  "ssh"};
+  // The sub-commands that only read, per program with sub-commands.
+  const std::set<std::string> reading_subcommands = {"list", "get", "status",
+                                                     "version"};
+  for (const auto& id : AllowListedCommandIds()) {
+    INFO(id);
+    std::vector<std::string> args;
+    if (id == "pvesh-replication") args = {"pve1"};
+    if (id == "cat-replication-log") args = {"100-0"};
+    if (id == "ping-path-mtu") args = {"1472", "198.18.0.12"};
+    if (id == "ssh-batch-check") args = {"pve2", "198.18.0.12"};
+    RemoteCommand command = [&] {
+      switch (args.size()) {
+        case 0:
+          return MakeCommand(id);
+        case 1:
+          return MakeCommand(id, {args[0]});
+        default:
+          return MakeCommand(id, {args[0], args[1]});
+      }
+    }();
+    const auto& argv = command.argv();
+    CHECK(read_only.count(argv.front()) == 1);
+    if (argv[0] == "zfs" || argv[0] == "zpool" || argv[0] == "pvesh" ||
+        argv[0] == "pvesr") {
+      CHECK(reading_subcommands.count(argv[1]) == 1);
+    }
+    if (argv[0] == "cat") {
+      CHECK((argv[1].rfind("/etc/pve/", 0) == 0 ||
+             argv[1].rfind("/var/log/pve/", 0) == 0));
+    }
+    if (argv[0] == "ip") CHECK(argv.back() == "link");
+    if (argv[0] == "ssh") CHECK(argv.back() == "/bin/true");
+  }
+}
+
+TEST_CASE("commands not on the allow-list are refused", "[allowlist]") {
+  CHECK_THROWS_AS(MakeCommand("zfs-destroy"), CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("sh"), CommandRejected);
+}
+
+TEST_CASE("arguments are validated before use", "[allowlist]") {
+  CHECK_NOTHROW(MakeCommand("pvesh-replication", {"pve-ksy"}));
+  CHECK(MakeCommand("pvesh-replication", {"pve1"}).argv()[2] ==
+        "/nodes/pve1/replication");
+  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"pve1/../../x"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"pve1'; reboot; '"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("cat-replication-log", {"../../etc/shadow"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("cat-replication-log", {"100-0 /etc/shadow"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("ping-path-mtu", {"70000", "10.0.0.1"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("ssh-batch-check", {"pve2", "-oProxyCommand=x"}),
+                  CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("pvesh-replication"), CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("pvesr-status", {"extra"}), CommandRejected);
+}
+
+TEST_CASE("the shell line quotes every word and pins the locale",
+          "[allowlist]") {
+  const RemoteCommand command = MakeCommand("pvesh-replication", {"pve1"});
+  CHECK(command.ShellLine(std::chrono::seconds(31)) ==
+        "LC_ALL=C exec timeout -k 5 31 'pvesh' 'get' "
+        "'/nodes/pve1/replication' '--output-format' 'json'");
+}
+
+TEST_CASE("shell quoting neutralises metacharacters", "[allowlist]") {
+  CHECK(ShellQuote("a b") == "'a b'");
+  CHECK(ShellQuote("x';touch /tmp/p;'") == "'x'\\'';touch /tmp/p;'\\'''");
+  CHECK(ShellQuote("$(reboot)`id`") == "'$(reboot)`id`'");
+}
+
+}  // namespace
+}  // namespace replwatch

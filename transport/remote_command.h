@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace replwatch {
+
+/// Thrown when a command is not on the allow-list or an argument fails its
+/// validation (a hostile or malformed name).
+class CommandRejected : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// A read-only command taken from the allow-list (command_allowlist.cc),
+/// with validated arguments. Only the allow-list can create one, so a
+/// transport can never be asked to run anything else.
+class RemoteCommand {
+ public:
+  const std::string& id() const { return id_; }
+  const std::vector<std::string>& argv() const { return argv_; }
+
+  /// The line sent to a remote shell: every word single-quoted, run under
+  /// LC_ALL=C and bounded on the node by coreutils `timeout` so a hung
+  /// command does not outlive our deadline.
+  std::string ShellLine(std::chrono::seconds remote_timeout) const;
+
+ private:
+  friend RemoteCommand MakeCommand(std::string_view id,
+                                   std::initializer_list<std::string> args);
+  RemoteCommand(std::string id, std::vector<std::string> argv)
+      : id_(std::move(id)), argv_(std::move(argv)) {}
+
+  std::string id_;
+  std::vector<std::string> argv_;
+};
+
+/// Quotes one word for a POSIX shell ('...' with embedded ' escaped).
+std::string ShellQuote(std::string_view word);
+
+/// Builds allow-listed command `id` with `args` filling its placeholders.
+/// Throws CommandRejected for an unknown id, a wrong argument count or an
+/// argument that fails its placeholder's validation.
+RemoteCommand MakeCommand(std::string_view id,
+                          std::initializer_list<std::string> args = {});
+
+/// The ids of every allow-listed command (for tests and documentation).
+std::vector<std::string> AllowListedCommandIds();
+
+}  // namespace replwatch

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <libssh/libssh.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "transport/transport.h"
+
+namespace replwatch {
+
+/// Where and as whom to connect, and which known_hosts entry must match.
+struct SshTarget {
+  std::string address;
+  unsigned port = 22;
+  std::string known_hosts_name;  // host name looked up in known_hosts
+  std::string user = "root";
+  std::string key_file;  // empty = agent only
+  bool use_agent = false;
+  std::string known_hosts_file;
+};
+
+/// One persistent libssh session to one node, reused across commands and
+/// re-opened on demand after a failure. Host keys are checked strictly
+/// against the configured known_hosts file only: a changed or unknown key
+/// refuses the connection (libssh's config files are never read).
+class SshTransport : public Transport {
+ public:
+  SshTransport(SshTarget target, TransportLimits limits);
+  ~SshTransport() override;
+  SshTransport(const SshTransport&) = delete;
+  SshTransport& operator=(const SshTransport&) = delete;
+
+  CommandResult Run(const RemoteCommand& command) override;
+  void Cancel() override;
+  void Keepalive() override;
+  bool connected() const { return session_ != nullptr; }
+
+ private:
+  void Connect();
+  void Disconnect();
+  int OpenSocket();  // TCP connect bounded by connect_timeout and Cancel()
+  void VerifyHostKey();
+  void Authenticate();
+  [[noreturn]] void Fail(TransportFailure kind, const std::string& what);
+
+  SshTarget target_;
+  TransportLimits limits_;
+  ssh_session session_ = nullptr;
+  std::atomic<bool> cancelled_{false};
+  std::mutex fd_mutex_;  // guards fd_ against Cancel() racing Disconnect()
+  int fd_ = -1;
+};
+
+}  // namespace replwatch

@@ -1,0 +1,139 @@
+#include "transport/ssh_transport.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <optional>
+#include <thread>
+
+#include "tests/support/test_sshd.h"
+
+namespace replwatch {
+namespace {
+
+using testing::TestSshd;
+
+SshTarget TargetFor(const TestSshd& sshd) {
+  SshTarget target;
+  target.address = "127.0.0.1";
+  target.port = sshd.port();
+  target.user = sshd.user();
+  target.key_file = sshd.client_key();
+  target.known_hosts_file = sshd.known_hosts();
+  return target;
+}
+
+TransportLimits ShortLimits() {
+  TransportLimits limits;
+  limits.connect_timeout = std::chrono::seconds(2);
+  limits.command_timeout = std::chrono::seconds(5);
+  return limits;
+}
+
+// The failure a command ends with; nullopt if it unexpectedly succeeded.
+std::optional<TransportFailure> FailureOf(Transport& transport,
+                                          const RemoteCommand& command) {
+  try {
+    transport.Run(command);
+  } catch (const TransportError& e) {
+    return e.kind();
+  }
+  return std::nullopt;
+}
+
+int OpenFileDescriptors() {
+  int count = 0;
+  DIR* dir = opendir("/proc/self/fd");
+  while (readdir(dir) != nullptr) ++count;
+  closedir(dir);
+  return count;
+}
+
+TEST_CASE("ssh round trip against a real sshd, session reused", "[ssh]") {
+  TestSshd sshd;
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  const CommandResult first = transport.Run(MakeCommand("date"));
+  CHECK(first.exit_status == 0);
+  CHECK(std::stod(first.out) > 1.6e9);
+  CHECK(transport.connected());
+  // Same session, a failing command with its stderr and exit status.
+  const CommandResult second =
+      transport.Run(MakeCommand("cat-replication-log", {"999999-9"}));
+  CHECK(second.exit_status == 1);
+  CHECK(second.err.find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("a changed host key is refused", "[ssh]") {
+  TestSshd sshd;
+  sshd.ChangeHostKey();  // known_hosts still holds the old key
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  CHECK(FailureOf(transport, MakeCommand("date")) ==
+        TransportFailure::kHostKeyChanged);
+  CHECK_FALSE(transport.connected());
+}
+
+TEST_CASE("an unknown host key is refused (no trust on first use)", "[ssh]") {
+  TestSshd sshd;
+  SshTarget target = TargetFor(sshd);
+  target.known_hosts_file = sshd.dir() + "/empty_known_hosts";
+  testing::RunOrThrow("touch " + target.known_hosts_file);
+  SshTransport transport(target, ShortLimits());
+  CHECK(FailureOf(transport, MakeCommand("date")) ==
+        TransportFailure::kHostKeyUnknown);
+  // And the file was not silently extended.
+  testing::RunOrThrow("test ! -s " + target.known_hosts_file);
+}
+
+TEST_CASE("a wrong key is an authentication failure", "[ssh]") {
+  TestSshd sshd;
+  SshTarget target = TargetFor(sshd);
+  target.key_file = sshd.dir() + "/other_key";
+  testing::RunOrThrow("ssh-keygen -q -t ed25519 -N '' -f " + target.key_file);
+  SshTransport transport(target, ShortLimits());
+  CHECK(FailureOf(transport, MakeCommand("date")) == TransportFailure::kAuth);
+}
+
+TEST_CASE("a hung sshd times out at connect instead of blocking", "[ssh]") {
+  TestSshd sshd;
+  sshd.Pause();  // the kernel accepts TCP, sshd never sends its banner
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  CHECK(FailureOf(transport, MakeCommand("date")) == TransportFailure::kConnect);
+  sshd.Resume();
+  // It recovers by itself once the node answers again.
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+}
+
+TEST_CASE("cancel interrupts a blocked connect from another thread", "[ssh]") {
+  TestSshd sshd;
+  sshd.Pause();
+  TransportLimits limits = ShortLimits();
+  limits.connect_timeout = std::chrono::seconds(60);
+  SshTransport transport(TargetFor(sshd), limits);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    transport.Cancel();
+  });
+  CHECK(FailureOf(transport, MakeCommand("date")) ==
+        TransportFailure::kCancelled);
+  canceller.join();
+  sshd.Resume();
+}
+
+TEST_CASE("a stopped node is a connect failure, sessions leak no fds",
+          "[ssh]") {
+  TestSshd sshd;
+  const int before = OpenFileDescriptors();
+  {
+    SshTransport transport(TargetFor(sshd), ShortLimits());
+    CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+    sshd.Stop();
+    // The old session is dead; the next command reconnects and fails.
+    CHECK(FailureOf(transport, MakeCommand("date")) ==
+          TransportFailure::kConnect);
+  }
+  CHECK(OpenFileDescriptors() == before);
+}
+
+}  // namespace
+}  // namespace replwatch
