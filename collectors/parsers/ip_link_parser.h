@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/parsers/parse_error.h"
+
+namespace replwatch::parsers {
+
+struct LinkCounters {
+  std::optional<std::uint64_t> bytes;
+  std::optional<std::uint64_t> packets;
+  std::optional<std::uint64_t> errors;
+  std::optional<std::uint64_t> dropped;
+};
+
+/// One interface from `ip -j -s -d link` (or text `ip -s link`).
+struct InterfaceStats {
+  std::string ifname;
+  std::optional<std::uint64_t> mtu;
+  std::string operstate;  // UP, DOWN, UNKNOWN, DORMANT, ...
+  std::vector<std::string> flags;
+  std::string master;  // bond/bridge master, if any
+  LinkCounters rx;
+  LinkCounters tx;
+  std::optional<std::uint64_t> carrier_changes;  // `-d` JSON only
+  bool approximate = false;  // text counters printed with -h units
+};
+
+struct LinkListing {
+  std::vector<InterfaceStats> interfaces;
+  std::vector<ParseWarning> warnings;
+};
+
+/// `ip -j -s -d link` (also `ip -j stats ... group link`): a JSON array of
+/// interface objects; counters from `stats64` (or `stats`).
+LinkListing ParseIpLinkJson(std::string_view json);
+
+/// Text `ip [-s] [-s] [-d] [-h] link`. Counters are matched to the keyword
+/// header line above them by token position, never by column offset (old
+/// iproute2 shifts columns for large counters). VF counter blocks are skipped.
+LinkListing ParseIpLinkText(std::string_view text);
+
+}  // namespace replwatch::parsers

@@ -1,0 +1,133 @@
+#include "collectors/parsers/pvesh_replication_parser.h"
+
+#include "collectors/parsers/json.h"
+#include "collectors/parsers/text_scan.h"
+
+namespace replwatch::parsers {
+namespace {
+
+class JobReader {
+ public:
+  JobReader(const JsonValue& job, std::size_t index,
+            std::vector<ParseWarning>* warnings)
+      : job_(job), index_(index), warnings_(warnings) {}
+
+  void Warn(const std::string& message) {
+    warnings_->push_back(
+        {0, "job #" + std::to_string(index_) + ": " + message});
+  }
+
+  std::optional<std::string> String(const char* key) {
+    const JsonValue* v = job_.Find(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (v->is_string()) return v->AsString();
+    Warn(std::string("field '") + key + "' is not a string");
+    return std::nullopt;
+  }
+
+  template <typename T, typename Reader>
+  std::optional<T> Number(const char* key, Reader reader) {
+    const JsonValue* v = job_.Find(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    std::optional<T> parsed = reader(v);
+    if (!parsed) Warn(std::string("field '") + key + "' is not a valid number");
+    return parsed;
+  }
+  std::optional<std::int64_t> Int(const char* key) {
+    return Number<std::int64_t>(key, NumberOrNumericStringInt64);
+  }
+  std::optional<std::uint64_t> Uint(const char* key) {
+    return Number<std::uint64_t>(key, NumberOrNumericStringUint64);
+  }
+  std::optional<double> Double(const char* key) {
+    return Number<double>(key, NumberOrNumericStringDouble);
+  }
+
+  bool Flag(const char* key) {
+    const JsonValue* v = job_.Find(key);
+    if (v == nullptr || v->is_null()) return false;
+    if (v->is_bool()) return v->AsBool();
+    if (const auto n = NumberOrNumericStringInt64(v)) return *n != 0;
+    Warn(std::string("field '") + key + "' is not a boolean");
+    return false;
+  }
+
+ private:
+  const JsonValue& job_;
+  std::size_t index_;
+  std::vector<ParseWarning>* warnings_;
+};
+
+std::optional<ReplicationJobState> ReadJob(
+    const JsonValue& value, std::size_t index,
+    std::vector<ParseWarning>* warnings) {
+  JobReader r(value, index, warnings);
+  if (!value.is_object()) {
+    r.Warn("not a JSON object, skipped");
+    return std::nullopt;
+  }
+  ReplicationJobState job;
+  job.id = r.String("id").value_or("");
+  const auto id = ParseReplicationJobId(job.id);
+  if (!id) {
+    r.Warn("missing or malformed id '" + Printable(job.id) + "', skipped");
+    return std::nullopt;
+  }
+  job.guest = r.Uint("guest").value_or(id->first);
+  job.jobnum = r.Uint("jobnum").value_or(id->second);
+  if (job.guest != id->first || job.jobnum != id->second) {
+    r.Warn("guest/jobnum disagree with id " + job.id + "; using the id");
+    job.guest = id->first;
+    job.jobnum = id->second;
+  }
+  job.type = r.String("type").value_or("local");
+  job.target = r.String("target").value_or("");
+  if (job.target.empty()) r.Warn("job " + job.id + " has no target");
+  job.source = r.String("source").value_or("");
+  job.vmtype = r.String("vmtype").value_or("");
+  if (auto schedule = r.String("schedule")) {
+    job.schedule = std::move(*schedule);
+    job.schedule_is_default = false;
+  }
+  job.rate_mbps = r.Double("rate");
+  job.comment = r.String("comment").value_or("");
+  job.disabled = r.Flag("disable");
+  job.remove_job = r.String("remove_job").value_or("");
+  job.next_sync = r.Int("next_sync").value_or(0);
+  job.last_sync = r.Int("last_sync").value_or(0);
+  job.last_try = r.Int("last_try").value_or(0);
+  job.fail_count = r.Uint("fail_count").value_or(0);
+  job.duration_seconds = r.Double("duration");
+  job.error = r.String("error");
+  job.pid = r.Int("pid");
+  return job;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(
+    std::string_view id) {
+  const std::size_t dash = id.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto guest = ParseUint64(id.substr(0, dash));
+  const auto jobnum = ParseUint64(id.substr(dash + 1));
+  if (!guest || !jobnum) return std::nullopt;
+  return std::make_pair(*guest, *jobnum);
+}
+
+ReplicationStatus ParsePveshReplication(std::string_view json) {
+  const JsonValue doc = ParseJson(json);
+  if (!doc.is_array()) {
+    throw ParseError("replication status: expected a JSON array of jobs");
+  }
+  ReplicationStatus status;
+  std::size_t index = 0;
+  for (const JsonValue& item : doc.AsArray()) {
+    if (auto job = ReadJob(item, index++, &status.warnings)) {
+      status.jobs.push_back(std::move(*job));
+    }
+  }
+  return status;
+}
+
+}  // namespace replwatch::parsers

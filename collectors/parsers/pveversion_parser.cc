@@ -1,0 +1,47 @@
+#include "collectors/parsers/pveversion_parser.h"
+
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/text_scan.h"
+#include "collectors/parsers/zfs_version_parser.h"
+
+namespace replwatch::parsers {
+namespace {
+
+// Version strings become label values: keep them short and printable.
+constexpr std::size_t kMaxVersionLength = 64;
+
+bool Plausible(std::string_view s) {
+  return IsPrintableToken(s, kMaxVersionLength);
+}
+
+}  // namespace
+
+PveVersion ParsePveVersion(std::string_view text) {
+  RejectNulBytes(text, "pveversion");
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(&line)) {
+    std::string_view rest = TrimSpace(line);
+    if (!StartsWith(rest, "pve-manager/")) continue;
+    rest.remove_prefix(12);
+    std::string_view ids = NextField(&rest);
+    PveVersion version;
+    version.manager = std::string(SplitAt(&ids, '/'));
+    version.revision = std::string(ids);
+    const std::size_t kernel = rest.find("(running kernel: ");
+    if (kernel != std::string_view::npos) {
+      std::string_view k = rest.substr(kernel + 17);
+      k = k.substr(0, k.find(')'));
+      if (Plausible(k)) version.running_kernel = std::string(k);
+    }
+    if (!Plausible(version.manager) || !ParseReleaseNumber(version.manager) ||
+        (!version.revision.empty() && !Plausible(version.revision))) {
+      throw ParseError("pveversion: malformed pve-manager version",
+                       lines.line_number());
+    }
+    return version;
+  }
+  throw ParseError("pveversion: no pve-manager line");
+}
+
+}  // namespace replwatch::parsers

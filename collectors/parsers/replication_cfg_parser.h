@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/parsers/parse_error.h"
+
+namespace replwatch::parsers {
+
+/// One `local: <vmid>-<jobnum>` section of /etc/pve/replication.cfg.
+struct ReplicationJobConfig {
+  std::string id;  // normalised "<guest>-<jobnum>"
+  std::uint64_t guest = 0;
+  std::uint64_t jobnum = 0;
+  std::string type;  // section type, "local"
+  std::string target;
+  std::optional<std::string> schedule;  // unset means PVE's "*/15"
+  std::optional<double> rate_mbps;
+  std::string comment;  // URI-unescaped
+  bool disabled = false;
+  std::string remove_job;
+  std::string source;
+  std::map<std::string, std::string> unknown_options;
+  std::size_t line = 0;  // header line
+};
+
+struct ReplicationConfig {
+  std::vector<ReplicationJobConfig> jobs;
+  std::vector<ParseWarning> warnings;
+};
+
+/// Parses the SectionConfig file best-effort, like PVE itself: bad headers or
+/// option lines, unknown keys, duplicate ids and a second job for the same
+/// (guest, target) pair become warnings. Throws ParseError only on NUL bytes.
+ReplicationConfig ParseReplicationConfig(std::string_view text);
+
+/// Decodes PVE's `encode_text` (%XX escapes). Malformed escapes are kept
+/// literally.
+std::string DecodeUriEscapes(std::string_view text);
+
+}  // namespace replwatch::parsers

@@ -1,0 +1,101 @@
+#include "collectors/parsers/text_scan.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "collectors/parsers/local_time.h"
+#include "collectors/parsers/parse_error.h"
+
+namespace replwatch::parsers {
+namespace {
+
+TEST_CASE("line reader", "[text_scan]") {
+  LineReader reader("a\r\n\nb");
+  std::vector<std::string> lines;
+  std::string_view line;
+  while (reader.Next(&line)) lines.emplace_back(line);
+  CHECK(lines == std::vector<std::string>{"a", "", "b"});
+  CHECK(reader.line_number() == 3u);
+  LineReader trailing("x\n");
+  REQUIRE(trailing.Next(&line));
+  CHECK_FALSE(trailing.Next(&line));
+}
+
+TEST_CASE("strict integer and decimal parsing", "[text_scan]") {
+  CHECK(ParseUint64("18446744073709551615") == 18446744073709551615ULL);
+  CHECK_FALSE(ParseUint64("18446744073709551616").has_value());
+  CHECK_FALSE(ParseUint64("+1").has_value());
+  CHECK_FALSE(ParseUint64(" 1").has_value());
+  CHECK_FALSE(ParseUint64("1 ").has_value());
+  CHECK_FALSE(ParseUint64("").has_value());
+  CHECK(ParseInt64("-9223372036854775808") == INT64_MIN);
+  CHECK_FALSE(ParseInt64("-").has_value());
+  CHECK(ParseDecimal("3.554485") == Approx(3.554485));
+  CHECK(ParseDecimal("-0.5") == Approx(-0.5));
+  for (const char* bad :
+       {"3,5", "inf", "nan", "1e999", ".5", "+1", "1.2.3", ""}) {
+    INFO(bad);
+    CHECK_FALSE(ParseDecimal(bad).has_value());
+  }
+}
+
+TEST_CASE("zfs_nicenum values decode 1024-based", "[text_scan]") {
+  // Pairs verified against zfs_nicenum() in zfs-formats.md A1.6.
+  CHECK(ParseNiceNumber("1023") == 1023u);
+  CHECK(ParseNiceNumber("1K") == 1024u);
+  CHECK(ParseNiceNumber("1.46K") == 1495u);     // printed for 1500
+  CHECK(ParseNiceNumber("12.1K") == 12390u);    // printed for 12345
+  CHECK(ParseNiceNumber("121K") == 123904u);    // printed for 123456
+  CHECK(ParseNiceNumber("1.91M") == 2002780u);  // printed for 2000000
+  CHECK(ParseNiceNumber("448K") == 458752u);
+  CHECK(ParseNiceNumber("0B") == 0u);
+  for (const char* bad : {"", "K", "1.5X", "1,5K", "-1K", "99999E", "B"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseNiceNumber(bad).has_value());
+  }
+}
+
+TEST_CASE("fields and printable copies", "[text_scan]") {
+  std::string_view rest = " \tab  cd\t";
+  CHECK(NextField(&rest) == "ab");
+  CHECK(NextField(&rest) == "cd");
+  CHECK(NextField(&rest).empty());
+  rest = "a\tb";
+  CHECK(SplitAt(&rest, '\t') == "a");
+  CHECK(SplitAt(&rest, '\t') == "b");
+  CHECK(rest.empty());
+  CHECK(Printable("ok\x01\xff", 10) == "ok??");
+  CHECK(Printable("abcdef", 3) == "abc");
+  CHECK(IsPrintableToken("2.2.6-pve1", 64));
+  CHECK_FALSE(IsPrintableToken("a b", 64));
+  CHECK_FALSE(IsPrintableToken("", 64));
+  try {
+    RejectNulBytes(std::string("a\nb\n\0", 5), "x");
+    FAIL("expected ParseError");
+  } catch (const ParseError& e) {
+    CHECK(e.line() == 3u);
+  }
+}
+
+TEST_CASE("ctime and local timestamps", "[local_time]") {
+  CHECK(ParseCtime("Sun Feb  4 20:54:25 2024") ==
+        LocalDateTime{2024, 2, 4, 20, 54, 25});
+  CHECK(ParseCtime("Tue Jan 17 18:12:00 2023") ==
+        LocalDateTime{2023, 1, 17, 18, 12, 0});
+  for (const char* bad :
+       {"", "Sun Feb 30 20:54:25 2024", "Foo Feb  4 20:54:25 2024",
+        "So 4 Feb 2024 20:54:25", "Sun Feb  4 20:54 2024",
+        "Sun Feb  4 20:54:25 2024 CET", "Sun Feb  4 24:00:00 2024"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseCtime(bad).has_value());
+  }
+  CHECK(ParseLogTimestamp("2020-03-10 10:00:00") ==
+        LocalDateTime{2020, 3, 10, 10, 0, 0});
+  CHECK_FALSE(ParseLogTimestamp("2020-03-10_10:00:00").has_value());
+  CHECK(LocalToEpoch({2000, 3, 1, 0, 0, 0}, 0) == 951868800);
+  CHECK(LocalToEpoch({2024, 1, 1, 1, 0, 0}, 3600) == 1704067200);
+}
+
+}  // namespace
+}  // namespace replwatch::parsers

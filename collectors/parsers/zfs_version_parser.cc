@@ -1,0 +1,58 @@
+#include "collectors/parsers/zfs_version_parser.h"
+
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/text_scan.h"
+
+namespace replwatch::parsers {
+namespace {
+
+// Version strings become label values: keep them short and printable.
+constexpr std::size_t kMaxVersionLength = 64;
+
+bool Plausible(std::string_view s) {
+  return IsPrintableToken(s, kMaxVersionLength);
+}
+
+}  // namespace
+
+std::optional<ReleaseNumber> ParseReleaseNumber(std::string_view release) {
+  ReleaseNumber number;
+  int* parts[] = {&number.major, &number.minor, &number.patch};
+  std::size_t read = 0;
+  std::string_view rest = release;
+  for (int* part : parts) {
+    std::size_t digits = 0;
+    while (digits < rest.size() && digits < 6 && rest[digits] >= '0' &&
+           rest[digits] <= '9')
+      ++digits;
+    if (digits == 0) break;
+    *part = static_cast<int>(*ParseUint64(rest.substr(0, digits)));
+    ++read;
+    rest.remove_prefix(digits);
+    if (rest.empty() || rest[0] != '.') break;
+    rest.remove_prefix(1);
+  }
+  if (read < 2) return std::nullopt;
+  return number;
+}
+
+ZfsVersion ParseZfsVersion(std::string_view text) {
+  RejectNulBytes(text, "zfs version");
+  ZfsVersion version;
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(&line)) {
+    const std::string_view t = TrimSpace(line);
+    if (StartsWith(t, "zfs-kmod-")) {
+      if (Plausible(t.substr(9))) version.kernel = std::string(t.substr(9));
+    } else if (StartsWith(t, "zfs-") && version.userland.empty()) {
+      if (Plausible(t.substr(4))) version.userland = std::string(t.substr(4));
+    }
+  }
+  if (version.userland.empty())
+    throw ParseError("zfs version: no zfs-<version> line");
+  version.userland_release = ParseReleaseNumber(version.userland);
+  return version;
+}
+
+}  // namespace replwatch::parsers

@@ -1,0 +1,50 @@
+#include "collectors/parsers/zfs_version_parser.h"
+
+#include <catch2/catch.hpp>
+
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/pveversion_parser.h"
+
+namespace replwatch::parsers {
+namespace {
+
+TEST_CASE("zfs version", "[version]") {
+  const ZfsVersion v = ParseZfsVersion("zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n");
+  CHECK(v.userland == "2.2.6-pve1");
+  CHECK(v.kernel == "2.2.6-pve1");
+  REQUIRE(v.userland_release.has_value());
+  CHECK(v.userland_release->major == 2);
+  CHECK(v.userland_release->minor == 2);
+  CHECK(v.userland_release->patch == 6);
+  const ZfsVersion no_module = ParseZfsVersion("zfs-2.3.0-1\n");
+  CHECK(no_module.kernel.empty());
+  CHECK(no_module.userland_release->minor == 3);
+  CHECK_THROWS_AS(ParseZfsVersion(""), ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion("command not found\n"), ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion("zfs-" + std::string(500, '1') + "\n"),
+                  ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion(std::string("zfs-2.2\0", 8)), ParseError);
+}
+
+TEST_CASE("pveversion", "[version]") {
+  const PveVersion v = ParsePveVersion(
+      "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)\n");
+  CHECK(v.manager == "8.2.4");
+  CHECK(v.revision == "faa83925c9641325");
+  CHECK(v.running_kernel == "6.8.8-2-pve");
+  CHECK(ParsePveVersion("pve-manager/9.0.3/abc\n").running_kernel.empty());
+  CHECK_THROWS_AS(ParsePveVersion("proxmox-ve: 8.2.0\n"), ParseError);
+  CHECK_THROWS_AS(ParsePveVersion("pve-manager/x.y/abc\n"), ParseError);
+  CHECK_THROWS_AS(ParsePveVersion(""), ParseError);
+}
+
+TEST_CASE("release numbers", "[version]") {
+  CHECK(ParseReleaseNumber("2.3").has_value());
+  CHECK(ParseReleaseNumber("2.3")->patch == 0);
+  CHECK_FALSE(ParseReleaseNumber("2").has_value());
+  CHECK_FALSE(ParseReleaseNumber("v2.3").has_value());
+  CHECK_FALSE(ParseReleaseNumber("99999999999.1").has_value());
+}
+
+}  // namespace
+}  // namespace replwatch::parsers

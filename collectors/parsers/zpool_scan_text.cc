@@ -1,0 +1,88 @@
+// Text of the `scan:` (and legacy/error-scrub ` scrub:`) field of
+// `zpool status`; formats per zfs-formats.md A1.5.
+#include <string>
+#include <vector>
+
+#include "collectors/parsers/text_scan.h"
+#include "collectors/parsers/zpool_status.h"
+
+namespace replwatch::parsers {
+namespace {
+
+ScanKind KindOf(std::string_view first_line, bool errorscrub_prefix) {
+  if (StartsWith(first_line, "thorough ")) first_line.remove_prefix(9);
+  if (StartsWith(first_line, "error scrub") ||
+      (errorscrub_prefix && StartsWith(first_line, "scrubbed "))) {
+    return ScanKind::kErrorScrub;
+  }
+  if (StartsWith(first_line, "scrub")) return ScanKind::kScrub;
+  if (StartsWith(first_line, "resilver")) return ScanKind::kResilver;
+  return ScanKind::kNone;
+}
+
+ScanState StateOf(std::string_view first_line) {
+  if (Contains(first_line, " in progress")) return ScanState::kInProgress;
+  if (Contains(first_line, " paused")) return ScanState::kPaused;
+  if (Contains(first_line, " canceled") || Contains(first_line, " cancelled") ||
+      Contains(first_line, " stopped")) {
+    return ScanState::kCanceled;
+  }
+  return ScanState::kFinished;
+}
+
+// The number right before "% done" (", 16.74% done,").
+std::optional<double> ProgressOf(std::string_view text, bool* unreadable) {
+  const std::size_t done = text.find("% done");
+  if (done == std::string_view::npos) return std::nullopt;
+  std::size_t begin = done;
+  while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != '\t' &&
+         text[begin - 1] != '\n') {
+    --begin;
+  }
+  const auto percent = ParseDecimal(text.substr(begin, done - begin));
+  if (!percent || *percent < 0) {
+    *unreadable = true;
+    return std::nullopt;
+  }
+  return *percent / 100.0;
+}
+
+}  // namespace
+
+ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
+                         std::vector<std::string>* problems) {
+  ScanStatus scan;
+  std::string_view rest = text;
+  const std::string_view first = TrimSpace(SplitAt(&rest, '\n'));
+  if (first == "none requested") return scan;
+  scan.kind = KindOf(first, errorscrub_prefix);
+  if (scan.kind == ScanKind::kNone) {
+    problems->push_back("unrecognized scan line '" + Printable(first) + "'");
+    return scan;
+  }
+  scan.state = StateOf(first);
+  if (scan.state == ScanState::kFinished ||
+      scan.state == ScanState::kCanceled) {
+    const std::size_t with = first.find(" with ");
+    if (with != std::string_view::npos) {
+      std::string_view count = first.substr(with + 6);
+      scan.errors = ParseUint64(NextField(&count));
+      if (!scan.errors) problems->push_back("unreadable scan error count");
+    }
+    const std::size_t on = first.rfind(" on ");
+    if (on != std::string_view::npos) {
+      scan.end_time_local = ParseCtime(first.substr(on + 4));
+      if (!scan.end_time_local) {
+        problems->push_back("unreadable scan end time '" +
+                            Printable(first.substr(on + 4)) + "'");
+      }
+    }
+  } else {
+    bool unreadable = false;
+    scan.progress_ratio = ProgressOf(text, &unreadable);
+    if (unreadable) problems->push_back("unreadable scan progress");
+  }
+  return scan;
+}
+
+}  // namespace replwatch::parsers
