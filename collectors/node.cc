@@ -1,0 +1,83 @@
+#include "collectors/node.h"
+
+#include <chrono>
+#include <optional>
+
+#include "collectors/parsers/date_parser.h"
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/pveversion_parser.h"
+#include "collectors/parsers/zfs_version_parser.h"
+
+namespace replwatch {
+namespace {
+
+class NodeFacts : public Facts {
+ public:
+  double clock_offset_seconds = 0;
+  std::optional<parsers::ZfsVersion> zfs;
+  std::optional<parsers::PveVersion> pve;
+
+  void Render(const LabelList& node_labels, MetricSet& out) const override {
+    out.Gauge("replwatch_node_clock_offset_seconds",
+              "Node clock minus replwatch's clock, corrected for half the "
+              "command round trip.",
+              node_labels, clock_offset_seconds);
+    if (zfs) {
+      LabelList labels = node_labels;
+      labels.emplace_back("version", zfs->userland);
+      labels.emplace_back("kernel_version", zfs->kernel);
+      out.Gauge("replwatch_node_zfs_info",
+                "ZFS userland and kernel module versions (zfs version).",
+                labels, 1);
+    }
+    if (pve) {
+      LabelList labels = node_labels;
+      labels.emplace_back("version", pve->manager);
+      out.Gauge("replwatch_node_pve_info", "PVE manager version (pveversion).",
+                labels, 1);
+    }
+  }
+};
+
+double SecondsSinceEpoch(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// Optional tools: a node without ZFS or PVE still reports its clock.
+std::optional<std::string> OutputIfInstalled(Transport& transport,
+                                             const char* id) {
+  try {
+    CommandResult result = transport.Run(MakeCommand(id));
+    if (result.exit_status == 0) return std::move(result.out);
+  } catch (const TransportError& e) {
+    if (e.kind() != TransportFailure::kExec) throw;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
+                                                    const NodeConfig&) {
+  auto facts = std::make_shared<NodeFacts>();
+  const CommandResult date = transport.Run(MakeCommand("date"));
+  const auto received = std::chrono::system_clock::now();
+  const std::optional<double> remote = parsers::ParseEpochSeconds(date.out);
+  if (date.exit_status != 0 || !remote) {
+    throw CollectorError("unexpected output from date (exit " +
+                         std::to_string(date.exit_status) + ")");
+  }
+  // The node read its clock somewhere in the round trip; assume the middle.
+  const double local_midpoint =
+      SecondsSinceEpoch(received) - date.elapsed.count() / 2;
+  facts->clock_offset_seconds = *remote - local_midpoint;
+  if (auto text = OutputIfInstalled(transport, "zfs-version")) {
+    facts->zfs = parsers::ParseZfsVersion(*text);
+  }
+  if (auto text = OutputIfInstalled(transport, "pveversion")) {
+    facts->pve = parsers::ParsePveVersion(*text);
+  }
+  return facts;
+}
+
+}  // namespace replwatch
