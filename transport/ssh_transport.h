@@ -35,7 +35,7 @@ class SshTransport : public Transport {
   CommandResult Run(const RemoteCommand& command) override;
   void Cancel() override;
   void Keepalive() override;
-  bool connected() const { return session_ != nullptr; }
+  bool connected() const override { return session_ != nullptr; }
 
  private:
   void Connect();

@@ -59,6 +59,8 @@ class Transport {
   virtual void Cancel() = 0;
   /// Keeps an idle connection alive; drops it if the peer is gone.
   virtual void Keepalive() {}
+  /// True while a session is open (always true for local execution).
+  virtual bool connected() const { return true; }
 };
 
 }  // namespace replwatch

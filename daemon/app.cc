@@ -1,0 +1,304 @@
+#include "daemon/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <ostream>
+#include <tuple>
+
+#include "config/config_loader.h"
+#include "daemon/status_page.h"
+#include "web/web_config.h"
+
+namespace replwatch {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+double Now() {
+  return std::chrono::duration<double>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool SameWorkerSettings(const GlobalSettings& a, const GlobalSettings& b) {
+  return std::tie(a.connect_timeout, a.command_timeout, a.max_output_bytes,
+                  a.reconnect_backoff_initial, a.reconnect_backoff_max) ==
+         std::tie(b.connect_timeout, b.command_timeout, b.max_output_bytes,
+                  b.reconnect_backoff_initial, b.reconnect_backoff_max);
+}
+
+}  // namespace
+
+// One periodic (node, collector) pair: its own timer, never overlapping
+// itself (the worker's in-flight flag), next run computed from the previous
+// deadline so it does not drift.
+struct App::ScheduledRun {
+  ScheduledRun(boost::asio::io_context& io, std::shared_ptr<NodeWorker> w,
+               std::size_t i, std::chrono::milliseconds every)
+      : worker(std::move(w)), index(i), interval(every), timer(io) {}
+  std::shared_ptr<NodeWorker> worker;
+  std::size_t index;
+  std::chrono::milliseconds interval;
+  boost::asio::steady_timer timer;
+  SteadyClock::time_point next;
+  bool stopped = false;
+};
+
+App::App(boost::asio::io_context& io, Flags flags)
+    : io_(io),
+      flags_(std::move(flags)),
+      signals_(io, SIGINT, SIGTERM, SIGHUP),
+      random_(std::random_device{}()) {}
+
+App::~App() {
+  StopSchedules();
+  if (http_) http_->Stop();
+  for (const auto& worker : workers_) worker->Cancel();
+  // Cancelled workers finish their queued runs at once; then run what they
+  // posted back so no handler owning a worker, timer or connection outlives
+  // the objects it points into (the io_context is destroyed after us).
+  if (pool_) pool_->join();
+  io_.restart();
+  io_.poll();
+}
+
+bool App::LoadInitialConfig() {
+  try {
+    config_ = LoadConfigFile(flags_.config_file, AllCollectorNames());
+  } catch (const ConfigError& e) {
+    for (const auto& problem : e.problems()) spdlog::error("{}", problem);
+    return false;
+  }
+  pool_ = std::make_shared<boost::asio::thread_pool>(
+      static_cast<std::size_t>(config_.global.max_concurrent_nodes));
+  Apply(config_);
+  last_reload_success_ = Now();
+  state_.SetReload({true, last_reload_success_});
+  spdlog::info("loaded {} with {} nodes", flags_.config_file,
+               config_.nodes.size());
+  return true;
+}
+
+void App::Apply(const Config& config) {
+  const bool reuse = SameWorkerSettings(config.global, config_.global);
+  std::vector<std::shared_ptr<NodeWorker>> next;
+  for (const auto& node : config.nodes) {
+    std::shared_ptr<NodeWorker> worker;
+    for (const auto& old : workers_) {
+      if (reuse && old->config() == node) worker = old;
+    }
+    if (!worker) {
+      worker = std::make_shared<NodeWorker>(node, config.global, pool_);
+    }
+    next.push_back(worker);
+  }
+  for (const auto& old : workers_) {
+    bool kept = false;
+    for (const auto& worker : next) kept = kept || worker == old;
+    if (!kept) old->Cancel();  // its in-flight run ends promptly
+  }
+  workers_ = std::move(next);
+  config_ = config;
+  state_.SetNodes(workers_);
+}
+
+std::chrono::milliseconds App::IntervalOf(std::string_view collector) const {
+  const auto it = config_.collectors.find(std::string(collector));
+  if (it != config_.collectors.end() && it->second.interval.count() > 0) {
+    return it->second.interval;
+  }
+  return config_.global.collection_interval;
+}
+
+bool App::Enabled(std::string_view collector) const {
+  const auto it = config_.collectors.find(std::string(collector));
+  return it == config_.collectors.end() || it->second.enabled;
+}
+
+void App::StartSchedules() {
+  for (const auto& worker : workers_) {
+    for (std::size_t i = 0; i < worker->collector_count(); ++i) {
+      const auto name = worker->collector_name(i);
+      if (!Enabled(name)) continue;
+      auto run = std::make_shared<ScheduledRun>(io_, worker, i, IntervalOf(name));
+      // Spread the first runs so N nodes do not all connect at once.
+      const auto splay_range = std::min(run->interval, config_.global.jitter);
+      std::uniform_int_distribution<long> splay(0, splay_range.count());
+      run->next = SteadyClock::now() + std::chrono::milliseconds(splay(random_));
+      runs_.push_back(run);
+      Arm(run);
+    }
+  }
+}
+
+void App::StopSchedules() {
+  for (const auto& run : runs_) {
+    run->stopped = true;
+    run->timer.cancel();
+  }
+  runs_.clear();
+}
+
+void App::Arm(const std::shared_ptr<ScheduledRun>& run) {
+  run->timer.expires_at(run->next);
+  run->timer.async_wait([this, run](const boost::system::error_code& error) {
+    if (error || run->stopped) return;
+    Fire(run);
+  });
+}
+
+void App::Fire(const std::shared_ptr<ScheduledRun>& run) {
+  const long jitter = config_.global.jitter.count() / 2;
+  std::uniform_int_distribution<long> offset(-jitter, jitter);
+  run->next += run->interval + std::chrono::milliseconds(offset(random_));
+  if (run->next < SteadyClock::now()) {
+    run->next = SteadyClock::now() + run->interval;  // skip, do not burst
+  }
+  Arm(run);
+  if (run->worker->in_flight()[run->index]) {
+    spdlog::debug("{}/{} {}: previous run still in flight, skipping",
+                  run->worker->config().cluster, run->worker->config().name,
+                  run->worker->collector_name(run->index));
+    return;
+  }
+  Collect(run->worker, run->index, [] {});
+}
+
+void App::Collect(const std::shared_ptr<NodeWorker>& worker, std::size_t index,
+                  std::function<void()> after) {
+  worker->in_flight()[index] = true;
+  worker->Collect(index, io_,
+                  [this, worker, after = std::move(after)](
+                      CollectionOutcome outcome) {
+                    worker->in_flight()[outcome.collector_index] = false;
+                    state_.Record(worker->config(), std::move(outcome));
+                    after();
+                  });
+}
+
+int App::RunOnce(std::ostream& out) {
+  auto outstanding = std::make_shared<int>(0);
+  for (const auto& worker : workers_) {
+    for (std::size_t i = 0; i < worker->collector_count(); ++i) {
+      if (Enabled(worker->collector_name(i))) ++*outstanding;
+    }
+  }
+  // Results come back from the pool; keep run() waiting for them.
+  auto guard = std::make_shared<
+      boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      io_.get_executor());
+  auto finish = [this, &out, guard] {
+    out << state_.Exposition();
+    out.flush();
+    guard->reset();
+  };
+  if (*outstanding == 0) {
+    finish();
+    return 0;
+  }
+  for (const auto& worker : workers_) {
+    for (std::size_t i = 0; i < worker->collector_count(); ++i) {
+      if (!Enabled(worker->collector_name(i))) continue;
+      Collect(worker, i, [outstanding, finish] {
+        if (--*outstanding == 0) finish();
+      });
+    }
+  }
+  io_.run();
+  return 0;
+}
+
+int App::RunDaemon() {
+  http_ = std::make_unique<web::HttpServer>(
+      io_, [this](const web::Request& request) { return Handle(request); });
+  try {
+    if (!flags_.web_config_file.empty()) {
+      http_->SetWebConfig(std::make_shared<const web::WebConfig>(
+          web::LoadWebConfig(flags_.web_config_file)));
+    }
+    http_->Listen(flags_.listen_addresses);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  StartSchedules();
+  WaitForSignal();
+  io_.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+void App::WaitForSignal() {
+  signals_.async_wait([this](const boost::system::error_code& error,
+                             int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      Reload();
+      WaitForSignal();
+      return;
+    }
+    spdlog::info("signal {} received, shutting down", signal);
+    Shutdown();
+  });
+}
+
+void App::Reload() {
+  spdlog::info("SIGHUP: reloading {}", flags_.config_file);
+  Config next;
+  try {
+    next = LoadConfigFile(flags_.config_file, AllCollectorNames());
+  } catch (const ConfigError& e) {
+    for (const auto& problem : e.problems()) spdlog::error("{}", problem);
+    spdlog::error("new config is invalid; keeping the running one");
+    state_.SetReload({false, last_reload_success_});
+    return;
+  }
+  if (!flags_.web_config_file.empty()) {
+    try {
+      http_->SetWebConfig(std::make_shared<const web::WebConfig>(
+          web::LoadWebConfig(flags_.web_config_file)));
+    } catch (const std::exception& e) {
+      spdlog::error("web config: {}; keeping the running one", e.what());
+    }
+  }
+  if (next.global.max_concurrent_nodes != config_.global.max_concurrent_nodes) {
+    spdlog::warn("max_concurrent_nodes changes need a restart");
+  }
+  StopSchedules();
+  Apply(next);
+  StartSchedules();
+  last_reload_success_ = Now();
+  state_.SetReload({true, last_reload_success_});
+  spdlog::info("reloaded: {} nodes", config_.nodes.size());
+}
+
+void App::Shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  StopSchedules();
+  signals_.cancel();
+  if (http_) http_->Stop();
+  for (const auto& worker : workers_) worker->Cancel();
+  io_.stop();
+}
+
+web::Response App::Handle(const web::Request& request) {
+  web::Response response;
+  if (request.path == flags_.telemetry_path) {
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = state_.Exposition();
+  } else if (request.path == "/") {
+    response.content_type = "text/html; charset=utf-8";
+    response.body = RenderStatusPage(state_.nodes(), flags_.telemetry_path);
+  } else if (request.path == "/-/healthy") {
+    response.body = "OK\n";
+  } else {
+    response.status = 404;
+    response.body = "not found\n";
+  }
+  return response;
+}
+
+}  // namespace replwatch

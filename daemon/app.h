@@ -1,0 +1,66 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <iosfwd>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/collection_state.h"
+#include "daemon/flags.h"
+#include "daemon/node_worker.h"
+#include "web/http_server.h"
+
+namespace replwatch {
+
+/// The daemon: one io_context drives the schedules, the HTTP endpoint and
+/// the signals; blocking node work runs on a bounded thread pool.
+class App {
+ public:
+  App(boost::asio::io_context& io, Flags flags);
+  ~App();
+
+  /// Loads --config.file; false (after logging every problem) if invalid.
+  bool LoadInitialConfig();
+  /// Serves until SIGTERM/SIGINT; returns the process exit code.
+  int RunDaemon();
+  /// Runs every enabled collector once on every node, writes the
+  /// exposition to `out` and returns the exit code.
+  int RunOnce(std::ostream& out);
+
+ private:
+  struct ScheduledRun;
+
+  void Apply(const Config& config);
+  void StartSchedules();
+  void StopSchedules();
+  void Arm(const std::shared_ptr<ScheduledRun>& run);
+  void Fire(const std::shared_ptr<ScheduledRun>& run);
+  void Collect(const std::shared_ptr<NodeWorker>& worker, std::size_t index,
+               std::function<void()> after);
+  std::chrono::milliseconds IntervalOf(std::string_view collector) const;
+  bool Enabled(std::string_view collector) const;
+  void WaitForSignal();
+  void Reload();
+  void Shutdown();
+  web::Response Handle(const web::Request& request);
+
+  boost::asio::io_context& io_;
+  Flags flags_;
+  Config config_;
+  std::shared_ptr<boost::asio::thread_pool> pool_;
+  std::vector<std::shared_ptr<NodeWorker>> workers_;
+  std::vector<std::shared_ptr<ScheduledRun>> runs_;
+  CollectionState state_;
+  std::unique_ptr<web::HttpServer> http_;
+  boost::asio::signal_set signals_;
+  std::mt19937_64 random_;
+  double last_reload_success_ = 0;  // epoch seconds
+  bool stopping_ = false;
+};
+
+}  // namespace replwatch

@@ -1,0 +1,106 @@
+#include "daemon/collection_state.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/self_metrics.h"
+
+namespace replwatch {
+namespace {
+
+double Seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+void CollectionState::SetNodes(
+    const std::vector<std::shared_ptr<NodeWorker>>& workers) {
+  std::vector<NodeStatus> next;
+  for (const auto& worker : workers) {
+    NodeStatus status;
+    status.config = worker->config();
+    for (const auto& old : nodes_) {
+      if (old.config == status.config) status = old;
+    }
+    if (status.collectors.empty()) {
+      for (std::size_t i = 0; i < worker->collector_count(); ++i) {
+        CollectorStatus collector;
+        collector.name = std::string(worker->collector_name(i));
+        status.collectors.push_back(std::move(collector));
+      }
+    }
+    next.push_back(std::move(status));
+  }
+  nodes_ = std::move(next);
+  dirty_ = true;
+}
+
+void CollectionState::Record(const NodeConfig& node,
+                             CollectionOutcome outcome) {
+  for (auto& status : nodes_) {
+    if (status.config != node) continue;  // removed meanwhile: dropped
+    CollectorStatus& collector = status.collectors.at(outcome.collector_index);
+    collector.ran = true;
+    collector.success = outcome.success;
+    collector.duration_seconds = outcome.duration_seconds;
+    collector.facts = std::move(outcome.facts);
+    if (outcome.success) {
+      collector.last_success_seconds = Seconds(outcome.finished);
+      collector.last_error.clear();
+    } else {
+      collector.last_error = outcome.error;
+      spdlog::warn("node {}/{} collector {} failed: {}", node.cluster,
+                   node.name, collector.name, outcome.error);
+    }
+    status.attempted = true;
+    if (status.up != outcome.node_reachable) {
+      spdlog::info("node {}/{} is {}", node.cluster, node.name,
+                   outcome.node_reachable ? "up" : "DOWN");
+    }
+    status.up = outcome.node_reachable;
+    if (outcome.node_reachable) {
+      status.host_key_changed = false;
+      status.host_key_unknown = false;
+      status.last_error = outcome.success ? "" : outcome.error;
+    } else {
+      status.last_error = outcome.error;
+      // While backing off the failure reads "unreachable"; keep the cause.
+      if (outcome.failure == TransportFailure::kHostKeyChanged) {
+        status.host_key_changed = true;
+      } else if (outcome.failure == TransportFailure::kHostKeyUnknown) {
+        status.host_key_unknown = true;
+      }
+    }
+    dirty_ = true;
+    return;
+  }
+}
+
+void CollectionState::SetReload(ReloadStatus reload) {
+  reload_ = reload;
+  dirty_ = true;
+}
+
+const std::string& CollectionState::Exposition() {
+  if (!dirty_) return exposition_;
+  MetricSet set;
+  RenderSelfMetrics(nodes_, reload_, set);
+  for (const auto& node : nodes_) {
+    const LabelList labels = {{"pve_cluster", node.config.cluster},
+                              {"node", node.config.name}};
+    for (const auto& collector : node.collectors) {
+      if (!collector.facts) continue;
+      try {
+        collector.facts->Render(labels, set);
+      } catch (const std::exception& e) {
+        spdlog::error("rendering {} of {}/{} failed: {}", collector.name,
+                      node.config.cluster, node.config.name, e.what());
+      }
+    }
+  }
+  exposition_ = set.Serialize();
+  dirty_ = false;
+  return exposition_;
+}
+
+}  // namespace replwatch

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collectors/collector.h"
+#include "config/config.h"
+#include "daemon/node_worker.h"
+
+namespace replwatch {
+
+/// The latest complete result of one collector on one node.
+struct CollectorStatus {
+  std::string name;
+  bool ran = false;
+  bool success = false;
+  double duration_seconds = 0;
+  double last_success_seconds = 0;  // epoch; 0 = never
+  std::string last_error;
+  std::shared_ptr<const Facts> facts;  // null after a failure
+};
+
+/// What replwatch knows about one node.
+struct NodeStatus {
+  NodeConfig config;
+  bool attempted = false;
+  bool up = false;
+  bool host_key_changed = false;
+  bool host_key_unknown = false;
+  std::string last_error;
+  std::vector<CollectorStatus> collectors;
+};
+
+/// Config reload bookkeeping for the self-metrics.
+struct ReloadStatus {
+  bool last_successful = false;
+  double last_success_seconds = 0;
+};
+
+/// All results, owned by the io thread. A scrape renders from here and
+/// never waits for a collection; the text is cached until something changes.
+class CollectionState {
+ public:
+  /// Adopts the node list of a new config; keeps the results of nodes whose
+  /// config did not change, drops those of removed nodes.
+  void SetNodes(const std::vector<std::shared_ptr<NodeWorker>>& workers);
+  void Record(const NodeConfig& node, CollectionOutcome outcome);
+  void SetReload(ReloadStatus reload);
+
+  const std::vector<NodeStatus>& nodes() const { return nodes_; }
+  /// The exposition text (cached).
+  const std::string& Exposition();
+
+ private:
+  std::vector<NodeStatus> nodes_;
+  ReloadStatus reload_;
+  std::string exposition_;
+  bool dirty_ = true;
+};
+
+}  // namespace replwatch

@@ -1,0 +1,114 @@
+#include "daemon/collection_state.h"
+
+#include <boost/asio/thread_pool.hpp>
+#include <catch2/catch.hpp>
+
+namespace replwatch {
+namespace {
+
+class FixedFacts : public Facts {
+ public:
+  void Render(const LabelList& labels, MetricSet& out) const override {
+    out.Gauge("replwatch_test_fact", "Test.", labels, 42);
+  }
+};
+
+NodeConfig Node(const std::string& name) {
+  NodeConfig node;
+  node.cluster = "lab";
+  node.name = name;
+  node.address = "198.18.0.11";
+  return node;
+}
+
+CollectionOutcome Success() {
+  CollectionOutcome outcome;
+  outcome.success = true;
+  outcome.node_reachable = true;
+  outcome.finished = std::chrono::system_clock::time_point(
+      std::chrono::seconds(1700000000));
+  outcome.facts = std::make_shared<FixedFacts>();
+  return outcome;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+struct Fixture {
+  std::shared_ptr<boost::asio::thread_pool> pool =
+      std::make_shared<boost::asio::thread_pool>(1);
+  GlobalSettings global;
+  CollectionState state;
+  std::vector<std::shared_ptr<NodeWorker>> workers;
+  void SetNodes(std::vector<std::string> names) {
+    workers.clear();
+    for (const auto& name : names) {
+      workers.push_back(std::make_shared<NodeWorker>(Node(name), global, pool));
+    }
+    state.SetNodes(workers);
+  }
+};
+
+TEST_CASE("a failed collector's series disappear, its last success stays",
+          "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1"});
+  CHECK_FALSE(Contains(f.state.Exposition(), "replwatch_node_up"));
+  f.state.Record(Node("pve1"), Success());
+  std::string text = f.state.Exposition();
+  CHECK(Contains(text, "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve1\"} 42"));
+  CHECK(Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 1"));
+  CHECK(Contains(text, "replwatch_collector_success{pve_cluster=\"lab\","
+                       "node=\"pve1\",collector=\"node\"} 1"));
+
+  CollectionOutcome failure;
+  failure.failure = TransportFailure::kTimeout;
+  failure.error = "timed out";
+  failure.node_reachable = true;
+  f.state.Record(Node("pve1"), failure);
+  text = f.state.Exposition();
+  CHECK_FALSE(Contains(text, "replwatch_test_fact"));
+  CHECK(Contains(text, "replwatch_collector_success{pve_cluster=\"lab\","
+                       "node=\"pve1\",collector=\"node\"} 0"));
+  CHECK(Contains(text, "replwatch_collector_last_success_timestamp_seconds{"
+                       "pve_cluster=\"lab\",node=\"pve1\",collector=\"node\"} "
+                       "1700000000"));
+}
+
+TEST_CASE("a changed host key stays flagged while the node backs off",
+          "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1"});
+  CollectionOutcome changed;
+  changed.failure = TransportFailure::kHostKeyChanged;
+  f.state.Record(Node("pve1"), changed);
+  CollectionOutcome backing_off;
+  backing_off.failure = TransportFailure::kConnect;
+  f.state.Record(Node("pve1"), backing_off);
+  std::string text = f.state.Exposition();
+  CHECK(Contains(text, "replwatch_ssh_host_key_changed{pve_cluster=\"lab\","
+                       "node=\"pve1\"} 1"));
+  CHECK(Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 0"));
+  f.state.Record(Node("pve1"), Success());
+  CHECK(Contains(f.state.Exposition(),
+                 "replwatch_ssh_host_key_changed{pve_cluster=\"lab\","
+                 "node=\"pve1\"} 0"));
+}
+
+TEST_CASE("removed nodes vanish, kept nodes keep their results", "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1", "pve2"});
+  f.state.Record(Node("pve1"), Success());
+  f.state.Record(Node("pve2"), Success());
+  f.SetNodes({"pve2"});
+  const std::string text = f.state.Exposition();
+  CHECK_FALSE(Contains(text, "node=\"pve1\""));
+  CHECK(Contains(text, "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve2\"} 42"));
+  // A late result for the removed node is dropped.
+  f.state.Record(Node("pve1"), Success());
+  CHECK_FALSE(Contains(f.state.Exposition(), "node=\"pve1\""));
+}
+
+}  // namespace
+}  // namespace replwatch

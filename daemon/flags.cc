@@ -1,0 +1,105 @@
+#include "daemon/flags.h"
+
+namespace replwatch {
+
+std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
+                                std::string& error) {
+  Flags flags;
+  bool mode_seen = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      flags.mode = Mode::kHelp;
+      return flags;
+    }
+    if (arg == "--version") {
+      flags.mode = Mode::kVersion;
+      return flags;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      if (mode_seen) {
+        error = "unexpected argument '" + arg + "'";
+        return std::nullopt;
+      }
+      mode_seen = true;
+      if (arg == "once") {
+        flags.mode = Mode::kOnce;
+      } else if (arg == "check-config") {
+        flags.mode = Mode::kCheckConfig;
+      } else {
+        error = "unknown command '" + arg + "' (expected once or check-config)";
+        return std::nullopt;
+      }
+      continue;
+    }
+    // --name=value or --name value
+    std::string name = arg.substr(2);
+    std::string value;
+    const auto equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name.resize(equals);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      error = "flag --" + name + " needs a value";
+      return std::nullopt;
+    }
+    if (name == "config.file") {
+      flags.config_file = value;
+    } else if (name == "web.listen-address") {
+      flags.listen_addresses.push_back(value);
+    } else if (name == "web.telemetry-path") {
+      if (value.empty() || value[0] != '/' || value == "/") {
+        error = "--web.telemetry-path must start with / and not be /";
+        return std::nullopt;
+      }
+      flags.telemetry_path = value;
+    } else if (name == "web.config.file") {
+      flags.web_config_file = value;
+    } else if (name == "log.level") {
+      if (value != "debug" && value != "info" && value != "warn" &&
+          value != "error") {
+        error = "--log.level must be debug, info, warn or error";
+        return std::nullopt;
+      }
+      flags.log_level = value;
+    } else {
+      error = "unknown flag --" + name;
+      return std::nullopt;
+    }
+  }
+  if (flags.listen_addresses.empty()) {
+    flags.listen_addresses.push_back(kDefaultListenAddress);
+  }
+  return flags;
+}
+
+std::string UsageText() {
+  return R"(usage: replwatch [once | check-config] [flags]
+
+Watches Proxmox VE storage replication (pvesr, ZFS send/receive) across the
+nodes of one or more clusters and exposes Prometheus metrics.
+
+commands:
+  (none)          run the daemon
+  once            collect one cycle from every node, print the metrics, exit
+  check-config    validate --config.file; print every problem as
+                  file:line:column: message and exit 1 if there is any
+
+flags:
+  --config.file=PATH          config file (default /etc/replwatch/replwatch.yml)
+  --web.listen-address=ADDR   address to listen on, repeatable: host:port,
+                              [v6addr]:port or :port (default :10130)
+  --web.telemetry-path=PATH   path of the metrics (default /metrics)
+  --web.config.file=PATH      TLS and basic auth (exporter-toolkit format)
+  --log.level=LEVEL           debug, info, warn or error (default info)
+  --version                   print the version and exit
+  --help                      print this help and exit
+
+signals: SIGHUP reloads the config (an invalid one is refused and the old
+one kept); SIGTERM and SIGINT stop the daemon.
+)";
+}
+
+}  // namespace replwatch

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace replwatch {
+
+/// What to do, from the command line.
+enum class Mode { kDaemon, kOnce, kCheckConfig, kVersion, kHelp };
+
+/// Command-line flags, named like every Prometheus exporter's.
+struct Flags {
+  Mode mode = Mode::kDaemon;
+  std::string config_file = "/etc/replwatch/replwatch.yml";
+  std::vector<std::string> listen_addresses;  // empty = default
+  std::string telemetry_path = "/metrics";
+  std::string web_config_file;  // empty = plain HTTP, no auth
+  std::string log_level = "info";
+};
+
+/// The default port: 9100-9999 (the Prometheus exporter range) is fully
+/// allocated on the default-port-allocations wiki, so replwatch uses 10130.
+constexpr const char* kDefaultListenAddress = ":10130";
+
+/// Parses argv. On a usage error returns nullopt and sets `error`.
+std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
+                                std::string& error);
+
+/// The --help text.
+std::string UsageText();
+
+}  // namespace replwatch

@@ -1,0 +1,56 @@
+#include "daemon/flags.h"
+
+#include <catch2/catch.hpp>
+
+namespace replwatch {
+namespace {
+
+std::optional<Flags> Parse(std::vector<std::string> args, std::string& error) {
+  return ParseFlags(args, error);
+}
+
+TEST_CASE("defaults follow exporter conventions", "[flags]") {
+  std::string error;
+  const auto flags = Parse({}, error);
+  REQUIRE(flags);
+  CHECK(flags->mode == Mode::kDaemon);
+  CHECK(flags->telemetry_path == "/metrics");
+  CHECK(flags->listen_addresses == std::vector<std::string>{":10130"});
+}
+
+TEST_CASE("both --flag=value and --flag value work, addresses repeat",
+          "[flags]") {
+  std::string error;
+  const auto flags =
+      Parse({"once", "--config.file=/x.yml", "--web.listen-address", "[::1]:1",
+             "--web.listen-address=127.0.0.1:2", "--log.level", "debug"},
+            error);
+  REQUIRE(flags);
+  CHECK(flags->mode == Mode::kOnce);
+  CHECK(flags->config_file == "/x.yml");
+  CHECK(flags->listen_addresses ==
+        std::vector<std::string>{"[::1]:1", "127.0.0.1:2"});
+  CHECK(flags->log_level == "debug");
+}
+
+TEST_CASE("usage errors are explained", "[flags]") {
+  std::string error;
+  CHECK_FALSE(Parse({"--bogus=1"}, error));
+  CHECK(error == "unknown flag --bogus");
+  CHECK_FALSE(Parse({"frobnicate"}, error));
+  CHECK(error.find("unknown command 'frobnicate'") == 0);
+  CHECK_FALSE(Parse({"--log.level=verbose"}, error));
+  CHECK_FALSE(Parse({"--web.telemetry-path=metrics"}, error));
+  CHECK_FALSE(Parse({"--config.file"}, error));
+  CHECK(error == "flag --config.file needs a value");
+}
+
+TEST_CASE("--help and --version win over everything", "[flags]") {
+  std::string error;
+  CHECK(Parse({"--bogus", "--help"}, error) == std::nullopt);
+  CHECK(Parse({"--version"}, error)->mode == Mode::kVersion);
+  CHECK(Parse({"-h"}, error)->mode == Mode::kHelp);
+}
+
+}  // namespace
+}  // namespace replwatch

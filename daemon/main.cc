@@ -1,0 +1,62 @@
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "collectors/collector.h"
+#include "config/config_loader.h"
+#include "daemon/app.h"
+#include "daemon/flags.h"
+#include "daemon/logging.h"
+#include "daemon/version.h"
+
+namespace {
+
+int CheckConfig(const replwatch::Flags& flags) {
+  try {
+    const replwatch::Config config = replwatch::LoadConfigFile(
+        flags.config_file, replwatch::AllCollectorNames());
+    std::cout << flags.config_file << ": OK (" << config.nodes.size()
+              << " nodes)\n";
+    return 0;
+  } catch (const replwatch::ConfigError& e) {
+    for (const auto& problem : e.problems()) std::cerr << problem << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  const auto flags = replwatch::ParseFlags(
+      std::vector<std::string>(argv + 1, argv + argc), error);
+  if (!flags) {
+    std::cerr << "replwatch: " << error << "\n\n" << replwatch::UsageText();
+    return 2;
+  }
+  switch (flags->mode) {
+    case replwatch::Mode::kHelp:
+      std::cout << replwatch::UsageText();
+      return 0;
+    case replwatch::Mode::kVersion:
+      std::cout << "replwatch " << replwatch::kVersion << " (revision "
+                << replwatch::kRevision << ")\n";
+      return 0;
+    case replwatch::Mode::kCheckConfig:
+      return CheckConfig(*flags);
+    default:
+      break;
+  }
+  replwatch::SetUpLogging(flags->log_level);
+  try {
+    boost::asio::io_context io;
+    replwatch::App app(io, *flags);
+    if (!app.LoadInitialConfig()) return 1;
+    if (flags->mode == replwatch::Mode::kOnce) return app.RunOnce(std::cout);
+    return app.RunDaemon();
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,56 @@
+#include "daemon/self_metrics.h"
+
+#include "daemon/collection_state.h"
+#include "daemon/version.h"
+
+namespace replwatch {
+
+void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
+                       const ReloadStatus& reload, MetricSet& out) {
+  out.Gauge("replwatch_build_info",
+            "A metric with a constant 1 labelled with replwatch's version.",
+            {{"version", kVersion}, {"revision", kRevision}}, 1);
+  out.Gauge("replwatch_config_last_reload_successful",
+            "1 if the last configuration (re)load succeeded.", {},
+            reload.last_successful ? 1 : 0);
+  out.Gauge("replwatch_config_last_reload_success_timestamp_seconds",
+            "Time of the last successful configuration load.", {},
+            reload.last_success_seconds);
+  for (const auto& node : nodes) {
+    const LabelList labels = {{"pve_cluster", node.config.cluster},
+                              {"node", node.config.name}};
+    if (node.attempted) {
+      out.Gauge("replwatch_node_up",
+                "1 if replwatch reached the node on its last attempt.", labels,
+                node.up ? 1 : 0);
+    }
+    if (node.config.transport == TransportKind::kSsh) {
+      out.Gauge("replwatch_ssh_host_key_changed",
+                "1 if the node's SSH host key differs from known_hosts "
+                "(replwatch refuses to connect).",
+                labels, node.host_key_changed ? 1 : 0);
+      out.Gauge("replwatch_ssh_host_key_unknown",
+                "1 if known_hosts has no key for the node (replwatch refuses "
+                "to connect).",
+                labels, node.host_key_unknown ? 1 : 0);
+    }
+    for (const auto& collector : node.collectors) {
+      if (!collector.ran) continue;
+      LabelList with_collector = labels;
+      with_collector.emplace_back("collector", collector.name);
+      out.Gauge("replwatch_collector_success",
+                "1 if the collector's last run on the node succeeded.",
+                with_collector, collector.success ? 1 : 0);
+      out.Gauge("replwatch_collector_duration_seconds",
+                "Duration of the collector's last run on the node.",
+                with_collector, collector.duration_seconds);
+      if (collector.last_success_seconds > 0) {
+        out.Gauge("replwatch_collector_last_success_timestamp_seconds",
+                  "End time of the collector's last successful run.",
+                  with_collector, collector.last_success_seconds);
+      }
+    }
+  }
+}
+
+}  // namespace replwatch

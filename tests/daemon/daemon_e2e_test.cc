@@ -1,0 +1,224 @@
+// End-to-end tests of the replwatch binary against real OpenSSH sshds on
+// loopback: scrapes, hung nodes, host keys, reloads, shutdown, once and
+// check-config.
+
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/test_sshd.h"
+
+namespace replwatch::testing {
+namespace {
+
+struct NodeSpec {
+  std::string name;
+  const TestSshd* sshd;
+};
+
+// A config file for the given sshds; each sshd has its own key files, so
+// each node gets its own cluster entry carrying them.
+std::string WriteConfig(const std::string& path,
+                        const std::vector<NodeSpec>& nodes,
+                        const std::string& connect_timeout = "2s") {
+  std::ofstream out(path);
+  out << "global:\n  collection_interval: 1s\n  jitter: 100ms\n"
+      << "  connect_timeout: " << connect_timeout << "\n"
+      << "  command_timeout: 5s\n  reconnect_backoff_initial: 1s\n"
+      << "  reconnect_backoff_max: 2s\n"
+      << "clusters:\n";
+  for (const auto& node : nodes) {
+    out << "  - name: c-" << node.name << "\n    ssh:\n      user: "
+        << node.sshd->user() << "\n      key_file: " << node.sshd->client_key()
+        << "\n      known_hosts_file: " << node.sshd->known_hosts()
+        << "\n    nodes:\n      - name: " << node.name
+        << "\n        address: 127.0.0.1\n        port: " << node.sshd->port()
+        << "\n";
+  }
+  return path;
+}
+
+std::string TempPath(const std::string& name) {
+  return "/tmp/replwatch-e2e-" + std::to_string(getpid()) + "-" + name;
+}
+
+struct RunningDaemon {
+  unsigned port = FreeLocalPort();
+  std::unique_ptr<DaemonProcess> process;
+  explicit RunningDaemon(const std::string& config) {
+    process = std::make_unique<DaemonProcess>(std::vector<std::string>{
+        "--config.file=" + config,
+        "--web.listen-address=127.0.0.1:" + std::to_string(port)});
+  }
+  std::string Scrape() const {
+    return HttpGet("127.0.0.1:" + std::to_string(port) + "/metrics");
+  }
+  bool ScrapeHas(const std::string& text) const {
+    return Scrape().find(text) != std::string::npos;
+  }
+};
+
+std::string UpLine(const std::string& node, int value) {
+  return "replwatch_node_up{pve_cluster=\"c-" + node + "\",node=\"" + node +
+         "\"} " + std::to_string(value);
+}
+
+TEST_CASE("the daemon collects over ssh and serves a clean exposition",
+          "[e2e]") {
+  TestSshd sshd;
+  const std::string config = WriteConfig(TempPath("ok.yml"), {{"pve1", &sshd}});
+  RunningDaemon daemon(config);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve1", 1)); },
+                    std::chrono::seconds(20)));
+  const std::string scrape = daemon.Scrape();
+  CHECK(scrape.find("replwatch_node_clock_offset_seconds{pve_cluster=\"c-pve1\""
+                    ",node=\"pve1\"}") != std::string::npos);
+  CHECK(scrape.find("replwatch_collector_success{pve_cluster=\"c-pve1\",node="
+                    "\"pve1\",collector=\"node\"} 1") != std::string::npos);
+  CHECK(scrape.find("replwatch_build_info{") != std::string::npos);
+  // promtool (Prometheus' own linter) has nothing to say about it.
+  std::ofstream(TempPath("scrape.txt")) << scrape;
+  int rc = -1;
+  const std::string lint =
+      RunCapture("promtool check metrics < " + TempPath("scrape.txt") + " 2>&1",
+                 &rc);
+  CHECK(lint == "");
+  CHECK(rc == 0);
+  CHECK(HttpGet("127.0.0.1:" + std::to_string(daemon.port) + "/-/healthy") ==
+        "OK\n");
+  CHECK(HttpGet("127.0.0.1:" + std::to_string(daemon.port) + "/")
+            .find("<td>pve1</td>") != std::string::npos);
+}
+
+TEST_CASE("a hung node delays neither other nodes nor scrapes", "[e2e]") {
+  TestSshd healthy, hung;
+  hung.Pause();  // accepts TCP, never answers
+  // The hung node's connect timeout is far longer than the whole test.
+  const std::string config = WriteConfig(
+      TempPath("hung.yml"), {{"good", &healthy}, {"bad", &hung}}, "120s");
+  RunningDaemon daemon(config);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("good", 1)); },
+                    std::chrono::seconds(20)));
+  // Results keep arriving for the healthy node and scrapes are answered
+  // while the hung node's first connection attempt is still pending.
+  const std::string first = daemon.Scrape();
+  REQUIRE(WaitUntil(
+      [&] {
+        const std::string now = daemon.Scrape();
+        const auto key = now.find(
+            "replwatch_collector_last_success_timestamp_seconds{pve_cluster="
+            "\"c-good\"");
+        return key != std::string::npos &&
+               now.substr(key, 200) != first.substr(first.find(
+                                                        "replwatch_collector_"
+                                                        "last_success_"
+                                                        "timestamp_seconds{"
+                                                        "pve_cluster=\"c-good\""),
+                                                    200);
+      },
+      std::chrono::seconds(20)));
+  CHECK(daemon.Scrape().find("replwatch_node_up{pve_cluster=\"c-bad\"") ==
+        std::string::npos);
+  // SIGTERM with the hung connect still in flight: a clean, prompt exit.
+  daemon.process->Signal(SIGTERM);
+  const int exit_code = daemon.process->WaitForExit(std::chrono::seconds(10));
+  INFO(daemon.process->Log());
+  CHECK(exit_code == 0);
+  hung.Resume();
+}
+
+TEST_CASE("a changed host key is reported and the node is down", "[e2e]") {
+  TestSshd sshd;
+  sshd.ChangeHostKey();
+  const std::string config = WriteConfig(TempPath("key.yml"), {{"pve1", &sshd}});
+  RunningDaemon daemon(config);
+  REQUIRE(WaitUntil(
+      [&] {
+        return daemon.ScrapeHas(
+            "replwatch_ssh_host_key_changed{pve_cluster=\"c-pve1\",node="
+            "\"pve1\"} 1");
+      },
+      std::chrono::seconds(20)));
+  CHECK(daemon.ScrapeHas(UpLine("pve1", 0)));
+  CHECK(daemon.process->Log().find("HOST KEY CHANGED") != std::string::npos);
+}
+
+TEST_CASE("a bad config on SIGHUP is refused and the old one kept", "[e2e]") {
+  TestSshd one, two;
+  const std::string path = TempPath("reload.yml");
+  WriteConfig(path, {{"pve1", &one}});
+  RunningDaemon daemon(path);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve1", 1)); },
+                    std::chrono::seconds(20)));
+  std::ofstream(path) << "clusters:\n  - name: x\n    nodez: []\n";
+  daemon.process->Signal(SIGHUP);
+  REQUIRE(WaitUntil(
+      [&] { return daemon.ScrapeHas("replwatch_config_last_reload_successful 0"); },
+      std::chrono::seconds(20)));
+  CHECK(daemon.process->Log().find(path + ":3:5: unknown key 'nodez'") !=
+        std::string::npos);
+  CHECK(daemon.ScrapeHas(UpLine("pve1", 1)));  // still watched
+  // A good config is taken: pve2 appears, pve1 disappears.
+  WriteConfig(path, {{"pve2", &two}});
+  daemon.process->Signal(SIGHUP);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve2", 1)); },
+                    std::chrono::seconds(20)));
+  CHECK(daemon.ScrapeHas("replwatch_config_last_reload_successful 1"));
+  CHECK_FALSE(daemon.ScrapeHas("node=\"pve1\""));
+}
+
+TEST_CASE("once prints one cycle; check-config lists every problem", "[e2e]") {
+  TestSshd sshd;
+  const std::string config = WriteConfig(TempPath("once.yml"), {{"pve1", &sshd}});
+  int rc = -1;
+  const std::string once = RunCapture(
+      ReplwatchBinary() + " once --config.file=" + config + " 2>/dev/null", &rc);
+  CHECK(rc == 0);
+  CHECK(once.find(UpLine("pve1", 1)) != std::string::npos);
+
+  const std::string bad = TempPath("bad.yml");
+  std::ofstream(bad) << "global:\n  jitter: soon\nclusters:\n  - name: c\n"
+                        "    nodes:\n      - {name: \"a;b\", port: x}\n";
+  const std::string errors = RunCapture(
+      ReplwatchBinary() + " check-config --config.file=" + bad + " 2>&1", &rc);
+  CHECK(rc == 1);
+  CHECK(errors.find(bad + ":2:11: 'jitter' must be a duration") !=
+        std::string::npos);
+  CHECK(errors.find(bad + ":6:16: node name 'a;b' is not a valid PVE node "
+                          "name") != std::string::npos);
+  CHECK(errors.find(bad + ":6:29: 'port' must be an integer, not 'x'") !=
+        std::string::npos);
+}
+
+TEST_CASE("the shipped example configs are accepted", "[e2e]") {
+  int rc = -1;
+  const std::string source = REPLWATCH_SOURCE_DIR;
+  RunCapture(ReplwatchBinary() + " check-config --config.file=" + source +
+                 "/config/replwatch.local.yml 2>&1",
+             &rc);
+  CHECK(rc == 0);
+  // The example names a key and a known_hosts file this machine lacks;
+  // every other key it documents must be valid.
+  const std::string problems = RunCapture(
+      ReplwatchBinary() + " check-config --config.file=" + source +
+          "/config/replwatch.example.yml 2>&1",
+      &rc);
+  CHECK(rc == 1);
+  std::istringstream lines(problems);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    INFO(line);
+    CHECK((line.find("/etc/replwatch/id_ed25519") != std::string::npos ||
+           line.find("/etc/pve/priv/known_hosts") != std::string::npos));
+  }
+  CHECK(count > 0);
+}
+
+}  // namespace
+}  // namespace replwatch::testing
