@@ -1,0 +1,130 @@
+"""Command line of the lab (lab/lab)."""
+import argparse
+import os
+import subprocess
+import sys
+
+from rwlab import faults
+from rwlab import lifecycle
+from rwlab import netlab
+from rwlab import pve
+from rwlab import scheduler
+from rwlab import store
+from rwlab import world as worldmod
+
+
+def config_yaml(state):
+    lines = ["global:", "  collection_interval: 15s", "  connect_timeout: 5s",
+             "  command_timeout: 20s", "ssh:", "  user: root",
+             "  key_file: %s" % os.path.join(state["dir"], "replwatch_id_ed25519"),
+             "  known_hosts_file: %s" % os.path.join(state["dir"], "known_hosts"),
+             "clusters:", "  - name: %s" % state["name"], "    nodes:"]
+    for node, info in state["nodes"].items():
+        lines += ["      - name: %s" % node, "        address: %s" % info["ip"]]
+    return "\n".join(lines) + "\n"
+
+
+def status_text(world):
+    state = world.state
+    out = ["lab %s: %d nodes, %d guests, %d jobs, state in %s" % (
+        state["name"], len(state["nodes"]), len(state["guests"]), len(state["jobs"]), state["dir"]),
+        "lab namespace %s (bridge br0 198.18.0.1/%d)" % (netlab.lab_ns(state["name"]), state["prefix"])]
+    for node, info in state["nodes"].items():
+        alive = os.path.exists("/proc/%d" % info["sshd_pid"]) and not info["down"]
+        flags = [k for k in ("down", "hung", "hostkey_changed") if info.get(k)]
+        failing = sum(1 for j in pve.job_status(state, node, world.repl(node)) if j["fail_count"])
+        out.append("  %-8s %-15s sshd %-6s pid %-7d jobs failing %-3d %s" % (
+            node, info["ip"], "up" if alive else "down", info["sshd_pid"], failing, " ".join(flags)))
+    for fault in state["faults"]:
+        out.append("  fault %s %s" % (fault["name"], " ".join(str(v) for v in fault["args"].values())))
+    return "\n".join(out) + "\n"
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="lab", description="simulated Proxmox VE cluster")
+    p.add_argument("--name", default=os.environ.get("RWLAB_NAME", "lab"))
+    sub = p.add_subparsers(dest="cmd", required=True)
+    up = sub.add_parser("up")
+    up.add_argument("--nodes", type=int, default=3)
+    up.add_argument("--guests", type=int, default=2, help="guests per node")
+    up.add_argument("--snapshots", type=int, default=3, help="extra snapshots per disk")
+    sub.add_parser("down")
+    sub.add_parser("status")
+    sub.add_parser("config")
+    tick = sub.add_parser("tick")
+    tick.add_argument("--minutes", type=int, default=1)
+    for name in ("fault", "clear"):
+        f = sub.add_parser(name)
+        f.add_argument("fault")
+        f.add_argument("args", nargs="*")
+    ex = sub.add_parser("exec")
+    ex.add_argument("node")
+    ex.add_argument("command", nargs=argparse.REMAINDER)
+    expose = sub.add_parser("expose")
+    expose.add_argument("--port", type=int, required=True)
+    sc = sub.add_parser("scenario")
+    sc.add_argument("number", choices=["1", "2", "3"])
+    return p
+
+
+def main(argv=None):
+    # `--name` may also follow the sub-command (lab up --name x).
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--name" in argv[1:] and argv[0] != "--name":
+        i = argv.index("--name")
+        argv = argv[i:i + 2] + argv[:i] + argv[i + 2:]
+    args = parser().parse_args(argv)
+    lab = store.Lab(store.lab_dir(args.name))
+    try:
+        return dispatch(args, lab)
+    except (RuntimeError, faults.FaultError, ValueError) as e:
+        sys.stderr.write("lab: %s\n" % e)
+        return 1
+
+
+def dispatch(args, lab):
+    if args.cmd == "up":
+        if os.geteuid() != 0:
+            raise RuntimeError("lab up needs root")
+        seconds = lifecycle.up(lab, args.name, args.nodes, args.guests, args.snapshots)
+        print("lab %s up in %.1fs: %d nodes (see `lab status`, `lab config`)" % (
+            args.name, seconds, args.nodes))
+        return 0
+    if args.cmd == "down":
+        lifecycle.down(lab, args.name)
+        return 0
+    if not os.path.exists(lab.state_file):
+        raise RuntimeError("lab '%s' is not up" % args.name)
+    if args.cmd == "exec":
+        state = lab.load_state()
+        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        if args.node not in state["nodes"]:
+            raise RuntimeError("no such node '%s'" % args.node)
+        return subprocess.call(netlab.node_exec_argv(state, args.node) + (command or ["bash"]))
+    if args.cmd == "config":
+        sys.stdout.write(config_yaml(lab.load_state()))
+        return 0
+    if args.cmd == "expose":
+        from rwlab import forward
+        with lab.locked(exclusive=True):
+            world = worldmod.World(lab)
+            pid = forward.start(world, args.port)
+            world.lab.save_state(world.state)
+        print("forwarding 127.0.0.1:%d -> 198.18.0.1:%d (pid %d)" % (args.port, args.port, pid))
+        return 0
+    with lab.locked(exclusive=True):
+        world = worldmod.World(lab)
+        if args.cmd == "status":
+            sys.stdout.write(status_text(world))
+            return 0
+        if args.cmd == "tick":
+            scheduler.tick(world, args.minutes)
+        elif args.cmd == "fault":
+            faults.inject(world, args.fault, args.args)
+        elif args.cmd == "clear":
+            faults.clear(world, args.fault, args.args)
+        elif args.cmd == "scenario":
+            from rwlab import scenarios
+            print(scenarios.run(world, args.number))
+        world.commit()
+    return 0

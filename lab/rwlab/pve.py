@@ -1,0 +1,169 @@
+"""Proxmox VE side of a node: config files, replication state, job status."""
+import json
+import os
+
+from rwlab import calendar
+from rwlab import store
+
+DEFAULT_SCHEDULE = "*/15"
+PVE_VERSION = "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)"
+
+
+def guest_of(jobid):
+    return jobid.split("-", 1)[0]
+
+
+def render_replication_cfg(jobs):
+    """SectionConfig writer order: comment, disable, target, then sorted options."""
+    out = []
+    for jobid in sorted(jobs, key=lambda j: (int(guest_of(j)), j)):
+        job = jobs[jobid]
+        lines = ["local: %s" % jobid]
+        if job.get("disable"):
+            lines.append("\tdisable")
+        lines.append("\ttarget %s" % job["target"])
+        if job.get("rate"):
+            lines.append("\trate %s" % job["rate"])
+        if job.get("schedule"):
+            lines.append("\tschedule %s" % job["schedule"])
+        lines.append("\tsource %s" % job["source"])
+        out.append("\n".join(lines) + "\n")
+    return "\n".join(out)
+
+
+def render_guest_conf(vmid, guest):
+    disks = guest["volumes"]
+    if guest["type"] == "lxc":
+        lines = ["arch: amd64", "cores: 1", "hostname: ct%s" % vmid, "memory: 1024",
+                 "net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:%02X:%02X:%02X,ip=dhcp,type=veth"
+                 % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
+                 "ostype: debian", "rootfs: local-zfs:%s,size=%dG" % (disks[0][0], disks[0][1]),
+                 "swap: 512", "unprivileged: 1"]
+        for i, (vol, size) in enumerate(disks[1:]):
+            lines.append("mp%d: local-zfs:%s,mp=/srv/data%d,size=%dG" % (i, vol, i, size))
+    else:
+        lines = ["boot: order=scsi0;net0", "cores: 2", "memory: 4096", "meta: creation-qemu=8.1.5",
+                 "name: vm%s" % vmid,
+                 "net0: virtio=BC:24:11:%02X:%02X:%02X,bridge=vmbr0,firewall=1"
+                 % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
+                 "ostype: l26"]
+        for i, (vol, size) in enumerate(disks):
+            lines.append("scsi%d: local-zfs:%s,iothread=1,size=%dG" % (i, vol, size))
+        lines += ["scsihw: virtio-scsi-single",
+                  "smbios1: uuid=6c1f%04x-2b1e-4c2a-9d3e-%012x" % (int(vmid) & 0xFFFF, int(vmid))]
+    return "\n".join(lines) + "\n"
+
+
+def members_json(state, node):
+    nodes = state["nodes"]
+    body = ['{', '"nodename": "%s",' % node, '"version": %d,' % state["members_version"],
+            '"cluster": { "name": "%s", "version": %d, "nodes": %d, "quorate": %d },'
+            % (state["name"], len(nodes), len(nodes), 1 if quorate(state) else 0),
+            '"nodelist": {']
+    entries = ['  "%s": { "id": %d, "online": %d, "ip": "%s"}'
+               % (n, info["id"], 0 if info["down"] else 1, info["ip"])
+               for n, info in nodes.items()]
+    body.append(",\n".join(entries))
+    body += ["  }", "}", ""]
+    return "\n".join(body)
+
+
+def quorate(state):
+    online = sum(1 for info in state["nodes"].values() if not info["down"])
+    return online * 2 > len(state["nodes"])
+
+
+def cluster_status(state, node):
+    nodes = state["nodes"]
+    result = [{"id": "cluster", "name": state["name"], "nodes": len(nodes),
+               "quorate": 1 if quorate(state) else 0, "type": "cluster",
+               "version": len(nodes)}]
+    for name, info in nodes.items():
+        result.append({"id": "node/%s" % name, "ip": info["ip"], "level": "",
+                       "local": 1 if name == node else 0, "name": name, "nodeid": info["id"],
+                       "online": 0 if info["down"] else 1, "type": "node"})
+    return result
+
+
+def read_repl_state(lab, node):
+    try:
+        with open(lab.repl_state_file(node), encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return {}
+    return json.loads(text) if text.strip() else {}
+
+
+def write_repl_state(lab, node, repl_state):
+    store.write_text(lab.repl_state_file(node), json.dumps(repl_state, separators=(",", ":")))
+
+
+def job_state(repl_state, job):
+    st = repl_state.get(guest_of(job["id"]), {}).get("local/%s" % job["target"], {})
+    st.setdefault("last_sync", 0)
+    st.setdefault("last_try", 0)
+    st.setdefault("fail_count", 0)
+    return st
+
+
+def process_running(pid, ptime):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return str(ptime) == fields[19]
+
+
+def next_sync(state, job, st):
+    if job.get("remove_job"):
+        return 1
+    if st["fail_count"]:
+        if state["nodes"].get(job["target"], {}).get("down", True):
+            return 0
+        fails = st["fail_count"]
+        return st["last_try"] + 60 * (5 * fails if fails <= 3 else 30)
+    return calendar.next_event(job.get("schedule") or DEFAULT_SCHEDULE, st["last_try"])
+
+
+def local_jobs(state, node):
+    """Jobs whose guest is on `node` and whose target is another node, sorted by ID."""
+    result = []
+    for jobid in sorted(state["jobs"]):
+        job = state["jobs"][jobid]
+        if state["guests"][job["guest"]]["node"] == node and job["target"] != node:
+            result.append(dict(job, id=jobid))
+    return result
+
+
+def job_status(state, node, repl_state):
+    """GET /nodes/{node}/replication: config merged with state (API2/Replication.pm)."""
+    result = []
+    for job in local_jobs(state, node):
+        st = job_state(repl_state, job)
+        guest = state["guests"][job["guest"]]
+        item = {"id": job["id"], "type": "local", "guest": job["guest"],
+                "jobnum": job["id"].split("-", 1)[1], "target": job["target"],
+                "source": job["source"], "vmtype": guest["type"],
+                "next_sync": next_sync(state, job, st)}
+        for key in ("schedule", "rate", "comment", "remove_job"):
+            if job.get(key):
+                item[key] = job[key]
+        if job.get("disable"):
+            item["disable"] = 1
+        for key in ("last_sync", "last_try", "fail_count", "error", "duration"):
+            if key in st:
+                item[key] = st[key]
+        if st.get("pid") and process_running(st["pid"], st.get("ptime")):
+            item["pid"] = st["pid"]
+        result.append(item)
+    return result
+
+
+def write_cluster_files(lab, state):
+    """/etc/pve/replication.cfg and every node's .members (pmxcfs keeps them in sync)."""
+    store.write_text(os.path.join(lab.pve, "replication.cfg"),
+                     render_replication_cfg(state["jobs"]), 0o640)
+    for node in state["nodes"]:
+        # Bind-mounted as a single file: rewrite in place, a rename would not show through.
+        store.rewrite(lab.node(node, "members"), members_json(state, node))

@@ -1,0 +1,277 @@
+"""What pvescheduler does every minute: run due replication jobs (PVE::Replication).
+
+The run sequence, log lines and error texts follow pve-guest-common Replication.pm,
+pve-storage storage_migrate/ZFSPoolPlugin and libzfs (see proxmox-replication.md 4-7).
+"""
+import random
+
+from rwlab import fmt
+from rwlab import pve
+from rwlab import store
+from rwlab import zfsmodel as zm
+from rwlab import zpoolview
+
+STORAGE = "local-zfs"
+THROUGHPUT = 180e6  # bytes/s of an unthrottled send | ssh | receive
+
+
+def ssh_prefix(state, target):
+    return ("/usr/bin/ssh -e none -o 'BatchMode=yes' -o 'HostKeyAlias={t}' "
+            "-o 'UserKnownHostsFile=/etc/pve/nodes/{t}/ssh_known_hosts' "
+            "-o 'GlobalKnownHostsFile=none' root@{ip}"
+            ).format(t=target, ip=state["nodes"][target]["ip"])
+
+
+class JobRun:
+    """One replication run; collects log lines and records the result."""
+
+    def __init__(self, world, jobid, start, rng):
+        self.world = world
+        self.state = world.state
+        self.jobid = jobid
+        self.job = world.state["jobs"][jobid]
+        self.guest = world.state["guests"][self.job["guest"]]
+        self.source = self.guest["node"]
+        self.target = self.job["target"]
+        self.start = start
+        self.clock = float(start)
+        self.rng = rng
+        self.lines = []
+        self.delay = 0
+        self.st = world.job_state(jobid)
+
+    def log(self, msg, seconds=0.0):
+        self.clock += seconds
+        self.lines.append((int(self.clock), msg))
+
+    def volid(self, dataset):
+        return "%s:%s" % (STORAGE, dataset.split("/", 2)[2])
+
+    def run(self, probe, space):
+        last_sync = self.st["last_sync"]
+        self.log("start replication job")
+        error = None
+        if self.start <= last_sync:
+            error = "start time before last sync (%d <= %d) - abort sync" % (self.start, last_sync)
+        else:
+            error = self._replicate(probe, space)
+        if error:
+            self.log("end replication job with error: %s" % error, 0.01)
+        else:
+            self.log("end replication job", 0.05)
+        self._record(error)
+
+    def _replicate(self, probe, space):
+        w, st = self.world, self.st
+        datasets = w.guest_datasets(self.job["guest"])
+        volids = [self.volid(d) for d in datasets]
+        kind = "CT" if self.guest["type"] == "lxc" else "VM"
+        self.log("guest => %s %s, running => %d" % (kind, self.job["guest"], self.guest["pid"]))
+        self.log("volumes => %s" % ",".join(volids))
+        self.clock += self.delay
+        if probe:
+            self.clock += probe["seconds"]
+            for line in probe["stderr"]:
+                self.log("(remote_prepare_local_job) %s" % line)
+            return "command '%s -- pvesr prepare-local-job %s --scan %s %s --last_sync %d' failed: " \
+                   "exit code %d" % (ssh_prefix(self.state, self.target), self.jobid, STORAGE,
+                                     " ".join(volids), st["last_sync"], probe["code"])
+        src_zfs, tgt_zfs = w.zfs(self.source), w.zfs(self.target)
+        last_name = zm.repl_snap_name(self.jobid, st["last_sync"])
+        plan, missing = [], []
+        for ds_name, volid in zip(datasets, volids):
+            src, tgt = src_zfs["datasets"][ds_name], tgt_zfs["datasets"].get(ds_name)
+            if st["last_sync"] and not zm.find_snap(src, last_name):
+                self.log("expected snapshot %s not present for %s, not removing others"
+                         % (last_name, volid))
+            if st["last_sync"] and tgt and tgt["snaps"] and not zm.find_snap(tgt, last_name):
+                self.log("(remote_prepare_local_job) expected snapshot %s not present for %s, "
+                         "not removing others" % (last_name, volid))
+            base = common_base(src, tgt, self.jobid, last_name) if tgt and tgt["snaps"] else None
+            if tgt and tgt["snaps"] and not base:
+                missing.append(volid)
+            plan.append((ds_name, volid, src, tgt, base))
+        if missing:
+            return ("No common base snapshot on volume(s) %s\nPlease remove the problematic "
+                    "volume(s) from the replication target or delete and re-create the whole job "
+                    "%s" % (",".join(missing), self.jobid))
+        new_name = zm.repl_snap_name(self.jobid, self.start)
+        src_pool = src_zfs["pools"]["rpool"]
+        for ds_name, volid, *_ in plan:
+            if src_pool["suspended"]:
+                self.clock += 10
+                return "command 'zfs snapshot %s@%s' failed: got timeout" % (ds_name, new_name)
+            if space.avail(self.source) <= 0:
+                return "zfs error: cannot create snapshot '%s@%s': out of space" % (ds_name, new_name)
+        for ds_name, volid, src, *_ in plan:
+            zm.take_snapshot(src, src_pool, new_name, self.start, self.rng)
+            self.log("create snapshot '%s' on %s" % (new_name, volid), 0.3)
+        rate = self.job.get("rate")
+        self.log("using secure transmission, rate limit: %s"
+                 % ("%s MByte/s" % rate if rate else "none"))
+        for ds_name, volid, src, tgt, base in plan:
+            error = self._transfer(ds_name, volid, src, tgt, base, new_name, space)
+            if error:
+                for _, vol, s, *_ in plan:
+                    if zm.find_snap(s, new_name):
+                        zm.destroy_snapshot(s, new_name)
+                        self.log("delete previous replication snapshot '%s' on %s" % (new_name, vol))
+                return error
+        st["last_sync"] = self.start
+        for ds_name, volid, src, *_ in plan:
+            tgt = tgt_zfs["datasets"][ds_name]
+            for side, ds in (("local", src), ("remote", tgt)):
+                for snap in list(ds["snaps"]):
+                    if snap["name"].startswith("__replicate_%s_" % self.jobid) and snap["name"] != new_name:
+                        zm.destroy_snapshot(ds, snap["name"])
+                        if side == "local":
+                            self.log("delete previous replication snapshot '%s' on %s"
+                                     % (snap["name"], volid), 0.2)
+                        else:
+                            self.log("(remote_finalize_local_job) delete stale replication "
+                                     "snapshot '%s' on %s" % (snap["name"], volid), 0.3)
+        return None
+
+    def _transfer(self, ds_name, volid, src, tgt, base, new_name, space):
+        rate = self.job.get("rate")
+        if rate:
+            self.log("using a bandwidth limit of %d bytes per second for transferring '%s'"
+                     % (int(1000000 * float(rate)), volid))
+        if base:
+            self.log("incremental sync '%s' (%s => %s)" % (volid, base["name"], new_name))
+        else:
+            self.log("full sync '%s' (%s)" % (volid, new_name))
+        cmd = ("set -o pipefail && pvesm export {v} zfs - -with-snapshots 1 -snapshot {n}{b}"
+               "{r} | {ssh} -- pvesm import {v} zfs - -with-snapshots 1 -snapshot {n} "
+               "-allow-rename 0{b}").format(
+            v=volid, n=new_name, b=" -base %s" % base["name"] if base else "",
+            r=" | /usr/bin/cstream -t %d" % int(1000000 * float(rate)) if rate else "",
+            ssh=ssh_prefix(self.state, self.target))
+        failed = "command '%s' failed: exit code 255" % cmd
+        if tgt and not tgt["snaps"]:
+            self.log("volume '%s' already exists" % ds_name, 0.4)
+            return failed
+        sends = snaps_to_send(src, base)
+        sizes = []
+        prev = base
+        for snap in sends:
+            size = snap["wclock"] - prev["wclock"] if prev else snap["refer"]
+            sizes.append(max(size, 4096 * 15))
+            if prev:
+                self.log("send from @%s to %s@%s estimated size is %s"
+                         % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+            else:
+                self.log("full send of %s@%s estimated size is %s"
+                         % (ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+            prev = snap
+        total = sum(sizes)
+        self.log("total estimated size is %s" % fmt.nicenum(total))
+        self.log("TIME        SENT   SNAPSHOT %s@%s" % (ds_name, sends[-1]["name"]))
+        tgt_zfs = self.world.zfs(self.target)
+        tgt_pool = tgt_zfs["pools"]["rpool"]
+        stream = "incremental stream" if base else "new filesystem stream"
+        reason = receive_refusal(self.world.zfs(self.source), tgt_zfs, ds_name, tgt, total,
+                                 space.avail(self.target))
+        throughput = float(rate) * 1e6 if rate else THROUGHPUT
+        if scanning(self.world.zfs(self.source), self.start) or scanning(tgt_zfs, self.start):
+            throughput /= 4
+        self.clock += 0.8 + total / throughput
+        if reason:
+            for line in ("cannot receive %s: %s" % (stream, reason)).split("\n"):
+                self.log(line)
+            return failed
+        receive(tgt_zfs, tgt_pool, ds_name, src, sends, self.clock)
+        space.spend(self.target, total)
+        self.log("successfully imported '%s'" % volid, 0.1)
+        return None
+
+    def _record(self, error):
+        st = self.st
+        st.update(last_node=self.source, last_try=self.start, last_iteration=self.start,
+                  storeid_list=[STORAGE], duration=round(self.clock - self.start, 6))
+        st.pop("pid", None)
+        st.pop("ptime", None)
+        if error:
+            st["fail_count"] += 1
+            st["error"] = error
+        else:
+            st["fail_count"] = 0
+            st.pop("error", None)
+        write_log(self.world.lab, self.source, self.jobid, self.lines)
+
+
+def write_log(lab, node, jobid, lines):
+    text = "".join("%s %s: %s\n" % (fmt.pve_log_time(t), jobid, msg) for t, msg in lines)
+    store.rewrite(lab.job_log(node, jobid), text)
+
+
+def common_base(src, tgt, jobid, last_name):
+    """find_common_replication_snapshot(): same snapshot (by GUID) on both sides."""
+    target_guids = {s["guid"] for s in tgt["snaps"]}
+    snap = zm.find_snap(src, last_name)
+    if snap and snap["guid"] in target_guids:
+        return snap
+    for snap in reversed(src["snaps"]):
+        if snap["name"].startswith("__replicate_") and snap["guid"] in target_guids:
+            return snap
+    return None
+
+
+def snaps_to_send(src, base):
+    """`zfs send -R [-I base]`: every snapshot after the base, oldest first."""
+    if not base:
+        return list(src["snaps"])
+    return [s for s in src["snaps"] if s["createtxg"] > base["createtxg"]]
+
+
+def scanning(zfs, now):
+    return any(zpoolview.scan_active(p, now) for p in zfs["pools"].values())
+
+
+def receive_refusal(src_zfs, tgt_zfs, ds_name, tgt, size, target_avail):
+    """The libzfs receive error a target would print, or None."""
+    tgt_pool = tgt_zfs["pools"]["rpool"]
+    if tgt_pool["suspended"]:
+        return "pool I/O is currently suspended"
+    for feature, value in src_zfs["pools"]["rpool"]["features"].items():
+        if value == "active" and tgt_pool["features"].get(feature) == "disabled":
+            return "pool must be upgraded to receive this stream."
+    if tgt:
+        if tgt["resume_token"]:
+            return ('destination %s contains partially-complete state from "zfs receive -s".'
+                    % ds_name)
+        if tgt["type"] != src_zfs["datasets"][ds_name]["type"]:
+            return "destination '%s' exists\nmust specify -F to overwrite it" % ds_name
+        if tgt["encryption"] != "off" and tgt["keystatus"] != "available":
+            return "inherited key must be loaded"
+        if tgt.get("modified"):
+            return "destination %s has been modified\nsince most recent snapshot" % ds_name
+    if size > target_avail:
+        return "out of space"
+    return None
+
+
+def receive(tgt_zfs, tgt_pool, ds_name, src, sends, now):
+    tgt = tgt_zfs["datasets"].get(ds_name)
+    if tgt is None:
+        tgt = zm.new_dataset(src["type"], tgt_pool, int(now), volsize=src["volsize"])
+        tgt["guid"] = zm.new_guid()
+        tgt_zfs["datasets"][ds_name] = tgt
+    source_guids = {s["guid"] for s in src["snaps"]}
+    tgt["snaps"] = [s for s in tgt["snaps"] if s["guid"] in source_guids]
+    for i, snap in enumerate(sends):
+        copy = dict(snap, createtxg=zm.pool_txg(tgt_pool, int(now)) + i, used=0)
+        if tgt["snaps"]:
+            prev = tgt["snaps"][-1]
+            prev["used"] = min(snap["refer"], max(0, snap["wclock"] - prev["wclock"]) // 2)
+        tgt["snaps"].append(copy)
+    tgt_pool["txg"] += len(sends)  # every received snapshot is its own txg
+    last = sends[-1]
+    tgt.update(refer=last["refer"], wclock=last["wclock"], wtime=int(now), wrate=0.0,
+               volsize=src["volsize"])
+    tgt.pop("modified", None)
+
+
+def new_rng(state):
+    state["rng_seq"] = state.get("rng_seq", 0) + 1
+    return random.Random("%s-%d" % (state["name"], state["rng_seq"]))

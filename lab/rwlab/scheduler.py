@@ -1,0 +1,130 @@
+"""pvescheduler of every node, pass by pass (`lab tick`)."""
+import time
+
+from rwlab import pve
+from rwlab import replication
+from rwlab import sshprobe
+from rwlab import world as worldmod
+from rwlab import zfsmodel as zm
+
+
+class Space:
+    """Pool headroom per node, computed once per pass and reduced by receives."""
+
+    def __init__(self, world, now):
+        self.world = world
+        self.now = now
+        self.cache = {}
+
+    def avail(self, node):
+        if node not in self.cache:
+            pools, _, _ = zm.space(self.world.zfs(node), self.now)
+            self.cache[node] = pools["rpool"]["avail"]
+        return self.cache[node]
+
+    def spend(self, node, nbytes):
+        self.cache[node] = self.avail(node) - nbytes
+
+
+class Scheduler:
+    def __init__(self, world):
+        self.world = world
+        self.state = world.state
+        self.rng = replication.new_rng(self.state)
+        self.probes = {}
+        self.busy_until = {}
+
+    def _blocked_targets(self):
+        return {n for n, info in self.state["nodes"].items()
+                if info["down"] or info.get("hostkey_changed")}
+
+    def prepare_probes(self):
+        """Real SSH attempts for every (source, target) pair crossing a broken link."""
+        broken = self._blocked_targets()
+        pairs = []
+        for jobid, job in self.state["jobs"].items():
+            source = self.world.node_of(job["guest"])
+            if job["target"] in broken and not self.state["nodes"][source]["down"]:
+                pairs.append((source, job["target"]))
+        self.probes = sshprobe.probe_pairs(self.state, pairs)
+
+    def run_job(self, jobid, start, space, delay=0):
+        job = self.state["jobs"][jobid]
+        source = self.world.node_of(job["guest"])
+        run = replication.JobRun(self.world, jobid, start, self.rng)
+        run.delay = delay
+        run.run(self.probes.get((source, job["target"])), space)
+        return run.clock - start
+
+    def hang_active(self, jobid):
+        job = self.state["jobs"][jobid]
+        if self.state["nodes"][job["target"]].get("hung"):
+            return True
+        return any(f["name"] == "hang-job" and f["args"].get("job") == jobid
+                   for f in self.state["faults"])
+
+    def start_hang(self, jobid, start):
+        """The job's ssh never gets an answer: a live process keeps it SYNCING."""
+        st = self.world.job_state(jobid)
+        pid = self.world.spawn("hang:%s" % jobid, ["sleep", "infinity"])
+        st.update(pid=pid, ptime=worldmod.process_start_time(pid), last_try=start,
+                  last_iteration=start, last_node=self.world.node_of(self.state["jobs"][jobid]["guest"]))
+
+    def _stuck_job(self, node):
+        """A running job blocks its node's scheduler until it ends (pvescheduler.pm)."""
+        for job in pve.local_jobs(self.state, node):
+            st = self.world.job_state(job["id"])
+            if st.get("pid"):
+                return job["id"], st
+        return None, None
+
+    def run_pass(self, t):
+        space = Space(self.world, t)
+        for node, info in self.state["nodes"].items():
+            if info["down"] or self.busy_until.get(node, 0) > t:
+                continue
+            jobid, st = self._stuck_job(node)
+            if jobid:
+                alive = pve.process_running(st["pid"], st.get("ptime"))
+                if alive and self.hang_active(jobid):
+                    continue
+                self.world.kill("hang:%s" % jobid)
+                st.pop("pid", None)
+                st.pop("ptime", None)
+                if alive:
+                    # The frozen connection was released: the hung run completes now.
+                    start = st["last_try"]
+                    self.run_job(jobid, start, space, delay=t - start)
+                    continue
+            repl = self.world.repl(node)
+            due = []
+            for job in pve.local_jobs(self.state, node):
+                if job.get("disable"):
+                    continue
+                st = pve.job_state(repl, job)
+                nxt = pve.next_sync(self.state, job, st)
+                if nxt and t >= nxt:
+                    due.append((nxt, int(job["guest"]), job["id"]))
+            elapsed = 0.0
+            for _, _, jobid in sorted(due):
+                start = int(t + elapsed)
+                if self.hang_active(jobid):
+                    self.start_hang(jobid, start)
+                    break
+                elapsed += self.run_job(jobid, start, space) + 0.2
+            self.busy_until[node] = t + elapsed
+
+
+def tick(world, minutes):
+    """Age the lab by `minutes` and let every node's scheduler run once per minute."""
+    now = int(time.time())
+    seconds = minutes * 60
+    if seconds:
+        worldmod.shift_world(world, seconds)
+    world.load_all()
+    sched = Scheduler(world)
+    sched.prepare_probes()
+    passes = max(1, minutes)
+    for k in range(passes):
+        t = now - seconds + (k + 1) * 60 if seconds else now
+        sched.run_pass(t)

@@ -1,0 +1,169 @@
+"""The `zfs` stand-in: list, get, version (read-only)."""
+import sys
+import time
+
+from rwlab import cliargs
+from rwlab import zfsmodel as zm
+from rwlab import zfsview as zv
+
+USAGE = """usage: zfs command args ...
+where 'command' is one of the following:
+
+\tlist [-Hp] [-r|-d max] [-o property[,...]] [-s property]...
+\t    [-S property]... [-t type[,...]] [filesystem|volume|snapshot] ...
+\tget [-rHp] [-d max] [-o "all" | field[,...]]
+\t    [-t type[,...]] [-s source[,...]]
+\t    <"all" | property[,...]> [filesystem|volume|snapshot|bookmark] ...
+\tversion
+"""
+LIST_HEADER = {"available": "AVAIL", "referenced": "REFER", "usedbysnapshots": "USEDSNAP",
+               "usedbydataset": "USEDDS", "usedbychildren": "USEDCHILD",
+               "usedbyrefreservation": "USEDREFRESERV", "receive_resume_token": "RECEIVE_RESUME_TOKEN",
+               "compressratio": "RATIO", "volblocksize": "VOLBLOCK", "recordsize": "RECSIZE",
+               "reservation": "RESERV", "refreservation": "REFRESERV"}
+RIGHT = zv.SIZES | {"creation", "createtxg", "guid", "objsetid", "userrefs", "compressratio",
+                    "refcompressratio", "copies"}
+TYPES = {"filesystem": "filesystem", "fs": "filesystem", "volume": "volume", "vol": "volume",
+         "snapshot": "snapshot", "snap": "snapshot", "bookmark": "bookmark", "all": "all"}
+
+
+class NotFound(Exception):
+    pass
+
+
+def parse_types(opts, default):
+    if "t" not in opts:
+        return default
+    types = set()
+    for t in ",".join(opts["t"]).split(","):
+        if t not in TYPES:
+            raise cliargs.UsageError("invalid type '%s'" % t)
+        types |= {"filesystem", "volume", "snapshot", "bookmark"} if t == "all" else {TYPES[t]}
+    return types
+
+
+def collect(zfs, operands, types, recursive, depth):
+    """Objects in `zfs list` traversal order: dataset, its snapshots, then children."""
+    datasets = zfs["datasets"]
+    result = []
+    roots = operands or sorted({n.split("/")[0] for n in datasets})
+    implicit = depth is None and not recursive and bool(operands)
+    limit = depth if depth is not None else (0 if implicit else None)
+    for root in roots:
+        if "@" in root:
+            ds_name, snap_name = root.split("@", 1)
+            ds = datasets.get(ds_name)
+            snap = zm.find_snap(ds, snap_name) if ds else None
+            if snap is None:
+                raise NotFound(root)
+            result.append(zv.Obj(root, ds, snap, ds["snaps"].index(snap)))
+            continue
+        if root not in datasets:
+            raise NotFound(root)
+        base_depth = root.count("/")
+        names = [n for n in datasets if n == root or n.startswith(root + "/")]
+        for name in sorted(names, key=lambda n: n.split("/")):
+            level = name.count("/") - base_depth
+            if limit is not None and level > limit:
+                continue
+            ds = datasets[name]
+            if ds["type"] in types:
+                result.append(zv.Obj(name, ds))
+            if "snapshot" in types and (limit is None or level + 1 <= limit or implicit):
+                for i, snap in enumerate(ds["snaps"]):
+                    result.append(zv.Obj("%s@%s" % (name, snap["name"]), ds, snap, i))
+    return result
+
+
+def sort_key(obj, prop, ctx):
+    raw = zv.raw_value(obj, prop, ctx) if prop != "name" else obj.name
+    if isinstance(raw, int):
+        return (0, raw, "")
+    return (1, 0, str(raw))
+
+
+def do_list(zfs, args, ctx, out, err):
+    flags, opts, operands = cliargs.getopt(args, "Hpr", "odsSt")
+    props = [zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p] \
+        or ["name", "used", "available", "referenced", "mountpoint"]
+    for p in props:
+        if p != "name" and p not in zv.ALL_ORDER and not p.startswith("written@"):
+            raise cliargs.UsageError("bad property list: invalid property '%s'" % p)
+    default = {"filesystem", "volume"} | ({"snapshot"} if any("@" in o for o in operands) else set())
+    types = parse_types(opts, default)
+    depth = int(opts["d"][-1]) if "d" in opts else None
+    objs = collect(zfs, operands, types, "r" in flags, depth)
+    keys = [(zv.ALIASES.get(p, p), False) for p in opts.get("s", [])] + \
+           [(zv.ALIASES.get(p, p), True) for p in opts.get("S", [])]
+    for prop, reverse in reversed(keys):
+        objs.sort(key=lambda o: sort_key(o, prop, ctx), reverse=reverse)
+    rows = [[o.name if p == "name" else zv.value(o, p, ctx, "p" in flags) for p in props]
+            for o in objs]
+    if "H" in flags:
+        out.write(cliargs.table(rows, scripted=True) if rows else "")
+        return 0
+    if not rows:
+        err.write("no datasets available\n")
+        return 0
+    header = [LIST_HEADER.get(p, p.upper()) for p in props]
+    right = {i for i, p in enumerate(props) if p in RIGHT or p.startswith("written@")}
+    out.write(cliargs.table([header] + rows, right=right))
+    return 0
+
+
+def do_get(zfs, args, ctx, out, err):
+    flags, opts, rest = cliargs.getopt(args, "Hpr", "odst")
+    if not rest:
+        raise cliargs.UsageError("missing property argument")
+    fields = ",".join(opts.get("o", ["name,property,value,source"])).split(",")
+    if fields == ["all"]:
+        fields = ["name", "property", "value", "source"]
+    props = [zv.ALIASES.get(p, p) for p in rest[0].split(",")]
+    for p in props:
+        if p not in ("all", "name") and p not in zv.ALL_ORDER and not p.startswith("written@"):
+            raise cliargs.UsageError("bad property list: invalid property '%s'" % p)
+    types = parse_types(opts, {"filesystem", "volume", "snapshot"})
+    depth = int(opts["d"][-1]) if "d" in opts else None
+    operands = rest[1:]
+    if operands and "r" not in flags and depth is None:
+        depth = 0
+        types = types if "t" in opts else {"filesystem", "volume", "snapshot"}
+    objs = collect(zfs, operands, types, "r" in flags or depth is not None, depth)
+    if operands and "r" not in flags and "d" not in opts:
+        objs = [o for o in objs if o.name in operands]
+    rows = []
+    for o in objs:
+        wanted = [p for p in zv.ALL_ORDER if zv.applies(o, p) and zv.raw_value(o, p, ctx) is not None
+                  and not (p == "receive_resume_token" and not o.ds["resume_token"])] \
+            if props == ["all"] else props
+        for p in wanted:
+            cells = {"name": o.name, "property": p, "value": zv.value(o, p, ctx, "p" in flags),
+                     "source": zv.source(o, p) if zv.raw_value(o, p, ctx) is not None else "-",
+                     "received": "-"}
+            rows.append([cells[f] for f in fields])
+    if "H" not in flags and rows:
+        rows.insert(0, [f.upper() for f in fields])
+    out.write(cliargs.table(rows, scripted="H" in flags) if rows else "")
+    return 0
+
+
+def main(zfs, args, out=sys.stdout, err=sys.stderr):
+    if not args:
+        err.write("missing command\n" + USAGE)
+        return 2
+    if args[0] == "version":
+        out.write(zm.ZFS_VERSION)
+        return 0
+    commands = {"list": do_list, "get": do_get}
+    if args[0] not in commands:
+        err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))
+        return 2
+    ctx = zv.Context(zfs, int(time.time()))
+    try:
+        return commands[args[0]](zfs, args[1:], ctx, out, err)
+    except cliargs.UsageError as e:
+        err.write("%s\n%s" % (e, USAGE))
+        return 2
+    except NotFound as e:
+        err.write("cannot open '%s': dataset does not exist\n" % e)
+        return 1

@@ -1,0 +1,190 @@
+"""The simulated ZFS state of one node: pools, datasets, snapshots, space.
+
+Values that change with time (bytes written by guests, pool txg, scrub and
+resilver progress, growing error counters) are stored as (value, time, rate)
+and evaluated at the moment a stand-in is asked, so they move with the real
+clock; `lab tick --minutes N` moves the stored times N minutes into the past.
+"""
+import random
+import re
+import time
+import zlib
+
+GiB = 1 << 30
+TXG_SECONDS = 5
+REPL_SNAP_RE = re.compile(r"__replicate_(\d+-\d+)_(\d+)__")
+
+ZFS_VERSION = "zfs-2.2.4-pve1\nzfs-kmod-2.2.4-pve1\n"
+
+# Pool features of a PVE 8.2 (OpenZFS 2.2) pool in `zpool get all` order.
+FEATURES = [
+    ("async_destroy", "enabled"), ("empty_bpobj", "active"), ("lz4_compress", "active"),
+    ("multi_vdev_crash_dump", "enabled"), ("spacemap_histogram", "active"),
+    ("enabled_txg", "active"), ("hole_birth", "active"), ("extensible_dataset", "active"),
+    ("embedded_data", "active"), ("bookmarks", "enabled"), ("filesystem_limits", "enabled"),
+    ("large_blocks", "enabled"), ("large_dnode", "enabled"), ("sha512", "enabled"),
+    ("skein", "enabled"), ("edonr", "enabled"), ("userobj_accounting", "active"),
+    ("encryption", "enabled"), ("project_quota", "active"), ("device_removal", "enabled"),
+    ("obsolete_counts", "enabled"), ("zpool_checkpoint", "enabled"), ("spacemap_v2", "active"),
+    ("allocation_classes", "enabled"), ("resilver_defer", "enabled"), ("bookmark_v2", "enabled"),
+    ("redaction_bookmarks", "enabled"), ("redacted_datasets", "enabled"),
+    ("bookmark_written", "enabled"), ("log_spacemap", "active"), ("livelist", "enabled"),
+    ("device_rebuild", "enabled"), ("zstd_compress", "enabled"), ("draid", "enabled"),
+    ("zilsaxattr", "active"), ("head_errlog", "active"), ("blake3", "enabled"),
+    ("block_cloning", "enabled"), ("vdev_zaps_v2", "active"),
+]
+
+
+def new_guid(rng=random):
+    return rng.getrandbits(64) or 1
+
+
+def slop_space(size):
+    return max(min(size >> 5, 128 * GiB), min(size >> 1, 128 << 20))
+
+
+def autosnap_name(epoch):
+    return time.strftime("autosnap_%Y-%m-%d_%H:%M:%S_hourly", time.localtime(epoch))
+
+
+def repl_snap_name(jobid, epoch):
+    return "__replicate_%s_%d__" % (jobid, epoch)
+
+
+def new_pool(name, size, now, disks, rng=random):
+    return {
+        "name": name, "guid": new_guid(rng), "size": size, "base_alloc": 3 * GiB, "fill": 0,
+        "frag": rng.randint(1, 12), "ashift": 12, "created": now - 400 * 86400,
+        "txg": rng.randint(9000000, 14000000), "txg_time": now,
+        "features": dict(FEATURES),
+        "vdevs": [{"name": "mirror-0", "children": [
+            {"name": d, "guid": new_guid(rng), "state": "ONLINE", "read": 0, "write": 0,
+             "cksum": 0, "cksum_rate": 0.0, "cksum_since": now, "note": ""} for d in disks]}],
+        "scan": {"func": "scrub", "start": now - 9 * 86400, "total": 0, "rate": 400 << 20,
+                 "errors": 0},
+        "suspended": False, "data_errors": 0,
+    }
+
+
+def pool_txg(pool, now):
+    return pool["txg"] + int(now - pool["txg_time"]) // TXG_SECONDS
+
+
+def new_dataset(kind, pool, now, rng=random, volsize=0, refer=0, wrate=0.0, creation=None):
+    creation = now - 200 * 86400 if creation is None else creation
+    return {
+        "type": kind, "guid": new_guid(rng), "creation": creation,
+        "createtxg": max(1, pool_txg(pool, creation)), "volsize": volsize, "refer": refer,
+        "wclock": 0, "wtime": now, "wrate": wrate, "quota": 0, "refquota": 0,
+        "reservation": 0, "refreservation": 0, "encryption": "off", "keystatus": "none",
+        "resume_token": None, "snaps": [],
+    }
+
+
+def wclock(ds, now):
+    """Total bytes ever written to the dataset up to `now` (a monotonic 'write clock')."""
+    return ds["wclock"] + int(ds["wrate"] * max(0, now - ds["wtime"]))
+
+
+def add_write(ds, now, nbytes):
+    ds["wclock"] = wclock(ds, now) + nbytes
+    ds["wtime"] = now
+
+
+def written_since(ds, snap, now):
+    return max(0, wclock(ds, now) - snap["wclock"])
+
+
+def snap_used(ds, index, now):
+    snaps = ds["snaps"]
+    if index == len(snaps) - 1:
+        return min(ds["refer"], written_since(ds, snaps[index], now) // 2)
+    return snaps[index]["used"]
+
+
+def find_snap(ds, name):
+    for snap in ds["snaps"]:
+        if snap["name"] == name:
+            return snap
+    return None
+
+
+def take_snapshot(ds, pool, name, now, rng=random):
+    clock = wclock(ds, now)
+    if ds["snaps"]:
+        prev = ds["snaps"][-1]
+        prev["used"] = min(ds["refer"], (clock - prev["wclock"]) // 2)
+    snap = {"name": name, "guid": new_guid(rng), "createtxg": pool_txg(pool, now),
+            "creation": now, "used": 0, "wclock": clock, "refer": ds["refer"]}
+    ds["snaps"].append(snap)
+    return snap
+
+
+def destroy_snapshot(ds, name):
+    ds["snaps"] = [s for s in ds["snaps"] if s["name"] != name]
+
+
+def used_by_snapshots(ds, now):
+    return sum(snap_used(ds, i, now) for i in range(len(ds["snaps"])))
+
+
+def space(zfs, now):
+    """Per pool (alloc, free, avail) and per dataset used / usedbychildren."""
+    own = {name: ds["refer"] + used_by_snapshots(ds, now) for name, ds in zfs["datasets"].items()}
+    children = dict.fromkeys(own, 0)
+    for name, used in own.items():
+        parent = name.rsplit("/", 1)[0] if "/" in name else None
+        while parent is not None:
+            if parent in children:
+                children[parent] += used
+            parent = parent.rsplit("/", 1)[0] if "/" in parent else None
+    pools = {}
+    for pname, pool in zfs["pools"].items():
+        alloc = pool["base_alloc"] + pool["fill"] + sum(
+            u for n, u in own.items() if n == pname or n.startswith(pname + "/"))
+        alloc = min(alloc, pool["size"])
+        avail = max(0, pool["size"] - alloc - slop_space(pool["size"]))
+        pools[pname] = {"alloc": alloc, "free": pool["size"] - alloc, "avail": avail}
+    return pools, own, children
+
+
+def dataset_available(zfs, name, pools, used):
+    ds = zfs["datasets"][name]
+    avail = pools[name.split("/")[0]]["avail"]
+    if ds["quota"]:
+        avail = min(avail, max(0, ds["quota"] - used))
+    return avail
+
+
+def resume_token(rng=random):
+    payload = zlib.compress(rng.randbytes(180), 6).hex()
+    return "1-%x-%x-%s" % (rng.getrandbits(36), 180 + rng.randint(0, 60), payload)
+
+
+def shift_text(text, seconds):
+    """Move epochs embedded in snapshot names and PVE command lines."""
+    text = REPL_SNAP_RE.sub(
+        lambda m: repl_snap_name(m.group(1), int(m.group(2)) - seconds), text)
+    return re.sub(r"--last_sync (\d+)",
+                  lambda m: "--last_sync %d" % (int(m.group(1)) - seconds), text)
+
+
+def shift(zfs, seconds):
+    """Move every stored point in time `seconds` into the past."""
+    for pool in zfs["pools"].values():
+        pool["created"] -= seconds
+        pool["txg_time"] -= seconds
+        if pool["scan"]:
+            pool["scan"]["start"] -= seconds
+        for top in pool["vdevs"]:
+            for leaf in top["children"]:
+                leaf["cksum_since"] -= seconds
+    for ds in zfs["datasets"].values():
+        ds["creation"] -= seconds
+        ds["wtime"] -= seconds
+        for snap in ds["snaps"]:
+            snap["creation"] -= seconds
+            if snap["name"].startswith("autosnap_"):
+                snap["name"] = autosnap_name(snap["creation"])
+            else:
+                snap["name"] = shift_text(snap["name"], seconds)
