@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,6 +28,23 @@ class CollectorError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Another node of the same cluster, as configured.
+struct PeerNode {
+  std::string name;
+  std::string address;
+};
+
+/// What a collector may know besides its own commands' output.
+struct CollectContext {
+  const NodeConfig& node;
+  /// The other nodes of the node's cluster (for node-to-node checks).
+  const std::vector<PeerNode>& peers;
+  /// The latest successful facts of another collector on this node (null if
+  /// it has not succeeded yet). Collectors of one node run one at a time.
+  std::function<std::shared_ptr<const Facts>(std::string_view collector)>
+      latest;
+};
+
 /// One kind of check on one node: runs allow-listed commands through the
 /// node's transport and parses their output with pure parsers.
 class Collector {
@@ -35,8 +53,8 @@ class Collector {
   virtual std::string_view name() const = 0;
   /// Blocking; runs on the node's worker. Throws TransportError,
   /// CollectorError or a parser's error on failure.
-  virtual std::shared_ptr<const Facts> Collect(Transport& transport,
-                                               const NodeConfig& node) = 0;
+  virtual std::shared_ptr<const Facts> Collect(
+      Transport& transport, const CollectContext& context) = 0;
 };
 
 /// Every collector replwatch has, in a fixed order (explicit registry: no

@@ -58,7 +58,7 @@ std::optional<std::string> OutputIfInstalled(Transport& transport,
 }  // namespace
 
 std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
-                                                    const NodeConfig&) {
+                                                    const CollectContext&) {
   auto facts = std::make_shared<NodeFacts>();
   const CommandResult date = transport.Run(MakeCommand("date"));
   const auto received = std::chrono::system_clock::now();

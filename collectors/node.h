@@ -10,7 +10,7 @@ class NodeCollector : public Collector {
  public:
   std::string_view name() const override { return "node"; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
-                                       const NodeConfig& node) override;
+                                       const CollectContext& context) override;
 };
 
 }  // namespace replwatch

@@ -13,7 +13,11 @@ TEST_CASE("node collector reads this machine's clock through a transport",
   LocalTransport transport(TransportLimits{});
   NodeCollector collector;
   NodeConfig node;
-  const auto facts = collector.Collect(transport, node);
+  const std::vector<PeerNode> peers;
+  const CollectContext context{node, peers, [](std::string_view) {
+                                 return std::shared_ptr<const Facts>();
+                               }};
+  const auto facts = collector.Collect(transport, context);
   MetricSet set;
   facts->Render({{"pve_cluster", "c"}, {"node", "self"}}, set);
   const std::string text = set.Serialize();

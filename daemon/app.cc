@@ -90,7 +90,14 @@ void App::Apply(const Config& config) {
       if (reuse && old->config() == node) worker = old;
     }
     if (!worker) {
-      worker = std::make_shared<NodeWorker>(node, config.global, pool_);
+      std::vector<PeerNode> peers;
+      for (const auto& other : config.nodes) {
+        if (other.cluster == node.cluster && other.name != node.name) {
+          peers.push_back({other.name, other.address});
+        }
+      }
+      worker = std::make_shared<NodeWorker>(node, std::move(peers),
+                                            config.global, pool_);
     }
     next.push_back(worker);
   }
@@ -130,15 +137,34 @@ void App::StartSchedules() {
       runs_.push_back(run);
       Arm(run);
     }
+    // Idle sessions are kept alive (and dead ones noticed) between runs.
+    auto keepalive = std::make_shared<ScheduledRun>(
+        io_, worker, 0, config_.global.keepalive_interval);
+    keepalive->next = SteadyClock::now() + keepalive->interval;
+    keepalives_.push_back(keepalive);
+    ArmKeepalive(keepalive);
   }
 }
 
+void App::ArmKeepalive(const std::shared_ptr<ScheduledRun>& keepalive) {
+  keepalive->timer.expires_at(keepalive->next);
+  keepalive->timer.async_wait(
+      [this, keepalive](const boost::system::error_code& error) {
+        if (error || keepalive->stopped) return;
+        keepalive->worker->Keepalive();
+        keepalive->next += keepalive->interval;
+        ArmKeepalive(keepalive);
+      });
+}
+
 void App::StopSchedules() {
-  for (const auto& run : runs_) {
-    run->stopped = true;
-    run->timer.cancel();
+  for (auto* list : {&runs_, &keepalives_}) {
+    for (const auto& run : *list) {
+      run->stopped = true;
+      run->timer.cancel();
+    }
+    list->clear();
   }
-  runs_.clear();
 }
 
 void App::Arm(const std::shared_ptr<ScheduledRun>& run) {

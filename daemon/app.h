@@ -39,6 +39,7 @@ class App {
   void StartSchedules();
   void StopSchedules();
   void Arm(const std::shared_ptr<ScheduledRun>& run);
+  void ArmKeepalive(const std::shared_ptr<ScheduledRun>& keepalive);
   void Fire(const std::shared_ptr<ScheduledRun>& run);
   void Collect(const std::shared_ptr<NodeWorker>& worker, std::size_t index,
                std::function<void()> after);
@@ -55,6 +56,7 @@ class App {
   std::shared_ptr<boost::asio::thread_pool> pool_;
   std::vector<std::shared_ptr<NodeWorker>> workers_;
   std::vector<std::shared_ptr<ScheduledRun>> runs_;
+  std::vector<std::shared_ptr<ScheduledRun>> keepalives_;
   CollectionState state_;
   std::unique_ptr<web::HttpServer> http_;
   boost::asio::signal_set signals_;

@@ -44,7 +44,9 @@ struct Fixture {
   void SetNodes(std::vector<std::string> names) {
     workers.clear();
     for (const auto& name : names) {
-      workers.push_back(std::make_shared<NodeWorker>(Node(name), global, pool));
+      workers.push_back(
+          std::make_shared<NodeWorker>(Node(name), std::vector<PeerNode>{},
+                                       global, pool));
     }
     state.SetNodes(workers);
   }

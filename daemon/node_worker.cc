@@ -45,15 +45,18 @@ bool IsConnectionFailure(TransportFailure kind) {
 
 }  // namespace
 
-NodeWorker::NodeWorker(NodeConfig config, const GlobalSettings& global,
+NodeWorker::NodeWorker(NodeConfig config, std::vector<PeerNode> peers,
+                       const GlobalSettings& global,
                        std::shared_ptr<boost::asio::thread_pool> pool)
     : config_(std::move(config)),
+      peers_(std::move(peers)),
       global_(global),
       transport_(MakeTransport(config_, global_)),
       collectors_(MakeAllCollectors()),
       pool_(std::move(pool)),
       strand_(boost::asio::make_strand(pool_->get_executor())),
-      in_flight_(collectors_.size(), false) {}
+      in_flight_(collectors_.size(), false),
+      latest_(collectors_.size()) {}
 
 void NodeWorker::Collect(std::size_t index, boost::asio::io_context& io,
                          std::function<void(CollectionOutcome)> done) {
@@ -80,7 +83,15 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
                     std::to_string(wait.count() + 1) + "s";
   } else {
     try {
-      outcome.facts = collectors_[index]->Collect(*transport_, config_);
+      const CollectContext context{
+          config_, peers_, [this](std::string_view name) {
+            for (std::size_t i = 0; i < collectors_.size(); ++i) {
+              if (collectors_[i]->name() == name) return latest_[i];
+            }
+            return std::shared_ptr<const Facts>();
+          }};
+      outcome.facts = collectors_[index]->Collect(*transport_, context);
+      latest_[index] = outcome.facts;
       outcome.success = true;
       outcome.node_reachable = true;
       connect_failures_ = 0;

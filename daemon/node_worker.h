@@ -37,7 +37,8 @@ class NodeWorker : public std::enable_shared_from_this<NodeWorker> {
  public:
   /// The worker keeps `pool` alive: handlers still queued on the io_context
   /// at exit own workers, and their strands must not outlive the pool.
-  NodeWorker(NodeConfig config, const GlobalSettings& global,
+  NodeWorker(NodeConfig config, std::vector<PeerNode> peers,
+             const GlobalSettings& global,
              std::shared_ptr<boost::asio::thread_pool> pool);
 
   const NodeConfig& config() const { return config_; }
@@ -60,12 +61,15 @@ class NodeWorker : public std::enable_shared_from_this<NodeWorker> {
   CollectionOutcome RunOnStrand(std::size_t index);
 
   NodeConfig config_;
+  std::vector<PeerNode> peers_;
   GlobalSettings global_;
   std::unique_ptr<Transport> transport_;
   std::vector<std::unique_ptr<Collector>> collectors_;
   std::shared_ptr<boost::asio::thread_pool> pool_;  // outlives strand_
   boost::asio::strand<boost::asio::thread_pool::executor_type> strand_;
   std::vector<bool> in_flight_;
+  // Strand-only: each collector's latest successful facts, for the others.
+  std::vector<std::shared_ptr<const Facts>> latest_;
   // Strand-only reconnect state.
   int connect_failures_ = 0;
   std::chrono::steady_clock::time_point next_connect_attempt_{};

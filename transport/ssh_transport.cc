@@ -199,7 +199,24 @@ void SshTransport::Authenticate() {
 
 CommandResult SshTransport::Run(const RemoteCommand& command) {
   if (cancelled_) throw TransportError(TransportFailure::kCancelled, "cancelled");
-  if (session_ == nullptr) Connect();
+  const bool reused = session_ != nullptr;
+  if (!reused) Connect();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return RunOnSession(command);
+    } catch (const TransportError& e) {
+      if (e.kind() != TransportFailure::kStaleSession) throw;
+      // A reused session may have died since (node rebooted, sshd
+      // restarted): reconnect once before calling the node unreachable.
+      if (!reused || attempt > 0) {
+        throw TransportError(TransportFailure::kConnect, e.what());
+      }
+    }
+    Connect();
+  }
+}
+
+CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
   const auto start = Clock::now();
   const auto deadline = start + limits_.command_timeout;
   ssh_channel channel = ssh_channel_new(session_);
@@ -217,7 +234,7 @@ CommandResult SshTransport::Run(const RemoteCommand& command) {
                                command.ShellLine(remote_timeout).c_str()) !=
           SSH_OK) {
     guard.reset();
-    Fail(TransportFailure::kConnect,
+    Fail(TransportFailure::kStaleSession,
          std::string("cannot start command: ") + ssh_get_error(session_));
   }
   CommandResult result;
@@ -270,6 +287,21 @@ CommandResult SshTransport::Run(const RemoteCommand& command) {
 void SshTransport::Keepalive() {
   if (session_ == nullptr) return;
   if (!ssh_is_connected(session_) || ssh_send_keepalive(session_) != SSH_OK) {
+    Disconnect();
+    return;
+  }
+  // libssh only notices a closed peer when it reads; peek at the socket so a
+  // restarted or vanished node is dropped now, not at the next command.
+  int fd = -1;
+  {
+    std::lock_guard<std::mutex> lock(fd_mutex_);
+    fd = fd_;
+  }
+  pollfd pfd{fd, POLLIN, 0};
+  char byte;
+  if (fd >= 0 && poll(&pfd, 1, 0) > 0 &&
+      (pfd.revents & (POLLHUP | POLLERR) ||
+       recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)) {
     Disconnect();
   }
 }

@@ -39,6 +39,7 @@ class SshTransport : public Transport {
 
  private:
   void Connect();
+  CommandResult RunOnSession(const RemoteCommand& command);
   void Disconnect();
   int OpenSocket();  // TCP connect bounded by connect_timeout and Cancel()
   void VerifyHostKey();

@@ -120,6 +120,32 @@ TEST_CASE("cancel interrupts a blocked connect from another thread", "[ssh]") {
   sshd.Resume();
 }
 
+TEST_CASE("a restarted sshd is reconnected to transparently", "[ssh]") {
+  TestSshd sshd;
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  sshd.Stop();   // drops the established session too
+  sshd.Start();  // same port, same host key
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+}
+
+TEST_CASE("keepalive drops a session whose node went away", "[ssh]") {
+  TestSshd sshd;
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  transport.Keepalive();
+  CHECK(transport.connected());
+  sshd.Stop();
+  // The peer's close reaches us asynchronously; keepalives notice it.
+  bool dropped = false;
+  for (int i = 0; i < 50 && !dropped; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    transport.Keepalive();
+    dropped = !transport.connected();
+  }
+  CHECK(dropped);
+}
+
 TEST_CASE("a stopped node is a connect failure, sessions leak no fds",
           "[ssh]") {
   TestSshd sshd;

@@ -19,6 +19,7 @@ enum class TransportFailure {
   kOutputTooLarge,  // command printed more than max_output_bytes
   kCancelled,       // Cancel() was called (shutdown)
   kExec,            // command could not be started
+  kStaleSession,    // an open session turned out dead (retried internally)
 };
 
 /// A failure with its kind; what() is a one-line human explanation.
