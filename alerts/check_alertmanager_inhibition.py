@@ -22,16 +22,16 @@ import urllib.request
 CASES = [
     ({"alertname": "ReplwatchNodeDown", "severity": "critical", "pve_cluster": "lab", "node": "pve1"}, False),
     ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve1",
-      "job": "100-0", "source": "pve1", "target": "pve2"}, True),
+      "job_id": "100-0", "source": "pve1", "target": "pve2"}, True),
     ({"alertname": "ReplwatchPoolErrorsRising", "severity": "warning", "pve_cluster": "lab", "node": "pve1",
       "pool": "rpool", "vdev": "sda"}, True),
     ({"alertname": "ReplwatchNodeSshBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve1",
       "reason": "host_key_changed"}, False),
     # Same node name in another cluster, and another node of the same cluster: not muted.
     ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "other", "node": "pve1",
-      "job": "100-0", "source": "pve1", "target": "pve2"}, False),
+      "job_id": "100-0", "source": "pve1", "target": "pve2"}, False),
     ({"alertname": "ReplwatchJobRPOBreached", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job": "200-0", "source": "pve2", "target": "pve1"}, False),
+      "job_id": "200-0", "source": "pve2", "target": "pve1"}, False),
     # Critical over warning for the same object.
     ({"alertname": "ReplwatchTargetPoolFull", "severity": "critical", "pve_cluster": "lab", "node": "pve3",
       "pool": "tank", "reason": "pool_capacity"}, False),
@@ -40,20 +40,20 @@ CASES = [
     ({"alertname": "ReplwatchTargetPoolFilling", "severity": "warning", "pve_cluster": "lab", "node": "pve3",
       "pool": "tank", "reason": "special_vdev_capacity"}, False),
     ({"alertname": "ReplwatchSnapshotChainBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3"}, False),
+      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3"}, False),
     ({"alertname": "ReplwatchChainAtRisk", "severity": "warning", "pve_cluster": "lab", "node": "pve2",
-      "job": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3",
+      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3",
       "reason": "target_diverged"}, True),
     ({"alertname": "ReplwatchChainAtRisk", "severity": "warning", "pve_cluster": "lab", "node": "pve2",
-      "job": "201-0", "volume": "rpool/data/vm-201-disk-1", "source": "pve2", "target": "pve3",
+      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-1", "source": "pve2", "target": "pve3",
       "reason": "target_diverged"}, False),
     # Broken SSH on a path mutes the failing jobs of that path only.
     ({"alertname": "ReplwatchNodeSshBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
       "source": "pve2", "target": "pve3", "reason": "batchmode_ssh_failed"}, False),
     ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job": "202-0", "source": "pve2", "target": "pve3"}, True),
+      "job_id": "202-0", "source": "pve2", "target": "pve3"}, True),
     ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job": "203-0", "source": "pve2", "target": "pve1"}, False),
+      "job_id": "203-0", "source": "pve2", "target": "pve1"}, False),
 ]
 
 STARTUP_DEADLINE_S = 30
