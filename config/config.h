@@ -28,6 +28,7 @@ struct GlobalSettings {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds command_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds keepalive_interval{std::chrono::seconds(30)};
+  std::chrono::milliseconds ssh_session_max_age{std::chrono::minutes(10)};
   std::chrono::milliseconds reconnect_backoff_initial{std::chrono::seconds(5)};
   std::chrono::milliseconds reconnect_backoff_max{std::chrono::minutes(5)};
   std::uint64_t max_output_bytes = 64ull << 20;

@@ -28,6 +28,7 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
   if (!check.CheckMap(node, "global",
                       {"collection_interval", "jitter", "connect_timeout",
                        "command_timeout", "keepalive_interval",
+                       "ssh_session_max_age",
                        "reconnect_backoff_initial", "reconnect_backoff_max",
                        "max_output_bytes", "max_concurrent_nodes"})) {
     return;
@@ -46,6 +47,7 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
   duration("connect_timeout", global.connect_timeout);
   duration("command_timeout", global.command_timeout);
   duration("keepalive_interval", global.keepalive_interval);
+  duration("ssh_session_max_age", global.ssh_session_max_age);
   duration("reconnect_backoff_initial", global.reconnect_backoff_initial);
   duration("reconnect_backoff_max", global.reconnect_backoff_max);
   if (auto bytes = check.Bytes(node, "max_output_bytes")) {

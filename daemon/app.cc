@@ -24,9 +24,11 @@ double Now() {
 
 bool SameWorkerSettings(const GlobalSettings& a, const GlobalSettings& b) {
   return std::tie(a.connect_timeout, a.command_timeout, a.max_output_bytes,
-                  a.reconnect_backoff_initial, a.reconnect_backoff_max) ==
+                  a.reconnect_backoff_initial, a.reconnect_backoff_max,
+                  a.ssh_session_max_age) ==
          std::tie(b.connect_timeout, b.command_timeout, b.max_output_bytes,
-                  b.reconnect_backoff_initial, b.reconnect_backoff_max);
+                  b.reconnect_backoff_initial, b.reconnect_backoff_max,
+                  b.ssh_session_max_age);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ std::unique_ptr<Transport> MakeTransport(const NodeConfig& node,
   limits.connect_timeout = global.connect_timeout;
   limits.command_timeout = global.command_timeout;
   limits.max_output_bytes = global.max_output_bytes;
+  limits.session_max_age = global.ssh_session_max_age;
   if (node.transport == TransportKind::kLocal) {
     return std::make_unique<LocalTransport>(limits);
   }

@@ -146,6 +146,7 @@ void SshTransport::Connect() {
   }
   VerifyHostKey();
   Authenticate();
+  connected_at_ = Clock::now();
   // From here on the option bounds channel operations (exit status, opens).
   long command_timeout = CeilSeconds(limits_.command_timeout);
   ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &command_timeout);
@@ -199,6 +200,10 @@ void SshTransport::Authenticate() {
 
 CommandResult SshTransport::Run(const RemoteCommand& command) {
   if (cancelled_) throw TransportError(TransportFailure::kCancelled, "cancelled");
+  if (session_ != nullptr && limits_.session_max_age.count() > 0 &&
+      Clock::now() - connected_at_ > limits_.session_max_age) {
+    Disconnect();  // re-handshake: host key checked again
+  }
   const bool reused = session_ != nullptr;
   if (!reused) Connect();
   for (int attempt = 0;; ++attempt) {

@@ -49,6 +49,7 @@ class SshTransport : public Transport {
   SshTarget target_;
   TransportLimits limits_;
   ssh_session session_ = nullptr;
+  std::chrono::steady_clock::time_point connected_at_;
   std::atomic<bool> cancelled_{false};
   std::mutex fd_mutex_;  // guards fd_ against Cancel() racing Disconnect()
   int fd_ = -1;

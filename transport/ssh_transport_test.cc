@@ -146,6 +146,21 @@ TEST_CASE("keepalive drops a session whose node went away", "[ssh]") {
   CHECK(dropped);
 }
 
+TEST_CASE("an old session is re-opened and the host key checked again",
+          "[ssh]") {
+  TestSshd sshd;
+  TransportLimits limits = ShortLimits();
+  limits.session_max_age = std::chrono::milliseconds(200);
+  SshTransport transport(TargetFor(sshd), limits);
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  // The key changes while our session lives on (sshd keeps old sessions).
+  testing::RunOrThrow("rm " + sshd.dir() + "/host_key*; ssh-keygen -q -t "
+                      "ed25519 -N '' -f " + sshd.dir() + "/host_key");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(FailureOf(transport, MakeCommand("date")) ==
+        TransportFailure::kHostKeyChanged);
+}
+
 TEST_CASE("a stopped node is a connect failure, sessions leak no fds",
           "[ssh]") {
   TestSshd sshd;

@@ -47,6 +47,9 @@ struct TransportLimits {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   std::chrono::milliseconds command_timeout{std::chrono::seconds(30)};
   std::uint64_t max_output_bytes = 64ull << 20;
+  /// Reconnect sessions older than this, so a changed host key or a node
+  /// that only hangs for new connections is noticed (0 = never).
+  std::chrono::milliseconds session_max_age{std::chrono::minutes(10)};
 };
 
 /// Runs allow-listed commands on one node. Run() blocks and must be called

@@ -1,0 +1,77 @@
+"""replwatch itself running inside a lab: start, scrape, stop (by pid)."""
+import os
+import re
+import subprocess
+import time
+
+from labhelper import REPO
+
+BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon", "replwatch"))
+PORT = 10131
+
+
+def lab_config(statedir, nodes):
+    """A fast-polling config for the lab's nodes pve1..pveN (198.18.0.11...)."""
+    lines = ["global:", "  collection_interval: 1s", "  jitter: 200ms",
+             "  connect_timeout: 2s", "  command_timeout: 10s",
+             "  reconnect_backoff_initial: 1s", "  reconnect_backoff_max: 2s",
+             "  ssh_session_max_age: 3s",
+             "ssh:", "  key_file: %s/replwatch_id_ed25519" % statedir,
+             "  known_hosts_file: %s/known_hosts" % statedir,
+             "clusters:", "  - name: lab", "    nodes:"]
+    for i in range(1, nodes + 1):
+        lines += ["      - name: pve%d" % i, "        address: 198.18.0.%d" % (10 + i)]
+    path = os.path.join(statedir, "replwatch-test.yml")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+class Replwatch:
+    """The daemon in the lab namespace, listening on the bridge address."""
+
+    def __init__(self, lab_name, config):
+        self.netns = "rwlab-%s" % lab_name
+        self.log = open(config + ".log", "w+")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.netns, BINARY, "--config.file=" + config,
+             "--web.listen-address=198.18.0.1:%d" % PORT], stdout=self.log, stderr=self.log)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def scrape(self):
+        proc = subprocess.run(["ip", "netns", "exec", self.netns, "curl", "-s", "--max-time", "5",
+                               "http://198.18.0.1:%d/metrics" % PORT],
+                              capture_output=True, text=True)
+        return proc.stdout
+
+    def value(self, metric, **labels):
+        """The sample's value, or None if the series is absent."""
+        want = ",".join('%s="%s"' % kv for kv in labels.items())
+        for line in self.scrape().split("\n"):
+            if line.startswith(metric + "{") or line.startswith(metric + " "):
+                name_labels, _, value = line.rpartition(" ")
+                if all('%s="%s"' % kv in name_labels for kv in labels.items()):
+                    return float(value)
+        return None
+
+    def wait_for(self, predicate, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.25)
+        return predicate()
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()

@@ -1,0 +1,101 @@
+"""replwatch against the lab: every signal it exports, each lab fault moving
+the matching signal (and not unrelated ones), and recovery when it clears."""
+import unittest
+
+from labhelper import LabCase
+from replwatch_run import Replwatch, lab_config
+
+
+class ReplwatchInLab(LabCase):
+    NAME = "rwtest"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.daemon = Replwatch(cls.NAME, lab_config(cls.statedir, cls.NODES))
+
+    @classmethod
+    def tearDownClass(cls):
+        if hasattr(cls, "daemon"):
+            cls.daemon.stop()
+        super().tearDownClass()
+
+    def up(self, node):
+        return self.daemon.value("replwatch_node_up", pve_cluster="lab", node=node)
+
+    def assertEventually(self, predicate, message, timeout=30):
+        if not self.daemon.wait_for(predicate, timeout):
+            self.fail("%s\n--- replwatch log ---\n%s" % (message, self.daemon.log_text()[-3000:]))
+
+    def setUp(self):
+        for node in ("pve1", "pve2", "pve3"):
+            self.assertEventually(lambda n=node: self.up(n) == 1, "%s not up" % node)
+
+    def test_healthy_cluster_reports_node_facts(self):
+        for node in ("pve1", "pve2", "pve3"):
+            offset = self.daemon.value("replwatch_node_clock_offset_seconds", node=node)
+            self.assertIsNotNone(offset)
+            self.assertLess(abs(offset), 1.0)
+            self.assertEqual(self.daemon.value("replwatch_node_pve_info", node=node,
+                                               version="8.2.4"), 1)
+            self.assertEqual(self.daemon.value("replwatch_collector_success", node=node,
+                                               collector="node"), 1)
+            self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node=node), 0)
+
+    def test_node_down_and_recovery(self):
+        self.lab("fault", "node-down", "pve2")
+        try:
+            self.assertEventually(lambda: self.up("pve2") == 0, "pve2 not reported down")
+            self.assertEqual(self.up("pve1"), 1)
+            self.assertEqual(self.up("pve3"), 1)
+        finally:
+            self.lab("clear", "node-down", "pve2")
+        self.assertEventually(lambda: self.up("pve2") == 1, "pve2 did not recover")
+
+    def test_hung_sshd_does_not_stall_others(self):
+        self.lab("fault", "sshd-hang", "pve3")
+        try:
+            self.assertEventually(lambda: self.up("pve3") == 0, "hung pve3 not reported down")
+            before = self.daemon.value("replwatch_collector_last_success_timestamp_seconds",
+                                       node="pve1", collector="node")
+            self.assertEventually(
+                lambda: self.daemon.value("replwatch_collector_last_success_timestamp_seconds",
+                                          node="pve1", collector="node") > before,
+                "pve1 stalled behind the hung pve3")
+        finally:
+            self.lab("clear", "sshd-hang", "pve3")
+        self.assertEventually(lambda: self.up("pve3") == 1, "pve3 did not recover")
+
+    def test_host_key_change_is_refused_and_flagged(self):
+        self.lab("fault", "host-key-change", "pve2")
+        try:
+            self.assertEventually(
+                lambda: self.daemon.value("replwatch_ssh_host_key_changed", node="pve2") == 1,
+                "changed host key not flagged")
+            self.assertEqual(self.up("pve2"), 0)
+            self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node="pve1"), 0)
+            self.assertIn("HOST KEY CHANGED", self.daemon.log_text())
+        finally:
+            self.lab("clear", "host-key-change", "pve2")
+        self.assertEventually(
+            lambda: self.daemon.value("replwatch_ssh_host_key_changed", node="pve2") == 0,
+            "flag not cleared after known_hosts was updated")
+
+    def test_clock_offset(self):
+        self.lab("fault", "clock-offset", "pve3", "300")
+        try:
+            self.assertEventually(
+                lambda: abs(self.daemon.value("replwatch_node_clock_offset_seconds",
+                                              node="pve3") - 300) < 2,
+                "clock offset of pve3 not measured")
+            self.assertLess(abs(self.daemon.value("replwatch_node_clock_offset_seconds",
+                                                  node="pve1")), 2)
+        finally:
+            self.lab("clear", "clock-offset", "pve3")
+        self.assertEventually(
+            lambda: abs(self.daemon.value("replwatch_node_clock_offset_seconds",
+                                          node="pve3")) < 2, "clock offset did not recover")
+
+
+if __name__ == "__main__":
+    unittest.main()
