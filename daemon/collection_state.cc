@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "collectors/cluster_view.h"
+#include "collectors/cross_node.h"
 #include "daemon/self_metrics.h"
 
 namespace replwatch {
@@ -76,6 +78,24 @@ void CollectionState::Record(const NodeConfig& node,
   }
 }
 
+void CollectionState::RenderClusters(MetricSet& set) const {
+  std::map<std::string, ClusterView> views;
+  for (const auto& node : nodes_) {
+    auto& view = views.try_emplace(node.config.cluster, node.config.cluster)
+                     .first->second;
+    for (const auto& collector : node.collectors) {
+      view.Add(node.config.name, collector.name, collector.facts);
+    }
+  }
+  for (const auto& [cluster, view] : views) {
+    try {
+      RenderCrossNode(view, set);
+    } catch (const std::exception& e) {
+      spdlog::error("cross-node analysis of {} failed: {}", cluster, e.what());
+    }
+  }
+}
+
 void CollectionState::SetReload(ReloadStatus reload) {
   reload_ = reload;
   dirty_ = true;
@@ -98,6 +118,7 @@ const std::string& CollectionState::Exposition() {
       }
     }
   }
+  RenderClusters(set);
   exposition_ = set.Serialize();
   dirty_ = false;
   return exposition_;

@@ -55,6 +55,8 @@ class CollectionState {
   const std::string& Exposition();
 
  private:
+  void RenderClusters(MetricSet& set) const;
+
   std::vector<NodeStatus> nodes_;
   ReloadStatus reload_;
   std::string exposition_;

@@ -67,7 +67,9 @@ const Entry kAllowList[] = {
     {"cat-datacenter-cfg", {L("cat"), L("/etc/pve/datacenter.cfg")}},
     {"cat-replication-log",
      {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
-    {"ip-link-stats", {L("ip"), L("-j"), L("-s"), L("-d"), L("link")}},
+    // -s twice: only then does iproute2 print carrier_changes.
+    {"ip-link-stats",
+     {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("link")}},
     {"ping-path-mtu",
      {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"),
       L("-M"), L("do"), L("-s"), P(Arg::kPayloadBytes),

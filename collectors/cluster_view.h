@@ -1,0 +1,43 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "collectors/collector.h"
+
+namespace replwatch {
+
+/// The latest successful facts of every node of one cluster, for checks
+/// that compare two nodes (a job's source and target). A node or collector
+/// without current facts is simply absent: no comparison is made with stale
+/// or missing data.
+class ClusterView {
+ public:
+  explicit ClusterView(std::string cluster) : cluster_(std::move(cluster)) {}
+
+  void Add(const std::string& node, std::string_view collector,
+           std::shared_ptr<const Facts> facts);
+
+  /// The facts of `collector` on `node` as type T, or null.
+  template <typename T>
+  const T* Find(const std::string& node, std::string_view collector) const {
+    const auto it = facts_.find({node, std::string(collector)});
+    if (it == facts_.end()) return nullptr;
+    return dynamic_cast<const T*>(it->second.get());
+  }
+
+  const std::string& cluster() const { return cluster_; }
+  const std::vector<std::string>& nodes() const { return nodes_; }
+
+ private:
+  std::string cluster_;
+  std::vector<std::string> nodes_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const Facts>>
+      facts_;
+};
+
+}  // namespace replwatch

@@ -1,0 +1,126 @@
+#include "collectors/cross_node.h"
+
+#include <set>
+
+#include "collectors/datasets.h"
+#include "collectors/jobs.h"
+#include "collectors/nic.h"
+#include "collectors/pools.h"
+#include "collectors/volume_chain.h"
+
+namespace replwatch {
+namespace {
+
+std::string PoolOf(const std::string& dataset) {
+  return dataset.substr(0, dataset.find('/'));
+}
+
+// Bytes the next incremental must ship (written since the last snapshot on
+// each source volume) against what the target can take.
+void RenderJobHeadroom(const LabelList& labels,
+                       const std::vector<std::string>& volumes,
+                       const DatasetsFacts* source, const DatasetsFacts* target,
+                       MetricSet& out) {
+  if (source == nullptr || target == nullptr || volumes.empty()) return;
+  std::uint64_t pending = 0;
+  std::optional<std::uint64_t> headroom;
+  for (const auto& volume : volumes) {
+    const DatasetInfo* info = source->Find(volume);
+    if (info == nullptr || !info->written_bytes) return;  // cannot tell
+    pending += *info->written_bytes;
+    const auto available = target->AvailableFor(volume);
+    if (!available) return;
+    headroom = headroom ? std::min(*headroom, *available) : *available;
+  }
+  out.Gauge("replwatch_job_pending_bytes",
+            "Bytes written on the job's source volumes since their last "
+            "snapshot: what the next incremental must ship.",
+            labels, static_cast<double>(pending));
+  out.Gauge("replwatch_job_target_headroom_bytes",
+            "Smallest space available to the job's volumes on the target "
+            "(zfs available: quotas, reservations and slop already applied).",
+            labels, static_cast<double>(*headroom));
+}
+
+void RenderPath(const std::string& source_node, const std::string& target_node,
+                const ClusterView& view, const std::set<std::string>& pools,
+                MetricSet& out) {
+  const LabelList labels = {{"pve_cluster", view.cluster()},
+                            {"source", source_node},
+                            {"target", target_node}};
+  const auto* source_nic = view.Find<NicFacts>(source_node, "nic");
+  const auto* target_nic = view.Find<NicFacts>(target_node, "nic");
+  if (source_nic != nullptr && target_nic != nullptr) {
+    const auto a = source_nic->ReplicationMtu();
+    const auto b = target_nic->ReplicationMtu();
+    if (a && b) {
+      out.Gauge("replwatch_link_mtu_mismatch",
+                "1 if the replication interfaces of source and target have "
+                "different MTUs.",
+                labels, *a != *b ? 1 : 0);
+    }
+  }
+  const auto* source_pools = view.Find<PoolsFacts>(source_node, "pools");
+  const auto* target_pools = view.Find<PoolsFacts>(target_node, "pools");
+  if (source_pools == nullptr || target_pools == nullptr) return;
+  for (const auto& pool_name : pools) {
+    const PoolInfo* source_pool = source_pools->Find(pool_name);
+    const PoolInfo* target_pool = target_pools->Find(pool_name);
+    if (source_pool == nullptr || target_pool == nullptr) continue;
+    for (const auto& [feature, state] : source_pool->features) {
+      if (state != parsers::FeatureState::kActive) continue;
+      const auto it = target_pool->features.find(feature);
+      const bool usable = it != target_pool->features.end() &&
+                          (it->second == parsers::FeatureState::kEnabled ||
+                           it->second == parsers::FeatureState::kActive);
+      LabelList with_feature = labels;
+      with_feature.emplace_back("pool", pool_name);
+      with_feature.emplace_back("feature", feature);
+      out.Gauge("replwatch_link_feature_mismatch",
+                "1 if a ZFS feature active on the source pool is not enabled "
+                "on the target pool (receives of such streams fail).",
+                with_feature, usable ? 0 : 1);
+    }
+  }
+}
+
+}  // namespace
+
+void RenderCrossNode(const ClusterView& view, MetricSet& out) {
+  std::set<std::pair<std::string, std::string>> paths;
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> pools;
+  for (const auto& node : view.nodes()) {
+    const auto* jobs = view.Find<JobsFacts>(node, "jobs");
+    if (jobs == nullptr) continue;
+    const auto* snapshots = view.Find<SnapshotsFacts>(node, "snapshots");
+    const JobVolumeIndex volumes_of = IndexJobVolumes(snapshots);
+    for (const JobFacts& job : jobs->jobs) {
+      const std::string& target = job.state.target;
+      const LabelList labels =
+          JobLabels({{"pve_cluster", view.cluster()}}, job);
+      const VolumeChainInputs inputs{
+          job.state.id,
+          job.state.last_sync,
+          snapshots,
+          view.Find<SnapshotsFacts>(target, "snapshots"),
+          view.Find<DatasetsFacts>(node, "datasets"),
+          view.Find<DatasetsFacts>(target, "datasets")};
+      const auto found = volumes_of.find(job.state.id);
+      const std::vector<std::string> volumes = found == volumes_of.end()
+                                                   ? std::vector<std::string>{}
+                                                   : found->second;
+      for (const auto& volume : volumes) {
+        RenderVolumeChain(inputs, volume, labels, out);
+        pools[{node, target}].insert(PoolOf(volume));
+      }
+      RenderJobHeadroom(labels, volumes, inputs.source_datasets,
+                        inputs.target_datasets, out);
+      paths.insert({node, target});
+    }
+  }
+  for (const auto& [source, target] : paths) {
+    RenderPath(source, target, view, pools[{source, target}], out);
+  }
+}
+
+}  // namespace replwatch

@@ -1,0 +1,126 @@
+#include "collectors/datasets.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "collectors/checked_command.h"
+
+namespace replwatch {
+namespace {
+
+using Properties = std::map<std::string, parsers::PropertyValue>;
+
+const parsers::PropertyValue* Present(const Properties& properties,
+                                      const char* property) {
+  const auto it = properties.find(property);
+  if (it == properties.end() || it->second.absent) return nullptr;
+  return &it->second;
+}
+
+std::optional<std::uint64_t> Number(const Properties& properties,
+                                    const char* property) {
+  const parsers::PropertyValue* value = Present(properties, property);
+  return value ? value->number : std::nullopt;
+}
+
+std::optional<std::uint64_t> Limit(const Properties& properties,
+                                   const char* property) {
+  const auto value = Number(properties, property);
+  if (value == 0u) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> Text(const Properties& properties,
+                                const char* property) {
+  const parsers::PropertyValue* value = Present(properties, property);
+  if (value == nullptr) return std::nullopt;
+  return value->text;
+}
+
+double SystemNow() {
+  return std::chrono::duration<double>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
+    const parsers::PropertyTable& properties) {
+  auto facts = std::make_shared<DatasetsFacts>();
+  for (const auto& [name, props] : properties) {
+    DatasetInfo& info = facts->datasets[name];
+    info.type = Text(props, "type").value_or("");
+    info.available_bytes = Number(props, "available");
+    info.used_bytes = Number(props, "used");
+    info.quota_bytes = Limit(props, "quota");
+    info.refquota_bytes = Limit(props, "refquota");
+    info.reservation_bytes = Limit(props, "reservation");
+    info.refreservation_bytes = Limit(props, "refreservation");
+    info.volsize_bytes = Number(props, "volsize");
+    info.written_bytes = Number(props, "written");
+    info.receive_resume_token = Text(props, "receive_resume_token");
+    info.keystatus = Text(props, "keystatus");
+    info.encryption = Text(props, "encryption");
+    info.guid = Number(props, "guid");
+  }
+  return facts;
+}
+
+const DatasetInfo* DatasetsFacts::Find(const std::string& dataset) const {
+  const auto it = datasets.find(dataset);
+  return it == datasets.end() ? nullptr : &it->second;
+}
+
+std::optional<std::uint64_t> DatasetsFacts::AvailableFor(
+    const std::string& dataset) const {
+  std::string name = dataset;
+  while (!name.empty()) {
+    if (const DatasetInfo* info = Find(name)) return info->available_bytes;
+    const std::size_t slash = name.rfind('/');
+    if (slash == std::string::npos) break;
+    name.resize(slash);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> DatasetsFacts::PoolSlopBytes(
+    const std::string& pool) const {
+  const DatasetInfo* root = Find(pool);
+  if (root == nullptr || !root->used_bytes || !root->available_bytes) {
+    return std::nullopt;
+  }
+  constexpr std::uint64_t kMinSlop = 128ull << 20;
+  constexpr std::uint64_t kMaxSlop = 128ull << 30;
+  const std::uint64_t usable_after_slop =
+      *root->used_bytes + *root->available_bytes;
+  const std::uint64_t usable = usable_after_slop + usable_after_slop / 31;
+  const std::uint64_t slop = std::min(usable / 32, kMaxSlop);
+  return std::max(slop, std::min(usable / 2, kMinSlop));
+}
+
+DatasetsCollector::DatasetsCollector() : now_(SystemNow) {}
+
+std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
+                                                        const CollectContext&) {
+  const parsers::PropertyListing listing = parsers::ParseZfsGet(
+      RunExpectingSuccess(transport, "zfs-get-replication-props"));
+  auto facts = BuildDatasetsFacts(listing.properties);
+  const double now = now_();
+  std::map<std::string, TokenSighting> sightings;
+  for (auto& [name, info] : facts->datasets) {
+    if (!info.receive_resume_token) continue;
+    const auto known = token_sightings_.find(name);
+    TokenSighting sighting{*info.receive_resume_token, now};
+    if (known != token_sightings_.end() &&
+        known->second.token == sighting.token) {
+      sighting.first_seen = known->second.first_seen;
+    }
+    info.resume_token_first_seen = sighting.first_seen;
+    sightings.emplace(name, std::move(sighting));
+  }
+  token_sightings_ = std::move(sightings);
+  return facts;
+}
+
+}  // namespace replwatch

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "collectors/collector.h"
+#include "collectors/jobs_schedule.h"
+#include "collectors/jobs_state.h"
+#include "collectors/parsers/error_class.h"
+#include "collectors/parsers/pvesh_replication_parser.h"
+
+namespace replwatch {
+
+/// One replication job as seen on its source node.
+struct JobFacts {
+  /// `source` is always the node the job was read on: PVE lists a job only
+  /// on the node that holds its guest, while the configured `source` can be
+  /// stale after a guest moved.
+  parsers::ReplicationJobState state;
+  double schedule_interval_seconds = 0;           // 0: schedule not understood
+  std::optional<parsers::ClassifiedError> error;  // while the job fails
+  /// Age of the replica: now - last_sync, or now - first sighting by this
+  /// replwatch process while the job never synced.
+  double rpo_seconds = 0;
+  /// False when read from `pvesr status`, which has no LastTry column.
+  bool last_try_known = true;
+};
+
+/// The replication jobs whose guest lives on this node.
+class JobsFacts : public Facts {
+ public:
+  std::string node;         // the node these jobs were read on (their source)
+  double collected_at = 0;  // epoch seconds
+  std::vector<JobFacts> jobs;
+  /// pvesh failed and the jobs come from `pvesr status` (no vmtype, no
+  /// last try; node-local timestamps read as UTC).
+  bool from_pvesr_fallback = false;
+
+  /// Distinct target nodes of enabled jobs: the node's replication paths.
+  /// Only targets that are valid node names are returned.
+  std::vector<std::string> ReplicationTargets() const;
+  void Render(const LabelList& node_labels, MetricSet& out) const override;
+};
+
+/// The labels of a job's series: `pve_cluster` (from `node_labels`),
+/// `job_id`, `guest`, `source`, `target`. Cross-node series about the job
+/// use the same set so PromQL can compare them one to one.
+LabelList JobLabels(const LabelList& node_labels, const JobFacts& job);
+
+/// Reads job state (pvesh, falling back to pvesr status), the job config
+/// and, for failing jobs, the last run's log: one command per failing job
+/// that ran since the previous cycle (a classification is kept until the
+/// job's next run), at most kMaxLogsPerCycle; beyond that the state's error
+/// text alone is classified, and the log is read in a later cycle.
+class JobsCollector : public Collector {
+ public:
+  static constexpr std::size_t kMaxLogsPerCycle = 20;
+  /// Returns the current time in epoch seconds.
+  using Clock = std::function<double()>;
+
+  JobsCollector();
+  explicit JobsCollector(Clock clock);
+
+  std::string_view name() const override { return "jobs"; }
+  std::shared_ptr<const Facts> Collect(Transport& transport,
+                                       const CollectContext& context) override;
+
+ private:
+  // What a new run of a job changes (fail count, last try, duration, error).
+  using RunKey = std::tuple<std::uint64_t, std::int64_t, std::optional<double>,
+                            std::optional<std::string>>;
+  struct Classified {
+    RunKey run;
+    parsers::ClassifiedError error;
+  };
+
+  std::optional<parsers::ClassifiedError> ClassifyError(
+      Transport& transport, const parsers::ReplicationJobState& job,
+      std::size_t* logs_read);
+  double RpoSeconds(const parsers::ReplicationJobState& job, double now);
+  void LogStateSource(const CollectContext& context,
+                      const jobs::JobStates& states);
+  void LogChanges(const CollectContext& context, const JobsFacts& facts);
+
+  Clock clock_;
+  // Never-synced jobs -> when this process first saw them (RPO basis).
+  std::map<std::string, double> first_seen_;
+  jobs::ScheduleIntervals intervals_;
+  // Failing jobs -> their last run's class, found with the run's log.
+  std::map<std::string, Classified> classified_;
+  // Error line last logged per failing job, so a failure is logged once.
+  std::map<std::string, std::string> logged_errors_;
+  bool logged_fallback_ = false;
+};
+
+}  // namespace replwatch

@@ -1,0 +1,105 @@
+// JobsFacts: the series of the jobs collector (docs/metrics.md) and the
+// replication paths other collectors derive from the jobs.
+
+#include <set>
+
+#include "collectors/jobs.h"
+#include "collectors/parsers/text_scan.h"
+#include "config/name_rules.h"
+
+namespace replwatch {
+
+// Job series name the job's nodes (source, target) and not the node they
+// were read on: `source` is that node already (the alert rules derive
+// `node` from it).
+LabelList JobLabels(const LabelList& node_labels, const JobFacts& job) {
+  LabelList labels;
+  for (const auto& label : node_labels) {
+    if (label.first != "node") labels.push_back(label);
+  }
+  // Remote text: printable ASCII and bounded before it becomes a label.
+  labels.emplace_back("job_id", parsers::Printable(job.state.id, 32));
+  labels.emplace_back("guest", std::to_string(job.state.guest));
+  labels.emplace_back("source", parsers::Printable(job.state.source, 63));
+  labels.emplace_back("target", parsers::Printable(job.state.target, 63));
+  return labels;
+}
+
+namespace {
+
+LabelList With(LabelList labels, const char* name, std::string value) {
+  labels.emplace_back(name, std::move(value));
+  return labels;
+}
+
+void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
+  const auto& s = job.state;
+  out.Gauge("replwatch_job_info", "Replication job configuration; always 1.",
+            With(With(labels, "schedule", parsers::Printable(s.schedule, 128)),
+                 "vmtype", parsers::Printable(s.vmtype, 16)),
+            1);
+  out.Gauge("replwatch_job_enabled",
+            "1 if the replication job is enabled, 0 if disabled.", labels,
+            s.disabled ? 0 : 1);
+  if (job.schedule_interval_seconds > 0) {
+    out.Gauge("replwatch_job_schedule_interval_seconds",
+              "Longest gap between two scheduled runs of the job.", labels,
+              job.schedule_interval_seconds);
+  }
+  out.Gauge("replwatch_job_last_sync_timestamp_seconds",
+            "Start of the last successful run (0 = never synced).", labels,
+            static_cast<double>(s.last_sync));
+  if (job.last_try_known) {
+    out.Gauge("replwatch_job_last_try_timestamp_seconds",
+              "Start of the last attempt, successful or not (0 = never).",
+              labels, static_cast<double>(s.last_try));
+  }
+  out.Gauge("replwatch_job_next_sync_timestamp_seconds",
+            "When PVE runs the job next (0 = not scheduled).", labels,
+            static_cast<double>(s.next_sync));
+  if (s.duration_seconds) {
+    out.Gauge("replwatch_job_duration_seconds",
+              "Duration of the job's last run, successful or not.", labels,
+              *s.duration_seconds);
+  }
+  out.Gauge("replwatch_job_consecutive_failures",
+            "Consecutive failed runs of the job (0 after a success).", labels,
+            static_cast<double>(s.fail_count));
+  out.Gauge("replwatch_job_syncing", "1 while a run of the job is active.",
+            labels, s.syncing() ? 1 : 0);
+  out.Gauge("replwatch_job_rpo_seconds",
+            "Age of the replica: now minus the last sync (minus the job's "
+            "first sighting if it never synced).",
+            labels, job.rpo_seconds);
+  out.Gauge("replwatch_job_removal_pending",
+            "1 while the job is marked for removal (pvesr delete).", labels,
+            s.remove_job.empty() ? 0 : 1);
+  if (job.error) {
+    out.Gauge(
+        "replwatch_job_last_error_info",
+        "Class of the failing job's last error; 1 while it fails.",
+        With(labels, "class",
+             std::string(parsers::ErrorClassName(job.error->error_class))),
+        1);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> JobsFacts::ReplicationTargets() const {
+  std::set<std::string> targets;
+  for (const JobFacts& job : jobs) {
+    if (!job.state.disabled && IsValidNodeName(job.state.target)) {
+      targets.insert(job.state.target);
+    }
+  }
+  return {targets.begin(), targets.end()};
+}
+
+void JobsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
+  for (const JobFacts& job : jobs) {
+    RenderJob(job, JobLabels(node_labels, job), out);
+  }
+}
+
+}  // namespace replwatch

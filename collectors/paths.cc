@@ -1,0 +1,209 @@
+#include "collectors/paths.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "collectors/jobs.h"
+#include "collectors/nic.h"
+#include "collectors/parsers/replication_cfg_parser.h"
+#include "collectors/parsers/text_scan.h"
+
+namespace replwatch {
+namespace {
+
+// OpenSSH exits 255 for its own errors (connect, host key, auth).
+constexpr int kSshFailed = 255;
+// iputils ping: 1 = no reply (too big for the path, or lost); 2 = error.
+constexpr int kPingNoReply = 1;
+
+// The last non-blank line, printable. OpenSSH's verdict is its last line: a
+// changed host key starts with a banner of '@' and ends with "Host key
+// verification failed.".
+std::string LastLine(std::string_view text) {
+  std::string_view last;
+  parsers::LineReader lines(text);
+  for (std::string_view line; lines.Next(&line);) {
+    if (!parsers::TrimSpace(line).empty()) last = parsers::TrimSpace(line);
+  }
+  return parsers::Printable(last, 200);
+}
+
+std::set<std::string> TargetsFromConfig(Transport& transport,
+                                        const std::string& node) {
+  const CommandResult result =
+      transport.Run(MakeCommand("cat-replication-cfg"));
+  std::set<std::string> targets;
+  if (result.exit_status != 0) {
+    // PVE creates the file with the first job.
+    if (parsers::Contains(result.err, "No such file or directory"))
+      return targets;
+    throw CollectorError("cat /etc/pve/replication.cfg exited " +
+                         std::to_string(result.exit_status) + ": " +
+                         LastLine(result.err));
+  }
+  // Jobs that never ran may lack `source`; the jobs facts cover them later.
+  for (const auto& job : parsers::ParseReplicationConfig(result.out).jobs) {
+    if (!job.disabled && job.source == node) targets.insert(job.target);
+  }
+  return targets;
+}
+
+std::set<std::string> ReplicationTargets(Transport& transport,
+                                         const CollectContext& context) {
+  const std::shared_ptr<const Facts> latest = context.latest("jobs");
+  if (const auto* jobs = dynamic_cast<const JobsFacts*>(latest.get())) {
+    const std::vector<std::string> targets = jobs->ReplicationTargets();
+    return {targets.begin(), targets.end()};
+  }
+  return TargetsFromConfig(transport, context.node.name);
+}
+
+std::optional<std::uint64_t> ReplicationMtu(const CollectContext& context) {
+  const std::shared_ptr<const Facts> latest = context.latest("nic");
+  const auto* nic = dynamic_cast<const NicFacts*>(latest.get());
+  return nic ? nic->ReplicationMtu() : std::nullopt;
+}
+
+// Runs one probe; nullopt (and a warning) when the node cannot start it.
+std::optional<CommandResult> RunProbe(Transport& transport,
+                                      const RemoteCommand& command,
+                                      std::vector<std::string>* warnings) {
+  try {
+    return transport.Run(command);
+  } catch (const TransportError& e) {
+    if (e.kind() != TransportFailure::kExec) throw;
+    warnings->push_back(command.id() + ": " + e.what());
+    return std::nullopt;
+  }
+}
+
+void CheckSsh(Transport& transport, const PeerNode& peer, PathCheck* check,
+              std::vector<std::string>* warnings) {
+  const auto result = RunProbe(
+      transport, MakeCommand("ssh-batch-check", {peer.name, peer.address}),
+      warnings);
+  if (!result) return;
+  if (result->exit_status == 0) {
+    check->ssh_ok = true;
+  } else if (result->exit_status == kSshFailed) {
+    check->ssh_ok = false;
+    check->ssh_error = LastLine(result->err);
+    warnings->push_back("ssh to " + peer.name + " (" + peer.address +
+                        ") failed: " + check->ssh_error);
+  } else {
+    warnings->push_back("ssh check to " + peer.name + " exited " +
+                        std::to_string(result->exit_status));
+  }
+}
+
+void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
+                  PathCheck* check, std::vector<std::string>* warnings) {
+  // IP + ICMP headers: 20 + 8 (IPv4), 40 + 8 (IPv6).
+  const std::uint64_t headers =
+      peer.address.find(':') == std::string::npos ? 28 : 48;
+  if (mtu <= headers || mtu - headers > 65507) {
+    warnings->push_back("MTU " + std::to_string(mtu) + " cannot be probed");
+    return;
+  }
+  const auto result =
+      RunProbe(transport,
+               MakeCommand("ping-path-mtu",
+                           {std::to_string(mtu - headers), peer.address}),
+               warnings);
+  if (!result) return;
+  if (result->exit_status == 0 || result->exit_status == kPingNoReply) {
+    check->probe_mtu = mtu;
+    check->path_mtu_ok = result->exit_status == 0;
+  } else {
+    warnings->push_back("path MTU probe to " + peer.name + " exited " +
+                        std::to_string(result->exit_status) + ": " +
+                        LastLine(result->err));
+  }
+}
+
+LabelList PathLabels(const LabelList& node_labels, const std::string& target) {
+  LabelList labels;
+  for (const auto& [name, value] : node_labels) {
+    labels.emplace_back(name == "node" ? "source" : name, value);
+  }
+  labels.emplace_back("target", target);
+  return labels;
+}
+
+}  // namespace
+
+const PathCheck* PathsFacts::Find(std::string_view target) const {
+  for (const PathCheck& path : paths) {
+    if (path.target == target) return &path;
+  }
+  return nullptr;
+}
+
+void PathsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
+  for (const PathCheck& path : paths) {
+    const LabelList labels = PathLabels(node_labels, path.target);
+    if (path.ssh_ok) {
+      out.Gauge("replwatch_link_ssh_ok",
+                "1 if root SSH in BatchMode from source to target works, as "
+                "PVE replication runs it.",
+                labels, *path.ssh_ok ? 1 : 0);
+    }
+    if (path.path_mtu_ok) {
+      out.Gauge("replwatch_link_path_mtu_ok",
+                "1 if a do-not-fragment ping of the probed size from source "
+                "reached target and came back.",
+                labels, *path.path_mtu_ok ? 1 : 0);
+    }
+    if (path.probe_mtu) {
+      out.Gauge("replwatch_link_probe_mtu_bytes",
+                "Packet size of the path MTU probe: the source's replication "
+                "MTU.",
+                labels, static_cast<double>(*path.probe_mtu));
+    }
+  }
+}
+
+std::shared_ptr<const Facts> PathsCollector::Collect(
+    Transport& transport, const CollectContext& context) {
+  auto facts = std::make_shared<PathsFacts>();
+  std::set<std::string> targets = ReplicationTargets(transport, context);
+  targets.erase(context.node.name);
+  const std::optional<std::uint64_t> mtu = ReplicationMtu(context);
+  if (!mtu && !targets.empty())
+    facts->warnings.push_back(
+        "no nic facts with an up uplink: path MTU not probed");
+  for (const std::string& target : targets) {
+    if (facts->paths.size() == PathsFacts::kMaxTargets) {
+      facts->warnings.push_back(
+          std::to_string(targets.size() - PathsFacts::kMaxTargets) +
+          " replication targets over the cap not checked");
+      break;
+    }
+    PathCheck& check = facts->paths.emplace_back();
+    check.target = target;
+    const auto peer =
+        std::find_if(context.peers.begin(), context.peers.end(),
+                     [&target](const PeerNode& p) { return p.name == target; });
+    if (peer == context.peers.end()) {
+      facts->warnings.push_back("replication target " +
+                                parsers::Printable(target) +
+                                " is not a configured node of this cluster");
+      continue;
+    }
+    try {
+      CheckSsh(transport, *peer, &check, &facts->warnings);
+      if (mtu) ProbePathMtu(transport, *peer, *mtu, &check, &facts->warnings);
+    } catch (const CommandRejected& e) {
+      facts->warnings.push_back(e.what());
+    }
+  }
+  for (const std::string& warning : facts->warnings) {
+    spdlog::warn("{}/{} paths: {}", context.node.cluster, context.node.name,
+                 warning);
+  }
+  return facts;
+}
+
+}  // namespace replwatch

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/collector.h"
+
+namespace replwatch {
+
+/// Node-to-node checks on one replication path: this node -> `target`.
+/// A field is absent when its check could not give a verdict.
+struct PathCheck {
+  std::string target;
+  /// Root SSH in BatchMode, as PVE replication runs it, worked.
+  std::optional<bool> ssh_ok;
+  /// OpenSSH's verdict when it failed (its last stderr line, e.g. "Host key
+  /// verification failed."), for the log; never a label.
+  std::string ssh_error;
+  /// The packet size probed: this node's replication MTU (NicFacts).
+  std::optional<std::uint64_t> probe_mtu;
+  /// A don't-fragment ping of probe_mtu bytes went there and back. Also
+  /// false when the target does not answer at all: read it with ssh_ok.
+  std::optional<bool> path_mtu_ok;
+};
+
+/// The replication paths leaving this node and their checks.
+class PathsFacts : public Facts {
+ public:
+  static constexpr std::size_t kMaxTargets = 16;
+
+  std::vector<PathCheck> paths;       // sorted by target
+  std::vector<std::string> warnings;  // for the log, never labels
+
+  const PathCheck* Find(std::string_view target) const;
+  /// Series with `pve_cluster`, `source` (this node) and `target`.
+  void Render(const LabelList& node_labels, MetricSet& out) const override;
+};
+
+/// Checks each distinct replication target of this node (at most
+/// kMaxTargets): `ssh -o BatchMode=yes root@<target> -- /bin/true` and
+/// `ping -M do -s <replication MTU - IP/ICMP headers> <target>`, both run on
+/// the node. Targets come from the jobs collector's facts, or, before those
+/// exist, from /etc/pve/replication.cfg (jobs whose `source` is this node).
+/// Addresses come from the configured peers; the MTU from the nic
+/// collector's facts (no MTU probe without them).
+///
+/// Remote commands per cycle: 2 per target, plus 1 without jobs facts; so
+/// bounded by the cluster size, never by the number of guests or jobs.
+class PathsCollector : public Collector {
+ public:
+  std::string_view name() const override { return "paths"; }
+  std::shared_ptr<const Facts> Collect(Transport& transport,
+                                       const CollectContext& context) override;
+};
+
+}  // namespace replwatch

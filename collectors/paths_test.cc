@@ -1,0 +1,266 @@
+#include "collectors/paths.h"
+
+#include <catch2/catch.hpp>
+
+#include "collectors/jobs.h"
+#include "collectors/nic.h"
+#include "collectors/testing/exposition_checks.h"
+#include "collectors/testing/scripted_transport.h"
+
+namespace replwatch {
+namespace {
+
+using testing::RenderText;
+using testing::SampleValue;
+using testing::ScriptedTransport;
+using testing::TestContext;
+
+std::string Ssh(const std::string& name, const std::string& address) {
+  return "ssh -o BatchMode=yes -o ConnectTimeout=5 -o HostKeyAlias=" + name +
+         " -e none root@" + address + " -- /bin/true";
+}
+
+std::string Ping(int payload, const std::string& address) {
+  return "ping -n -q -c 1 -W 2 -M do -s " + std::to_string(payload) + " " +
+         address;
+}
+
+std::string PingOutput(const std::string& address, int payload, bool reply) {
+  return "PING " + address + " (" + address + ") " + std::to_string(payload) +
+         "(" + std::to_string(payload + 28) + ") bytes of data.\n\n--- " +
+         address + " ping statistics ---\n" +
+         (reply ? "1 packets transmitted, 1 received, 0% packet loss, time "
+                  "0ms\nrtt min/avg/max/mdev = 0.227/0.227/0.227/0.000 ms\n"
+                : "1 packets transmitted, 0 received, 100% packet loss, time "
+                  "0ms\n\n");
+}
+
+// OpenSSH 9.2's stderr after `lab fault host-key-change pve3` (CRLF as the
+// lab's ssh printed it; fingerprint shortened).
+constexpr const char* kHostKeyChanged =
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+    "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+    "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\n"
+    "The fingerprint for the ED25519 key sent by the remote host is\n"
+    "SHA256:NmS7yBwYevd1zEJwhz1nTwG670zxHsrJsaWal4CRtOg.\r\n"
+    "Offending ED25519 key in /etc/pve/priv/known_hosts:3\r\n"
+    "Host key for pve3 has changed and you have requested strict checking.\r\n"
+    "Host key verification failed.\r\n";
+
+std::shared_ptr<const NicFacts> Nic(std::uint64_t mtu) {
+  auto facts = std::make_shared<NicFacts>();
+  NicFacts::Interface& vmbr0 = facts->interfaces.emplace_back();
+  vmbr0.name = "vmbr0";
+  vmbr0.kind = "veth";
+  vmbr0.mtu = mtu;
+  vmbr0.up = true;
+  return facts;
+}
+
+std::shared_ptr<const JobsFacts> Jobs(
+    const std::vector<std::pair<std::string, std::string>>& id_and_target) {
+  auto facts = std::make_shared<JobsFacts>();
+  facts->node = "pve1";
+  for (const auto& [id, target] : id_and_target) {
+    JobFacts& job = facts->jobs.emplace_back();
+    job.state.id = id;
+    job.state.target = target;
+    job.state.source = "pve1";
+  }
+  return facts;
+}
+
+TestContext Pve1(std::size_t peer_count = 3) {
+  TestContext context;
+  context.node.cluster = "lab";
+  context.node.name = "pve1";
+  for (std::size_t i = 2; i < 2 + peer_count; ++i) {
+    context.peers.push_back(
+        {"pve" + std::to_string(i), "198.18.0." + std::to_string(10 + i)});
+  }
+  return context;
+}
+
+std::shared_ptr<const PathsFacts> CollectFrom(ScriptedTransport& transport,
+                                              const TestContext& context) {
+  auto facts = std::dynamic_pointer_cast<const PathsFacts>(
+      PathsCollector().Collect(transport, context.Get()));
+  REQUIRE(facts != nullptr);
+  return facts;
+}
+
+std::string Series(const std::string& name, const std::string& target) {
+  return name + "{pve_cluster=\"lab\",source=\"pve1\",target=\"" + target +
+         "\"}";
+}
+
+TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
+  TestContext context = Pve1();
+  context.latest["nic"] = Nic(1500);
+  // Two jobs to pve2, one to pve3, one to a node replwatch is not told about.
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"},
+                                 {"101-0", "pve2"},
+                                 {"102-0", "pve3"},
+                                 {"103-0", "pve9"}});
+  ScriptedTransport transport;
+  transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+  transport.Answer(Ping(1472, "198.18.0.12"),
+                   PingOutput("198.18.0.12", 1472, true));
+  transport.Answer(Ssh("pve3", "198.18.0.13"), "", 255, kHostKeyChanged);
+  transport.Answer(Ping(1472, "198.18.0.13"),
+                   PingOutput("198.18.0.13", 1472, false), 1);
+
+  const auto facts = CollectFrom(transport, context);
+  CHECK(transport.commands_run() ==
+        std::vector<std::string>{
+            Ssh("pve2", "198.18.0.12"), Ping(1472, "198.18.0.12"),
+            Ssh("pve3", "198.18.0.13"), Ping(1472, "198.18.0.13")});
+  REQUIRE(facts->paths.size() == 3);
+  const PathCheck* pve3 = facts->Find("pve3");
+  REQUIRE(pve3 != nullptr);
+  CHECK(pve3->ssh_ok == false);
+  CHECK(pve3->ssh_error == "Host key verification failed.");
+  CHECK(pve3->path_mtu_ok == false);
+  CHECK(pve3->probe_mtu == 1500u);
+  const PathCheck* pve9 = facts->Find("pve9");
+  REQUIRE(pve9 != nullptr);
+  CHECK_FALSE(pve9->ssh_ok.has_value());
+  CHECK_FALSE(pve9->path_mtu_ok.has_value());
+  CHECK(facts->warnings.size() == 2);  // pve3's ssh verdict, unknown pve9
+
+  const std::string text = RenderText(*facts);
+  CHECK(SampleValue(text, Series("replwatch_link_ssh_ok", "pve2")) == 1);
+  CHECK(SampleValue(text, Series("replwatch_link_path_mtu_ok", "pve2")) == 1);
+  CHECK(SampleValue(text, Series("replwatch_link_probe_mtu_bytes", "pve2")) ==
+        1500);
+  CHECK(SampleValue(text, Series("replwatch_link_ssh_ok", "pve3")) == 0);
+  CHECK(SampleValue(text, Series("replwatch_link_path_mtu_ok", "pve3")) == 0);
+  CHECK(text.find("pve9") == std::string::npos);
+  CHECK(text.find("Host key") == std::string::npos);
+  const testing::LintResult lint = testing::PromtoolCheckMetrics(text);
+  INFO(lint.output);
+  CHECK(lint.exit_status == 0);
+  CHECK(lint.output.empty());
+}
+
+TEST_CASE("paths: the probe size follows the node's MTU and address family",
+          "[paths]") {
+  TestContext context = Pve1(1);
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  ScriptedTransport transport;
+  transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+  SECTION("jumbo frames") {
+    context.latest["nic"] = Nic(9000);
+    transport.Answer(Ping(8972, "198.18.0.12"), "", 1);
+    const auto facts = CollectFrom(transport, context);
+    CHECK(facts->Find("pve2")->probe_mtu == 9000u);
+    CHECK(facts->Find("pve2")->path_mtu_ok == false);
+  }
+  SECTION("IPv6 peer: 48 bytes of headers") {
+    context.peers[0].address = "fd00::12";
+    context.latest["nic"] = Nic(1500);
+    transport.Answer(Ssh("pve2", "fd00::12"), "");
+    transport.Answer(Ping(1452, "fd00::12"), "");
+    const auto facts = CollectFrom(transport, context);
+    CHECK(facts->Find("pve2")->path_mtu_ok == true);
+    CHECK(transport.commands_run().back() == Ping(1452, "fd00::12"));
+  }
+  SECTION("no nic facts yet: ssh only") {
+    const auto facts = CollectFrom(transport, context);
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{Ssh("pve2", "198.18.0.12")});
+    CHECK(facts->Find("pve2")->ssh_ok == true);
+    CHECK_FALSE(facts->Find("pve2")->probe_mtu.has_value());
+    CHECK(RenderText(*facts).find("replwatch_link_path_mtu_ok") ==
+          std::string::npos);
+  }
+}
+
+TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
+          "[paths]") {
+  TestContext context = Pve1();
+  context.latest["nic"] = Nic(1500);
+  ScriptedTransport transport;
+  const std::string cat = "cat /etc/pve/replication.cfg";
+  SECTION("jobs whose source is this node, enabled") {
+    transport.Answer(cat,
+                     "local: 100-0\n\ttarget pve2\n\tsource pve1\n\n"
+                     "local: 101-0\n\ttarget pve3\n\tsource pve1\n\tdisable\n\n"
+                     "local: 102-0\n\ttarget pve1\n\tsource pve2\n\n"
+                     "local: 103-0\n\ttarget pve4\n\tsource pve2\n");
+    transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+    transport.Answer(Ping(1472, "198.18.0.12"), "");
+    const auto facts = CollectFrom(transport, context);
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{cat, Ssh("pve2", "198.18.0.12"),
+                                   Ping(1472, "198.18.0.12")});
+    REQUIRE(facts->paths.size() == 1);
+    CHECK(facts->paths[0].target == "pve2");
+  }
+  SECTION("no replication.cfg: no job was ever created") {
+    transport.Answer(
+        cat, "", 1,
+        "cat: /etc/pve/replication.cfg: No such file or directory\n");
+    CHECK(CollectFrom(transport, context)->paths.empty());
+    CHECK(transport.commands_run().size() == 1);
+  }
+  SECTION("unreadable replication.cfg fails the collector") {
+    transport.Answer(cat, "", 1,
+                     "cat: /etc/pve/replication.cfg: Permission denied\n");
+    CHECK_THROWS_AS(CollectFrom(transport, context), CollectorError);
+  }
+}
+
+TEST_CASE("paths: probes without a verdict leave their series out", "[paths]") {
+  TestContext context = Pve1(1);
+  context.latest["nic"] = Nic(1500);
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  ScriptedTransport transport;
+  SECTION("ssh killed by timeout, ping error") {
+    transport.Answer(Ssh("pve2", "198.18.0.12"), "", 124);
+    transport.Answer(Ping(1472, "198.18.0.12"), "", 2,
+                     "ping: connect: Network is unreachable\n");
+  }
+  SECTION("neither ssh nor ping installed") {}
+  const auto facts = CollectFrom(transport, context);
+  CHECK(transport.commands_run().size() == 2);
+  CHECK_FALSE(facts->Find("pve2")->ssh_ok.has_value());
+  CHECK_FALSE(facts->Find("pve2")->path_mtu_ok.has_value());
+  CHECK(facts->warnings.size() == 2);
+  CHECK(RenderText(*facts).empty());
+}
+
+TEST_CASE("paths: a lost session fails the collector", "[paths]") {
+  TestContext context = Pve1(1);
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  ScriptedTransport transport;
+  transport.Fail(Ssh("pve2", "198.18.0.12"), TransportFailure::kTimeout);
+  CHECK_THROWS_AS(CollectFrom(transport, context), TransportError);
+}
+
+TEST_CASE("paths: at most 16 targets, 2 commands each, never this node",
+          "[paths]") {
+  TestContext context = Pve1(20);
+  context.latest["nic"] = Nic(1500);
+  std::vector<std::pair<std::string, std::string>> jobs = {{"99-0", "pve1"}};
+  for (const PeerNode& peer : context.peers) {
+    jobs.emplace_back(std::to_string(100 + jobs.size()) + "-0", peer.name);
+    jobs.emplace_back(std::to_string(100 + jobs.size()) + "-0", peer.name);
+  }
+  context.latest["jobs"] = Jobs(jobs);
+  ScriptedTransport transport;
+  for (const PeerNode& peer : context.peers) {
+    transport.Answer(Ssh(peer.name, peer.address), "");
+    transport.Answer(Ping(1472, peer.address), "");
+  }
+  const auto facts = CollectFrom(transport, context);
+  CHECK(facts->paths.size() == PathsFacts::kMaxTargets);
+  CHECK(facts->Find("pve1") == nullptr);
+  CHECK(transport.commands_run().size() == 2 * PathsFacts::kMaxTargets);
+  CHECK(testing::SampleCount(RenderText(*facts), "replwatch_link_ssh_ok") ==
+        PathsFacts::kMaxTargets);
+}
+
+}  // namespace
+}  // namespace replwatch

@@ -1,0 +1,122 @@
+#include "collectors/pools.h"
+
+#include <algorithm>
+#include <set>
+
+#include "collectors/checked_command.h"
+
+namespace replwatch {
+namespace {
+
+using parsers::ScanState;
+
+PoolScan ScanOf(const parsers::ScanStatus& reported) {
+  PoolScan scan;
+  scan.kind = reported.kind;
+  scan.state = reported.state;
+  const bool unfinished = reported.state == ScanState::kInProgress ||
+                          reported.state == ScanState::kPaused;
+  // zpool prints ">100%" for scans that found more than they estimated.
+  if (unfinished && reported.progress_ratio) {
+    scan.progress_ratio = std::clamp(*reported.progress_ratio, 0.0, 1.0);
+  }
+  if (reported.end_time_epoch) {
+    scan.end_time = reported.end_time_epoch;
+  } else if (reported.end_time_local) {
+    scan.end_time = parsers::LocalToEpoch(*reported.end_time_local, 0);
+  }
+  return scan;
+}
+
+std::vector<VdevErrors> VdevCounters(const std::vector<parsers::Vdev>& rows) {
+  std::vector<VdevErrors> vdevs;
+  std::set<std::string> seen;  // a duplicate name would duplicate a series
+  for (const parsers::Vdev& row : rows) {
+    if (vdevs.size() == PoolsFacts::kMaxVdevsPerPool) break;
+    if (!row.has_counters || !seen.insert(row.name).second) continue;
+    vdevs.push_back(
+        {row.name, row.read_errors, row.write_errors, row.checksum_errors});
+  }
+  return vdevs;
+}
+
+std::optional<std::uint64_t> NumberOf(
+    const std::map<std::string, parsers::PropertyValue>& properties,
+    const std::string& property) {
+  const auto it = properties.find(property);
+  if (it == properties.end()) return std::nullopt;
+  return it->second.number;
+}
+
+// class_special_* pool properties exist only after OpenZFS 2.4; a pool
+// without a special vdev reports size 0.
+std::optional<double> SpecialCapacity(
+    const std::map<std::string, parsers::PropertyValue>& properties) {
+  const auto size = NumberOf(properties, "class_special_size");
+  if (!size || *size == 0) return std::nullopt;
+  if (const auto allocated = NumberOf(properties, "class_special_allocated")) {
+    return std::min(1.0, static_cast<double>(*allocated) / *size);
+  }
+  if (const auto percent = NumberOf(properties, "class_special_capacity")) {
+    return std::min(1.0, *percent / 100.0);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const PoolInfo* PoolsFacts::Find(const std::string& pool) const {
+  for (const PoolInfo& info : pools) {
+    if (info.name == pool) return &info;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<PoolsFacts> BuildPoolsFacts(
+    const parsers::ZpoolList& list, const parsers::ZpoolStatus& status,
+    const parsers::PropertyTable& pool_properties) {
+  std::map<std::string, PoolInfo> by_name;
+  for (const parsers::PoolListEntry& entry : list.pools) {
+    if (entry.name.empty()) continue;
+    PoolInfo& pool = by_name[entry.name];
+    pool.name = entry.name;
+    pool.health = entry.health;
+    pool.size_bytes = entry.size_bytes;
+    pool.allocated_bytes = entry.allocated_bytes;
+    pool.free_bytes = entry.free_bytes;
+    pool.capacity_ratio = entry.capacity_ratio;
+    pool.fragmentation_ratio = entry.fragmentation_ratio;
+  }
+  for (const parsers::PoolStatus& reported : status.pools) {
+    if (reported.name.empty()) continue;
+    PoolInfo& pool = by_name[reported.name];
+    pool.name = reported.name;
+    if (pool.health.empty()) pool.health = reported.state;
+    pool.vdevs = VdevCounters(reported.vdevs);
+    pool.data_errors = reported.data_errors;
+    pool.scan = ScanOf(reported.scan);
+  }
+  auto facts = std::make_shared<PoolsFacts>();
+  for (auto& [name, pool] : by_name) {
+    const auto properties = pool_properties.find(name);
+    if (properties != pool_properties.end()) {
+      pool.features = parsers::FeatureStates(properties->second);
+      pool.special_capacity_ratio = SpecialCapacity(properties->second);
+    }
+    facts->pools.push_back(std::move(pool));
+  }
+  return facts;
+}
+
+std::shared_ptr<const Facts> PoolsCollector::Collect(Transport& transport,
+                                                     const CollectContext&) {
+  const parsers::ZpoolList list =
+      parsers::ParseZpoolList(RunExpectingSuccess(transport, "zpool-list"));
+  const parsers::ZpoolStatus status =
+      parsers::ParseZpoolStatus(RunExpectingSuccess(transport, "zpool-status"));
+  const parsers::PropertyListing properties =
+      parsers::ParseZpoolGet(RunExpectingSuccess(transport, "zpool-get-all"));
+  return BuildPoolsFacts(list, status, properties.properties);
+}
+
+}  // namespace replwatch

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collectors/collector.h"
+#include "collectors/parsers/zfs_get_parser.h"
+#include "collectors/parsers/zpool_get_parser.h"
+#include "collectors/parsers/zpool_list_parser.h"
+#include "collectors/parsers/zpool_status.h"
+
+namespace replwatch {
+
+/// READ/WRITE/CKSUM counters of one vdev row of `zpool status -p` (the pool
+/// root, interior vdevs such as mirror-0, and leaves).
+struct VdevErrors {
+  std::string name;
+  std::uint64_t read = 0;
+  std::uint64_t write = 0;
+  std::uint64_t checksum = 0;
+};
+
+/// The scan `zpool status` reports for a pool: the running one if any, else
+/// the first one printed. When a scrub line and a sequential-resilver line
+/// both appear, only that one is kept (the parser's choice). Error scrubs
+/// (`zpool scrub -e`) count as neither scrub nor resilver.
+struct PoolScan {
+  parsers::ScanKind kind = parsers::ScanKind::kNone;
+  parsers::ScanState state = parsers::ScanState::kNone;
+  std::optional<double> progress_ratio;  // unfinished scans, clamped to 1
+  /// End of a finished or canceled scan, epoch seconds. Text `zpool status`
+  /// prints the node's local time without a zone and none of the allowed
+  /// commands tells the zone, so it is read as UTC: on a node in another
+  /// zone the value is off by that zone's UTC offset.
+  std::optional<std::int64_t> end_time;
+};
+
+/// One pool as `zpool list`, `zpool status` and `zpool get` show it.
+struct PoolInfo {
+  std::string name;
+  std::string health;  // ONLINE DEGRADED FAULTED SUSPENDED ... as printed
+  std::optional<std::uint64_t> size_bytes;
+  std::optional<std::uint64_t> allocated_bytes;
+  std::optional<std::uint64_t> free_bytes;
+  std::optional<double> capacity_ratio;
+  std::optional<double> fragmentation_ratio;
+  /// Allocated/size of the special allocation class. Only OpenZFS releases
+  /// after 2.4 report it (`class_special_*` pool properties); older ones have
+  /// no source for it among these commands, so it stays absent.
+  std::optional<double> special_capacity_ratio;
+  /// Rows with counters, first kMaxVdevsPerPool of them, unique by name.
+  std::vector<VdevErrors> vdevs;
+  /// nullopt when zpool status does not say (e.g. "List of errors
+  /// unavailable").
+  std::optional<std::uint64_t> data_errors;
+  PoolScan scan;
+  std::map<std::string, parsers::FeatureState> features;  // by feature name
+};
+
+/// The pools of one node.
+class PoolsFacts : public Facts {
+ public:
+  static constexpr std::size_t kMaxVdevsPerPool = 256;
+
+  std::vector<PoolInfo> pools;  // sorted by name
+
+  const PoolInfo* Find(const std::string& pool) const;
+  void Render(const LabelList& node_labels, MetricSet& out) const override;
+};
+
+/// Joins the three parsed outputs (pure; exposed for tests on real-world
+/// samples). Pools are those of `zpool list` and `zpool status`.
+std::shared_ptr<PoolsFacts> BuildPoolsFacts(
+    const parsers::ZpoolList& list, const parsers::ZpoolStatus& status,
+    const parsers::PropertyTable& pool_properties);
+
+/// Pool health, space, vdev error counters, scans and features: three
+/// commands per node and cycle (zpool list, zpool status -p, zpool get all).
+class PoolsCollector : public Collector {
+ public:
+  std::string_view name() const override { return "pools"; }
+  std::shared_ptr<const Facts> Collect(Transport& transport,
+                                       const CollectContext& context) override;
+};
+
+}  // namespace replwatch

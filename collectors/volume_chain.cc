@@ -1,0 +1,148 @@
+#include "collectors/volume_chain.h"
+
+#include <unordered_set>
+
+#include "collectors/parsers/zfs_snapshot_list_parser.h"
+
+namespace replwatch {
+namespace {
+
+bool IsReplicationSnapshot(std::string_view name) {
+  return parsers::ParseReplicationSnapshotName(name).has_value();
+}
+
+bool HasSnapshotNamed(const std::vector<Snapshot>* snapshots,
+                      const std::string& name) {
+  if (snapshots == nullptr) return false;
+  for (const Snapshot& snapshot : *snapshots) {
+    if (snapshot.name == name) return true;
+  }
+  return false;
+}
+
+std::unordered_set<std::uint64_t> GuidsOf(const std::vector<Snapshot>* list) {
+  std::unordered_set<std::uint64_t> guids;
+  if (list == nullptr) return guids;
+  guids.reserve(list->size());
+  for (const Snapshot& snapshot : *list) guids.insert(snapshot.guid);
+  return guids;
+}
+
+}  // namespace
+
+JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
+  JobVolumeIndex index;
+  if (source_snapshots == nullptr) return index;
+  for (const auto& [dataset, snapshots] : source_snapshots->datasets()) {
+    std::string last_job;  // a dataset is listed once per job
+    for (const Snapshot& snapshot : snapshots) {
+      const auto parsed = parsers::ParseReplicationSnapshotName(snapshot.name);
+      if (!parsed || parsed->job_id == last_job) continue;
+      last_job = std::string(parsed->job_id);
+      auto& volumes = index[last_job];
+      if (volumes.empty() || volumes.back() != dataset) {
+        volumes.push_back(dataset);
+      }
+    }
+  }
+  return index;
+}
+
+void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
+                       const LabelList& job_labels, MetricSet& out) {
+  if (in.source_snapshots == nullptr || in.target_snapshots == nullptr) return;
+  LabelList labels = job_labels;
+  labels.emplace_back("volume", volume);
+  const std::vector<Snapshot>* source = in.source_snapshots->Of(volume);
+  const std::vector<Snapshot>* target = in.target_snapshots->Of(volume);
+  const DatasetInfo* source_info =
+      in.source_datasets ? in.source_datasets->Find(volume) : nullptr;
+  const DatasetInfo* target_info =
+      in.target_datasets ? in.target_datasets->Find(volume) : nullptr;
+  const bool target_exists = target != nullptr || target_info != nullptr;
+  // A dataset without snapshots is missing from the snapshot list: only the
+  // dataset list can tell that the target really lacks the volume.
+  if (!target_exists && in.target_datasets == nullptr) return;
+  out.Gauge("replwatch_volume_target_present",
+            "1 if the volume exists on the job's target node.", labels,
+            target_exists ? 1 : 0);
+  if (source == nullptr || !target_exists) return;  // first full sync pending
+
+  // Common snapshots by GUID. Only replication snapshots count: they are
+  // the bases PVE picks for the next incremental.
+  const auto target_guids = GuidsOf(target);
+  const auto source_guids = GuidsOf(source);
+  std::size_t common = 0;
+  const Snapshot* last_common = nullptr;
+  std::size_t ahead = 0;
+  for (const Snapshot& snapshot : *source) {
+    if (target_guids.count(snapshot.guid) &&
+        IsReplicationSnapshot(snapshot.name)) {
+      ++common;
+      last_common = &snapshot;
+      ahead = 0;
+    } else if (last_common != nullptr && !target_guids.count(snapshot.guid)) {
+      ++ahead;
+    }
+  }
+  out.Gauge("replwatch_volume_common_snapshots",
+            "Replication snapshots present on source and target with the same "
+            "GUID; 0 means the next incremental has no base.",
+            labels, static_cast<double>(common));
+  if (last_common != nullptr && last_common->creation) {
+    out.Gauge("replwatch_volume_last_common_snapshot_timestamp_seconds",
+              "Creation time of the newest snapshot both ends share.", labels,
+              static_cast<double>(*last_common->creation));
+  }
+  out.Gauge("replwatch_volume_source_ahead_snapshots",
+            "Source snapshots newer than the newest common one.", labels,
+            static_cast<double>(ahead));
+
+  // Diverged: the target has snapshots the source never had after the last
+  // common one, or was written to since its newest snapshot.
+  bool diverged = target_info != nullptr && target_info->written_bytes &&
+                  *target_info->written_bytes > 0;
+  if (target != nullptr && last_common != nullptr) {
+    bool after_common = false;
+    for (const Snapshot& snapshot : *target) {
+      if (snapshot.guid == last_common->guid)
+        after_common = true;
+      else if (after_common && !source_guids.count(snapshot.guid))
+        diverged = true;
+    }
+  }
+  out.Gauge("replwatch_volume_target_diverged",
+            "1 if the replica changed on its own since the last common "
+            "snapshot (written to, or snapshots the source lacks).",
+            labels, diverged ? 1 : 0);
+
+  if (in.last_sync > 0) {
+    const std::string base =
+        "__replicate_" + in.job_id + "_" + std::to_string(in.last_sync) + "__";
+    for (const auto& [side, list] :
+         {std::pair<const char*, const std::vector<Snapshot>*>{"source",
+                                                               source},
+          {"target", target}}) {
+      LabelList with_side = labels;
+      with_side.emplace_back("side", side);
+      out.Gauge("replwatch_volume_base_snapshot_present",
+                "1 if the snapshot of the last sync, the base of the next "
+                "incremental, exists on that side.",
+                with_side, HasSnapshotNamed(list, base) ? 1 : 0);
+    }
+  }
+  if (source_info != nullptr && target_info != nullptr) {
+    out.Gauge("replwatch_volume_target_type_mismatch",
+              "1 if the target dataset is not of the source's type "
+              "(volume vs filesystem).",
+              labels, source_info->type != target_info->type ? 1 : 0);
+    if (source_info->volsize_bytes && target_info->volsize_bytes) {
+      out.Gauge(
+          "replwatch_volume_size_mismatch",
+          "1 if source and target volumes differ in volsize.", labels,
+          *source_info->volsize_bytes != *target_info->volsize_bytes ? 1 : 0);
+    }
+  }
+}
+
+}  // namespace replwatch
