@@ -62,6 +62,22 @@ struct RunningDaemon {
   }
 };
 
+// The node collector is the one collector that works against a bare sshd
+// (no zfs or PVE there): its success means a full round trip happened.
+std::string NodeCollectorOk(const std::string& node) {
+  return "replwatch_collector_success{pve_cluster=\"c-" + node + "\",node=\"" +
+         node + "\",collector=\"node\"} 1";
+}
+
+// The value of the first sample whose line starts with `prefix`, or -1.
+double SampleValue(const std::string& scrape, const std::string& prefix) {
+  const auto at = scrape.find(prefix);
+  if (at == std::string::npos) return -1;
+  const auto end = scrape.find('\n', at);
+  const std::string line = scrape.substr(at, end - at);
+  return std::stod(line.substr(line.rfind(' ') + 1));
+}
+
 std::string UpLine(const std::string& node, int value) {
   return "replwatch_node_up{pve_cluster=\"c-" + node + "\",node=\"" + node +
          "\"} " + std::to_string(value);
@@ -72,9 +88,10 @@ TEST_CASE("the daemon collects over ssh and serves a clean exposition",
   TestSshd sshd;
   const std::string config = WriteConfig(TempPath("ok.yml"), {{"pve1", &sshd}});
   RunningDaemon daemon(config);
-  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve1", 1)); },
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(NodeCollectorOk("pve1")); },
                     std::chrono::seconds(20)));
   const std::string scrape = daemon.Scrape();
+  CHECK(scrape.find(UpLine("pve1", 1)) != std::string::npos);
   CHECK(scrape.find("replwatch_node_clock_offset_seconds{pve_cluster=\"c-pve1\""
                     ",node=\"pve1\"}") != std::string::npos);
   CHECK(scrape.find("replwatch_collector_success{pve_cluster=\"c-pve1\",node="
@@ -101,25 +118,17 @@ TEST_CASE("a hung node delays neither other nodes nor scrapes", "[e2e]") {
   const std::string config = WriteConfig(
       TempPath("hung.yml"), {{"good", &healthy}, {"bad", &hung}}, "120s");
   RunningDaemon daemon(config);
-  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("good", 1)); },
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(NodeCollectorOk("good")); },
                     std::chrono::seconds(20)));
   // Results keep arriving for the healthy node and scrapes are answered
   // while the hung node's first connection attempt is still pending.
-  const std::string first = daemon.Scrape();
+  const std::string last_success =
+      "replwatch_collector_last_success_timestamp_seconds{pve_cluster=\"c-good\""
+      ",node=\"good\",collector=\"node\"}";
+  const double first = SampleValue(daemon.Scrape(), last_success);
+  REQUIRE(first > 0);
   REQUIRE(WaitUntil(
-      [&] {
-        const std::string now = daemon.Scrape();
-        const auto key = now.find(
-            "replwatch_collector_last_success_timestamp_seconds{pve_cluster="
-            "\"c-good\"");
-        return key != std::string::npos &&
-               now.substr(key, 200) != first.substr(first.find(
-                                                        "replwatch_collector_"
-                                                        "last_success_"
-                                                        "timestamp_seconds{"
-                                                        "pve_cluster=\"c-good\""),
-                                                    200);
-      },
+      [&] { return SampleValue(daemon.Scrape(), last_success) > first; },
       std::chrono::seconds(20)));
   CHECK(daemon.Scrape().find("replwatch_node_up{pve_cluster=\"c-bad\"") ==
         std::string::npos);
