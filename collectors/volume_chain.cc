@@ -48,99 +48,114 @@ JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
   return index;
 }
 
-void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
-                       const LabelList& job_labels, MetricSet& out) {
-  if (in.source_snapshots == nullptr || in.target_snapshots == nullptr) return;
-  LabelList labels = job_labels;
-  labels.emplace_back("volume", volume);
+ChainState AnalyzeChain(const VolumeChainInputs& in,
+                        const std::string& volume) {
+  ChainState chain;
+  if (in.source_snapshots == nullptr || in.target_snapshots == nullptr) {
+    return chain;
+  }
   const std::vector<Snapshot>* source = in.source_snapshots->Of(volume);
   const std::vector<Snapshot>* target = in.target_snapshots->Of(volume);
-  const DatasetInfo* source_info =
+  chain.source_info =
       in.source_datasets ? in.source_datasets->Find(volume) : nullptr;
-  const DatasetInfo* target_info =
+  chain.target_info =
       in.target_datasets ? in.target_datasets->Find(volume) : nullptr;
-  const bool target_exists = target != nullptr || target_info != nullptr;
+  chain.target_exists = target != nullptr || chain.target_info != nullptr;
   // A dataset without snapshots is missing from the snapshot list: only the
   // dataset list can tell that the target really lacks the volume.
-  if (!target_exists && in.target_datasets == nullptr) return;
-  out.Gauge("replwatch_volume_target_present",
-            "1 if the volume exists on the job's target node.", labels,
-            target_exists ? 1 : 0);
-  if (source == nullptr || !target_exists) return;  // first full sync pending
+  chain.known = chain.target_exists || in.target_datasets != nullptr;
+  if (!chain.known || source == nullptr || !chain.target_exists) return chain;
 
   // Common snapshots by GUID. Only replication snapshots count: they are
   // the bases PVE picks for the next incremental.
   const auto target_guids = GuidsOf(target);
   const auto source_guids = GuidsOf(source);
-  std::size_t common = 0;
-  const Snapshot* last_common = nullptr;
-  std::size_t ahead = 0;
   for (const Snapshot& snapshot : *source) {
+    chain.newest_source = &snapshot;
     if (target_guids.count(snapshot.guid) &&
         IsReplicationSnapshot(snapshot.name)) {
-      ++common;
-      last_common = &snapshot;
-      ahead = 0;
-    } else if (last_common != nullptr && !target_guids.count(snapshot.guid)) {
-      ++ahead;
+      ++chain.common;
+      chain.last_common = &snapshot;
+      chain.source_ahead = 0;
+    } else if (chain.last_common != nullptr &&
+               !target_guids.count(snapshot.guid)) {
+      ++chain.source_ahead;
     }
   }
-  out.Gauge("replwatch_volume_common_snapshots",
-            "Replication snapshots present on source and target with the same "
-            "GUID; 0 means the next incremental has no base.",
-            labels, static_cast<double>(common));
-  if (last_common != nullptr && last_common->creation) {
-    out.Gauge("replwatch_volume_last_common_snapshot_timestamp_seconds",
-              "Creation time of the newest snapshot both ends share.", labels,
-              static_cast<double>(*last_common->creation));
-  }
-  out.Gauge("replwatch_volume_source_ahead_snapshots",
-            "Source snapshots newer than the newest common one.", labels,
-            static_cast<double>(ahead));
-
   // Diverged: the target has snapshots the source never had after the last
   // common one, or was written to since its newest snapshot.
-  bool diverged = target_info != nullptr && target_info->written_bytes &&
-                  *target_info->written_bytes > 0;
-  if (target != nullptr && last_common != nullptr) {
+  chain.diverged = chain.target_info != nullptr &&
+                   chain.target_info->written_bytes &&
+                   *chain.target_info->written_bytes > 0;
+  if (target != nullptr && chain.last_common != nullptr) {
     bool after_common = false;
     for (const Snapshot& snapshot : *target) {
-      if (snapshot.guid == last_common->guid)
+      if (snapshot.guid == chain.last_common->guid) {
         after_common = true;
-      else if (after_common && !source_guids.count(snapshot.guid))
-        diverged = true;
+      } else if (after_common && !source_guids.count(snapshot.guid)) {
+        chain.diverged = true;
+      }
     }
   }
-  out.Gauge("replwatch_volume_target_diverged",
-            "1 if the replica changed on its own since the last common "
-            "snapshot (written to, or snapshots the source lacks).",
-            labels, diverged ? 1 : 0);
-
   if (in.last_sync > 0) {
     const std::string base =
         "__replicate_" + in.job_id + "_" + std::to_string(in.last_sync) + "__";
-    for (const auto& [side, list] :
-         {std::pair<const char*, const std::vector<Snapshot>*>{"source",
-                                                               source},
-          {"target", target}}) {
-      LabelList with_side = labels;
-      with_side.emplace_back("side", side);
-      out.Gauge("replwatch_volume_base_snapshot_present",
-                "1 if the snapshot of the last sync, the base of the next "
-                "incremental, exists on that side.",
-                with_side, HasSnapshotNamed(list, base) ? 1 : 0);
-    }
+    chain.base_on_source = HasSnapshotNamed(source, base);
+    chain.base_on_target = HasSnapshotNamed(target, base);
   }
+  return chain;
+}
+
+void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
+                       const LabelList& job_labels, MetricSet& out) {
+  const ChainState chain = AnalyzeChain(in, volume);
+  if (!chain.known) return;
+  LabelList labels = job_labels;
+  labels.emplace_back("volume", volume);
+  out.Gauge("replwatch_volume_target_present",
+            "1 if the volume exists on the job's target node.", labels,
+            chain.target_exists ? 1 : 0);
+  if (chain.newest_source == nullptr) return;  // first full sync pending
+  out.Gauge("replwatch_volume_common_snapshots",
+            "Replication snapshots present on source and target with the same "
+            "GUID; 0 means the next incremental has no base.",
+            labels, static_cast<double>(chain.common));
+  if (chain.last_common != nullptr && chain.last_common->creation) {
+    out.Gauge("replwatch_volume_last_common_snapshot_timestamp_seconds",
+              "Creation time of the newest snapshot both ends share.", labels,
+              static_cast<double>(*chain.last_common->creation));
+  }
+  out.Gauge("replwatch_volume_source_ahead_snapshots",
+            "Source snapshots newer than the newest common one.", labels,
+            static_cast<double>(chain.source_ahead));
+  out.Gauge("replwatch_volume_target_diverged",
+            "1 if the replica changed on its own since the last common "
+            "snapshot (written to, or snapshots the source lacks).",
+            labels, chain.diverged ? 1 : 0);
+  for (const auto& [side, present] :
+       {std::pair<const char*, std::optional<bool>>{"source",
+                                                    chain.base_on_source},
+        {"target", chain.base_on_target}}) {
+    if (!present) continue;
+    LabelList with_side = labels;
+    with_side.emplace_back("side", side);
+    out.Gauge("replwatch_volume_base_snapshot_present",
+              "1 if the snapshot of the last sync, the base of the next "
+              "incremental, exists on that side.",
+              with_side, *present ? 1 : 0);
+  }
+  const DatasetInfo* source_info = chain.source_info;
+  const DatasetInfo* target_info = chain.target_info;
   if (source_info != nullptr && target_info != nullptr) {
     out.Gauge("replwatch_volume_target_type_mismatch",
               "1 if the target dataset is not of the source's type "
               "(volume vs filesystem).",
               labels, source_info->type != target_info->type ? 1 : 0);
     if (source_info->volsize_bytes && target_info->volsize_bytes) {
-      out.Gauge(
-          "replwatch_volume_size_mismatch",
-          "1 if source and target volumes differ in volsize.", labels,
-          *source_info->volsize_bytes != *target_info->volsize_bytes ? 1 : 0);
+      out.Gauge("replwatch_volume_size_mismatch",
+                "1 if source and target volumes differ in volsize.", labels,
+                *source_info->volsize_bytes != *target_info->volsize_bytes ? 1
+                                                                           : 0);
     }
   }
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,26 @@ struct VolumeChainInputs {
 using JobVolumeIndex = std::map<std::string, std::vector<std::string>>;
 JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots);
 
-/// Snapshot-chain health of one replicated volume, matched by GUID (never
-/// by name alone): replwatch_volume_* series with the job's labels plus
-/// `volume`.
+/// The state of one replicated volume's snapshot chain, matched by GUID
+/// (never by name alone).
+struct ChainState {
+  bool known = false;          // both ends' facts are current
+  bool target_exists = false;  // false: the first full sync is pending
+  std::size_t common = 0;      // replication snapshots on both ends
+  const Snapshot* last_common = nullptr;    // on the source
+  const Snapshot* newest_source = nullptr;  // newest snapshot on the source
+  std::size_t source_ahead = 0;
+  bool diverged = false;  // replica written to, or has snapshots of its own
+  std::optional<bool> base_on_source;  // the last sync's snapshot, if known
+  std::optional<bool> base_on_target;
+  const DatasetInfo* source_info = nullptr;
+  const DatasetInfo* target_info = nullptr;
+};
+ChainState AnalyzeChain(const VolumeChainInputs& inputs,
+                        const std::string& volume);
+
+/// replwatch_volume_* series for one volume (AnalyzeChain) with the job's
+/// labels plus `volume`.
 void RenderVolumeChain(const VolumeChainInputs& inputs,
                        const std::string& volume, const LabelList& job_labels,
                        MetricSet& out);

@@ -9,6 +9,7 @@
 
 #include "config/config_loader.h"
 #include "daemon/status_page.h"
+#include "diagnose/diagnosis.h"
 #include "web/web_config.h"
 
 namespace replwatch {
@@ -206,36 +207,51 @@ void App::Collect(const std::shared_ptr<NodeWorker>& worker, std::size_t index,
                   });
 }
 
-int App::RunOnce(std::ostream& out) {
+void App::CollectEveryNodeOnce() {
   auto outstanding = std::make_shared<int>(0);
   for (const auto& worker : workers_) {
     for (std::size_t i = 0; i < worker->collector_count(); ++i) {
       if (Enabled(worker->collector_name(i))) ++*outstanding;
     }
   }
+  if (*outstanding == 0) return;
   // Results come back from the pool; keep run() waiting for them.
   auto guard = std::make_shared<
       boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
       io_.get_executor());
-  auto finish = [this, &out, guard] {
-    out << state_.Exposition();
-    out.flush();
-    guard->reset();
-  };
-  if (*outstanding == 0) {
-    finish();
-    return 0;
-  }
   for (const auto& worker : workers_) {
     for (std::size_t i = 0; i < worker->collector_count(); ++i) {
       if (!Enabled(worker->collector_name(i))) continue;
-      Collect(worker, i, [outstanding, finish] {
-        if (--*outstanding == 0) finish();
+      Collect(worker, i, [outstanding, guard] {
+        if (--*outstanding == 0) guard->reset();
       });
     }
   }
   io_.run();
+}
+
+int App::RunOnce(std::ostream& out) {
+  CollectEveryNodeOnce();
+  out << state_.Exposition();
+  out.flush();
   return 0;
+}
+
+int App::RunDiagnose(const diagnose::Filter& filter, bool json,
+                     std::ostream& out) {
+  CollectEveryNodeOnce();
+  std::vector<diagnose::NodeProblem> unreachable;
+  for (const auto& node : state_.nodes()) {
+    if (node.attempted && !node.up) {
+      unreachable.push_back(
+          {node.config.cluster, node.config.name, node.last_error});
+    }
+  }
+  const diagnose::Report report =
+      diagnose::Diagnose(state_.ClusterViews(), std::move(unreachable), filter);
+  out << (json ? diagnose::RenderJson(report) : diagnose::RenderText(report));
+  out.flush();
+  return static_cast<int>(report.severity);
 }
 
 int App::RunDaemon() {

@@ -13,6 +13,7 @@
 #include "daemon/collection_state.h"
 #include "daemon/flags.h"
 #include "daemon/node_worker.h"
+#include "diagnose/diagnosis.h"
 #include "web/http_server.h"
 
 namespace replwatch {
@@ -31,11 +32,16 @@ class App {
   /// Runs every enabled collector once on every node, writes the
   /// exposition to `out` and returns the exit code.
   int RunOnce(std::ostream& out);
+  /// Runs every collector once and prints the diagnosis of the jobs that
+  /// `filter` selects; returns the Nagios-style exit code (0 OK, 1 WARNING,
+  /// 2 CRITICAL, 3 UNKNOWN).
+  int RunDiagnose(const diagnose::Filter& filter, bool json, std::ostream& out);
 
  private:
   struct ScheduledRun;
 
   void Apply(const Config& config);
+  void CollectEveryNodeOnce();
   void StartSchedules();
   void StopSchedules();
   void Arm(const std::shared_ptr<ScheduledRun>& run);

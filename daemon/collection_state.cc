@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "collectors/cluster_view.h"
 #include "collectors/cross_node.h"
 #include "daemon/self_metrics.h"
@@ -78,20 +80,27 @@ void CollectionState::Record(const NodeConfig& node,
   }
 }
 
-void CollectionState::RenderClusters(MetricSet& set) const {
-  std::map<std::string, ClusterView> views;
+std::vector<ClusterView> CollectionState::ClusterViews() const {
+  std::vector<ClusterView> views;
   for (const auto& node : nodes_) {
-    auto& view = views.try_emplace(node.config.cluster, node.config.cluster)
-                     .first->second;
+    auto view = std::find_if(views.begin(), views.end(), [&](const auto& v) {
+      return v.cluster() == node.config.cluster;
+    });
+    if (view == views.end()) view = views.insert(views.end(), ClusterView(node.config.cluster));
     for (const auto& collector : node.collectors) {
-      view.Add(node.config.name, collector.name, collector.facts);
+      view->Add(node.config.name, collector.name, collector.facts);
     }
   }
-  for (const auto& [cluster, view] : views) {
+  return views;
+}
+
+void CollectionState::RenderClusters(MetricSet& set) const {
+  for (const auto& view : ClusterViews()) {
     try {
       RenderCrossNode(view, set);
     } catch (const std::exception& e) {
-      spdlog::error("cross-node analysis of {} failed: {}", cluster, e.what());
+      spdlog::error("cross-node analysis of {} failed: {}", view.cluster(),
+                    e.what());
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/cluster_view.h"
 #include "collectors/collector.h"
 #include "config/config.h"
 #include "daemon/node_worker.h"
@@ -53,6 +54,8 @@ class CollectionState {
   const std::vector<NodeStatus>& nodes() const { return nodes_; }
   /// The exposition text (cached).
   const std::string& Exposition();
+  /// Every cluster's current facts, for checks across nodes.
+  std::vector<ClusterView> ClusterViews() const;
 
  private:
   void RenderClusters(MetricSet& set) const;

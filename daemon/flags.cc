@@ -26,8 +26,11 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
         flags.mode = Mode::kOnce;
       } else if (arg == "check-config") {
         flags.mode = Mode::kCheckConfig;
+      } else if (arg == "diagnose") {
+        flags.mode = Mode::kDiagnose;
       } else {
-        error = "unknown command '" + arg + "' (expected once or check-config)";
+        error = "unknown command '" + arg +
+                "' (expected once, check-config or diagnose)";
         return std::nullopt;
       }
       continue;
@@ -57,6 +60,16 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
       flags.telemetry_path = value;
     } else if (name == "web.config.file") {
       flags.web_config_file = value;
+    } else if (name == "job" && flags.mode == Mode::kDiagnose) {
+      flags.job = value;
+    } else if (name == "node" && flags.mode == Mode::kDiagnose) {
+      flags.node = value;
+    } else if (name == "output" && flags.mode == Mode::kDiagnose) {
+      if (value != "text" && value != "json") {
+        error = "--output must be text or json";
+        return std::nullopt;
+      }
+      flags.json_output = value == "json";
     } else if (name == "log.level") {
       if (value != "debug" && value != "info" && value != "warn" &&
           value != "error") {
@@ -76,7 +89,7 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
 }
 
 std::string UsageText() {
-  return R"(usage: replwatch [once | check-config] [flags]
+  return R"(usage: replwatch [once | check-config | diagnose] [flags]
 
 Watches Proxmox VE storage replication (pvesr, ZFS send/receive) across the
 nodes of one or more clusters and exposes Prometheus metrics.
@@ -86,6 +99,15 @@ commands:
   once            collect one cycle from every node, print the metrics, exit
   check-config    validate --config.file; print every problem as
                   file:line:column: message and exit 1 if there is any
+  diagnose        collect one cycle and run the field guide's playbook on
+                  every job: the last error and its class, the three
+                  prerequisites (node-to-node ssh, healthy pools with
+                  headroom, a common snapshot by GUID), and per volume a
+                  verdict (healthy, Plan A repair, Plan B re-seed) with the
+                  commands to run by hand; replwatch never runs them.
+                  Exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+                  (Nagios/Icinga). Flags: --job=ID --node=NAME
+                  --output=text|json
 
 flags:
   --config.file=PATH          config file (default /etc/replwatch/replwatch.yml)

@@ -7,7 +7,7 @@
 namespace replwatch {
 
 /// What to do, from the command line.
-enum class Mode { kDaemon, kOnce, kCheckConfig, kVersion, kHelp };
+enum class Mode { kDaemon, kOnce, kCheckConfig, kDiagnose, kVersion, kHelp };
 
 /// Command-line flags, named like every Prometheus exporter's.
 struct Flags {
@@ -17,6 +17,10 @@ struct Flags {
   std::string telemetry_path = "/metrics";
   std::string web_config_file;  // empty = plain HTTP, no auth
   std::string log_level = "info";
+  // diagnose only
+  std::string job;              // --job
+  std::string node;             // --node
+  bool json_output = false;     // --output=json
 };
 
 /// The default port: 9100-9999 (the Prometheus exporter range) is fully

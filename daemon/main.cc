@@ -48,15 +48,25 @@ int main(int argc, char** argv) {
     default:
       break;
   }
-  replwatch::SetUpLogging(flags->log_level);
+  // diagnose prints a report: keep routine log lines out of the way.
+  replwatch::SetUpLogging(flags->mode == replwatch::Mode::kDiagnose &&
+                                  flags->log_level == "info"
+                              ? "error"
+                              : flags->log_level);
   try {
     boost::asio::io_context io;
     replwatch::App app(io, *flags);
-    if (!app.LoadInitialConfig()) return 1;
+    if (!app.LoadInitialConfig()) {
+      return flags->mode == replwatch::Mode::kDiagnose ? 3 : 1;
+    }
     if (flags->mode == replwatch::Mode::kOnce) return app.RunOnce(std::cout);
+    if (flags->mode == replwatch::Mode::kDiagnose) {
+      return app.RunDiagnose({flags->job, flags->node}, flags->json_output,
+                             std::cout);
+    }
     return app.RunDaemon();
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
-    return 1;
+    return flags->mode == replwatch::Mode::kDiagnose ? 3 : 1;
   }
 }

@@ -80,8 +80,8 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
     const auto wait = std::chrono::duration_cast<std::chrono::seconds>(
         next_connect_attempt_ - start);
     outcome.failure = TransportFailure::kConnect;
-    outcome.error = "node unreachable, next connection attempt in " +
-                    std::to_string(wait.count() + 1) + "s";
+    outcome.error = last_connect_error_ + " (next connection attempt in " +
+                    std::to_string(wait.count() + 1) + "s)";
   } else {
     try {
       const CollectContext context{
@@ -101,6 +101,7 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
       outcome.error = e.what();
       outcome.node_reachable = !IsConnectionFailure(e.kind());
       if (!outcome.node_reachable) {
+        last_connect_error_ = outcome.error;
         // Capped exponential back-off: initial, 2x, 4x, ... up to max.
         const int shift = std::min(connect_failures_++, 16);
         const auto delay = std::min(global_.reconnect_backoff_initial * (1 << shift),

@@ -73,6 +73,7 @@ class NodeWorker : public std::enable_shared_from_this<NodeWorker> {
   // Strand-only reconnect state.
   int connect_failures_ = 0;
   std::chrono::steady_clock::time_point next_connect_attempt_{};
+  std::string last_connect_error_;
 };
 
 }  // namespace replwatch

@@ -1,0 +1,240 @@
+// The field guide's fast diagnosis playbook, applied to facts: is it the
+// control plane or the data plane, what was the real error, do the three
+// boring prerequisites hold, and if it is slow rather than failed, where is
+// the throughput going.
+
+#include "diagnose/diagnosis.h"
+
+#include <algorithm>
+
+#include "collectors/datasets.h"
+#include "collectors/jobs.h"
+#include "collectors/nic.h"
+#include "collectors/paths.h"
+#include "collectors/pools.h"
+#include "collectors/snapshots.h"
+#include "collectors/volume_chain.h"
+#include "diagnose/volume_verdict.h"
+
+namespace replwatch::diagnose {
+namespace {
+
+using parsers::ReplicationErrorClass;
+
+Severity Worst(Severity a, Severity b) {
+  // UNKNOWN only wins over OK: a known problem outranks missing data.
+  if (a == Severity::kUnknown) return b == Severity::kOk ? a : b;
+  if (b == Severity::kUnknown) return a == Severity::kOk ? b : a;
+  return std::max(a, b);
+}
+
+std::string Bytes(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 5) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  return text;
+}
+
+std::string Plane(ReplicationErrorClass error_class) {
+  switch (error_class) {
+    case ReplicationErrorClass::kSsh:
+    case ReplicationErrorClass::kLockTimeout:
+      return "control-plane";
+    case ReplicationErrorClass::kUnknown:
+      return "unknown";
+    default:
+      return "data-plane";
+  }
+}
+
+void JudgeState(const JobFacts& job, JobDiagnosis& out) {
+  const auto& state = job.state;
+  const double interval = job.schedule_interval_seconds;
+  if (state.disabled) {
+    out.state = "disabled";
+    out.severity = Severity::kOk;
+  } else if (state.fail_count > 0 || state.error) {
+    out.state = "failing";
+    out.severity = Severity::kCritical;
+  } else if (state.syncing()) {
+    out.state = "syncing";
+    out.severity = Severity::kOk;
+  } else if (interval > 0 && job.rpo_seconds > 2 * interval + 300) {
+    out.state = "stale";
+    out.severity = Severity::kCritical;
+  } else {
+    out.state = "ok";
+    out.severity = Severity::kOk;
+  }
+  if (job.error) {
+    out.error_class = std::string(parsers::ErrorClassName(job.error->error_class));
+    out.error_line = job.error->error_line;
+    out.plane = Plane(job.error->error_class);
+  }
+}
+
+void CheckPrerequisites(const ClusterView& view,
+                        const std::vector<std::string>& volumes,
+                        JobDiagnosis& out) {
+  const std::string& source = out.source;
+  const std::string& target = out.target;
+  Check ssh{"ssh " + source + " -> " + target + " (BatchMode)",
+            Severity::kUnknown, "no check result (paths collector)"};
+  if (const auto* paths = view.Find<PathsFacts>(source, "paths")) {
+    if (const PathCheck* path = paths->Find(target); path && path->ssh_ok) {
+      ssh.severity = *path->ssh_ok ? Severity::kOk : Severity::kCritical;
+      ssh.detail = *path->ssh_ok ? "works" : path->ssh_error;
+    }
+  }
+  out.prerequisites.push_back(ssh);
+
+  for (const std::string& node : {source, target}) {
+    const auto* pools = view.Find<PoolsFacts>(node, "pools");
+    for (const auto& volume : volumes) {
+      const std::string pool_name = volume.substr(0, volume.find('/'));
+      Check check{"pool " + pool_name + " on " + node, Severity::kUnknown,
+                  "no pool facts"};
+      if (const PoolInfo* pool = pools ? pools->Find(pool_name) : nullptr) {
+        const bool healthy = pool->health == "ONLINE";
+        const double used = pool->capacity_ratio.value_or(0);
+        check.severity = !healthy ? Severity::kCritical
+                         : used > 0.9 ? Severity::kCritical
+                         : used > 0.8 ? Severity::kWarning
+                                      : Severity::kOk;
+        check.detail = pool->health + ", " +
+                       std::to_string(static_cast<int>(used * 100)) + "% full";
+      }
+      out.prerequisites.push_back(check);
+      break;  // one pool per node is enough: volumes share rpool in PVE
+    }
+  }
+
+  const auto* source_ds = view.Find<DatasetsFacts>(source, "datasets");
+  const auto* target_ds = view.Find<DatasetsFacts>(target, "datasets");
+  Check room{"headroom on " + target + " for the next sync", Severity::kUnknown,
+             "no dataset facts"};
+  if (source_ds != nullptr && target_ds != nullptr && !volumes.empty()) {
+    std::uint64_t pending = 0;
+    std::optional<std::uint64_t> available;
+    for (const auto& volume : volumes) {
+      const DatasetInfo* info = source_ds->Find(volume);
+      if (info && info->written_bytes) pending += *info->written_bytes;
+      if (auto room_here = target_ds->AvailableFor(volume)) {
+        available = available ? std::min(*available, *room_here) : *room_here;
+      }
+    }
+    if (available) {
+      room.severity = pending > *available ? Severity::kCritical : Severity::kOk;
+      room.detail = Bytes(pending) + " pending, " + Bytes(*available) +
+                    " available";
+    }
+  }
+  out.prerequisites.push_back(room);
+}
+
+void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
+                     JobDiagnosis& out) {
+  for (const std::string& node : {out.source, out.target}) {
+    if (const auto* nic = view.Find<NicFacts>(node, "nic")) {
+      for (const auto& iface : nic->interfaces) {
+        const auto errors = iface.rx_errors.value_or(0) + iface.tx_errors.value_or(0);
+        const auto drops = iface.rx_dropped.value_or(0) + iface.tx_dropped.value_or(0);
+        if (errors + drops == 0) continue;
+        out.throughput.push_back(
+            {"nic " + iface.name + " on " + node, Severity::kWarning,
+             std::to_string(errors) + " errors, " + std::to_string(drops) +
+                 " drops since boot"});
+      }
+    }
+    if (const auto* pools = view.Find<PoolsFacts>(node, "pools")) {
+      for (const auto& pool : pools->pools) {
+        if (pool.scan.state != parsers::ScanState::kInProgress) continue;
+        out.throughput.push_back({"scan on " + pool.name + " on " + node,
+                                  Severity::kWarning,
+                                  "a scrub or resilver competes for I/O"});
+      }
+    }
+  }
+  std::size_t others = 0;
+  for (const auto& other : jobs.jobs) {
+    if (other.state.id != out.job_id && other.state.syncing()) ++others;
+  }
+  if (others > 0) {
+    out.throughput.push_back({"overlapping jobs on " + out.source,
+                              Severity::kWarning,
+                              std::to_string(others) + " other job(s) syncing"});
+  }
+}
+
+}  // namespace
+
+Report Diagnose(const std::vector<ClusterView>& clusters,
+                std::vector<NodeProblem> unreachable, const Filter& filter) {
+  Report report;
+  report.unreachable = std::move(unreachable);
+  report.severity = report.unreachable.empty() ? Severity::kOk
+                                               : Severity::kCritical;
+  for (const ClusterView& view : clusters) {
+    for (const auto& node : view.nodes()) {
+      const auto* jobs = view.Find<JobsFacts>(node, "jobs");
+      if (jobs == nullptr) continue;
+      const JobVolumeIndex volumes_of =
+          IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
+      for (const JobFacts& job : jobs->jobs) {
+        if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
+        if (!filter.node.empty() && node != filter.node &&
+            job.state.target != filter.node) {
+          continue;
+        }
+        JobDiagnosis out;
+        out.cluster = view.cluster();
+        out.job_id = job.state.id;
+        out.guest = std::to_string(job.state.guest);
+        out.source = node;
+        out.target = job.state.target;
+        JudgeState(job, out);
+        const auto found = volumes_of.find(job.state.id);
+        const std::vector<std::string> volumes =
+            found == volumes_of.end() ? std::vector<std::string>{}
+                                      : found->second;
+        CheckPrerequisites(view, volumes, out);
+        if (out.state == "syncing" || out.state == "failing") {
+          CheckThroughput(view, *jobs, out);
+        }
+        for (const auto& volume : volumes) {
+          out.volumes.push_back(JudgeVolume(view, job, out, volume));
+        }
+        for (const auto& check : out.prerequisites) {
+          out.severity = Worst(out.severity, check.severity);
+        }
+        for (const auto& verdict : out.volumes) {
+          out.severity = Worst(out.severity, verdict.severity);
+        }
+        report.severity = Worst(report.severity, out.severity);
+        report.jobs.push_back(std::move(out));
+      }
+    }
+  }
+  if (report.jobs.empty() && report.unreachable.empty()) {
+    report.severity = Severity::kUnknown;  // nothing matched: say so
+  }
+  return report;
+}
+
+std::string SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kOk: return "OK";
+    case Severity::kWarning: return "WARNING";
+    case Severity::kCritical: return "CRITICAL";
+    case Severity::kUnknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace replwatch::diagnose

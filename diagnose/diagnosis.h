@@ -1,0 +1,74 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collectors/cluster_view.h"
+
+namespace replwatch::diagnose {
+
+/// Nagios/Icinga plugin states; also `replwatch diagnose`'s exit code.
+enum class Severity { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };
+
+/// What to do about a volume (the field guide's recovery plans).
+enum class Plan {
+  kNone,         // healthy, or waiting for its first full sync
+  kRepairChain,  // Plan A: a common snapshot exists; let the chain continue
+  kReseed,       // Plan B: no common snapshot; replace the replica
+};
+
+/// One finding, e.g. "ssh from pve1 to pve2 in BatchMode".
+struct Check {
+  std::string name;
+  Severity severity = Severity::kUnknown;
+  std::string detail;
+};
+
+/// The verdict for one replicated volume of a job.
+struct VolumeVerdict {
+  std::string volume;
+  Severity severity = Severity::kUnknown;
+  Plan plan = Plan::kNone;
+  std::string summary;
+  std::vector<Check> preconditions;   // Plan B's must all hold
+  std::vector<std::string> commands;  // printed for a human, never run
+};
+
+/// The fast diagnosis playbook applied to one replication job.
+struct JobDiagnosis {
+  std::string cluster, job_id, guest, source, target;
+  Severity severity = Severity::kUnknown;
+  std::string state;  // ok, failing, stale, syncing, stuck, disabled
+  std::string plane;  // control-plane / data-plane (when failing)
+  std::string error_class, error_line;
+  std::vector<Check> prerequisites;  // ssh, pools, headroom, common base
+  std::vector<Check> throughput;     // when slow or stuck
+  std::vector<VolumeVerdict> volumes;
+};
+
+/// A node replwatch could not read (its jobs cannot be judged).
+struct NodeProblem {
+  std::string cluster, node, error;
+};
+
+struct Report {
+  Severity severity = Severity::kUnknown;
+  std::vector<JobDiagnosis> jobs;
+  std::vector<NodeProblem> unreachable;
+};
+
+/// Which jobs to look at: empty = all; `node` matches source or target.
+struct Filter {
+  std::string job_id;
+  std::string node;
+};
+
+/// Diagnoses every job of every cluster from one collection cycle's facts.
+Report Diagnose(const std::vector<ClusterView>& clusters,
+                std::vector<NodeProblem> unreachable, const Filter& filter);
+
+std::string SeverityName(Severity severity);
+std::string RenderText(const Report& report);
+std::string RenderJson(const Report& report);
+
+}  // namespace replwatch::diagnose

@@ -1,0 +1,193 @@
+#include "diagnose/diagnosis.h"
+
+#include <catch2/catch.hpp>
+
+#include "collectors/datasets.h"
+#include "collectors/jobs.h"
+#include "collectors/paths.h"
+#include "collectors/pools.h"
+#include "collectors/snapshots.h"
+#include "collectors/parsers/json.h"
+#include "collectors/parsers/zfs_get_parser.h"
+
+namespace replwatch::diagnose {
+namespace {
+
+const std::string kVolume = "rpool/data/vm-100-disk-0";
+const std::string kBase = "__replicate_100-0_1700000100__";
+
+std::string Snap(const std::string& name, std::uint64_t guid,
+                 std::uint64_t txg) {
+  return kVolume + "@" + name + "\t" + std::to_string(guid) + "\t" +
+         std::to_string(txg) + "\t" + std::to_string(1700000000 + txg) + "\n";
+}
+
+std::shared_ptr<DatasetsFacts> Datasets(const std::string& written) {
+  return BuildDatasetsFacts(
+      parsers::ParseZfsGet(kVolume + "\ttype\tvolume\n" + kVolume +
+                           "\tused\t1000000\n" + kVolume + "\tavailable\t800000000\n" +
+                           kVolume + "\twritten\t" +
+                           written + "\nrpool/data\tavailable\t900000000\n")
+          .properties);
+}
+
+std::shared_ptr<JobsFacts> Jobs(const std::string& node, std::uint64_t guest,
+                                const std::string& target,
+                                std::uint64_t failures) {
+  auto facts = std::make_shared<JobsFacts>();
+  facts->node = node;
+  JobFacts job;
+  job.state.id = std::to_string(guest) + "-0";
+  job.state.guest = guest;
+  job.state.source = node;
+  job.state.target = target;
+  job.state.last_sync = 1700000100;
+  job.state.fail_count = failures;
+  job.schedule_interval_seconds = 900;
+  job.rpo_seconds = 60;
+  if (failures > 0) {
+    job.state.error = "command 'set -o pipefail && pvesm export ...' failed";
+    job.error = parsers::ClassifiedError{parsers::ReplicationErrorClass::kSsh,
+                                         "Host key verification failed."};
+  }
+  facts->jobs.push_back(job);
+  return facts;
+}
+
+std::shared_ptr<PoolsFacts> Pools(const std::string& health) {
+  auto facts = std::make_shared<PoolsFacts>();
+  PoolInfo pool;
+  pool.name = "rpool";
+  pool.health = health;
+  pool.capacity_ratio = 0.42;
+  facts->pools.push_back(pool);
+  return facts;
+}
+
+std::shared_ptr<PathsFacts> Paths(bool ssh_ok) {
+  auto facts = std::make_shared<PathsFacts>();
+  PathCheck check;
+  check.target = "pve2";
+  check.ssh_ok = ssh_ok;
+  check.ssh_error = ssh_ok ? "" : "Host key verification failed.";
+  facts->paths.push_back(check);
+  return facts;
+}
+
+struct Cluster {
+  std::string source_snapshots =
+      Snap("__replicate_100-0_1700000050__", 22, 50) + Snap(kBase, 33, 100);
+  std::string target_snapshots =
+      Snap("__replicate_100-0_1700000050__", 22, 40) + Snap(kBase, 33, 90);
+  std::uint64_t failures = 0;
+  bool ssh_ok = true;
+  std::uint64_t guest_on_target = 0;  // a guest whose jobs pve2 lists
+
+  Report Run(const Filter& filter = {}) const {
+    ClusterView view("lab");
+    view.Add("pve1", "jobs", Jobs("pve1", 100, "pve2", failures));
+    view.Add("pve2", "jobs", Jobs("pve2", guest_on_target, "pve3", 0));
+    view.Add("pve1", "snapshots", SnapshotsFacts::FromZfsList(source_snapshots));
+    view.Add("pve2", "snapshots", SnapshotsFacts::FromZfsList(target_snapshots));
+    view.Add("pve1", "datasets", Datasets("4096"));
+    view.Add("pve2", "datasets", Datasets("0"));
+    view.Add("pve1", "pools", Pools("ONLINE"));
+    view.Add("pve2", "pools", Pools("ONLINE"));
+    view.Add("pve1", "paths", Paths(ssh_ok));
+    return Diagnose({view}, {}, filter);
+  }
+};
+
+const JobDiagnosis& Job100(const Report& report) {
+  for (const auto& job : report.jobs) {
+    if (job.job_id == "100-0") return job;
+  }
+  FAIL("job 100-0 missing");
+  return report.jobs.front();
+}
+
+bool HasCommand(const VolumeVerdict& volume, const std::string& command) {
+  for (const auto& line : volume.commands) {
+    if (line == command) return true;
+  }
+  return false;
+}
+
+TEST_CASE("a healthy job is OK and prints no commands", "[diagnose]") {
+  const Report report = Cluster().Run({"100-0", ""});
+  REQUIRE(report.jobs.size() == 1);
+  const JobDiagnosis& job = report.jobs[0];
+  INFO(RenderText(report));
+  CHECK(report.severity == Severity::kOk);
+  CHECK(job.state == "ok");
+  REQUIRE(job.volumes.size() == 1);
+  CHECK(job.volumes[0].plan == Plan::kNone);
+  CHECK(job.volumes[0].commands.empty());
+  CHECK(RenderText(report).find("healthy: 2 common replication snapshot(s)") !=
+        std::string::npos);
+}
+
+TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {
+  Cluster cluster;
+  cluster.failures = 3;
+  cluster.ssh_ok = false;
+  cluster.source_snapshots += Snap("__replicate_100-0_1700000200__", 44, 200);
+  const Report report = cluster.Run();
+  const JobDiagnosis& job = Job100(report);
+  CHECK(job.severity == Severity::kCritical);
+  CHECK(job.plane == "control-plane");
+  CHECK(job.error_class == "ssh");
+  CHECK(job.prerequisites[0].severity == Severity::kCritical);
+  const VolumeVerdict& volume = job.volumes.at(0);
+  CHECK(volume.plan == Plan::kRepairChain);
+  CHECK(HasCommand(volume, "zfs send -nPv -i " + kVolume + "@" + kBase + " " +
+                               kVolume + "@__replicate_100-0_1700000200__"));
+  CHECK(HasCommand(volume, "pvesr schedule-now 100-0"));
+}
+
+TEST_CASE("a chain without common snapshots is Plan B", "[diagnose]") {
+  Cluster cluster;
+  cluster.failures = 1;
+  cluster.target_snapshots = Snap("autosnap_x", 99, 5);  // "cleaned up"
+  const Report report = cluster.Run();
+  const JobDiagnosis& job = Job100(report);
+  const VolumeVerdict& volume = job.volumes.at(0);
+  CHECK(volume.plan == Plan::kReseed);
+  CHECK(volume.severity == Severity::kCritical);
+  REQUIRE(volume.preconditions.size() == 2);
+  CHECK(volume.preconditions[0].severity == Severity::kOk);  // guest on pve1
+  CHECK(volume.preconditions[1].severity == Severity::kOk);  // room enough
+  CHECK(HasCommand(volume, "zfs destroy -r " + kVolume));
+  CHECK(volume.commands.front().find("DO NOT RUN") == std::string::npos);
+}
+
+TEST_CASE("Plan B refuses when the guest lives on the target", "[diagnose]") {
+  Cluster cluster;
+  cluster.target_snapshots = Snap("autosnap_x", 99, 5);
+  cluster.guest_on_target = 100;
+  const Report report = cluster.Run();
+  const JobDiagnosis& job = Job100(report);
+  const VolumeVerdict& volume = job.volumes.at(0);
+  CHECK(volume.preconditions[0].severity == Severity::kCritical);
+  CHECK(volume.commands.front().find("DO NOT RUN") != std::string::npos);
+}
+
+TEST_CASE("filters select jobs; nothing selected is UNKNOWN", "[diagnose]") {
+  CHECK(Cluster().Run({"", "pve2"}).jobs.size() == 2);  // target or source
+  const Report none = Cluster().Run({"999-0", ""});
+  CHECK(none.jobs.empty());
+  CHECK(none.severity == Severity::kUnknown);
+}
+
+TEST_CASE("the JSON report parses and carries the exit code", "[diagnose]") {
+  Cluster cluster;
+  cluster.failures = 2;
+  const std::string json = RenderJson(cluster.Run());
+  const parsers::JsonValue root = parsers::ParseJson(json);
+  CHECK(root.Find("status")->AsString() == "CRITICAL");
+  CHECK(json.find("\"exit_code\":2") != std::string::npos);
+  CHECK(json.find("\"plan\":\"repair_chain\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace replwatch::diagnose

@@ -1,0 +1,155 @@
+#include "diagnose/volume_verdict.h"
+
+#include "collectors/datasets.h"
+#include "collectors/snapshots.h"
+#include "collectors/volume_chain.h"
+
+namespace replwatch::diagnose {
+namespace {
+
+std::string Full(const std::string& volume, const Snapshot* snapshot) {
+  return volume + "@" + std::string(snapshot->name);
+}
+
+// Plan A: the chain still has a common base; PVE's next run continues it.
+void PlanRepair(const ChainState& chain, const JobDiagnosis& job,
+                const std::string& volume, VolumeVerdict& out) {
+  out.plan = Plan::kRepairChain;
+  const std::string base = Full(volume, chain.last_common);
+  out.summary = "chain intact: last common snapshot " + base;
+  if (chain.newest_source != chain.last_common) {
+    out.commands.push_back("# on " + job.source +
+                           ": estimate what the next incremental must ship");
+    out.commands.push_back("zfs send -nPv -i " + base + " " +
+                           Full(volume, chain.newest_source));
+  } else {
+    out.commands.push_back("# on " + job.source +
+                           ": bytes written since the common snapshot");
+    out.commands.push_back("zfs get -Hp -o value written " + volume);
+  }
+  if (chain.diverged) {
+    out.summary += "; the replica on " + job.target +
+                   " changed on its own since then and PVE's receive (-F) "
+                   "will roll those changes back";
+  }
+  if (chain.target_info && chain.target_info->receive_resume_token) {
+    out.summary += "; a partial receive (resume token) is pending on " +
+                   job.target;
+  }
+  out.commands.push_back("# on " + job.source +
+                         ": once the cause is fixed, let PVE run the job now");
+  out.commands.push_back("pvesr schedule-now " + job.job_id);
+}
+
+// Plan B: no common base; the replica must be replaced by a full sync.
+void PlanReseed(const ClusterView& view, const JobFacts& job_facts,
+                const ChainState& chain, const JobDiagnosis& job,
+                const std::string& volume, VolumeVerdict& out) {
+  out.plan = Plan::kReseed;
+  out.severity = Severity::kCritical;
+  out.summary = chain.common == 0 && chain.source_info && chain.target_info &&
+                        chain.source_info->type != chain.target_info->type
+                    ? "the target dataset is a " + chain.target_info->type +
+                          ", the source a " + chain.source_info->type
+                    : "no common replication snapshot (by GUID): the "
+                      "incremental chain is broken";
+  // The guest must not live on the target: there its disk is not a replica.
+  Check guest{"guest " + job.guest + " is not on " + job.target,
+              Severity::kUnknown, "no job facts from " + job.target};
+  if (const auto* target_jobs = view.Find<JobsFacts>(job.target, "jobs")) {
+    guest.severity = Severity::kOk;
+    guest.detail = "it runs on " + job.source;
+    for (const auto& other : target_jobs->jobs) {
+      if (other.state.guest == job_facts.state.guest) {
+        guest.severity = Severity::kCritical;
+        guest.detail = "guest " + job.guest + " is on " + job.target +
+                       ": that dataset is a live disk, not a replica";
+      }
+    }
+  }
+  out.preconditions.push_back(guest);
+  Check room{"room for a full copy on " + job.target, Severity::kUnknown,
+             "no dataset facts"};
+  const auto* target_ds = view.Find<DatasetsFacts>(job.target, "datasets");
+  if (chain.source_info && chain.source_info->used_bytes && target_ds) {
+    std::uint64_t free = target_ds->AvailableFor(volume).value_or(0);
+    if (chain.target_info && chain.target_info->used_bytes) {
+      free += *chain.target_info->used_bytes;  // the old replica goes away
+    }
+    const std::uint64_t need = *chain.source_info->used_bytes;
+    room.severity = need <= free ? Severity::kOk : Severity::kCritical;
+    room.detail = std::to_string(need) + " bytes needed, " +
+                  std::to_string(free) + " available";
+  }
+  out.preconditions.push_back(room);
+  bool safe = true;
+  for (const auto& check : out.preconditions) {
+    safe = safe && check.severity == Severity::kOk;
+  }
+  out.commands.push_back(
+      safe ? "# on " + job.target + ": remove the replica that lost its chain"
+           : "# DO NOT RUN until every precondition above holds; then on " +
+                 job.target + ": remove the replica that lost its chain");
+  out.commands.push_back("zfs destroy -r " + volume);
+  out.commands.push_back("# on " + job.source +
+                         ": PVE re-seeds the volume with a full sync");
+  out.commands.push_back("pvesr schedule-now " + job.job_id);
+}
+
+}  // namespace
+
+VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
+                          const JobDiagnosis& diagnosis,
+                          const std::string& volume) {
+  VolumeVerdict out;
+  out.volume = volume;
+  const VolumeChainInputs inputs{
+      job.state.id,
+      job.state.last_sync,
+      view.Find<SnapshotsFacts>(diagnosis.source, "snapshots"),
+      view.Find<SnapshotsFacts>(diagnosis.target, "snapshots"),
+      view.Find<DatasetsFacts>(diagnosis.source, "datasets"),
+      view.Find<DatasetsFacts>(diagnosis.target, "datasets")};
+  const ChainState chain = AnalyzeChain(inputs, volume);
+  if (!chain.known) {
+    out.severity = Severity::kUnknown;
+    out.summary = "no current facts from " + diagnosis.target +
+                  " (node down or collectors failing)";
+    return out;
+  }
+  if (!chain.target_exists) {
+    out.severity = job.state.last_sync == 0 ? Severity::kOk : Severity::kWarning;
+    out.summary = "not on " + diagnosis.target +
+                  " yet: the next run does a full sync";
+    return out;
+  }
+  const bool type_mismatch = chain.source_info && chain.target_info &&
+                             chain.source_info->type != chain.target_info->type;
+  if (chain.common == 0 || type_mismatch) {
+    PlanReseed(view, job, chain, diagnosis, volume, out);
+    return out;
+  }
+  const bool base_missing = (chain.base_on_source && !*chain.base_on_source) ||
+                            (chain.base_on_target && !*chain.base_on_target);
+  const bool failing = diagnosis.state == "failing" ||
+                       diagnosis.state == "stale";
+  if (chain.diverged || base_missing || failing) {
+    out.severity = failing ? Severity::kCritical : Severity::kWarning;
+    PlanRepair(chain, diagnosis, volume, out);
+    if (base_missing) {
+      out.summary += "; the last sync's snapshot is missing on " +
+                     std::string(chain.base_on_source && !*chain.base_on_source
+                                     ? diagnosis.source
+                                     : diagnosis.target) +
+                     ", PVE falls back to the newest common one";
+    }
+    return out;
+  }
+  out.severity = Severity::kOk;
+  out.summary = "healthy: " + std::to_string(chain.common) +
+                " common replication snapshot(s), newest " +
+                Full(volume, chain.last_common);
+  return out;
+}
+
+}  // namespace replwatch::diagnose

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+#include "collectors/cluster_view.h"
+#include "collectors/jobs.h"
+#include "diagnose/diagnosis.h"
+
+namespace replwatch::diagnose {
+
+/// Healthy, Plan A (repair: a common snapshot exists) or Plan B (re-seed:
+/// none does) for one volume of `job`, with the commands a human would run.
+VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
+                          const JobDiagnosis& diagnosis,
+                          const std::string& volume);
+
+}  // namespace replwatch::diagnose
