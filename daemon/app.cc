@@ -1,6 +1,7 @@
 #include "daemon/app.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -8,6 +9,7 @@
 #include <tuple>
 
 #include "config/config_loader.h"
+#include "config/pve_discovery.h"
 #include "daemon/status_page.h"
 #include "diagnose/diagnosis.h"
 #include "web/web_config.h"
@@ -67,9 +69,23 @@ App::~App() {
   io_.poll();
 }
 
+Config App::ReadConfig() const {
+  if (!flags_.config_file_given && access(flags_.config_file.c_str(), F_OK) != 0) {
+    // No config: on a PVE cluster node, watch the cluster it belongs to.
+    if (auto discovered = DiscoverPveCluster(
+            {flags_.pve_dir, flags_.pve_key_file}, AllCollectorNames())) {
+      return *discovered;
+    }
+    throw ConfigError({flags_.config_file +
+                       ":1:1: no config file, and no PVE cluster to discover "
+                       "(no " + flags_.pve_dir + "/.members)"});
+  }
+  return LoadConfigFile(flags_.config_file, AllCollectorNames());
+}
+
 bool App::LoadInitialConfig() {
   try {
-    config_ = LoadConfigFile(flags_.config_file, AllCollectorNames());
+    config_ = ReadConfig();
   } catch (const ConfigError& e) {
     for (const auto& problem : e.problems()) spdlog::error("{}", problem);
     return false;
@@ -79,7 +95,7 @@ bool App::LoadInitialConfig() {
   Apply(config_);
   last_reload_success_ = Now();
   state_.SetReload({true, last_reload_success_});
-  spdlog::info("loaded {} with {} nodes", flags_.config_file,
+  spdlog::info("loaded {} with {} nodes", config_.source_file,
                config_.nodes.size());
   return true;
 }
@@ -292,7 +308,7 @@ void App::Reload() {
   spdlog::info("SIGHUP: reloading {}", flags_.config_file);
   Config next;
   try {
-    next = LoadConfigFile(flags_.config_file, AllCollectorNames());
+    next = ReadConfig();
   } catch (const ConfigError& e) {
     for (const auto& problem : e.problems()) spdlog::error("{}", problem);
     spdlog::error("new config is invalid; keeping the running one");

@@ -40,6 +40,7 @@ class App {
  private:
   struct ScheduledRun;
 
+  Config ReadConfig() const;  // the file, or discovery without one
   void Apply(const Config& config);
   void CollectEveryNodeOnce();
   void StartSchedules();

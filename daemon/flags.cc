@@ -50,6 +50,11 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
     }
     if (name == "config.file") {
       flags.config_file = value;
+      flags.config_file_given = true;
+    } else if (name == "pve.dir") {
+      flags.pve_dir = value;
+    } else if (name == "pve.key-file") {
+      flags.pve_key_file = value;
     } else if (name == "web.listen-address") {
       flags.listen_addresses.push_back(value);
     } else if (name == "web.telemetry-path") {
@@ -110,7 +115,12 @@ commands:
                   --output=text|json
 
 flags:
-  --config.file=PATH          config file (default /etc/replwatch/replwatch.yml)
+  --config.file=PATH          config file (default /etc/replwatch/replwatch.yml;
+                              without one, on a PVE cluster node, the cluster
+                              is discovered from --pve.dir)
+  --pve.dir=PATH              pmxcfs mount for discovery (default /etc/pve):
+                              nodes from .members, known_hosts from priv/
+  --pve.key-file=PATH         SSH key for discovery (default /root/.ssh/id_rsa)
   --web.listen-address=ADDR   address to listen on, repeatable: host:port,
                               [v6addr]:port or :port (default :10130)
   --web.telemetry-path=PATH   path of the metrics (default /metrics)

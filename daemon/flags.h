@@ -13,6 +13,10 @@ enum class Mode { kDaemon, kOnce, kCheckConfig, kDiagnose, kVersion, kHelp };
 struct Flags {
   Mode mode = Mode::kDaemon;
   std::string config_file = "/etc/replwatch/replwatch.yml";
+  bool config_file_given = false;
+  // Zero-config on a PVE node (used when there is no config file).
+  std::string pve_dir = "/etc/pve";
+  std::string pve_key_file = "/root/.ssh/id_rsa";
   std::vector<std::string> listen_addresses;  // empty = default
   std::string telemetry_path = "/metrics";
   std::string web_config_file;  // empty = plain HTTP, no auth

@@ -97,5 +97,39 @@ class ReplwatchInLab(LabCase):
                                           node="pve3")) < 2, "clock offset did not recover")
 
 
+class ZeroConfigInLab(LabCase):
+    """On a PVE node with no config file, replwatch watches its own cluster."""
+    NAME = "rwzero"
+    NODES = 2
+
+    def test_cluster_is_discovered_from_pmxcfs(self):
+        import os
+        import shutil
+        import subprocess
+        import tempfile
+        from replwatch_run import BINARY
+        pve = tempfile.mkdtemp()
+        try:
+            # What pmxcfs shows on pve1: its .members and the cluster's
+            # known_hosts (the lab's pve1 namespace has both).
+            os.makedirs(os.path.join(pve, "priv"))
+            shutil.copy(os.path.join(self.statedir, "nodes", "pve1", "members"),
+                        os.path.join(pve, ".members"))
+            shutil.copy(os.path.join(self.statedir, "known_hosts"),
+                        os.path.join(pve, "priv", "known_hosts"))
+            out = subprocess.run(
+                ["ip", "netns", "exec", "rwlab-%s" % self.NAME, BINARY, "once",
+                 "--pve.dir=" + pve,
+                 "--pve.key-file=" + os.path.join(self.statedir, "replwatch_id_ed25519")],
+                capture_output=True, text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            for node in ("pve1", "pve2"):
+                self.assertIn('replwatch_node_up{pve_cluster="%s",node="%s"} 1' % (self.NAME, node),
+                              out.stdout)
+            self.assertIn("(discovered)", out.stderr)
+        finally:
+            shutil.rmtree(pve)
+
+
 if __name__ == "__main__":
     unittest.main()
