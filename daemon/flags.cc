@@ -28,6 +28,8 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
         flags.mode = Mode::kCheckConfig;
       } else if (arg == "diagnose") {
         flags.mode = Mode::kDiagnose;
+      } else if (arg == "forced-command") {
+        flags.mode = Mode::kForcedCommand;
       } else {
         error = "unknown command '" + arg +
                 "' (expected once, check-config or diagnose)";
@@ -113,6 +115,9 @@ commands:
                   Exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
                   (Nagios/Icinga). Flags: --job=ID --node=NAME
                   --output=text|json
+  forced-command  for a node's authorized_keys (command="... forced-command",
+                  restrict): runs $SSH_ORIGINAL_COMMAND only if it is one of
+                  replwatch's allow-listed read-only commands
 
 flags:
   --config.file=PATH          config file (default /etc/replwatch/replwatch.yml;

@@ -7,7 +7,15 @@
 namespace replwatch {
 
 /// What to do, from the command line.
-enum class Mode { kDaemon, kOnce, kCheckConfig, kDiagnose, kVersion, kHelp };
+enum class Mode {
+  kDaemon,
+  kOnce,
+  kCheckConfig,
+  kDiagnose,
+  kForcedCommand,
+  kVersion,
+  kHelp
+};
 
 /// Command-line flags, named like every Prometheus exporter's.
 struct Flags {

@@ -7,6 +7,7 @@
 #include "config/config_loader.h"
 #include "daemon/app.h"
 #include "daemon/flags.h"
+#include "daemon/forced_command.h"
 #include "daemon/logging.h"
 #include "daemon/version.h"
 
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
       return 0;
     case replwatch::Mode::kCheckConfig:
       return CheckConfig(*flags);
+    case replwatch::Mode::kForcedCommand:
+      return replwatch::RunForcedCommand();
     default:
       break;
   }

@@ -142,6 +142,67 @@ RemoteCommand MakeCommand(std::string_view id,
                         "' is not on the allow-list");
 }
 
+std::optional<RemoteCommand> MatchAllowListed(
+    const std::vector<std::string>& argv) {
+  for (const Entry& entry : kAllowList) {
+    if (argv.size() != entry.words.size()) continue;
+    bool match = true;
+    auto word = entry.words.begin();
+    for (const std::string& given : argv) {
+      const Word& want = *word++;
+      if (want.literal != nullptr) {
+        match = match && given == want.literal;
+        continue;
+      }
+      const std::string prefix = want.prefix;
+      const std::string suffix = want.suffix;
+      match = match && given.size() >= prefix.size() + suffix.size() &&
+              given.compare(0, prefix.size(), prefix) == 0 &&
+              given.compare(given.size() - suffix.size(), suffix.size(),
+                            suffix) == 0 &&
+              Valid(want.arg, given.substr(prefix.size(), given.size() -
+                                                              prefix.size() -
+                                                              suffix.size()));
+    }
+    if (match) return RemoteCommand(entry.id, argv);
+  }
+  return std::nullopt;
+}
+
+std::optional<ParsedShellLine> ParseShellLine(std::string_view line) {
+  constexpr std::string_view kHead = "LC_ALL=C exec timeout -k 5 ";
+  if (line.substr(0, kHead.size()) != kHead) return std::nullopt;
+  line.remove_prefix(kHead.size());
+  ParsedShellLine parsed;
+  std::size_t digits = 0;
+  long seconds = 0;
+  while (digits < line.size() && digits < 6 &&
+         std::isdigit(static_cast<unsigned char>(line[digits]))) {
+    seconds = seconds * 10 + (line[digits++] - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  parsed.timeout = std::chrono::seconds(seconds);
+  line.remove_prefix(digits);
+  // Each word: a space, then '...' where a quote inside is written '\''.
+  while (!line.empty()) {
+    if (line.substr(0, 2) != " '") return std::nullopt;
+    line.remove_prefix(2);
+    std::string word;
+    for (;;) {
+      const auto quote = line.find('\'');
+      if (quote == std::string_view::npos) return std::nullopt;
+      word.append(line.substr(0, quote));
+      line.remove_prefix(quote + 1);
+      if (line.substr(0, 3) != "\\''") break;
+      word += '\'';
+      line.remove_prefix(3);
+    }
+    parsed.argv.push_back(std::move(word));
+  }
+  if (parsed.argv.empty()) return std::nullopt;
+  return parsed;
+}
+
 std::vector<std::string> AllowListedCommandIds() {
   std::vector<std::string> ids;
   for (const Entry& entry : kAllowList) ids.emplace_back(entry.id);

@@ -89,3 +89,56 @@ TEST_CASE("shell quoting neutralises metacharacters", "[allowlist]") {
 
 }  // namespace
 }  // namespace replwatch
+
+namespace replwatch {
+namespace {
+
+RemoteCommand Example(const std::string& id) {
+  if (id == "pvesh-replication") return MakeCommand(id, {"pve1"});
+  if (id == "cat-replication-log") return MakeCommand(id, {"100-0"});
+  if (id == "ping-path-mtu") return MakeCommand(id, {"1472", "198.18.0.12"});
+  if (id == "ssh-batch-check") return MakeCommand(id, {"pve2", "198.18.0.12"});
+  return MakeCommand(id);
+}
+
+TEST_CASE("every shell line parses back and matches its allow-list entry",
+          "[forced]") {
+  for (const auto& id : AllowListedCommandIds()) {
+    INFO(id);
+    const RemoteCommand command = Example(id);
+    const auto parsed =
+        ParseShellLine(command.ShellLine(std::chrono::seconds(31)));
+    REQUIRE(parsed);
+    CHECK(parsed->timeout == std::chrono::seconds(31));
+    CHECK(parsed->argv == command.argv());
+    const auto matched = MatchAllowListed(parsed->argv);
+    REQUIRE(matched);
+    CHECK(matched->id() == id);
+  }
+}
+
+TEST_CASE("a forced command refuses everything else", "[forced]") {
+  // Not our shape: extra shell syntax, unquoted words, no timeout.
+  CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 'date' '+%s.%N'; "
+                             "rm -rf /"));
+  CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 date"));
+  CHECK_FALSE(ParseShellLine("zfs destroy rpool"));
+  CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 'date"));
+  CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31"));
+  // Our shape, but not on the allow-list or with an invalid argument.
+  CHECK_FALSE(MatchAllowListed({"zfs", "destroy", "-r", "rpool"}));
+  CHECK_FALSE(MatchAllowListed({"cat", "/etc/shadow"}));
+  CHECK_FALSE(MatchAllowListed({"cat", "/var/log/pve/replicate/../../x"}));
+  CHECK_FALSE(MatchAllowListed(
+      {"pvesh", "get", "/nodes/x;reboot/replication", "--output-format",
+       "json"}));
+  CHECK_FALSE(MatchAllowListed({"date", "+%s.%N", "--set=2000-01-01"}));
+  // Quotes inside a word survive the round trip as data.
+  const auto quoted = ParseShellLine(
+      "LC_ALL=C exec timeout -k 5 9 'cat' 'a'\\''b'");
+  REQUIRE(quoted);
+  CHECK(quoted->argv[1] == "a'b");
+}
+
+}  // namespace
+}  // namespace replwatch

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ class RemoteCommand {
  private:
   friend RemoteCommand MakeCommand(std::string_view id,
                                    std::initializer_list<std::string> args);
+  friend std::optional<RemoteCommand> MatchAllowListed(
+      const std::vector<std::string>& argv);
   RemoteCommand(std::string id, std::vector<std::string> argv)
       : id_(std::move(id)), argv_(std::move(argv)) {}
 
@@ -50,5 +53,18 @@ RemoteCommand MakeCommand(std::string_view id,
 
 /// The ids of every allow-listed command (for tests and documentation).
 std::vector<std::string> AllowListedCommandIds();
+
+/// The allow-listed command whose argv is exactly `argv` (placeholders
+/// validated), or nullopt: the check a node-side forced command applies.
+std::optional<RemoteCommand> MatchAllowListed(
+    const std::vector<std::string>& argv);
+
+/// Splits a ShellLine() back into its timeout and argv; nullopt unless the
+/// line has exactly that shape (every word single-quoted, nothing else).
+struct ParsedShellLine {
+  std::chrono::seconds timeout{0};
+  std::vector<std::string> argv;
+};
+std::optional<ParsedShellLine> ParseShellLine(std::string_view line);
 
 }  // namespace replwatch

@@ -132,6 +132,12 @@ void TestSshd::Stop() {
 void TestSshd::Pause() { kill(pid_, SIGSTOP); }
 void TestSshd::Resume() { kill(pid_, SIGCONT); }
 
+void TestSshd::ForceCommand(const std::string& command) {
+  const std::string key = ReadFile(client_key_ + ".pub");
+  std::ofstream(dir_ + "/authorized_keys")
+      << "command=\"" << command << "\",restrict " << key;
+}
+
 void TestSshd::ChangeHostKey() {
   Stop();
   RunOrThrow("rm -f " + dir_ + "/host_key " + dir_ + "/host_key.pub");

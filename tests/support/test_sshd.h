@@ -28,6 +28,8 @@ class TestSshd {
   void Start();
   /// Replaces the host key (known_hosts keeps the old one) and restarts.
   void ChangeHostKey();
+  /// Authorises the client key only with command="<command>",restrict.
+  void ForceCommand(const std::string& command);
 
  private:
   void WriteConfig();
