@@ -139,7 +139,7 @@ TEST_CASE("jobs: without state text the log's last error is classified",
       {"command 'zfs snapshot "
        "rpool/data/vm-100-disk-0@__replicate_100-0_1795658557__' failed: "
        "got timeout",
-       "lock_timeout"},
+       "pool_unhealthy"},
       {"No common base snapshot on volume(s) local-zfs:vm-100-disk-0\n"
        "Please remove the problematic volume(s) from the replication "
        "target or delete and re-create the whole job 100-0",

@@ -1,5 +1,6 @@
 #include "collectors/volume_chain.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
@@ -48,6 +49,20 @@ JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
   return index;
 }
 
+std::vector<std::string> JobVolumes(const JobVolumeIndex& source,
+                                    const JobVolumeIndex& target,
+                                    const std::string& job_id) {
+  std::vector<std::string> volumes;
+  for (const JobVolumeIndex* index : {&source, &target}) {
+    const auto found = index->find(job_id);
+    if (found == index->end()) continue;
+    volumes.insert(volumes.end(), found->second.begin(), found->second.end());
+  }
+  std::sort(volumes.begin(), volumes.end());
+  volumes.erase(std::unique(volumes.begin(), volumes.end()), volumes.end());
+  return volumes;
+}
+
 ChainState AnalyzeChain(const VolumeChainInputs& in,
                         const std::string& volume) {
   ChainState chain;
@@ -64,6 +79,10 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
   // A dataset without snapshots is missing from the snapshot list: only the
   // dataset list can tell that the target really lacks the volume.
   chain.known = chain.target_exists || in.target_datasets != nullptr;
+  // A source volume whose snapshots were all deleted still exists.
+  static const std::vector<Snapshot> kNoSnapshots;
+  if (source == nullptr && chain.source_info != nullptr) source = &kNoSnapshots;
+  chain.source_exists = source != nullptr;
   if (!chain.known || source == nullptr || !chain.target_exists) return chain;
 
   // Common snapshots by GUID. Only replication snapshots count: they are
@@ -115,7 +134,7 @@ void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
   out.Gauge("replwatch_volume_target_present",
             "1 if the volume exists on the job's target node.", labels,
             chain.target_exists ? 1 : 0);
-  if (chain.newest_source == nullptr) return;  // first full sync pending
+  if (!chain.target_exists || !chain.source_exists) return;  // full sync due
   out.Gauge("replwatch_volume_common_snapshots",
             "Replication snapshots present on source and target with the same "
             "GUID; 0 means the next incremental has no base.",

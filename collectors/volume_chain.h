@@ -23,15 +23,23 @@ struct VolumeChainInputs {
   const DatasetsFacts* target_datasets = nullptr;
 };
 
-/// job id -> the source datasets holding one of its __replicate_ snapshots.
+/// job id -> the datasets holding one of its __replicate_ snapshots.
 using JobVolumeIndex = std::map<std::string, std::vector<std::string>>;
-JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots);
+JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* snapshots);
+
+/// A job's volumes: datasets with its replication snapshots on the source
+/// or on the target (snapshots deleted on one side must not hide the
+/// volume), sorted.
+std::vector<std::string> JobVolumes(const JobVolumeIndex& source,
+                                    const JobVolumeIndex& target,
+                                    const std::string& job_id);
 
 /// The state of one replicated volume's snapshot chain, matched by GUID
 /// (never by name alone).
 struct ChainState {
   bool known = false;          // both ends' facts are current
   bool target_exists = false;  // false: the first full sync is pending
+  bool source_exists = false;
   std::size_t common = 0;      // replication snapshots on both ends
   const Snapshot* last_common = nullptr;    // on the source
   const Snapshot* newest_source = nullptr;  // newest snapshot on the source

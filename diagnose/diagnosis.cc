@@ -6,6 +6,7 @@
 #include "diagnose/diagnosis.h"
 
 #include <algorithm>
+#include <map>
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
@@ -181,11 +182,14 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
   report.severity = report.unreachable.empty() ? Severity::kOk
                                                : Severity::kCritical;
   for (const ClusterView& view : clusters) {
+    std::map<std::string, JobVolumeIndex> index_of;  // by node
+    for (const auto& node : view.nodes()) {
+      index_of[node] =
+          IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
+    }
     for (const auto& node : view.nodes()) {
       const auto* jobs = view.Find<JobsFacts>(node, "jobs");
       if (jobs == nullptr) continue;
-      const JobVolumeIndex volumes_of =
-          IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
       for (const JobFacts& job : jobs->jobs) {
         if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
         if (!filter.node.empty() && node != filter.node &&
@@ -199,10 +203,8 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         out.source = node;
         out.target = job.state.target;
         JudgeState(job, out);
-        const auto found = volumes_of.find(job.state.id);
-        const std::vector<std::string> volumes =
-            found == volumes_of.end() ? std::vector<std::string>{}
-                                      : found->second;
+        const std::vector<std::string> volumes = JobVolumes(
+            index_of[node], index_of[job.state.target], job.state.id);
         CheckPrerequisites(view, volumes, out);
         if (out.state == "syncing" || out.state == "failing") {
           CheckThroughput(view, *jobs, out);

@@ -72,7 +72,9 @@ constexpr Pattern kPatterns[] = {
     {ReplicationErrorClass::kSsh, "Could not resolve hostname"},
     {ReplicationErrorClass::kSsh, "ssh: connect to host"},
     {ReplicationErrorClass::kLockTimeout, "can't lock file"},
-    {ReplicationErrorClass::kLockTimeout, "got timeout"},
+    // Any other "got timeout" is PVE's 10 s limit on zfs snapshot/destroy/
+    // list inside pvescheduler: the pool is too slow or suspended.
+    {ReplicationErrorClass::kPoolUnhealthy, "got timeout"},
     {ReplicationErrorClass::kNetwork, "Broken pipe"},
     {ReplicationErrorClass::kNetwork, "Connection reset"},
     {ReplicationErrorClass::kNetwork, "Connection closed"},

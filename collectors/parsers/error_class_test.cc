@@ -45,7 +45,7 @@ TEST_CASE("classifies state errors directly", "[error_class]") {
       {"command 'zfs snapshot "
        "rpool/data/vm-103-disk-0@__replicate_103-0_1734503400__' "
        "failed: got timeout",
-       ReplicationErrorClass::kLockTimeout},
+       ReplicationErrorClass::kPoolUnhealthy},
       {"can't lock file '/var/lock/pvesr.lck' - got timeout",
        ReplicationErrorClass::kLockTimeout},
       {"faked replication error", ReplicationErrorClass::kUnknown},
