@@ -6,6 +6,8 @@ import time
 
 from labhelper import REPO
 
+SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$")
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon", "replwatch"))
 PORT = 10131
 
@@ -63,6 +65,10 @@ class Replwatch:
                     return float(value)
         return None
 
+    def samples(self):
+        """One scrape, parsed."""
+        return Samples(self.scrape())
+
     def wait_for(self, predicate, timeout=30):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -75,3 +81,38 @@ class Replwatch:
         self.log.flush()
         with open(self.log.name) as f:
             return f.read()
+
+
+class Samples:
+    """One scrape of the exposition: every sample, matched on exact label values."""
+
+    def __init__(self, text):
+        self.samples = []
+        for line in text.split("\n"):
+            match = SAMPLE.match(line)
+            if match:
+                labels = dict(LABEL.findall(match.group(2) or ""))
+                self.samples.append((match.group(1), labels, float(match.group(3))))
+
+    def families(self):
+        return {name for name, _, _ in self.samples}
+
+    def all(self, metric, **labels):
+        """[(labels, value)] of every sample of `metric` carrying `labels`."""
+        return [(have, value) for name, have, value in self.samples
+                if name == metric and all(have.get(k) == v for k, v in labels.items())]
+
+    def value(self, metric, **labels):
+        """The value of the one sample matching, None if there is none."""
+        found = self.all(metric, **labels)
+        if len(found) > 1:
+            raise AssertionError("%s%s matches %d samples" % (metric, labels, len(found)))
+        return found[0][1] if found else None
+
+    def collected_after(self, since):
+        """True if every collector's facts come from a run that started after `since`."""
+        runs = self.all("replwatch_collector_last_success_timestamp_seconds")
+        took = {(l["node"], l["collector"]): v
+                for l, v in self.all("replwatch_collector_duration_seconds")}
+        return bool(runs) and all(end - took.get((l["node"], l["collector"]), 0.0) > since
+                                  for l, end in runs)
