@@ -28,6 +28,7 @@ bool LineReader::Next(std::string_view* line) {
 }
 
 void RejectNulBytes(std::string_view text, std::string_view what) {
+  if (text.empty()) return;  // memchr must not see a default view's nullptr
   const void* nul = std::memchr(text.data(), '\0', text.size());
   if (nul == nullptr) return;
   const std::size_t offset = static_cast<const char*>(nul) - text.data();

@@ -1,0 +1,16 @@
+// A replication schedule on hostile bytes: parse, then its interval.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/calendar_event.h"
+#include "collectors/parsers/parse_error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ScheduleIntervalSeconds(text);
+  } catch (const replwatch::parsers::ParseError&) {
+  }
+  return 0;
+}

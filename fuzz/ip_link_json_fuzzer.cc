@@ -1,0 +1,16 @@
+// `ip -j -s -d link` on hostile bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/ip_link_parser.h"
+#include "collectors/parsers/parse_error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ParseIpLinkJson(text);
+  } catch (const replwatch::parsers::ParseError&) {
+  }
+  return 0;
+}

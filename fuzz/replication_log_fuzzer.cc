@@ -1,0 +1,17 @@
+// A /var/log/pve/replicate/<jobid> log on hostile bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/replication_log_parser.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ParseReplicationLog(text);
+  } catch (const replwatch::parsers::ParseError&) {
+  }
+  (void)replwatch::parsers::ReplicationLogMessage(text);
+  return 0;
+}

@@ -1,0 +1,17 @@
+// `zfs version` on hostile bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/zfs_version_parser.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ParseZfsVersion(text);
+  } catch (const replwatch::parsers::ParseError&) {
+  }
+  (void)replwatch::parsers::ParseReleaseNumber(text);
+  return 0;
+}
