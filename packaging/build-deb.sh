@@ -19,7 +19,7 @@ done
 
 # dpkg-shlibdeps (dpkg-dev) computes the Depends; CPack finds the binaries with `file`;
 # help2man makes the man page from `replwatch --help`.
-"$repo/packaging/install-tools.sh" dpkg-dev file help2man
+"$repo/scripts/install-deps.sh" dpkg-dev file help2man
 
 if [ -z "$build_dir" ]; then
   "$repo/scripts/install-deps.sh"

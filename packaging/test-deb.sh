@@ -27,7 +27,7 @@ fail() {
 if [ -z "${REPLWATCH_TEST_UNSHARED:-}" ] && [ "${KEEP_ROOT:-0}" != 1 ]; then
   exec env REPLWATCH_TEST_UNSHARED=1 unshare --mount --propagation private "$0" "$@"
 fi
-"$here/install-tools.sh" lintian debootstrap
+"$here/../scripts/install-deps.sh" lintian debootstrap
 
 step "building the package"
 deb=$("$here/build-deb.sh" "$@" | tail -n 1)

@@ -17,19 +17,7 @@ real_world=${REPLWATCH_REAL_WORLD_FIXTURES:-$repo/../shared/fixtures/real-world}
 testdata=$repo/collectors/parsers/testdata
 
 scripts/install-deps.sh
-missing=()
-for package in clang libclang-rt-14-dev; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
-      grep -q "ok installed"; then
-    missing+=("$package")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz: installing ${missing[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}"
-fi
+scripts/install-deps.sh clang libclang-rt-14-dev
 
 # Debug keeps assert() alive; _GLIBCXX_ASSERTIONS bounds-checks operator[]
 # of string_view, string and vector, which ASan alone cannot see inside a

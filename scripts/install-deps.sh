@@ -2,10 +2,12 @@
 # Installs the Debian 12 packages replwatch needs to build, test and run its
 # lab, but only those that are missing. Services of freshly installed
 # packages (prometheus, alertmanager, sshd) are not started: the tests start
-# their own instances.
+# their own instances. With arguments, installs those packages instead
+# (e.g. packaging and fuzzing tools).
 set -euo pipefail
 
-packages=(
+packages=("$@")
+[ ${#packages[@]} -gt 0 ] || packages=(
   build-essential cmake pkg-config
   prometheus-cpp-dev libssh-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   catch2 libboost-dev libssl-dev libcrypt-dev zlib1g-dev
