@@ -27,9 +27,20 @@ class ReplwatchInLab(LabCase):
         if not self.daemon.wait_for(predicate, timeout):
             self.fail("%s\n--- replwatch log ---\n%s" % (message, self.daemon.log_text()[-3000:]))
 
+    def node_collector_ok(self, node):
+        return self.daemon.value("replwatch_collector_success", pve_cluster="lab", node=node,
+                                 collector="node") == 1
+
+    def offset(self, node):
+        """The node's clock offset, or None until the node collector has run."""
+        return self.daemon.value("replwatch_node_clock_offset_seconds", node=node)
+
     def setUp(self):
+        # node_up turns 1 with the first collector that reaches a node; the
+        # node collector's own series exist only once it has run too.
         for node in ("pve1", "pve2", "pve3"):
-            self.assertEventually(lambda n=node: self.up(n) == 1, "%s not up" % node)
+            self.assertEventually(lambda n=node: self.up(n) == 1 and self.node_collector_ok(n),
+                                  "%s not up" % node)
 
     def test_healthy_cluster_reports_node_facts(self):
         for node in ("pve1", "pve2", "pve3"):
@@ -85,16 +96,14 @@ class ReplwatchInLab(LabCase):
         self.lab("fault", "clock-offset", "pve3", "300")
         try:
             self.assertEventually(
-                lambda: abs(self.daemon.value("replwatch_node_clock_offset_seconds",
-                                              node="pve3") - 300) < 2,
+                lambda: self.offset("pve3") is not None and abs(self.offset("pve3") - 300) < 2,
                 "clock offset of pve3 not measured")
-            self.assertLess(abs(self.daemon.value("replwatch_node_clock_offset_seconds",
-                                                  node="pve1")), 2)
+            self.assertLess(abs(self.offset("pve1")), 2)
         finally:
             self.lab("clear", "clock-offset", "pve3")
         self.assertEventually(
-            lambda: abs(self.daemon.value("replwatch_node_clock_offset_seconds",
-                                          node="pve3")) < 2, "clock offset did not recover")
+            lambda: self.offset("pve3") is not None and abs(self.offset("pve3")) < 2,
+            "clock offset did not recover")
 
 
 class ZeroConfigInLab(LabCase):
