@@ -19,7 +19,6 @@ class Expect:
     severity: str
     labels: dict                 # besides alertname, severity, pve_cluster
     resolves_in_run: bool = True  # False: its window outlasts the default run (long mode)
-    known_broken: str = ""       # reason; the test is then an expectedFailure
 
     def full_labels(self, resolved_values):
         labels = {k: resolved_values.get(v, v) for k, v in self.labels.items()}
