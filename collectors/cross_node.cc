@@ -89,23 +89,15 @@ void RenderPath(const std::string& source_node, const std::string& target_node,
 void RenderCrossNode(const ClusterView& view, MetricSet& out) {
   std::set<std::pair<std::string, std::string>> paths;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> pools;
-  std::map<std::string, JobVolumeIndex> index_of;  // by node, built once
-  for (const auto& node : view.nodes()) {
-    index_of[node] = IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
-  }
+  auto index_of = IndexJobVolumesOfAllNodes(view);
   for (const auto& node : view.nodes()) {
     const auto* jobs = view.Find<JobsFacts>(node, "jobs");
     if (jobs == nullptr) continue;
     for (const JobFacts& job : jobs->jobs) {
       const std::string& target = job.state.target;
-      const LabelList labels = JobLabels({{"pve_cluster", view.cluster()}}, job);
-      const VolumeChainInputs inputs{
-          job.state.id,
-          job.state.last_sync,
-          view.Find<SnapshotsFacts>(node, "snapshots"),
-          view.Find<SnapshotsFacts>(target, "snapshots"),
-          view.Find<DatasetsFacts>(node, "datasets"),
-          view.Find<DatasetsFacts>(target, "datasets")};
+      const LabelList labels =
+          JobLabels({{"pve_cluster", view.cluster()}}, job);
+      const VolumeChainInputs inputs = ChainInputsFor(view, node, job);
       const std::vector<std::string> volumes =
           JobVolumes(index_of[node], index_of[target], job.state.id);
       for (const auto& volume : volumes) {

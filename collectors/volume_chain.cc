@@ -49,6 +49,28 @@ JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
   return index;
 }
 
+std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
+    const ClusterView& view) {
+  std::map<std::string, JobVolumeIndex> index_of;
+  for (const auto& node : view.nodes()) {
+    index_of[node] =
+        IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
+  }
+  return index_of;
+}
+
+VolumeChainInputs ChainInputsFor(const ClusterView& view,
+                                 const std::string& source,
+                                 const JobFacts& job) {
+  const std::string& target = job.state.target;
+  return {job.state.id,
+          job.state.last_sync,
+          view.Find<SnapshotsFacts>(source, "snapshots"),
+          view.Find<SnapshotsFacts>(target, "snapshots"),
+          view.Find<DatasetsFacts>(source, "datasets"),
+          view.Find<DatasetsFacts>(target, "datasets")};
+}
+
 std::vector<std::string> JobVolumes(const JobVolumeIndex& source,
                                     const JobVolumeIndex& target,
                                     const std::string& job_id) {
@@ -171,10 +193,10 @@ void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
               "(volume vs filesystem).",
               labels, source_info->type != target_info->type ? 1 : 0);
     if (source_info->volsize_bytes && target_info->volsize_bytes) {
-      out.Gauge("replwatch_volume_size_mismatch",
-                "1 if source and target volumes differ in volsize.", labels,
-                *source_info->volsize_bytes != *target_info->volsize_bytes ? 1
-                                                                           : 0);
+      out.Gauge(
+          "replwatch_volume_size_mismatch",
+          "1 if source and target volumes differ in volsize.", labels,
+          *source_info->volsize_bytes != *target_info->volsize_bytes ? 1 : 0);
     }
   }
 }

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "collectors/cluster_view.h"
 #include "collectors/datasets.h"
+#include "collectors/jobs.h"
 #include "collectors/metric_set.h"
 #include "collectors/snapshots.h"
 
@@ -27,6 +29,15 @@ struct VolumeChainInputs {
 using JobVolumeIndex = std::map<std::string, std::vector<std::string>>;
 JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* snapshots);
 
+/// Every node's job -> volumes index, by node name (built once per view).
+std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
+    const ClusterView& view);
+
+/// The facts of `job`'s source (`source`) and target in `view`.
+VolumeChainInputs ChainInputsFor(const ClusterView& view,
+                                 const std::string& source,
+                                 const JobFacts& job);
+
 /// A job's volumes: datasets with its replication snapshots on the source
 /// or on the target (snapshots deleted on one side must not hide the
 /// volume), sorted.
@@ -40,8 +51,8 @@ struct ChainState {
   bool known = false;          // both ends' facts are current
   bool target_exists = false;  // false: the first full sync is pending
   bool source_exists = false;
-  std::size_t common = 0;      // replication snapshots on both ends
-  const Snapshot* last_common = nullptr;    // on the source
+  std::size_t common = 0;                 // replication snapshots on both ends
+  const Snapshot* last_common = nullptr;  // on the source
   const Snapshot* newest_source = nullptr;  // newest snapshot on the source
   std::size_t source_ahead = 0;
   bool diverged = false;  // replica written to, or has snapshots of its own

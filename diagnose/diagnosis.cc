@@ -74,7 +74,8 @@ void JudgeState(const JobFacts& job, JobDiagnosis& out) {
     out.severity = Severity::kOk;
   }
   if (job.error) {
-    out.error_class = std::string(parsers::ErrorClassName(job.error->error_class));
+    out.error_class =
+        std::string(parsers::ErrorClassName(job.error->error_class));
     out.error_line = job.error->error_line;
     out.plane = Plane(job.error->error_class);
   }
@@ -104,7 +105,7 @@ void CheckPrerequisites(const ClusterView& view,
       if (const PoolInfo* pool = pools ? pools->Find(pool_name) : nullptr) {
         const bool healthy = pool->health == "ONLINE";
         const double used = pool->capacity_ratio.value_or(0);
-        check.severity = !healthy ? Severity::kCritical
+        check.severity = !healthy     ? Severity::kCritical
                          : used > 0.9 ? Severity::kCritical
                          : used > 0.8 ? Severity::kWarning
                                       : Severity::kOk;
@@ -131,9 +132,10 @@ void CheckPrerequisites(const ClusterView& view,
       }
     }
     if (available) {
-      room.severity = pending > *available ? Severity::kCritical : Severity::kOk;
-      room.detail = Bytes(pending) + " pending, " + Bytes(*available) +
-                    " available";
+      room.severity =
+          pending > *available ? Severity::kCritical : Severity::kOk;
+      room.detail =
+          Bytes(pending) + " pending, " + Bytes(*available) + " available";
     }
   }
   out.prerequisites.push_back(room);
@@ -144,8 +146,10 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
   for (const std::string& node : {out.source, out.target}) {
     if (const auto* nic = view.Find<NicFacts>(node, "nic")) {
       for (const auto& iface : nic->interfaces) {
-        const auto errors = iface.rx_errors.value_or(0) + iface.tx_errors.value_or(0);
-        const auto drops = iface.rx_dropped.value_or(0) + iface.tx_dropped.value_or(0);
+        const auto errors =
+            iface.rx_errors.value_or(0) + iface.tx_errors.value_or(0);
+        const auto drops =
+            iface.rx_dropped.value_or(0) + iface.tx_dropped.value_or(0);
         if (errors + drops == 0) continue;
         out.throughput.push_back(
             {"nic " + iface.name + " on " + node, Severity::kWarning,
@@ -167,9 +171,9 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
     if (other.state.id != out.job_id && other.state.syncing()) ++others;
   }
   if (others > 0) {
-    out.throughput.push_back({"overlapping jobs on " + out.source,
-                              Severity::kWarning,
-                              std::to_string(others) + " other job(s) syncing"});
+    out.throughput.push_back(
+        {"overlapping jobs on " + out.source, Severity::kWarning,
+         std::to_string(others) + " other job(s) syncing"});
   }
 }
 
@@ -179,14 +183,10 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
                 std::vector<NodeProblem> unreachable, const Filter& filter) {
   Report report;
   report.unreachable = std::move(unreachable);
-  report.severity = report.unreachable.empty() ? Severity::kOk
-                                               : Severity::kCritical;
+  report.severity =
+      report.unreachable.empty() ? Severity::kOk : Severity::kCritical;
   for (const ClusterView& view : clusters) {
-    std::map<std::string, JobVolumeIndex> index_of;  // by node
-    for (const auto& node : view.nodes()) {
-      index_of[node] =
-          IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
-    }
+    auto index_of = IndexJobVolumesOfAllNodes(view);
     for (const auto& node : view.nodes()) {
       const auto* jobs = view.Find<JobsFacts>(node, "jobs");
       if (jobs == nullptr) continue;
@@ -231,10 +231,14 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
 
 std::string SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kOk: return "OK";
-    case Severity::kWarning: return "WARNING";
-    case Severity::kCritical: return "CRITICAL";
-    case Severity::kUnknown: return "UNKNOWN";
+    case Severity::kOk:
+      return "OK";
+    case Severity::kWarning:
+      return "WARNING";
+    case Severity::kCritical:
+      return "CRITICAL";
+    case Severity::kUnknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }

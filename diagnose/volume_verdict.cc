@@ -33,8 +33,8 @@ void PlanRepair(const ChainState& chain, const JobDiagnosis& job,
                    "will roll those changes back";
   }
   if (chain.target_info && chain.target_info->receive_resume_token) {
-    out.summary += "; a partial receive (resume token) is pending on " +
-                   job.target;
+    out.summary +=
+        "; a partial receive (resume token) is pending on " + job.target;
   }
   out.commands.push_back("# on " + job.source +
                          ": once the cause is fixed, let PVE run the job now");
@@ -103,13 +103,7 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
                           const std::string& volume) {
   VolumeVerdict out;
   out.volume = volume;
-  const VolumeChainInputs inputs{
-      job.state.id,
-      job.state.last_sync,
-      view.Find<SnapshotsFacts>(diagnosis.source, "snapshots"),
-      view.Find<SnapshotsFacts>(diagnosis.target, "snapshots"),
-      view.Find<DatasetsFacts>(diagnosis.source, "datasets"),
-      view.Find<DatasetsFacts>(diagnosis.target, "datasets")};
+  const VolumeChainInputs inputs = ChainInputsFor(view, diagnosis.source, job);
   const ChainState chain = AnalyzeChain(inputs, volume);
   if (!chain.known) {
     out.severity = Severity::kUnknown;
@@ -118,9 +112,10 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
     return out;
   }
   if (!chain.target_exists) {
-    out.severity = job.state.last_sync == 0 ? Severity::kOk : Severity::kWarning;
-    out.summary = "not on " + diagnosis.target +
-                  " yet: the next run does a full sync";
+    out.severity =
+        job.state.last_sync == 0 ? Severity::kOk : Severity::kWarning;
+    out.summary =
+        "not on " + diagnosis.target + " yet: the next run does a full sync";
     return out;
   }
   const bool type_mismatch = chain.source_info && chain.target_info &&
@@ -131,8 +126,8 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   }
   const bool base_missing = (chain.base_on_source && !*chain.base_on_source) ||
                             (chain.base_on_target && !*chain.base_on_target);
-  const bool failing = diagnosis.state == "failing" ||
-                       diagnosis.state == "stale";
+  const bool failing =
+      diagnosis.state == "failing" || diagnosis.state == "stale";
   if (chain.diverged || base_missing || failing) {
     out.severity = failing ? Severity::kCritical : Severity::kWarning;
     PlanRepair(chain, diagnosis, volume, out);
