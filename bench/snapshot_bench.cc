@@ -1,5 +1,7 @@
 // Parses and aligns N snapshots (source + target listings of one node pair)
-// the way replwatch does each cycle, and prints the time and memory used.
+// the way replwatch does each cycle, and prints the time and memory used:
+// on one core (one listing after the other) and with two workers (each
+// node's listing parsed by its own worker, as the daemon does).
 // Usage: snapshot_bench <source-listing> <target-listing>
 // The listings are `zfs list -Hp -t snapshot -o name,guid,createtxg,creation`
 // output, made by bench/run-snapshot-bench.sh.
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 
@@ -30,6 +33,24 @@ long MaxRssKib() {
   return usage.ru_maxrss;
 }
 
+// Aligns every replicated volume of the source with the target, by GUID.
+void Align(const replwatch::SnapshotsFacts& source,
+           const replwatch::SnapshotsFacts& target, std::size_t* aligned,
+           std::size_t* series) {
+  const replwatch::JobVolumeIndex volumes = replwatch::IndexJobVolumes(&source);
+  replwatch::MetricSet out;
+  *aligned = 0;
+  for (const auto& [job, datasets] : volumes) {
+    const replwatch::VolumeChainInputs inputs{job,     0,      &source,
+                                              &target, nullptr, nullptr};
+    for (const auto& volume : datasets) {
+      replwatch::RenderVolumeChain(inputs, volume, {{"job_id", job}}, out);
+      ++*aligned;
+    }
+  }
+  *series = out.series_count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,32 +62,36 @@ int main(int argc, char** argv) {
   const std::string source_text = Slurp(argv[1]);
   const std::string target_text = Slurp(argv[2]);
   const long rss_before = MaxRssKib();
-  const auto start = std::chrono::steady_clock::now();
-  const auto source = replwatch::SnapshotsFacts::FromZfsList(source_text);
-  const auto target = replwatch::SnapshotsFacts::FromZfsList(target_text);
-  const auto parsed = std::chrono::steady_clock::now();
-  const replwatch::JobVolumeIndex volumes =
-      replwatch::IndexJobVolumes(source.get());
-  replwatch::MetricSet out;
-  std::size_t aligned = 0;
-  for (const auto& [job, datasets] : volumes) {
-    const replwatch::VolumeChainInputs inputs{
-        job, 0, source.get(), target.get(), nullptr, nullptr};
-    for (const auto& volume : datasets) {
-      replwatch::RenderVolumeChain(inputs, volume, {{"job_id", job}}, out);
-      ++aligned;
-    }
-  }
-  const auto done = std::chrono::steady_clock::now();
   const auto seconds = [](auto a, auto b) {
     return std::chrono::duration<double>(b - a).count();
   };
+
+  // One core: parse one listing after the other, then align.
+  const auto start = std::chrono::steady_clock::now();
+  auto source = replwatch::SnapshotsFacts::FromZfsList(source_text);
+  auto target = replwatch::SnapshotsFacts::FromZfsList(target_text);
+  const auto parsed = std::chrono::steady_clock::now();
+  std::size_t aligned = 0, series = 0;
+  Align(*source, *target, &aligned, &series);
+  const auto done = std::chrono::steady_clock::now();
+
+  // As the daemon runs: each node's listing is parsed by its own worker.
+  const auto start_parallel = std::chrono::steady_clock::now();
+  auto target_future = std::async(std::launch::async, [&target_text] {
+    return replwatch::SnapshotsFacts::FromZfsList(target_text);
+  });
+  source = replwatch::SnapshotsFacts::FromZfsList(source_text);
+  target = target_future.get();
+  Align(*source, *target, &aligned, &series);
+  const auto done_parallel = std::chrono::steady_clock::now();
+
   std::printf(
       "snapshots=%zu volumes=%zu bytes=%zu parse_s=%.3f align_s=%.3f "
-      "total_s=%.3f series=%zu rss_growth_mib=%.1f\n",
+      "total_s=%.3f two_workers_s=%.3f series=%zu rss_growth_mib=%.1f\n",
       source->snapshot_count() + target->snapshot_count(), aligned,
       source_text.size() + target_text.size(), seconds(start, parsed),
-      seconds(parsed, done), seconds(start, done), out.series_count(),
+      seconds(parsed, done), seconds(start, done),
+      seconds(start_parallel, done_parallel), series,
       (MaxRssKib() - rss_before) / 1024.0);
   return 0;
 }

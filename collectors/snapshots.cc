@@ -4,89 +4,37 @@
 
 #include "collectors/checked_command.h"
 #include "collectors/label_values.h"
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 #include "collectors/pve_volume_names.h"
 
 namespace replwatch {
-namespace {
-
-using parsers::ParseError;
-
-// The listing is parsed in slices so the parser's per-line strings never
-// exist for all snapshots at once.
-constexpr std::size_t kLinesPerSlice = 4096;
-
-std::string_view NextSlice(std::string_view* rest, std::size_t* lines) {
-  std::size_t end = 0;
-  *lines = 0;
-  while (*lines < kLinesPerSlice && end < rest->size()) {
-    const std::size_t nl = rest->find('\n', end);
-    end = nl == std::string_view::npos ? rest->size() : nl + 1;
-    ++*lines;
-  }
-  const std::string_view slice = rest->substr(0, end);
-  rest->remove_prefix(end);
-  return slice;
-}
-
-// The parser also accepts 3 columns; the allow-listed command prints 4, and
-// the parser checks that every line of a slice has as many as its first.
-void RequireFourColumns(std::string_view slice) {
-  std::size_t line = 1;
-  while (!slice.empty() && slice.front() == '\n') {
-    slice.remove_prefix(1);
-    ++line;
-  }
-  const std::string_view first = slice.substr(0, slice.find('\n'));
-  if (!first.empty() && std::count(first.begin(), first.end(), '\t') != 3) {
-    throw ParseError("expected name, guid, createtxg, creation", line);
-  }
-}
-
-std::vector<parsers::SnapshotEntry> ParseSlice(std::string_view slice,
-                                               std::size_t lines_before) {
-  try {
-    RequireFourColumns(slice);
-    return parsers::ParseZfsSnapshotList(slice);
-  } catch (const ParseError& e) {
-    if (!e.line()) throw;
-    std::string message = e.what();
-    const std::string prefix = "line " + std::to_string(*e.line()) + ": ";
-    if (message.compare(0, prefix.size(), prefix) == 0) {
-      message.erase(0, prefix.size());
-    }
-    throw ParseError(message, lines_before + *e.line());
-  }
-}
-
-}  // namespace
 
 std::shared_ptr<SnapshotsFacts> SnapshotsFacts::FromZfsList(
     std::string_view text) {
   auto facts = std::make_shared<SnapshotsFacts>();
-  std::size_t lines_before = 0, lines = 0;
-  while (!text.empty()) {
-    const std::string_view slice = NextSlice(&text, &lines);
-    for (const parsers::SnapshotEntry& entry :
-         ParseSlice(slice, lines_before)) {
-      facts->Add(entry.dataset(),
-                 {facts->names_.Intern(entry.snapshot()), entry.guid,
-                  entry.createtxg, entry.creation});
+  // The allow-listed command prints 4 columns; 3 would lose `creation`.
+  parsers::ZfsSnapshotListReader reader(text, 4);
+  parsers::SnapshotLine line;
+  // `zfs list` prints a dataset's snapshots together, so the map is looked
+  // up once per dataset rather than once per line.
+  std::vector<Snapshot>* current = nullptr;
+  std::string_view current_dataset;
+  while (reader.Next(&line)) {
+    if (current == nullptr || line.dataset != current_dataset) {
+      auto it = facts->datasets_.find(line.dataset);
+      if (it == facts->datasets_.end()) {
+        it = facts->datasets_.emplace(std::string(line.dataset),
+                                      std::vector<Snapshot>()).first;
+      }
+      current = &it->second;
+      current_dataset = it->first;
     }
-    lines_before += lines;
+    current->push_back({facts->names_.Intern(line.snapshot), line.guid,
+                        line.createtxg, line.creation});
+    ++facts->snapshot_count_;
   }
   facts->Finish();
   return facts;
-}
-
-void SnapshotsFacts::Add(std::string_view dataset, Snapshot snapshot) {
-  auto it = datasets_.find(dataset);
-  if (it == datasets_.end()) {
-    it = datasets_.emplace(std::string(dataset), std::vector<Snapshot>()).first;
-  }
-  it->second.push_back(snapshot);
-  ++snapshot_count_;
 }
 
 void SnapshotsFacts::Finish() {

@@ -54,7 +54,6 @@ class SnapshotsFacts : public Facts {
     std::map<std::string_view, std::int64_t> latest_by_job;
   };
 
-  void Add(std::string_view dataset, Snapshot snapshot);
   void Finish();
 
   NameArena names_;

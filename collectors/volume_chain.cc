@@ -1,7 +1,6 @@
 #include "collectors/volume_chain.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
@@ -21,13 +20,23 @@ bool HasSnapshotNamed(const std::vector<Snapshot>* snapshots,
   return false;
 }
 
-std::unordered_set<std::uint64_t> GuidsOf(const std::vector<Snapshot>* list) {
-  std::unordered_set<std::uint64_t> guids;
-  if (list == nullptr) return guids;
-  guids.reserve(list->size());
-  for (const Snapshot& snapshot : *list) guids.insert(snapshot.guid);
-  return guids;
-}
+// The GUIDs of a snapshot list, for membership tests. A sorted vector:
+// a hash set would allocate a node for each of a million snapshots.
+class GuidSet {
+ public:
+  explicit GuidSet(const std::vector<Snapshot>* list) {
+    if (list == nullptr) return;
+    guids_.reserve(list->size());
+    for (const Snapshot& snapshot : *list) guids_.push_back(snapshot.guid);
+    std::sort(guids_.begin(), guids_.end());
+  }
+  bool Contains(std::uint64_t guid) const {
+    return std::binary_search(guids_.begin(), guids_.end(), guid);
+  }
+
+ private:
+  std::vector<std::uint64_t> guids_;
+};
 
 }  // namespace
 
@@ -109,17 +118,17 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
 
   // Common snapshots by GUID. Only replication snapshots count: they are
   // the bases PVE picks for the next incremental.
-  const auto target_guids = GuidsOf(target);
-  const auto source_guids = GuidsOf(source);
+  const GuidSet target_guids(target);
+  const GuidSet source_guids(source);
   for (const Snapshot& snapshot : *source) {
     chain.newest_source = &snapshot;
-    if (target_guids.count(snapshot.guid) &&
+    if (target_guids.Contains(snapshot.guid) &&
         IsReplicationSnapshot(snapshot.name)) {
       ++chain.common;
       chain.last_common = &snapshot;
       chain.source_ahead = 0;
     } else if (chain.last_common != nullptr &&
-               !target_guids.count(snapshot.guid)) {
+               !target_guids.Contains(snapshot.guid)) {
       ++chain.source_ahead;
     }
   }
@@ -133,7 +142,7 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
     for (const Snapshot& snapshot : *target) {
       if (snapshot.guid == chain.last_common->guid) {
         after_common = true;
-      } else if (after_common && !source_guids.count(snapshot.guid)) {
+      } else if (after_common && !source_guids.Contains(snapshot.guid)) {
         chain.diverged = true;
       }
     }

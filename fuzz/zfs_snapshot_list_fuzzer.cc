@@ -9,9 +9,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    for (const auto& entry : replwatch::parsers::ParseZfsSnapshotList(text)) {
-      (void)entry.dataset();
-      (void)replwatch::parsers::ParseReplicationSnapshotName(entry.snapshot());
+    replwatch::parsers::ZfsSnapshotListReader reader(text);
+    replwatch::parsers::SnapshotLine line;
+    while (reader.Next(&line)) {
+      (void)replwatch::parsers::ParseReplicationSnapshotName(line.snapshot);
     }
   } catch (const replwatch::parsers::ParseError&) {
   }

@@ -7,7 +7,7 @@
 #include <string_view>
 
 // Allocation-free scanning primitives shared by the line-oriented parsers.
-// All number parsing is locale independent (std::from_chars), so a node that
+// All number parsing is locale independent (no strtol), so a node that
 // leaks a decimal comma is rejected instead of silently misread.
 namespace replwatch::parsers {
 

@@ -22,6 +22,30 @@ TEST_CASE("line reader", "[text_scan]") {
   CHECK_FALSE(trailing.Next(&line));
 }
 
+TEST_CASE("unsigned integers of every length round-trip", "[text_scan]") {
+  std::uint64_t state = 88172645463325252ULL;  // xorshift64: fixed, varied
+  for (int i = 0; i < 20000; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    const std::uint64_t value = state >> (i % 64);  // 1 to 20 digits
+    INFO(value);
+    CHECK(ParseUint64(std::to_string(value)) == value);
+  }
+}
+
+TEST_CASE("a non-digit anywhere in a number is refused", "[text_scan]") {
+  const std::string digits = "1234567890123456789";
+  for (std::size_t at = 0; at < digits.size(); ++at) {
+    for (const char bad : {'/', ':', ' ', 'a', '\x80', '\xb5', '\xff', '-'}) {
+      std::string text = digits;
+      text[at] = bad;
+      INFO(text);
+      CHECK_FALSE(ParseUint64(text).has_value());
+    }
+  }
+}
+
 TEST_CASE("strict integer and decimal parsing", "[text_scan]") {
   CHECK(ParseUint64("18446744073709551615") == 18446744073709551615ULL);
   CHECK_FALSE(ParseUint64("18446744073709551616").has_value());
@@ -29,8 +53,18 @@ TEST_CASE("strict integer and decimal parsing", "[text_scan]") {
   CHECK_FALSE(ParseUint64(" 1").has_value());
   CHECK_FALSE(ParseUint64("1 ").has_value());
   CHECK_FALSE(ParseUint64("").has_value());
+  CHECK_FALSE(ParseUint64("99999999999999999999").has_value());
+  CHECK_FALSE(ParseUint64("184467440737095516150").has_value());
+  CHECK(ParseUint64("000000000000000000000042") == 42u);
+  CHECK(ParseUint64("1234567890123456789") == 1234567890123456789ULL);
   CHECK(ParseInt64("-9223372036854775808") == INT64_MIN);
+  CHECK(ParseInt64("9223372036854775807") == INT64_MAX);
+  CHECK(ParseInt64("-42") == -42);
+  CHECK_FALSE(ParseInt64("9223372036854775808").has_value());
+  CHECK_FALSE(ParseInt64("-9223372036854775809").has_value());
   CHECK_FALSE(ParseInt64("-").has_value());
+  CHECK_FALSE(ParseInt64("--1").has_value());
+  CHECK_FALSE(ParseInt64("-+1").has_value());
   CHECK(ParseDecimal("3.554485") == Approx(3.554485));
   CHECK(ParseDecimal("-0.5") == Approx(-0.5));
   for (const char* bad :

@@ -1,7 +1,5 @@
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
-#include <algorithm>
-
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/text_scan.h"
 
@@ -24,55 +22,53 @@ std::size_t CheckedSnapshotAt(std::string_view name, std::size_t line) {
 
 }  // namespace
 
-std::vector<SnapshotEntry> ParseZfsSnapshotList(std::string_view text) {
+ZfsSnapshotListReader::ZfsSnapshotListReader(std::string_view text,
+                                             std::size_t required_columns)
+    : lines_(text), columns_(required_columns) {
   RejectNulBytes(text, "zfs list");
-  std::vector<SnapshotEntry> entries;
-  entries.reserve(
-      static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n') + 1));
-  std::size_t columns = 0;
-  LineReader lines(text);
+}
+
+bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
   std::string_view line;
-  while (lines.Next(&line)) {
-    const std::size_t n = lines.line_number();
-    if (line.empty()) continue;
-    std::string_view fields[5];
-    std::size_t count = 0;
-    std::string_view rest = line;
-    while (count < 5 && !rest.empty()) fields[count++] = SplitAt(&rest, '\t');
-    if (line.back() == '\t' || !rest.empty()) {
-      throw ParseError("unexpected extra column", n);
-    }
-    if (count != 3 && count != 4) {
-      throw ParseError(
-          "expected 3 or 4 TAB-separated columns, got " + std::to_string(count),
-          n);
-    }
-    if (columns == 0) columns = count;
-    if (count != columns) {
-      throw ParseError("column count changed from " + std::to_string(columns) +
-                           " to " + std::to_string(count),
-                       n);
-    }
-    SnapshotEntry entry;
-    entry.at = CheckedSnapshotAt(fields[0], n);
-    const auto guid = ParseUint64(fields[1]);
-    if (!guid) throw ParseError("bad guid '" + Printable(fields[1]) + "'", n);
-    const auto txg = ParseUint64(fields[2]);
-    if (!txg) {
-      throw ParseError("bad createtxg '" + Printable(fields[2]) + "'", n);
-    }
-    if (count == 4 && fields[3] != "-") {
-      entry.creation = ParseInt64(fields[3]);
-      if (!entry.creation) {
-        throw ParseError("bad creation '" + Printable(fields[3]) + "'", n);
-      }
-    }
-    entry.guid = *guid;
-    entry.createtxg = *txg;
-    entry.name.assign(fields[0]);
-    entries.push_back(std::move(entry));
+  do {
+    if (!lines_.Next(&line)) return false;
+  } while (line.empty());
+  const std::size_t n = lines_.line_number();
+  std::string_view fields[4];
+  std::size_t count = 0;
+  std::string_view rest = line;
+  while (count < 4 && !rest.empty()) fields[count++] = SplitAt(&rest, '\t');
+  if (line.back() == '\t' || !rest.empty()) {
+    throw ParseError("unexpected extra column", n);
   }
-  return entries;
+  if (count != 3 && count != 4) {
+    throw ParseError(
+        "expected 3 or 4 TAB-separated columns, got " + std::to_string(count),
+        n);
+  }
+  if (columns_ == 0) columns_ = count;
+  if (count != columns_) {
+    throw ParseError("expected " + std::to_string(columns_) +
+                         " TAB-separated columns, got " + std::to_string(count),
+                     n);
+  }
+  const std::size_t at = CheckedSnapshotAt(fields[0], n);
+  const auto guid = ParseUint64(fields[1]);
+  if (!guid) throw ParseError("bad guid '" + Printable(fields[1]) + "'", n);
+  const auto txg = ParseUint64(fields[2]);
+  if (!txg) throw ParseError("bad createtxg '" + Printable(fields[2]) + "'", n);
+  out->creation.reset();
+  if (count == 4 && fields[3] != "-") {
+    out->creation = ParseInt64(fields[3]);
+    if (!out->creation) {
+      throw ParseError("bad creation '" + Printable(fields[3]) + "'", n);
+    }
+  }
+  out->dataset = fields[0].substr(0, at);
+  out->snapshot = fields[0].substr(at + 1);
+  out->guid = *guid;
+  out->createtxg = *txg;
+  return true;
 }
 
 std::optional<ReplicationSnapshotName> ParseReplicationSnapshotName(

@@ -3,32 +3,39 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
+
+#include "collectors/parsers/text_scan.h"
 
 namespace replwatch::parsers {
 
-/// One line of `zfs list -Hp -t snapshot -o name,guid,createtxg[,creation]`.
-struct SnapshotEntry {
-  std::string name;    // full "<dataset>@<snapshot>"
-  std::size_t at = 0;  // offset of '@' in name
+/// One line of `zfs list -Hp -t snapshot -o name,guid,createtxg[,creation]`,
+/// as views into the listing it was read from.
+struct SnapshotLine {
+  std::string_view dataset;   // before the '@'
+  std::string_view snapshot;  // after the '@'
   std::uint64_t guid = 0;
   std::uint64_t createtxg = 0;
   std::optional<std::int64_t> creation;  // epoch seconds, 4-column form only
-
-  std::string_view dataset() const {
-    return std::string_view(name).substr(0, at);
-  }
-  std::string_view snapshot() const {
-    return std::string_view(name).substr(at + 1);
-  }
 };
 
-/// Parses the snapshot listing. Every line must have the same number of TAB
-/// separated columns (3 or 4). Any malformed line throws ParseError with its
-/// line number: a partial inventory would make chain checks lie.
-std::vector<SnapshotEntry> ParseZfsSnapshotList(std::string_view text);
+/// Reads the snapshot listing a line at a time without copying it: a node
+/// can list a million snapshots. Every line must have the same number of TAB
+/// separated columns: 3 or 4, or exactly `required_columns` if not 0. Any
+/// malformed line throws ParseError with its line number: a partial
+/// inventory would make chain checks lie.
+class ZfsSnapshotListReader {
+ public:
+  explicit ZfsSnapshotListReader(std::string_view text,
+                                 std::size_t required_columns = 0);
+
+  /// The next snapshot, false at the end. Blank lines are skipped.
+  bool Next(SnapshotLine* line);
+
+ private:
+  LineReader lines_;
+  std::size_t columns_;
+};
 
 /// Matches PVE's `__replicate_<vmid>-<jobnum>_<epoch>__` snapshot names.
 struct ReplicationSnapshotName {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/test_fixtures.h"
@@ -9,30 +10,42 @@
 namespace replwatch::parsers {
 namespace {
 
+// Every line of `text`, which must outlive the result.
+std::vector<SnapshotLine> ReadAll(std::string_view text,
+                                  std::size_t required_columns = 0) {
+  ZfsSnapshotListReader reader(text, required_columns);
+  std::vector<SnapshotLine> lines;
+  SnapshotLine line;
+  while (reader.Next(&line)) lines.push_back(line);
+  return lines;
+}
+
 TEST_CASE("snapshot list with creation column", "[zfs_snapshot_list]") {
-  const auto snaps = ParseZfsSnapshotList(
-      testing::ReadTestdata("zfs-list-snapshots-creation.txt"));
+  const std::string text =
+      testing::ReadTestdata("zfs-list-snapshots-creation.txt");
+  const auto snaps = ReadAll(text);
   REQUIRE(snaps.size() == 4);
-  CHECK(snaps[0].dataset() == "tank/data");
-  CHECK(snaps[0].snapshot() == "autosnap_2025-01-01_00:00:00_daily");
+  CHECK(snaps[0].dataset == "tank/data");
+  CHECK(snaps[0].snapshot == "autosnap_2025-01-01_00:00:00_daily");
   CHECK(snaps[0].guid == 9266512338423463169ULL);
   CHECK(snaps[0].createtxg == 1234567u);
   CHECK(snaps[0].creation == 1735689600);
   CHECK(snaps[2].guid == 18446744073709551615ULL);
-  CHECK(snaps[3].dataset() == "my pool/with space");
-  CHECK(snaps[3].snapshot() == "snap 1");
+  CHECK(snaps[3].dataset == "my pool/with space");
+  CHECK(snaps[3].snapshot == "snap 1");
   CHECK_FALSE(snaps[3].creation.has_value());
 }
 
 TEST_CASE("snapshot list with three columns, CRLF and blank lines",
           "[zfs_snapshot_list]") {
-  const auto snaps = ParseZfsSnapshotList("a/b@s1\t11\t100\r\n\nc@s2\t12\t101");
+  const auto snaps = ReadAll("a/b@s1\t11\t100\r\n\nc@s2\t12\t101");
   REQUIRE(snaps.size() == 2);
-  CHECK(snaps[0].name == "a/b@s1");
+  CHECK(snaps[0].dataset == "a/b");
+  CHECK(snaps[0].snapshot == "s1");
   CHECK_FALSE(snaps[0].creation.has_value());
-  CHECK(snaps[1].dataset() == "c");
+  CHECK(snaps[1].dataset == "c");
   CHECK(snaps[1].createtxg == 101u);
-  CHECK(ParseZfsSnapshotList("").empty());
+  CHECK(ReadAll("").empty());
 }
 
 TEST_CASE("snapshot list rejects malformed lines with their number",
@@ -60,7 +73,7 @@ TEST_CASE("snapshot list rejects malformed lines with their number",
   for (const Case& c : cases) {
     INFO(c.text);
     try {
-      ParseZfsSnapshotList(c.text);
+      ReadAll(c.text);
       FAIL("expected ParseError");
     } catch (const ParseError& e) {
       CHECK(e.line() == c.line);
@@ -68,11 +81,23 @@ TEST_CASE("snapshot list rejects malformed lines with their number",
   }
 }
 
+TEST_CASE("snapshot list with a required column count",
+          "[zfs_snapshot_list]") {
+  CHECK(ReadAll("a@s\t1\t2\t3\n", 4).size() == 1);
+  try {
+    ReadAll("\na@s\t1\t2\n", 4);
+    FAIL("expected ParseError");
+  } catch (const ParseError& e) {
+    CHECK(e.line() == 2u);
+    CHECK_THAT(e.what(), Catch::Contains("expected 4 TAB-separated columns"));
+  }
+}
+
 TEST_CASE("snapshot list survives a huge line", "[zfs_snapshot_list]") {
   const std::string huge = std::string(1 << 20, 'x') + "@s\t1\t2\n";
-  const auto snaps = ParseZfsSnapshotList(huge);
+  const auto snaps = ReadAll(huge);
   REQUIRE(snaps.size() == 1);
-  CHECK(snaps[0].dataset().size() == (1u << 20));
+  CHECK(snaps[0].dataset.size() == (1u << 20));
 }
 
 TEST_CASE("replication snapshot names", "[zfs_snapshot_list]") {
