@@ -21,6 +21,21 @@ struct SshSettings {
   std::string known_hosts_file = "/etc/pve/priv/known_hosts";
 };
 
+/// Which slice of the fleet one replwatch instance watches: shard `index` of
+/// `count`, 0-based like Prometheus' hashmod (`0/2` and `1/2` split a fleet
+/// in two). The unit of assignment is the cluster (config/shard_assignment.h):
+/// replication never crosses clusters, so a shard that owns a cluster sees
+/// both ends of every job.
+struct ShardSpec {
+  unsigned index = 0;
+  unsigned count = 1;
+
+  bool operator==(const ShardSpec& o) const {
+    return index == o.index && count == o.count;
+  }
+  bool operator!=(const ShardSpec& o) const { return !(*this == o); }
+};
+
 /// Timing and limits that apply to every node.
 struct GlobalSettings {
   std::chrono::milliseconds collection_interval{std::chrono::seconds(60)};
@@ -33,6 +48,7 @@ struct GlobalSettings {
   std::chrono::milliseconds reconnect_backoff_max{std::chrono::minutes(5)};
   std::uint64_t max_output_bytes = 64ull << 20;
   int max_concurrent_nodes = 8;
+  ShardSpec shard;  // `global.shard`; --shard overrides it
 };
 
 /// Per-collector switch and interval (0 = the global collection_interval).
@@ -60,7 +76,7 @@ struct Config {
   std::string source_file;
   GlobalSettings global;
   std::map<std::string, CollectorSettings> collectors;  // by collector name
-  std::vector<NodeConfig> nodes;                       // all clusters
+  std::vector<NodeConfig> nodes;  // every configured cluster, all shards
 };
 
 }  // namespace replwatch

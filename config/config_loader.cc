@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/name_rules.h"
+#include "config/shard_assignment.h"
 #include "config/yaml_checker.h"
 
 namespace replwatch {
@@ -25,12 +26,12 @@ bool Readable(const std::string& path) {
 
 void ReadGlobal(YamlChecker& check, const YAML::Node& node,
                 GlobalSettings& global) {
-  if (!check.CheckMap(node, "global",
-                      {"collection_interval", "jitter", "connect_timeout",
-                       "command_timeout", "keepalive_interval",
-                       "ssh_session_max_age",
-                       "reconnect_backoff_initial", "reconnect_backoff_max",
-                       "max_output_bytes", "max_concurrent_nodes"})) {
+  if (!check.CheckMap(
+          node, "global",
+          {"collection_interval", "jitter", "connect_timeout",
+           "command_timeout", "keepalive_interval", "ssh_session_max_age",
+           "reconnect_backoff_initial", "reconnect_backoff_max",
+           "max_output_bytes", "max_concurrent_nodes", "shard"})) {
     return;
   }
   auto duration = [&](const char* key, std::chrono::milliseconds& out) {
@@ -60,6 +61,14 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
   }
   if (auto n = check.Integer(node, "max_concurrent_nodes", 1, 512)) {
     global.max_concurrent_nodes = static_cast<int>(*n);
+  }
+  if (auto text = check.String(node, "shard")) {
+    std::string error;
+    if (auto shard = ParseShardSpec(*text, error)) {
+      global.shard = *shard;
+    } else {
+      check.Error(node["shard"], error);
+    }
   }
 }
 

@@ -103,6 +103,26 @@ TEST_CASE("wrong types are reported, all of them", "[config]") {
   CHECK(problems[2] == "test.yml:10:50: 'port' must be an integer");
 }
 
+TEST_CASE("global.shard is read as i/n, a bad one is reported", "[config]") {
+  TempFiles files;
+  const std::string clusters =
+      "clusters:\n  - name: lab\n    nodes:\n"
+      "      - {name: pve1, address: 198.18.0.11}\n";
+  const Config unsharded =
+      ParseConfig(files.SshBlock() + clusters, "test.yml", kCollectors);
+  CHECK(unsharded.global.shard == ShardSpec{0, 1});
+  const Config sharded =
+      ParseConfig("global:\n  shard: 1/3\n" + files.SshBlock() + clusters,
+                  "test.yml", kCollectors);
+  CHECK(sharded.global.shard == ShardSpec{1, 3});
+  const auto problems =
+      ProblemsOf("global:\n  shard: 3/2\n" + files.SshBlock() + clusters);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] ==
+        "test.yml:2:10: shard '3/2': shards are numbered from 0, so i must be "
+        "0 to 1");
+}
+
 TEST_CASE("duplicates are reported", "[config]") {
   TempFiles files;
   const auto problems = ProblemsOf(files.SshBlock() +

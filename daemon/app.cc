@@ -10,6 +10,7 @@
 
 #include "config/config_loader.h"
 #include "config/pve_discovery.h"
+#include "config/shard_assignment.h"
 #include "daemon/status_page.h"
 #include "diagnose/diagnosis.h"
 #include "web/web_config.h"
@@ -83,9 +84,32 @@ Config App::ReadConfig() const {
   return LoadConfigFile(flags_.config_file, AllCollectorNames());
 }
 
+ShardStatus App::KeepOwnClusters(Config& config) const {
+  const ShardSpec shard = flags_.shard ? *flags_.shard : config.global.shard;
+  config.global.shard = shard;
+  const std::size_t configured = ClusterNames(config.nodes).size();
+  config.nodes = NodesOfShard(config.nodes, shard);
+  const auto owned = ClusterNames(config.nodes);
+  if (owned.empty()) {
+    spdlog::warn(
+        "shard {} owns none of the {} configured clusters; serving only "
+        "self-metrics",
+        ToString(shard), configured);
+    return {shard, configured};
+  }
+  std::string names;
+  for (const auto& name : owned) names += (names.empty() ? "" : ", ") + name;
+  spdlog::info("shard {} owns {} of {} clusters ({} nodes): {}",
+               ToString(shard), owned.size(), configured, config.nodes.size(),
+               names);
+  return {shard, configured};
+}
+
 bool App::LoadInitialConfig() {
+  ShardStatus shard;
   try {
     config_ = ReadConfig();
+    shard = KeepOwnClusters(config_);
   } catch (const ConfigError& e) {
     for (const auto& problem : e.problems()) spdlog::error("{}", problem);
     return false;
@@ -93,6 +117,7 @@ bool App::LoadInitialConfig() {
   pool_ = std::make_shared<boost::asio::thread_pool>(
       static_cast<std::size_t>(config_.global.max_concurrent_nodes));
   Apply(config_);
+  state_.SetShard(shard);
   last_reload_success_ = Now();
   state_.SetReload({true, last_reload_success_});
   spdlog::info("loaded {} with {} nodes", config_.source_file,
@@ -326,8 +351,10 @@ void App::Reload() {
   if (next.global.max_concurrent_nodes != config_.global.max_concurrent_nodes) {
     spdlog::warn("max_concurrent_nodes changes need a restart");
   }
+  const ShardStatus shard = KeepOwnClusters(next);
   StopSchedules();
   Apply(next);
+  state_.SetShard(shard);
   StartSchedules();
   last_reload_success_ = Now();
   state_.SetReload({true, last_reload_success_});

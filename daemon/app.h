@@ -41,6 +41,8 @@ class App {
   struct ScheduledRun;
 
   Config ReadConfig() const;  // the file, or discovery without one
+  // Drops the clusters other shards own from `config`; logs what is kept.
+  ShardStatus KeepOwnClusters(Config& config) const;
   void Apply(const Config& config);
   void CollectEveryNodeOnce();
   void StartSchedules();

@@ -110,10 +110,15 @@ void CollectionState::SetReload(ReloadStatus reload) {
   dirty_ = true;
 }
 
+void CollectionState::SetShard(ShardStatus shard) {
+  shard_ = shard;
+  dirty_ = true;
+}
+
 const std::string& CollectionState::Exposition() {
   if (!dirty_) return exposition_;
   MetricSet set;
-  RenderSelfMetrics(nodes_, reload_, set);
+  RenderSelfMetrics(nodes_, reload_, shard_, set);
   for (const auto& node : nodes_) {
     const LabelList labels = {{"pve_cluster", node.config.cluster},
                               {"node", node.config.name}};

@@ -41,6 +41,12 @@ struct ReloadStatus {
   double last_success_seconds = 0;
 };
 
+/// This instance's slice of the fleet, for the self-metrics.
+struct ShardStatus {
+  ShardSpec shard;
+  std::size_t configured_clusters = 0;  // in the config, before sharding
+};
+
 /// All results, owned by the io thread. A scrape renders from here and
 /// never waits for a collection; the text is cached until something changes.
 class CollectionState {
@@ -50,6 +56,7 @@ class CollectionState {
   void SetNodes(const std::vector<std::shared_ptr<NodeWorker>>& workers);
   void Record(const NodeConfig& node, CollectionOutcome outcome);
   void SetReload(ReloadStatus reload);
+  void SetShard(ShardStatus shard);
 
   const std::vector<NodeStatus>& nodes() const { return nodes_; }
   /// The exposition text (cached).
@@ -62,6 +69,7 @@ class CollectionState {
 
   std::vector<NodeStatus> nodes_;
   ReloadStatus reload_;
+  ShardStatus shard_;
   std::string exposition_;
   bool dirty_ = true;
 };

@@ -112,5 +112,21 @@ TEST_CASE("removed nodes vanish, kept nodes keep their results", "[state]") {
   CHECK_FALSE(Contains(f.state.Exposition(), "node=\"pve1\""));
 }
 
+TEST_CASE("the shard and what it owns are exported, also when it is empty",
+          "[state]") {
+  Fixture f;
+  f.state.SetShard({ShardSpec{1, 3}, 4});
+  f.SetNodes({});
+  const std::string empty = f.state.Exposition();
+  CHECK(Contains(empty, "replwatch_shard_info{shard=\"1\",shards=\"3\"} 1"));
+  CHECK(Contains(empty, "replwatch_shard_configured_clusters 4"));
+  CHECK(Contains(empty, "replwatch_shard_owned_clusters 0"));
+  CHECK(Contains(empty, "replwatch_shard_owned_nodes 0"));
+  f.SetNodes({"pve1", "pve2"});
+  const std::string owning = f.state.Exposition();
+  CHECK(Contains(owning, "replwatch_shard_owned_clusters 1"));
+  CHECK(Contains(owning, "replwatch_shard_owned_nodes 2"));
+}
+
 }  // namespace
 }  // namespace replwatch

@@ -1,5 +1,7 @@
 #include "daemon/flags.h"
 
+#include "config/shard_assignment.h"
+
 namespace replwatch {
 
 std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
@@ -84,6 +86,13 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
         return std::nullopt;
       }
       flags.log_level = value;
+    } else if (name == "shard") {
+      std::string shard_error;
+      flags.shard = ParseShardSpec(value, shard_error);
+      if (!flags.shard) {
+        error = "--shard: " + shard_error;
+        return std::nullopt;
+      }
     } else {
       error = "unknown flag --" + name;
       return std::nullopt;
@@ -131,6 +140,10 @@ flags:
   --web.telemetry-path=PATH   path of the metrics (default /metrics)
   --web.config.file=PATH      TLS and basic auth (exporter-toolkit format)
   --log.level=LEVEL           debug, info, warn or error (default info)
+  --shard=I/N                 watch only the clusters that rendezvous hashing
+                              of their names gives to shard I of N (0-based:
+                              0/2 and 1/2 split a fleet in two); overrides
+                              global.shard (default 0/1, everything)
   --version                   print the version and exit
   --help                      print this help and exit
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
+
 namespace replwatch {
 
 /// What to do, from the command line.
@@ -29,6 +31,7 @@ struct Flags {
   std::string telemetry_path = "/metrics";
   std::string web_config_file;  // empty = plain HTTP, no auth
   std::string log_level = "info";
+  std::optional<ShardSpec> shard;  // --shard; overrides global.shard
   // diagnose only
   std::string job;              // --job
   std::string node;             // --node

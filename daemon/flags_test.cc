@@ -45,6 +45,21 @@ TEST_CASE("usage errors are explained", "[flags]") {
   CHECK(error == "flag --config.file needs a value");
 }
 
+TEST_CASE("--shard is read 0-based and checked", "[flags]") {
+  std::string error;
+  CHECK_FALSE(Parse({}, error)->shard);
+  const auto flags = Parse({"--shard", "1/2"}, error);
+  REQUIRE(flags);
+  CHECK(flags->shard == ShardSpec{1, 2});
+  CHECK(Parse({"--shard=0/1"}, error)->shard == ShardSpec{0, 1});
+  CHECK_FALSE(Parse({"--shard=2/2"}, error));
+  CHECK(error ==
+        "--shard: shard '2/2': shards are numbered from 0, so i must be 0 to "
+        "1");
+  CHECK_FALSE(Parse({"--shard=half"}, error));
+  CHECK(error == "--shard: shard 'half' is not of the form i/n (e.g. 0/2)");
+}
+
 TEST_CASE("--help and --version win over everything", "[flags]") {
   std::string error;
   CHECK(Parse({"--bogus", "--help"}, error) == std::nullopt);

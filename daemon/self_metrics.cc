@@ -1,12 +1,41 @@
 #include "daemon/self_metrics.h"
 
+#include <set>
+#include <string>
+
 #include "daemon/collection_state.h"
 #include "daemon/version.h"
 
 namespace replwatch {
 
+namespace {
+
+void RenderShard(const std::vector<NodeStatus>& nodes, const ShardStatus& shard,
+                 MetricSet& out) {
+  std::set<std::string> clusters;
+  for (const auto& node : nodes) clusters.insert(node.config.cluster);
+  out.Gauge("replwatch_shard_info",
+            "A metric with a constant 1 labelled with this instance's shard "
+            "(0-based) and the number of shards.",
+            {{"shard", std::to_string(shard.shard.index)},
+             {"shards", std::to_string(shard.shard.count)}},
+            1);
+  out.Gauge("replwatch_shard_configured_clusters",
+            "Clusters in the configuration, before sharding.", {},
+            static_cast<double>(shard.configured_clusters));
+  out.Gauge("replwatch_shard_owned_clusters",
+            "Clusters this instance's shard owns and watches.", {},
+            static_cast<double>(clusters.size()));
+  out.Gauge("replwatch_shard_owned_nodes",
+            "Nodes of the clusters this instance's shard owns.", {},
+            static_cast<double>(nodes.size()));
+}
+
+}  // namespace
+
 void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
-                       const ReloadStatus& reload, MetricSet& out) {
+                       const ReloadStatus& reload, const ShardStatus& shard,
+                       MetricSet& out) {
   out.Gauge("replwatch_build_info",
             "A metric with a constant 1 labelled with replwatch's version.",
             {{"version", kVersion}, {"revision", kRevision}}, 1);
@@ -16,6 +45,7 @@ void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
   out.Gauge("replwatch_config_last_reload_success_timestamp_seconds",
             "Time of the last successful configuration load.", {},
             reload.last_success_seconds);
+  RenderShard(nodes, shard, out);
   for (const auto& node : nodes) {
     const LabelList labels = {{"pve_cluster", node.config.cluster},
                               {"node", node.config.name}};

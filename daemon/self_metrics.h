@@ -8,10 +8,13 @@ namespace replwatch {
 
 struct NodeStatus;
 struct ReloadStatus;
+struct ShardStatus;
 
-/// replwatch's own health: build, config reloads, node reachability,
-/// host keys and per-collector success, duration and last success.
+/// replwatch's own health: build, config reloads, its shard of the fleet,
+/// node reachability, host keys and per-collector success, duration and
+/// last success.
 void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
-                       const ReloadStatus& reload, MetricSet& out);
+                       const ReloadStatus& reload, const ShardStatus& shard,
+                       MetricSet& out);
 
 }  // namespace replwatch
