@@ -12,6 +12,10 @@ namespace {
 
 constexpr int kGzipWindowBits = 16 + MAX_WBITS;  // 16: gzip wrapper.
 constexpr int kMemoryLevel = 8;
+// Level 1: on a 100,000-series exposition (13 MiB) it is about 3x faster
+// than the default level 6 for output about 1.4x larger, and compression
+// runs on the one io_context thread that answers every request.
+constexpr int kCompressionLevel = Z_BEST_SPEED;
 
 std::string_view Trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
@@ -48,7 +52,7 @@ bool IsZeroQuality(std::string_view parameters) {
 
 std::string GzipCompress(std::string_view data) {
   z_stream stream{};
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits,
+  if (deflateInit2(&stream, kCompressionLevel, Z_DEFLATED, kGzipWindowBits,
                    kMemoryLevel, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("gzip: deflateInit2 failed");
   }
