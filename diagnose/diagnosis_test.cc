@@ -1,14 +1,15 @@
 #include "diagnose/diagnosis.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
+#include "collectors/parsers/json.h"
+#include "collectors/parsers/zfs_get_parser.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/zfs_get_parser.h"
 
 namespace replwatch::diagnose {
 namespace {
@@ -22,12 +23,14 @@ std::string Snap(const std::string& name, std::uint64_t guid,
          std::to_string(txg) + "\t" + std::to_string(1700000000 + txg) + "\n";
 }
 
-std::shared_ptr<DatasetsFacts> Datasets(const std::string& written) {
+std::shared_ptr<DatasetsFacts> Datasets(const std::string& written,
+                                        const std::string& resume_token = "-") {
   return BuildDatasetsFacts(
-      parsers::ParseZfsGet(kVolume + "\ttype\tvolume\n" + kVolume +
-                           "\tused\t1000000\n" + kVolume + "\tavailable\t800000000\n" +
-                           kVolume + "\twritten\t" +
-                           written + "\nrpool/data\tavailable\t900000000\n")
+      parsers::ParseZfsGet(
+          kVolume + "\ttype\tvolume\n" + kVolume + "\tused\t1000000\n" +
+          kVolume + "\tavailable\t800000000\n" + kVolume + "\twritten\t" +
+          written + "\n" + kVolume + "\treceive_resume_token\t" + resume_token +
+          "\nrpool/data\tavailable\t900000000\n")
           .properties);
 }
 
@@ -82,15 +85,18 @@ struct Cluster {
   std::uint64_t failures = 0;
   bool ssh_ok = true;
   std::uint64_t guest_on_target = 0;  // a guest whose jobs pve2 lists
+  std::string target_resume_token = "-";
 
   Report Run(const Filter& filter = {}) const {
     ClusterView view("lab");
     view.Add("pve1", "jobs", Jobs("pve1", 100, "pve2", failures));
     view.Add("pve2", "jobs", Jobs("pve2", guest_on_target, "pve3", 0));
-    view.Add("pve1", "snapshots", SnapshotsFacts::FromZfsList(source_snapshots));
-    view.Add("pve2", "snapshots", SnapshotsFacts::FromZfsList(target_snapshots));
+    view.Add("pve1", "snapshots",
+             SnapshotsFacts::FromZfsList(source_snapshots));
+    view.Add("pve2", "snapshots",
+             SnapshotsFacts::FromZfsList(target_snapshots));
     view.Add("pve1", "datasets", Datasets("4096"));
-    view.Add("pve2", "datasets", Datasets("0"));
+    view.Add("pve2", "datasets", Datasets("0", target_resume_token));
     view.Add("pve1", "pools", Pools("ONLINE"));
     view.Add("pve2", "pools", Pools("ONLINE"));
     view.Add("pve1", "paths", Paths(ssh_ok));
@@ -143,6 +149,33 @@ TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {
   CHECK(HasCommand(volume, "zfs send -nPv -i " + kVolume + "@" + kBase + " " +
                                kVolume + "@__replicate_100-0_1700000200__"));
   CHECK(HasCommand(volume, "pvesr schedule-now 100-0"));
+}
+
+TEST_CASE("Plan A discards a partial receive before the job runs again",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.failures = 1;
+  cluster.target_resume_token = "1-e604ea4bf-e0-789c63a2";
+  const Report report = cluster.Run();
+  const VolumeVerdict& volume = Job100(report).volumes.at(0);
+  CHECK(volume.plan == Plan::kRepairChain);
+  const auto& commands = volume.commands;
+  const auto discard =
+      std::find(commands.begin(), commands.end(), "zfs receive -A " + kVolume);
+  const auto run_now =
+      std::find(commands.begin(), commands.end(), "pvesr schedule-now 100-0");
+  REQUIRE(discard != commands.end());
+  REQUIRE(run_now != commands.end());
+  CHECK(discard < run_now);
+}
+
+TEST_CASE("Plan A without partial receive state prints no receive -A",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.failures = 1;
+  const VolumeVerdict& volume = Job100(cluster.Run()).volumes.at(0);
+  CHECK(volume.plan == Plan::kRepairChain);
+  CHECK_FALSE(HasCommand(volume, "zfs receive -A " + kVolume));
 }
 
 TEST_CASE("a chain without common snapshots is Plan B", "[diagnose]") {

@@ -35,6 +35,11 @@ void PlanRepair(const ChainState& chain, const JobDiagnosis& job,
   if (chain.target_info && chain.target_info->receive_resume_token) {
     out.summary +=
         "; a partial receive (resume token) is pending on " + job.target;
+    // PVE never resumes, and its `zfs recv -F` refuses a dataset holding
+    // partial state: the job fails until the state is discarded.
+    out.commands.push_back("# on " + job.target +
+                           ": discard the partial receive PVE cannot resume");
+    out.commands.push_back("zfs receive -A " + volume);
   }
   out.commands.push_back("# on " + job.source +
                          ": once the cause is fixed, let PVE run the job now");
