@@ -6,11 +6,14 @@
 // The listings are `zfs list -Hp -t snapshot -o name,guid,createtxg,creation`
 // output, made by bench/run-snapshot-bench.sh.
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
+#include <string_view>
 #include <future>
 #include <sstream>
 #include <string>
@@ -25,6 +28,22 @@ std::string Slurp(const char* path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::size_t HeapBytesInUse() { return mallinfo2().uordblks; }
+
+// What the facts cannot do without, per snapshot: guid, createtxg and
+// creation (8 bytes each) and a reference to its name (8), plus each
+// distinct dataset and snapshot name once.
+std::size_t RawBytesNeeded(const replwatch::SnapshotsFacts& facts) {
+  std::set<std::string_view> names;
+  std::size_t bytes = facts.snapshot_count() * 32;
+  for (const auto& [dataset, snapshots] : facts.datasets()) {
+    bytes += dataset.size();
+    for (const auto& snapshot : snapshots) names.insert(snapshot.name);
+  }
+  for (const auto name : names) bytes += name.size();
+  return bytes;
 }
 
 long MaxRssKib() {
@@ -67,10 +86,14 @@ int main(int argc, char** argv) {
   };
 
   // One core: parse one listing after the other, then align.
+  const std::size_t heap_before = HeapBytesInUse();
   const auto start = std::chrono::steady_clock::now();
   auto source = replwatch::SnapshotsFacts::FromZfsList(source_text);
   auto target = replwatch::SnapshotsFacts::FromZfsList(target_text);
   const auto parsed = std::chrono::steady_clock::now();
+  const std::size_t facts_bytes = HeapBytesInUse() - heap_before;
+  const std::size_t raw_bytes =
+      RawBytesNeeded(*source) + RawBytesNeeded(*target);
   std::size_t aligned = 0, series = 0;
   Align(*source, *target, &aligned, &series);
   const auto done = std::chrono::steady_clock::now();
@@ -87,11 +110,12 @@ int main(int argc, char** argv) {
 
   std::printf(
       "snapshots=%zu volumes=%zu bytes=%zu parse_s=%.3f align_s=%.3f "
-      "total_s=%.3f two_workers_s=%.3f series=%zu rss_growth_mib=%.1f\n",
+      "total_s=%.3f two_workers_s=%.3f series=%zu facts_mib=%.1f "
+      "raw_needed_mib=%.1f rss_growth_mib=%.1f\n",
       source->snapshot_count() + target->snapshot_count(), aligned,
       source_text.size() + target_text.size(), seconds(start, parsed),
       seconds(parsed, done), seconds(start, done),
-      seconds(start_parallel, done_parallel), series,
-      (MaxRssKib() - rss_before) / 1024.0);
+      seconds(start_parallel, done_parallel), series, facts_bytes / 1048576.0,
+      raw_bytes / 1048576.0, (MaxRssKib() - rss_before) / 1024.0);
   return 0;
 }

@@ -30,7 +30,8 @@ std::shared_ptr<SnapshotsFacts> SnapshotsFacts::FromZfsList(
       current_dataset = it->first;
     }
     current->push_back({facts->names_.Intern(line.snapshot), line.guid,
-                        line.createtxg, line.creation});
+                        line.createtxg,
+                        line.creation.value_or(Snapshot::kUnknownCreation)});
     ++facts->snapshot_count_;
   }
   facts->Finish();

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,10 +18,15 @@ namespace replwatch {
 /// One snapshot. `name` is the part after '@'; it points into the
 /// SnapshotsFacts that holds it and is valid as long as those facts live.
 struct Snapshot {
+  /// `creation` when the listing had none ("-"). A sentinel rather than an
+  /// optional: 8 bytes less on each of a million snapshots.
+  static constexpr std::int64_t kUnknownCreation =
+      std::numeric_limits<std::int64_t>::min();
+
   std::string_view name;
   std::uint64_t guid = 0;
   std::uint64_t createtxg = 0;
-  std::optional<std::int64_t> creation;  // epoch seconds
+  std::int64_t creation = kUnknownCreation;  // epoch seconds
 };
 
 /// Every snapshot of one node, by dataset, oldest first. Kept lean for

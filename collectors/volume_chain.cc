@@ -170,10 +170,11 @@ void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
             "Replication snapshots present on source and target with the same "
             "GUID; 0 means the next incremental has no base.",
             labels, static_cast<double>(chain.common));
-  if (chain.last_common != nullptr && chain.last_common->creation) {
+  if (chain.last_common != nullptr &&
+      chain.last_common->creation != Snapshot::kUnknownCreation) {
     out.Gauge("replwatch_volume_last_common_snapshot_timestamp_seconds",
               "Creation time of the newest snapshot both ends share.", labels,
-              static_cast<double>(*chain.last_common->creation));
+              static_cast<double>(chain.last_common->creation));
   }
   out.Gauge("replwatch_volume_source_ahead_snapshots",
             "Source snapshots newer than the newest common one.", labels,

@@ -77,6 +77,17 @@ TEST_CASE("a healthy chain shares its replication snapshots", "[chain]") {
   CHECK(Has(text, "replwatch_volume_size_mismatch" + kLabels + " 0\n"));
 }
 
+TEST_CASE("a common snapshot without a creation time has no timestamp",
+          "[chain]") {
+  Chain chain;
+  const std::string dashed = kVolume + "@" + kBase + "\t33\t100\t-\n";
+  chain.source_snapshots = Snap(kVolume, kOlder, 22, 50) + dashed;
+  const std::string text = chain.Render();
+  CHECK(Has(text, "replwatch_volume_common_snapshots" + kLabels + " 2\n"));
+  CHECK_FALSE(
+      Has(text, "replwatch_volume_last_common_snapshot_timestamp_seconds"));
+}
+
 TEST_CASE("snapshots deleted on the target break the chain", "[chain]") {
   Chain chain;
   // Only the autosnap survives "cleanup": same GUID, but not a base PVE uses.
