@@ -11,18 +11,44 @@
 #include "config/name_rules.h"
 
 namespace replwatch {
+namespace {
+
+// Only root (or the service, through the drop-in's credentials) can read
+// priv/known_hosts and the root key.
+constexpr const char* kWhoMayRead =
+    " (run as root, or as the packaged service with the drop-in "
+    "/usr/share/replwatch/pve-discovery.conf, which passes these files as "
+    "systemd credentials; or give a config file)";
+
+bool Readable(const std::string& path) {
+  return access(path.c_str(), R_OK) == 0;
+}
+
+}  // namespace
+
+PveDiscoveryFiles ChooseDiscoveryFiles(const PveDiscoverySettings& settings,
+                                       const std::string& credentials_dir) {
+  const std::string credential = credentials_dir + "/";
+  if (!credentials_dir.empty() &&
+      access((credential + kMembersCredential).c_str(), F_OK) == 0) {
+    return {credential + kMembersCredential, credential + kKnownHostsCredential,
+            credential + kKeyCredential};
+  }
+  return {settings.pve_dir + "/.members",
+          settings.pve_dir + "/priv/known_hosts", settings.key_file};
+}
 
 std::optional<Config> DiscoverPveCluster(
-    const PveDiscoverySettings& settings,
+    const PveDiscoveryFiles& files,
     const std::vector<std::string>& collector_names) {
-  const std::string members_path = settings.pve_dir + "/.members";
-  std::ifstream in(members_path);
-  if (!in) return std::nullopt;
+  const auto fail = [&](const std::string& why) {
+    return ConfigError({files.members + ":1:1: " + why});
+  };
+  if (access(files.members.c_str(), F_OK) != 0) return std::nullopt;
+  std::ifstream in(files.members);
+  if (!in) throw fail(std::string("cannot read it") + kWhoMayRead);
   std::stringstream text;
   text << in.rdbuf();
-  const auto fail = [&](const std::string& why) {
-    return ConfigError({members_path + ":1:1: " + why});
-  };
   parsers::JsonValue members;
   try {
     members = parsers::ParseJson(text.str());
@@ -41,11 +67,11 @@ std::optional<Config> DiscoverPveCluster(
     throw fail("cluster name '" + name->AsString() + "' is not usable");
   }
   Config config;
-  config.source_file = members_path + " (discovered)";
+  config.source_file = files.members + " (discovered)";
   for (const auto& collector : collector_names) config.collectors[collector] = {};
   SshSettings ssh;
-  ssh.key_file = settings.key_file;
-  ssh.known_hosts_file = settings.pve_dir + "/priv/known_hosts";
+  ssh.key_file = files.key;
+  ssh.known_hosts_file = files.known_hosts;
   for (const auto& [node_name, node] : nodelist->AsObject()) {
     const parsers::JsonValue* ip = node.Find("ip");
     if (!IsValidNodeName(node_name) || ip == nullptr || !ip->is_string() ||
@@ -62,14 +88,34 @@ std::optional<Config> DiscoverPveCluster(
     config.nodes.push_back(out);
   }
   if (config.nodes.empty()) throw fail("the node list is empty");
-  if (access(ssh.key_file.c_str(), R_OK) != 0 ||
-      access(ssh.known_hosts_file.c_str(), R_OK) != 0) {
-    throw ConfigError({members_path + ":1:1: discovered cluster '" +
-                       name->AsString() + "', but cannot read " +
-                       ssh.key_file + " or " + ssh.known_hosts_file +
-                       " (run as root or give a config file)"});
+  if (!Readable(ssh.key_file) || !Readable(ssh.known_hosts_file)) {
+    throw fail("discovered cluster '" + name->AsString() +
+               "', but cannot read " + ssh.key_file + " or " +
+               ssh.known_hosts_file + kWhoMayRead);
   }
   return config;
+}
+
+Config LoadOrDiscoverConfig(const ConfigChoice& choice,
+                            const std::vector<std::string>& collector_names) {
+  const bool no_config_file = !choice.config_file_given &&
+                              access(choice.config_file.c_str(), F_OK) != 0;
+  if (!choice.discover && !no_config_file) {
+    return LoadConfigFile(choice.config_file, collector_names);
+  }
+  const PveDiscoveryFiles files =
+      ChooseDiscoveryFiles(choice.pve, choice.credentials_dir);
+  if (auto discovered = DiscoverPveCluster(files, collector_names)) {
+    return *discovered;
+  }
+  if (choice.discover) {
+    throw ConfigError({files.members +
+                       ":1:1: --pve.discover, but this is no PVE cluster node "
+                       "(the file does not exist)"});
+  }
+  throw ConfigError({choice.config_file +
+                     ":1:1: no config file, and no PVE cluster to discover "
+                     "(no " + files.members + ")"});
 }
 
 }  // namespace replwatch

@@ -71,17 +71,12 @@ App::~App() {
 }
 
 Config App::ReadConfig() const {
-  if (!flags_.config_file_given && access(flags_.config_file.c_str(), F_OK) != 0) {
-    // No config: on a PVE cluster node, watch the cluster it belongs to.
-    if (auto discovered = DiscoverPveCluster(
-            {flags_.pve_dir, flags_.pve_key_file}, AllCollectorNames())) {
-      return *discovered;
-    }
-    throw ConfigError({flags_.config_file +
-                       ":1:1: no config file, and no PVE cluster to discover "
-                       "(no " + flags_.pve_dir + "/.members)"});
+  if (flags_.pve_discover && access(flags_.config_file.c_str(), F_OK) == 0) {
+    spdlog::info(
+        "--pve.discover: {} is not read, the PVE cluster is discovered",
+        flags_.config_file);
   }
-  return LoadConfigFile(flags_.config_file, AllCollectorNames());
+  return LoadOrDiscoverConfig(ConfigChoiceOf(flags_), AllCollectorNames());
 }
 
 ShardStatus App::KeepOwnClusters(Config& config) const {
@@ -330,7 +325,7 @@ void App::WaitForSignal() {
 }
 
 void App::Reload() {
-  spdlog::info("SIGHUP: reloading {}", flags_.config_file);
+  spdlog::info("SIGHUP: reloading {}", config_.source_file);
   Config next;
   try {
     next = ReadConfig();

@@ -1,5 +1,7 @@
 #include "daemon/flags.h"
 
+#include <cstdlib>
+
 #include "config/shard_assignment.h"
 
 namespace replwatch {
@@ -39,6 +41,10 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
       }
       continue;
     }
+    if (arg == "--pve.discover") {  // the one flag without a value
+      flags.pve_discover = true;
+      continue;
+    }
     // --name=value or --name value
     std::string name = arg.substr(2);
     std::string value;
@@ -55,6 +61,9 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
     if (name == "config.file") {
       flags.config_file = value;
       flags.config_file_given = true;
+    } else if (name == "pve.discover") {
+      error = "flag --pve.discover takes no value";
+      return std::nullopt;
     } else if (name == "pve.dir") {
       flags.pve_dir = value;
     } else if (name == "pve.key-file") {
@@ -104,6 +113,17 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
   return flags;
 }
 
+ConfigChoice ConfigChoiceOf(const Flags& flags) {
+  const char* credentials_dir = std::getenv("CREDENTIALS_DIRECTORY");
+  ConfigChoice choice;
+  choice.config_file = flags.config_file;
+  choice.config_file_given = flags.config_file_given;
+  choice.discover = flags.pve_discover;
+  choice.pve = {flags.pve_dir, flags.pve_key_file};
+  if (credentials_dir != nullptr) choice.credentials_dir = credentials_dir;
+  return choice;
+}
+
 std::string UsageText() {
   return R"(usage: replwatch [once | check-config | diagnose] [flags]
 
@@ -113,7 +133,8 @@ nodes of one or more clusters and exposes Prometheus metrics.
 commands:
   (none)          run the daemon
   once            collect one cycle from every node, print the metrics, exit
-  check-config    validate --config.file; print every problem as
+  check-config    validate --config.file (or discovery, as the daemon
+                  would run it); print every problem as
                   file:line:column: message and exit 1 if there is any
   diagnose        collect one cycle and run the field guide's playbook on
                   every job: the last error and its class, the three
@@ -132,9 +153,15 @@ flags:
   --config.file=PATH          config file (default /etc/replwatch/replwatch.yml;
                               without one, on a PVE cluster node, the cluster
                               is discovered from --pve.dir)
+  --pve.discover              discover the PVE cluster even if a config file
+                              exists (the file is then not read)
   --pve.dir=PATH              pmxcfs mount for discovery (default /etc/pve):
                               nodes from .members, known_hosts from priv/
   --pve.key-file=PATH         SSH key for discovery (default /root/.ssh/id_rsa)
+                              (when $CREDENTIALS_DIRECTORY holds pve-members,
+                              discovery reads the systemd credentials
+                              pve-members, pve-known-hosts and pve-ssh-key
+                              there instead: see pve-discovery.conf)
   --web.listen-address=ADDR   address to listen on, repeatable: host:port,
                               [v6addr]:port or :port (default :10130)
   --web.telemetry-path=PATH   path of the metrics (default /metrics)
@@ -148,7 +175,9 @@ flags:
   --help                      print this help and exit
 
 signals: SIGHUP reloads the config (an invalid one is refused and the old
-one kept); SIGTERM and SIGINT stop the daemon.
+one kept; systemd credentials are a snapshot taken at service start, so in
+discovery mode node or host key changes need a restart); SIGTERM and SIGINT
+stop the daemon.
 )";
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/pve_discovery.h"
 
 namespace replwatch {
 
@@ -24,7 +25,9 @@ struct Flags {
   Mode mode = Mode::kDaemon;
   std::string config_file = "/etc/replwatch/replwatch.yml";
   bool config_file_given = false;
-  // Zero-config on a PVE node (used when there is no config file).
+  // Zero-config on a PVE node (used when there is no config file, or with
+  // --pve.discover even when there is one).
+  bool pve_discover = false;
   std::string pve_dir = "/etc/pve";
   std::string pve_key_file = "/root/.ssh/id_rsa";
   std::vector<std::string> listen_addresses;  // empty = default
@@ -45,6 +48,10 @@ constexpr const char* kDefaultListenAddress = ":10130";
 /// Parses argv. On a usage error returns nullopt and sets `error`.
 std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
                                 std::string& error);
+
+/// How the config is chosen: the flags, plus $CREDENTIALS_DIRECTORY (set by
+/// systemd for a unit with LoadCredential=).
+ConfigChoice ConfigChoiceOf(const Flags& flags);
 
 /// The --help text.
 std::string UsageText();

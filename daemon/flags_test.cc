@@ -1,5 +1,7 @@
 #include "daemon/flags.h"
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 
 namespace replwatch {
@@ -45,7 +47,7 @@ TEST_CASE("usage errors are explained", "[flags]") {
   CHECK(error == "flag --config.file needs a value");
 }
 
-TEST_CASE("--shard is read 0-based and checked", "[flags]") {
+TEST_CASE("the --shard flag is read 0-based and checked", "[flags]") {
   std::string error;
   CHECK_FALSE(Parse({}, error)->shard);
   const auto flags = Parse({"--shard", "1/2"}, error);
@@ -60,11 +62,44 @@ TEST_CASE("--shard is read 0-based and checked", "[flags]") {
   CHECK(error == "--shard: shard 'half' is not of the form i/n (e.g. 0/2)");
 }
 
-TEST_CASE("--help and --version win over everything", "[flags]") {
+TEST_CASE("the --help and --version flags win over everything", "[flags]") {
   std::string error;
   CHECK(Parse({"--bogus", "--help"}, error) == std::nullopt);
   CHECK(Parse({"--version"}, error)->mode == Mode::kVersion);
   CHECK(Parse({"-h"}, error)->mode == Mode::kHelp);
+}
+
+TEST_CASE("the --pve.discover flag takes no value, keeps the next argument",
+          "[flags]") {
+  std::string error;
+  CHECK_FALSE(Parse({}, error)->pve_discover);
+  const auto flags = Parse({"--pve.discover", "check-config"}, error);
+  REQUIRE(flags);
+  CHECK(flags->pve_discover);
+  CHECK(flags->mode == Mode::kCheckConfig);
+  CHECK_FALSE(Parse({"--pve.discover=yes"}, error));
+  CHECK(error == "flag --pve.discover takes no value");
+}
+
+TEST_CASE("the config choice carries the flags and systemd's credentials",
+          "[flags]") {
+  std::string error;
+  const auto flags = Parse({"--pve.discover", "--config.file=/x.yml",
+                            "--pve.dir=/p", "--pve.key-file=/k"},
+                           error);
+  REQUIRE(flags);
+  unsetenv("CREDENTIALS_DIRECTORY");
+  ConfigChoice choice = ConfigChoiceOf(*flags);
+  CHECK(choice.discover);
+  CHECK(choice.config_file == "/x.yml");
+  CHECK(choice.config_file_given);
+  CHECK(choice.pve.pve_dir == "/p");
+  CHECK(choice.pve.key_file == "/k");
+  CHECK(choice.credentials_dir.empty());
+  setenv("CREDENTIALS_DIRECTORY", "/run/credentials/replwatch.service", 1);
+  choice = ConfigChoiceOf(*flags);
+  unsetenv("CREDENTIALS_DIRECTORY");
+  CHECK(choice.credentials_dir == "/run/credentials/replwatch.service");
 }
 
 }  // namespace

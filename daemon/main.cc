@@ -15,9 +15,10 @@ namespace {
 
 int CheckConfig(const replwatch::Flags& flags) {
   try {
-    const replwatch::Config config = replwatch::LoadConfigFile(
-        flags.config_file, replwatch::AllCollectorNames());
-    std::cout << flags.config_file << ": OK (" << config.nodes.size()
+    // The daemon's choice: the config file, or discovery on a PVE node.
+    const replwatch::Config config = replwatch::LoadOrDiscoverConfig(
+        replwatch::ConfigChoiceOf(flags), replwatch::AllCollectorNames());
+    std::cout << config.source_file << ": OK (" << config.nodes.size()
               << " nodes)\n";
     return 0;
   } catch (const replwatch::ConfigError& e) {

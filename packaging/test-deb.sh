@@ -4,6 +4,8 @@
 # example config fails only on its missing key and known_hosts files, the user, the
 # permissions and the enabled unit are in place, the README's admin steps make the config
 # valid, a reinstall keeps the admin's edits, and remove/purge leave what Debian policy says.
+# Then, in the purged root made a fake Proxmox VE node, a fresh install links the discovery
+# drop-in and starts the service, which (given systemd's credentials) passes check-config.
 #   packaging/test-deb.sh [--build-dir DIR]   (DIR: an already built tree, see build-deb.sh)
 # Needs root. Debian 12 is bootstrapped once from apt's own Debian mirror and kept, with the
 # downloaded .debs, in $REPLWATCH_TEST_CACHE (default /var/cache/replwatch-test); delete it
@@ -137,10 +139,14 @@ in_root getent group replwatch > /dev/null || fail "no group replwatch"
 # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
 in_root dpkg-query -W -f='${Conffiles}\n' replwatch | grep -q "^ $config " || fail "$config is no conffile"
 cmp "$root/lib/systemd/system/replwatch.service" "$here/../systemd/replwatch.service" || fail "unit file"
+cmp "$root/usr/share/replwatch/pve-discovery.conf" "$here/../systemd/pve-discovery.conf" || fail "drop-in file"
+[ ! -e "$root/etc/systemd/system/replwatch.service.d" ] || fail "postinst linked a drop-in on a non-PVE host"
 [ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/replwatch.service")" = /lib/systemd/system/replwatch.service ] ||
   fail "replwatch.service is not enabled"
-# Every program the unit runs must be installed (ExecReload's /bin/kill comes from procps).
-for program in $(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$root/lib/systemd/system/replwatch.service"); do
+# Every program the unit and the drop-in run must be installed (ExecReload's /bin/kill comes
+# from procps).
+for program in $(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$root/lib/systemd/system/replwatch.service" \
+  "$root/usr/share/replwatch/pve-discovery.conf"); do
   [ -x "$root$program" ] || fail "the unit runs $program, which is not installed"
 done
 for file in usr/share/replwatch/alerts/replwatch-alerts.yml usr/share/replwatch/alerts/alertmanager.example.yml \
@@ -190,5 +196,7 @@ in_root apt-get purge "${apt_options[@]}" replwatch > "$root/tmp/purge.log" 2>&1
 [ ! -L "$root/etc/systemd/system/multi-user.target.wants/replwatch.service" ] || fail "purge left the unit enabled"
 [ ! -L "$root/etc/systemd/system/replwatch.service" ] || fail "purge left the unit masked"
 in_root getent passwd replwatch > /dev/null || fail "purge removed the system user (policy: keep it)"
+
+source "$here/test-deb-pve.sh"
 
 step "PASS"

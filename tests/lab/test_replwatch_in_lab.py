@@ -1,5 +1,6 @@
 """replwatch against the lab: every signal it exports, each lab fault moving
 the matching signal (and not unrelated ones), and recovery when it clears."""
+import os
 import unittest
 
 from labhelper import LabCase
@@ -111,33 +112,61 @@ class ZeroConfigInLab(LabCase):
     NAME = "rwzero"
     NODES = 2
 
-    def test_cluster_is_discovered_from_pmxcfs(self):
-        import os
+    def setUp(self):
         import shutil
-        import subprocess
         import tempfile
+        self.pve = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.pve)
+        # What pmxcfs shows on pve1: its .members and the cluster's
+        # known_hosts (the lab's pve1 namespace has both).
+        os.makedirs(os.path.join(self.pve, "priv"))
+        self.members = os.path.join(self.pve, ".members")
+        self.known_hosts = os.path.join(self.pve, "priv", "known_hosts")
+        self.key = os.path.join(self.statedir, "replwatch_id_ed25519")
+        shutil.copy(os.path.join(self.statedir, "nodes", "pve1", "members"), self.members)
+        shutil.copy(os.path.join(self.statedir, "known_hosts"), self.known_hosts)
+
+    def once(self, flags, as_user="root", env=None):
+        """`replwatch once` in the lab's namespace."""
+        import subprocess
         from replwatch_run import BINARY
-        pve = tempfile.mkdtemp()
-        try:
-            # What pmxcfs shows on pve1: its .members and the cluster's
-            # known_hosts (the lab's pve1 namespace has both).
-            os.makedirs(os.path.join(pve, "priv"))
-            shutil.copy(os.path.join(self.statedir, "nodes", "pve1", "members"),
-                        os.path.join(pve, ".members"))
-            shutil.copy(os.path.join(self.statedir, "known_hosts"),
-                        os.path.join(pve, "priv", "known_hosts"))
-            out = subprocess.run(
-                ["ip", "netns", "exec", "rwlab-%s" % self.NAME, BINARY, "once",
-                 "--pve.dir=" + pve,
-                 "--pve.key-file=" + os.path.join(self.statedir, "replwatch_id_ed25519")],
-                capture_output=True, text=True, timeout=60)
-            self.assertEqual(out.returncode, 0, out.stderr)
-            for node in ("pve1", "pve2"):
-                self.assertIn('replwatch_node_up{pve_cluster="%s",node="%s"} 1' % (self.NAME, node),
-                              out.stdout)
-            self.assertIn("(discovered)", out.stderr)
-        finally:
-            shutil.rmtree(pve)
+        return subprocess.run(["ip", "netns", "exec", "rwlab-%s" % self.NAME, "runuser", "-u",
+                               as_user, "--", BINARY, "once"] + flags,
+                              capture_output=True, text=True, timeout=60, env=env)
+
+    def assertAllNodesUp(self, out):
+        self.assertEqual(out.returncode, 0, out.stderr)
+        for node in ("pve1", "pve2"):
+            self.assertIn('replwatch_node_up{pve_cluster="%s",node="%s"} 1' % (self.NAME, node),
+                          out.stdout)
+
+    def test_cluster_is_discovered_from_pmxcfs(self):
+        out = self.once(["--pve.dir=" + self.pve, "--pve.key-file=" + self.key])
+        self.assertAllNodesUp(out)
+        self.assertIn("(discovered)", out.stderr)
+
+    def test_unprivileged_service_discovers_from_systemd_credentials(self):
+        """The packaged unit with its PVE drop-in: user nobody, and the three
+        files only as the copies LoadCredential= leaves in $CREDENTIALS_DIRECTORY
+        (--pve.dir names nothing, and a config file exists but is ignored)."""
+        import shutil
+        credentials = os.path.join(self.pve, "credentials")
+        os.mkdir(credentials)
+        for source, name in ((self.members, "pve-members"), (self.known_hosts, "pve-known-hosts"),
+                             (self.key, "pve-ssh-key")):
+            shutil.copy(source, os.path.join(credentials, name))
+            shutil.chown(os.path.join(credentials, name), "nobody")
+            os.chmod(os.path.join(credentials, name), 0o400)
+        shutil.chown(credentials, "nobody")
+        os.chmod(credentials, 0o500)
+        os.chmod(self.pve, 0o755)
+        config = lab_config(self.statedir, self.NODES)
+        out = self.once(["--pve.discover", "--config.file=" + config,
+                         "--pve.dir=" + os.path.join(self.pve, "missing")], as_user="nobody",
+                        env=dict(os.environ, CREDENTIALS_DIRECTORY=credentials))
+        self.assertAllNodesUp(out)
+        self.assertIn(os.path.join(credentials, "pve-members") + " (discovered)", out.stderr)
+        self.assertIn("--pve.discover: %s is not read" % config, out.stderr)
 
 
 if __name__ == "__main__":
