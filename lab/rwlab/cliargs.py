@@ -5,16 +5,24 @@ class UsageError(Exception):
     pass
 
 
-def getopt(args, flags, with_value):
-    """Returns (set of flags, {opt: [values]}, operands). Stops at the first operand."""
-    seen, values, i = set(), {}, 0
+def getopt(args, flags, with_value, permute=False):
+    """Returns (set of flags, {opt: [values]}, operands).
+
+    Stops at the first operand, or with `permute` goes on past operands as glibc's
+    getopt() does for the tools that do not set POSIXLY_CORRECT.
+    """
+    seen, values, i, skipped = set(), {}, 0, []
     while i < len(args):
         arg = args[i]
         if arg == "--":
             i += 1
             break
         if not arg.startswith("-") or arg == "-":
-            break
+            if not permute:
+                break
+            skipped.append(arg)
+            i += 1
+            continue
         j = 1
         while j < len(arg):
             ch = arg[j]
@@ -32,7 +40,7 @@ def getopt(args, flags, with_value):
             seen.add(ch)
             j += 1
         i += 1
-    return seen, values, args[i:]
+    return seen, values, skipped + args[i:]
 
 
 def table(rows, right=(), scripted=False):

@@ -3,10 +3,12 @@ import json
 
 from rwlab import fmt
 from rwlab import pve
+from rwlab import schedulenow
 
 PVESR_FORMAT = "%-10s %-10s %-20s %20s %20s %10s %10s %s\n"
 PVESR_USAGE = """USAGE: pvesr <COMMAND> [ARGS] [OPTIONS]
        pvesr list
+       pvesr schedule-now <id>
        pvesr status  [OPTIONS]
        pvesr help [<extra-args>] [OPTIONS]
 """
@@ -95,6 +97,8 @@ def pvesh(lab, state, me, args, out, err):
 
 
 def pvesr(lab, state, me, args, out, err, now):
+    if args[:1] == ["schedule-now"]:
+        return schedulenow.schedule_now(lab, state, me, args[1:], err)
     if not args or args[0] not in ("status", "list"):
         err.write("ERROR: unknown command 'pvesr %s'\n%s" % (" ".join(args[:1]), PVESR_USAGE))
         return 2

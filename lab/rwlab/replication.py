@@ -9,6 +9,7 @@ from rwlab import fmt
 from rwlab import pve
 from rwlab import store
 from rwlab import zfsmodel as zm
+from rwlab import zfssend
 from rwlab import zpoolview
 
 STORAGE = "local-zfs"
@@ -155,8 +156,7 @@ class JobRun:
         sizes = []
         prev = base
         for snap in sends:
-            size = snap["wclock"] - prev["wclock"] if prev else snap["refer"]
-            sizes.append(max(size, 4096 * 15))
+            sizes.append(zfssend.stream_size(prev, snap))
             if prev:
                 self.log("send from @%s to %s@%s estimated size is %s"
                          % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1])))

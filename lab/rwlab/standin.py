@@ -39,12 +39,17 @@ def main():
     if tool == "pveversion":
         from rwlab import pvecli
         return pvecli.pveversion(args, sys.stdout, sys.stderr)
-    with lab.locked(exclusive=False):
+    mutating = (tool, args[:1]) in (("zfs", ["destroy"]), ("zfs", ["receive"]), ("zfs", ["recv"]),
+                                    ("pvesr", ["schedule-now"]))
+    with lab.locked(exclusive=mutating):
         if tool in ("zfs", "zpool"):
             zfs = store.read_json(lab.zfs_file(node))
             if tool == "zfs":
                 from rwlab import zfscli
-                return zfscli.main(zfs, args)
+                code = zfscli.main(zfs, args)
+                if mutating and code == 0:
+                    store.write_json(lab.zfs_file(node), zfs)
+                return code
             from rwlab import zpoolcli
             return zpoolcli.main(zfs, args)
         state = lab.load_state()

@@ -1,8 +1,11 @@
-"""The `zfs` stand-in: list, get, version (read-only)."""
+"""The `zfs` stand-in: list, get, version; send -n, destroy, receive -A (own modules)."""
 import sys
 import time
 
 from rwlab import cliargs
+from rwlab import zfsdestroy
+from rwlab import zfsrecv
+from rwlab import zfssend
 from rwlab import zfsmodel as zm
 from rwlab import zfsview as zv
 
@@ -14,6 +17,11 @@ where 'command' is one of the following:
 \tget [-rHp] [-d max] [-o "all" | field[,...]]
 \t    [-t type[,...]] [-s source[,...]]
 \t    <"all" | property[,...]> [filesystem|volume|snapshot|bookmark] ...
+\tdestroy [-fnpRrv] <filesystem|volume>
+\tdestroy [-dnpRrv] <filesystem|volume>@<snap>[%<snap>][,...]
+\treceive -A <filesystem|volume>
+\tsend [-DLPbcehnpsVvw] [-i|-I snapshot]
+\t     [-R [-X dataset[,dataset]...]]     <snapshot>
 \tversion
 """
 LIST_HEADER = {"available": "AVAIL", "referenced": "REFER", "usedbysnapshots": "USEDSNAP",
@@ -154,7 +162,11 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
     if args[0] == "version":
         out.write(zm.ZFS_VERSION)
         return 0
-    commands = {"list": do_list, "get": do_get}
+    commands = {"list": do_list, "get": do_get,
+                "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
+                "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
+                "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e)}
+    commands["recv"] = commands["receive"]
     if args[0] not in commands:
         err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))
         return 2

@@ -1,0 +1,229 @@
+"""`replwatch diagnose` against the lab: per fault the verdict, the exit code and the printed
+commands; then the printed commands run by hand on the nodes they name, and the job recovers.
+
+Lab: pve1 guests 100-103 (103 has jobs 103-0 to pve2 and 103-1 to pve3), pve2 104-107,
+pve3 108-111; job <vmid>-0 goes to the next node.
+"""
+import json
+import re
+import shlex
+import subprocess
+import unittest
+
+from labhelper import LabCase
+from replwatch_run import BINARY, lab_config
+
+PENDING_PREFIX = "# DO NOT RUN"
+
+
+class PlanRefused(Exception):
+    pass
+
+
+class DiagnoseInLab(LabCase):
+    NAME = "dg"
+    GUESTS = 4
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.config = lab_config(cls.statedir, cls.NODES)
+
+    def tearDown(self):
+        # Every test leaves a healthy cluster: undo leftovers, retry what still fails.
+        self.lab("clear", "all")
+        for node in ("pve1", "pve2", "pve3"):
+            for job in json.loads(self.on(node, "pvesh", "get", "/nodes/%s/replication" % node,
+                                          "--output-format", "json").stdout):
+                if job["fail_count"]:
+                    self.on(node, "pvesr", "schedule-now", job["id"])
+        self.lab("tick")
+        code, report = self.diagnose()
+        self.assertEqual(code, 0, self.summary(report))
+
+    def diagnose(self, job=None):
+        argv = ["ip", "netns", "exec", "rwlab-%s" % self.NAME, BINARY, "diagnose",
+                "--config.file=" + self.config, "--output=json"] + (["--job=" + job] if job else [])
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        report = json.loads(proc.stdout)
+        self.assertEqual(report["exit_code"], proc.returncode)
+        return proc.returncode, report
+
+    @staticmethod
+    def summary(report):
+        return json.dumps([{k: j[k] for k in ("job_id", "status", "state", "error_line")}
+                           for j in report["jobs"] if j["status"] != "OK"]
+                          + report["unreachable"], indent=1)
+
+    def only_job(self, jobid):
+        code, report = self.diagnose(jobid)
+        self.assertEqual(len(report["jobs"]), 1, report)
+        return code, report["jobs"][0]
+
+    @staticmethod
+    def steps(volume):
+        """[(node, command)] in printed order; the node comes from the comment above."""
+        node, steps = None, []
+        for line in volume["commands"]:
+            if line.startswith("#"):
+                node = re.search(r"\bon (pve\d+):", line).group(1)
+            else:
+                steps.append((node, line))
+        return steps
+
+    def run_plan(self, volume, fix_cause=None):
+        """Runs the printed commands on their nodes as an admin would; refuses DO NOT RUN."""
+        if any(line.startswith(PENDING_PREFIX) for line in volume["commands"]):
+            raise PlanRefused(volume["commands"])
+        outputs, node = [], None
+        for line in volume["commands"]:
+            if line.startswith("#"):
+                node = re.search(r"\bon (pve\d+):", line).group(1)
+                if "once the cause is fixed" in line and fix_cause:
+                    fix_cause()
+                continue
+            outputs.append(self.on(node, *shlex.split(line)).stdout)
+        return outputs
+
+    def fail_with(self, fault, source, *jobids):
+        """Injects `fault` and lets the jobs run once, now (they fail and back off)."""
+        self.lab("fault", *fault)
+        for jobid in jobids:
+            self.on(source, "pvesr", "schedule-now", jobid)
+        self.lab("tick")
+
+    def assertRecovers(self, source, jobid, before):
+        self.lab("tick")  # one pass; the failed job backs off 5+ minutes unless scheduled now
+        job = self.job_json(source, jobid)
+        self.assertEqual(job["fail_count"], 0, job.get("error"))
+        self.assertGreater(job["last_sync"], before)
+        code, diagnosis = self.only_job(jobid)
+        self.assertEqual(code, 0, diagnosis)
+        self.assertEqual([v["plan"] for v in diagnosis["volumes"]],
+                         ["none"] * len(diagnosis["volumes"]))
+
+    def assertPlanB(self, jobid, source, target, volume_name):
+        code, job = self.only_job(jobid)
+        self.assertEqual(code, 2)
+        self.assertEqual((job["status"], job["state"]), ("CRITICAL", "failing"))
+        volume = job["volumes"][0]
+        self.assertEqual((volume["volume"], volume["status"], volume["plan"]),
+                         (volume_name, "CRITICAL", "reseed"))
+        self.assertEqual(self.steps(volume), [(target, "zfs destroy -r " + volume_name),
+                                              (source, "pvesr schedule-now " + jobid)])
+        return job, volume
+
+    def reseed(self, jobid, source, target, volume, fault):
+        before = self.job_json(source, jobid)["last_sync"]
+        self.run_plan(volume)
+        gone = self.on(target, "zfs", "list", volume["volume"], check=False)
+        self.assertIn("dataset does not exist", gone.stderr)  # the printed destroy did it
+        self.lab("clear", *fault)
+        self.assertRecovers(source, jobid, before)
+
+    def test_healthy_cluster_is_ok_and_prints_nothing_to_run(self):
+        code, report = self.diagnose()
+        self.assertEqual((code, report["status"], report["unreachable"]), (0, "OK", []))
+        jobs = json.loads(self.on("pve1", "pvesh", "get", "/cluster/replication",
+                                  "--output-format", "json").stdout)
+        self.assertEqual(sorted(j["job_id"] for j in report["jobs"]),
+                         sorted(j["id"] for j in jobs))
+        for job in report["jobs"]:
+            self.assertEqual((job["status"], job["state"]), ("OK", "ok"), job["job_id"])
+            for volume in job["volumes"]:
+                self.assertEqual((volume["status"], volume["plan"], volume["commands"]),
+                                 ("OK", "none", []), volume["volume"])
+
+    def test_snapshots_deleted_on_the_target_is_plan_b(self):
+        self.fail_with(["delete-snapshot", "100-0"], "pve1", "100-0")
+        job, volume = self.assertPlanB("100-0", "pve1", "pve2", "rpool/data/vm-100-disk-0")
+        self.assertEqual(job["error_class"], "snapshot_chain")
+        self.assertEqual([c["status"] for c in volume["preconditions"]], ["OK", "OK"])
+        self.reseed("100-0", "pve1", "pve2", volume, ["delete-snapshot", "100-0"])
+
+    def test_snapshots_deleted_on_the_source_is_plan_b(self):
+        self.fail_with(["delete-snapshot", "101-0", "source"], "pve1", "101-0")
+        _, volume = self.assertPlanB("101-0", "pve1", "pve2", "rpool/data/vm-101-disk-0")
+        self.reseed("101-0", "pve1", "pve2", volume, ["delete-snapshot", "101-0"])
+
+    def test_target_of_the_wrong_type_is_plan_b(self):
+        self.fail_with(["target-wrong-type", "104-0"], "pve2", "104-0")
+        _, volume = self.assertPlanB("104-0", "pve2", "pve3", "rpool/data/vm-104-disk-0")
+        self.assertIn("filesystem", volume["summary"])
+        self.reseed("104-0", "pve2", "pve3", volume, ["target-wrong-type", "104-0"])
+
+    def test_interrupted_transfer_is_plan_a_with_the_partial_receive_discarded(self):
+        # 103-1 (to pve3) runs after 103-0 fails: the source is ahead of 103-0's base.
+        self.fail_with(["interrupt-transfer", "103-0"], "pve1", "103-0", "103-1")
+        code, job = self.only_job("103-0")
+        self.assertEqual((code, job["state"], job["error_class"]), (2, "failing",
+                                                                    "partial_receive"))
+        volume = job["volumes"][0]
+        name = "rpool/data/vm-103-disk-0"
+        self.assertEqual(volume["plan"], "repair_chain")
+        steps = self.steps(volume)
+        self.assertEqual([node for node, _ in steps], ["pve1", "pve2", "pve1"])
+        estimate = re.fullmatch(r"zfs send -nPv -i (%s@__replicate_103-0_\d+__) "
+                                r"(%s@__replicate_103-1_\d+__)" % (name, name), steps[0][1])
+        self.assertIsNotNone(estimate, steps[0][1])
+        self.assertEqual(steps[1:], [("pve2", "zfs receive -A " + name),
+                                     ("pve1", "pvesr schedule-now 103-0")])
+        before = self.job_json("pve1", "103-0")["last_sync"]
+        printed = self.run_plan(volume)[0]
+        size = re.fullmatch(r"incremental\t%s\t%s\t(\d+)\nsize\t(\d+)\n"
+                            % (estimate.group(1), estimate.group(2)), printed)
+        self.assertIsNotNone(size, printed)
+        self.assertEqual(size.group(1), size.group(2))
+        token = self.on("pve2", "zfs", "get", "-H", "-o", "value", "receive_resume_token", name)
+        self.assertEqual(token.stdout, "-\n")  # the printed receive -A did it
+        self.lab("clear", "interrupt-transfer", "103-0")
+        self.assertRecovers("pve1", "103-0", before)
+
+    def test_full_target_pool_fails_the_headroom_check_and_is_plan_a(self):
+        self.fail_with(["fill-pool", "pve3"], "pve2", "105-0")
+        code, job = self.only_job("105-0")
+        self.assertEqual((code, job["state"], job["error_class"]), (2, "failing", "no_space"))
+        checks = {c["name"]: c["status"] for c in job["prerequisites"]}
+        self.assertEqual(checks["headroom on pve3 for the next sync"], "CRITICAL")
+        self.assertEqual(checks["pool rpool on pve3"], "CRITICAL")
+        volume = job["volumes"][0]
+        self.assertEqual(volume["plan"], "repair_chain")
+        self.assertEqual(self.steps(volume)[-1], ("pve2", "pvesr schedule-now 105-0"))
+        before = self.job_json("pve2", "105-0")["last_sync"]
+        self.run_plan(volume, fix_cause=lambda: self.lab("clear", "fill-pool", "pve3"))
+        self.assertRecovers("pve2", "105-0", before)
+
+    def test_plan_b_is_not_run_while_the_target_lacks_room(self):
+        self.lab("fault", "fill-pool", "pve2")
+        self.fail_with(["delete-snapshot", "102-0", "target", "all"], "pve1", "102-0")
+        name = "rpool/data/subvol-102-disk-0"
+        _, volume = self.assertPlanB("102-0", "pve1", "pve2", name)
+        room = volume["preconditions"][1]
+        self.assertEqual((room["name"], room["status"]), ("room for a full copy on pve2",
+                                                          "CRITICAL"))
+        self.assertTrue(volume["commands"][0].startswith(PENDING_PREFIX))
+        with self.assertRaises(PlanRefused):
+            self.run_plan(volume)
+        self.on("pve2", "zfs", "list", name)  # nothing was destroyed
+        self.lab("clear", "fill-pool", "pve2")
+        _, volume = self.assertPlanB("102-0", "pve1", "pve2", name)
+        self.assertEqual([c["status"] for c in volume["preconditions"]], ["OK", "OK"])
+        self.reseed("102-0", "pve1", "pve2", volume, ["delete-snapshot", "102-0"])
+
+    def test_node_down_names_the_unreachable_node(self):
+        self.lab("fault", "node-down", "pve3")
+        code, report = self.diagnose()
+        self.assertEqual((code, report["status"]), (2, "CRITICAL"))
+        self.assertEqual([n["node"] for n in report["unreachable"]], ["pve3"])
+        self.assertNotEqual(report["unreachable"][0]["error"], "")
+        to_pve3 = [j for j in report["jobs"] if j["target"] == "pve3"]
+        self.assertTrue(to_pve3)
+        for job in to_pve3:
+            for volume in job["volumes"]:
+                self.assertEqual((volume["status"], volume["commands"]), ("UNKNOWN", []))
+                self.assertIn("pve3", volume["summary"])
+        self.assertEqual([j for j in report["jobs"] if j["source"] == "pve3"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
