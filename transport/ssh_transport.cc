@@ -66,7 +66,12 @@ void SshTransport::Disconnect() {
     fd_ = -1;
   }
   if (session_ != nullptr) {
-    ssh_disconnect(session_);  // closes the socket it was given
+    // libssh >= 0.10 leaves a socket given with SSH_OPTIONS_FD open on
+    // disconnect, but closes it itself on some errors. Forgetting the option
+    // makes ssh_disconnect close it if libssh has not: exactly once. (The
+    // call reports "invalid argument" for the null value; it still resets.)
+    ssh_options_set(session_, SSH_OPTIONS_FD, nullptr);
+    ssh_disconnect(session_);
     ssh_free(session_);
     session_ = nullptr;
   }

@@ -161,6 +161,23 @@ TEST_CASE("an old session is re-opened and the host key checked again",
         TransportFailure::kHostKeyChanged);
 }
 
+TEST_CASE("recycled and closed sessions leak no fds", "[ssh]") {
+  TestSshd sshd;
+  const int before = OpenFileDescriptors();
+  {
+    TransportLimits limits = ShortLimits();
+    limits.session_max_age = std::chrono::milliseconds(100);
+    SshTransport transport(TargetFor(sshd), limits);
+    for (int i = 0; i < 5; ++i) {
+      CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+      // Older than session_max_age: the next Run opens a new session.
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    CHECK(OpenFileDescriptors() <= before + 1);  // the live session only
+  }
+  CHECK(OpenFileDescriptors() == before);
+}
+
 TEST_CASE("a stopped node is a connect failure, sessions leak no fds",
           "[ssh]") {
   TestSshd sshd;
