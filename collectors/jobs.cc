@@ -99,7 +99,7 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
       jobs::ReadJobStates(transport, context.node.name, now);
   facts->from_pvesr_fallback = states.from_pvesr;
   LogStateSource(context, states);
-  if (auto config = jobs::ReadReplicationConfig(transport)) {
+  if (auto config = jobs::ReadReplicationConfig(transport, context.node)) {
     jobs::MergeConfig(*config, &states.jobs);
   }
   std::size_t logs_read = 0;

@@ -120,11 +120,12 @@ JobStates ReadJobStates(Transport& transport, const std::string& node,
 }
 
 std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport) {
+    Transport& transport, const NodeConfig& node) {
   const Attempt cat = TryRun(transport, MakeCommand("cat-replication-cfg"));
   if (!cat.out) {
-    spdlog::warn("replication.cfg not read, using job state only: {}",
-                 cat.failure);
+    spdlog::warn(
+        "node {}/{}: replication.cfg not read, using job state only: {}",
+        node.cluster, node.name, cat.failure);
     return std::nullopt;
   }
   try {
@@ -133,8 +134,9 @@ std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
     LogWarnings("replication.cfg", config.warnings);
     return config;
   } catch (const parsers::ParseError& e) {
-    spdlog::warn("replication.cfg not parsed, using job state only: {}",
-                 e.what());
+    spdlog::warn(
+        "node {}/{}: replication.cfg not parsed, using job state only: {}",
+        node.cluster, node.name, e.what());
     return std::nullopt;
   }
 }

@@ -7,6 +7,7 @@
 #include "collectors/parsers/pvesh_replication_parser.h"
 #include "collectors/parsers/pvesr_status_parser.h"
 #include "collectors/parsers/replication_cfg_parser.h"
+#include "config/config.h"
 #include "transport/transport.h"
 
 namespace replwatch::jobs {
@@ -35,7 +36,7 @@ parsers::ReplicationJobState JobStateFromPvesrRow(
 
 /// /etc/pve/replication.cfg, or nullopt (logged) if it cannot be read.
 std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport);
+    Transport& transport, const NodeConfig& node);
 
 /// Fills what a state lacks (schedule, rate, comment, removal) from the job's
 /// config section; the state's own values win. Config sections without a

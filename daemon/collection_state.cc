@@ -41,6 +41,9 @@ void CollectionState::SetNodes(
 
 void CollectionState::Record(const NodeConfig& node,
                              CollectionOutcome outcome) {
+  // A run cut short by shutdown or a reload says nothing about the node: a
+  // cancelled connect is not "up", a cancelled command not a failure.
+  if (outcome.failure == TransportFailure::kCancelled) return;
   for (auto& status : nodes_) {
     if (status.config != node) continue;  // removed meanwhile: dropped
     CollectorStatus& collector = status.collectors.at(outcome.collector_index);
@@ -86,7 +89,8 @@ std::vector<ClusterView> CollectionState::ClusterViews() const {
     auto view = std::find_if(views.begin(), views.end(), [&](const auto& v) {
       return v.cluster() == node.config.cluster;
     });
-    if (view == views.end()) view = views.insert(views.end(), ClusterView(node.config.cluster));
+    if (view == views.end())
+      view = views.insert(views.end(), ClusterView(node.config.cluster));
     for (const auto& collector : node.collectors) {
       view->Add(node.config.name, collector.name, collector.facts);
     }

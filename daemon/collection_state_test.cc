@@ -25,8 +25,8 @@ CollectionOutcome Success() {
   CollectionOutcome outcome;
   outcome.success = true;
   outcome.node_reachable = true;
-  outcome.finished = std::chrono::system_clock::time_point(
-      std::chrono::seconds(1700000000));
+  outcome.finished =
+      std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
   outcome.facts = std::make_shared<FixedFacts>();
   return outcome;
 }
@@ -44,9 +44,8 @@ struct Fixture {
   void SetNodes(std::vector<std::string> names) {
     workers.clear();
     for (const auto& name : names) {
-      workers.push_back(
-          std::make_shared<NodeWorker>(Node(name), std::vector<PeerNode>{},
-                                       global, pool));
+      workers.push_back(std::make_shared<NodeWorker>(
+          Node(name), std::vector<PeerNode>{}, global, pool));
     }
     state.SetNodes(workers);
   }
@@ -59,10 +58,13 @@ TEST_CASE("a failed collector's series disappear, its last success stays",
   CHECK_FALSE(Contains(f.state.Exposition(), "replwatch_node_up"));
   f.state.Record(Node("pve1"), Success());
   std::string text = f.state.Exposition();
-  CHECK(Contains(text, "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve1\"} 42"));
-  CHECK(Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 1"));
-  CHECK(Contains(text, "replwatch_collector_success{pve_cluster=\"lab\","
-                       "node=\"pve1\",collector=\"node\"} 1"));
+  CHECK(Contains(text,
+                 "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve1\"} 42"));
+  CHECK(
+      Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 1"));
+  CHECK(Contains(text,
+                 "replwatch_collector_success{pve_cluster=\"lab\","
+                 "node=\"pve1\",collector=\"node\"} 1"));
 
   CollectionOutcome failure;
   failure.failure = TransportFailure::kTimeout;
@@ -71,11 +73,29 @@ TEST_CASE("a failed collector's series disappear, its last success stays",
   f.state.Record(Node("pve1"), failure);
   text = f.state.Exposition();
   CHECK_FALSE(Contains(text, "replwatch_test_fact"));
-  CHECK(Contains(text, "replwatch_collector_success{pve_cluster=\"lab\","
-                       "node=\"pve1\",collector=\"node\"} 0"));
-  CHECK(Contains(text, "replwatch_collector_last_success_timestamp_seconds{"
-                       "pve_cluster=\"lab\",node=\"pve1\",collector=\"node\"} "
-                       "1700000000"));
+  CHECK(Contains(text,
+                 "replwatch_collector_success{pve_cluster=\"lab\","
+                 "node=\"pve1\",collector=\"node\"} 0"));
+  CHECK(Contains(text,
+                 "replwatch_collector_last_success_timestamp_seconds{"
+                 "pve_cluster=\"lab\",node=\"pve1\",collector=\"node\"} "
+                 "1700000000"));
+}
+
+TEST_CASE("a run cancelled by shutdown changes nothing", "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1"});
+  CollectionOutcome down;
+  down.failure = TransportFailure::kConnect;
+  f.state.Record(Node("pve1"), down);
+  const std::string before = f.state.Exposition();
+  REQUIRE(Contains(before,
+                   "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 0"));
+  CollectionOutcome cancelled;
+  cancelled.failure = TransportFailure::kCancelled;
+  cancelled.node_reachable = true;  // not a connection failure, yet no news
+  f.state.Record(Node("pve1"), cancelled);
+  CHECK(f.state.Exposition() == before);
 }
 
 TEST_CASE("a changed host key stays flagged while the node backs off",
@@ -89,9 +109,11 @@ TEST_CASE("a changed host key stays flagged while the node backs off",
   backing_off.failure = TransportFailure::kConnect;
   f.state.Record(Node("pve1"), backing_off);
   std::string text = f.state.Exposition();
-  CHECK(Contains(text, "replwatch_ssh_host_key_changed{pve_cluster=\"lab\","
-                       "node=\"pve1\"} 1"));
-  CHECK(Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 0"));
+  CHECK(Contains(text,
+                 "replwatch_ssh_host_key_changed{pve_cluster=\"lab\","
+                 "node=\"pve1\"} 1"));
+  CHECK(
+      Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 0"));
   f.state.Record(Node("pve1"), Success());
   CHECK(Contains(f.state.Exposition(),
                  "replwatch_ssh_host_key_changed{pve_cluster=\"lab\","
@@ -106,7 +128,8 @@ TEST_CASE("removed nodes vanish, kept nodes keep their results", "[state]") {
   f.SetNodes({"pve2"});
   const std::string text = f.state.Exposition();
   CHECK_FALSE(Contains(text, "node=\"pve1\""));
-  CHECK(Contains(text, "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve2\"} 42"));
+  CHECK(Contains(text,
+                 "replwatch_test_fact{pve_cluster=\"lab\",node=\"pve2\"} 42"));
   // A late result for the removed node is dropped.
   f.state.Record(Node("pve1"), Success());
   CHECK_FALSE(Contains(f.state.Exposition(), "node=\"pve1\""));
