@@ -12,11 +12,11 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <set>
-#include <string_view>
 #include <future>
+#include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "collectors/snapshots.h"
 #include "collectors/volume_chain.h"
@@ -60,7 +60,7 @@ void Align(const replwatch::SnapshotsFacts& source,
   replwatch::MetricSet out;
   *aligned = 0;
   for (const auto& [job, datasets] : volumes) {
-    const replwatch::VolumeChainInputs inputs{job,     0,      &source,
+    const replwatch::VolumeChainInputs inputs{job,     0,       &source,
                                               &target, nullptr, nullptr};
     for (const auto& volume : datasets) {
       replwatch::RenderVolumeChain(inputs, volume, {{"job_id", job}}, out);

@@ -23,8 +23,9 @@ std::shared_ptr<SnapshotsFacts> SnapshotsFacts::FromZfsList(
     if (current == nullptr || line.dataset != current_dataset) {
       auto it = facts->datasets_.find(line.dataset);
       if (it == facts->datasets_.end()) {
-        it = facts->datasets_.emplace(std::string(line.dataset),
-                                      std::vector<Snapshot>()).first;
+        it = facts->datasets_
+                 .emplace(std::string(line.dataset), std::vector<Snapshot>())
+                 .first;
       }
       current = &it->second;
       current_dataset = it->first;

@@ -98,7 +98,8 @@ TEST_CASE("a hung sshd times out at connect instead of blocking", "[ssh]") {
   TestSshd sshd;
   sshd.Pause();  // the kernel accepts TCP, sshd never sends its banner
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(FailureOf(transport, MakeCommand("date")) == TransportFailure::kConnect);
+  CHECK(FailureOf(transport, MakeCommand("date")) ==
+        TransportFailure::kConnect);
   sshd.Resume();
   // It recovers by itself once the node answers again.
   CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
@@ -154,8 +155,10 @@ TEST_CASE("an old session is re-opened and the host key checked again",
   SshTransport transport(TargetFor(sshd), limits);
   CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
   // The key changes while our session lives on (sshd keeps old sessions).
-  testing::RunOrThrow("rm " + sshd.dir() + "/host_key*; ssh-keygen -q -t "
-                      "ed25519 -N '' -f " + sshd.dir() + "/host_key");
+  testing::RunOrThrow("rm " + sshd.dir() +
+                      "/host_key*; ssh-keygen -q -t "
+                      "ed25519 -N '' -f " +
+                      sshd.dir() + "/host_key");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(FailureOf(transport, MakeCommand("date")) ==
         TransportFailure::kHostKeyChanged);
