@@ -4,6 +4,8 @@ import signal
 import sys
 import time
 
+from rwlab import faults_replica
+from rwlab import faults_transport
 from rwlab import keys
 from rwlab import netlab
 from rwlab import scheduler
@@ -339,6 +341,8 @@ FAULTS = {
     "key-unloaded": (["job"], key_unloaded, key_load),
     "hang-job": (["job"], hang_job, hang_job_clear),
 }
+FAULTS.update(faults_replica.FAULTS)
+FAULTS.update(faults_transport.FAULTS)
 
 
 def parse_args(name, argv):

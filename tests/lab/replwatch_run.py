@@ -4,7 +4,7 @@ import re
 import subprocess
 import time
 
-from labhelper import REPO
+from labhelper import REPO, LabCase
 
 SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$")
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -116,3 +116,27 @@ class Samples:
                 for l, v in self.all("replwatch_collector_duration_seconds")}
         return bool(runs) and all(end - took.get((l["node"], l["collector"]), 0.0) > since
                                   for l, end in runs)
+
+
+class ReplwatchLabCase(LabCase):
+    """A lab with replwatch running in it for the whole class (`cls.daemon`)."""
+
+    @classmethod
+    def daemon_config(cls):
+        """The config file replwatch runs with; override to change it."""
+        return lab_config(cls.statedir, cls.NODES)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.daemon = Replwatch(cls.NAME, cls.daemon_config())
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if hasattr(cls, "daemon"):
+            cls.daemon.stop()
+        super().tearDownClass()

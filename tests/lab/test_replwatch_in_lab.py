@@ -4,22 +4,11 @@ import os
 import unittest
 
 from labhelper import LabCase
-from replwatch_run import Replwatch, lab_config
+from replwatch_run import ReplwatchLabCase, lab_config
 
 
-class ReplwatchInLab(LabCase):
+class ReplwatchInLab(ReplwatchLabCase):
     NAME = "rwtest"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.daemon = Replwatch(cls.NAME, lab_config(cls.statedir, cls.NODES))
-
-    @classmethod
-    def tearDownClass(cls):
-        if hasattr(cls, "daemon"):
-            cls.daemon.stop()
-        super().tearDownClass()
 
     def up(self, node):
         return self.daemon.value("replwatch_node_up", pve_cluster="lab", node=node)

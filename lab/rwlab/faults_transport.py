@@ -1,0 +1,158 @@
+"""Faults between replwatch and a node: a bad link, a tool that floods or hangs, refused rights.
+
+Tool faults bind-mount a launcher of faulty_tool.py over one tool inside the node's own
+mount namespace (the holder's), so only that node's SSH sessions see it; clear unmounts it.
+"""
+import os
+import signal
+import subprocess
+import sys
+
+from rwlab import netlab
+from rwlab import store
+
+
+class TransportFaultError(RuntimeError):
+    pass
+
+
+NO_NETEM = ("this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM not set, tc: %s); "
+            "`slow-link` shapes the link with tbf instead")
+# fault name: (path inside the node, faulty_tool behaviour)
+TOOL_FAULTS = {"big-output": ("/usr/local/bin/zfs", "flood"),
+               "endless-command": ("/usr/local/bin/zfs", "endless"),
+               "permission-denied": ("/usr/bin/cat", "deny")}
+
+
+def _info(world, node):
+    if node not in world.state["nodes"]:
+        raise TransportFaultError("no such node '%s'" % node)
+    return world.state["nodes"][node]
+
+
+def _tc(world, node, *args, check=True):
+    argv = ["tc", "-n", netlab.node_ns(world.state["name"], node), "qdisc"] + list(args)
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise TransportFaultError("%s: %s" % (" ".join(argv), proc.stderr.strip()))
+    return proc
+
+
+# --- the link (egress of the node's vmbr0: what it sends, i.e. command output) ---------------
+
+def netem(world, args):
+    _info(world, args["node"])
+    proc = _tc(world, args["node"], "replace", "dev", "vmbr0", "root", "netem",
+               "loss", "%s%%" % (args.get("loss") or "10"),
+               "delay", "%sms" % (args.get("delay") or "100"), check=False)
+    if "qdisc kind is unknown" in proc.stderr:
+        raise TransportFaultError(NO_NETEM % proc.stderr.strip())
+    if proc.returncode != 0:
+        raise TransportFaultError("tc netem on %s: %s" % (args["node"], proc.stderr.strip()))
+
+
+def slow_link(world, args):
+    """A token bucket with a short queue: queueing delay, and tail drops beyond it."""
+    _info(world, args["node"])
+    _tc(world, args["node"], "replace", "dev", "vmbr0", "root", "tbf",
+        "rate", "%skbit" % (args.get("kbit") or "32"), "burst", "1600", "latency", "300ms")
+
+
+def link_clear(world, args):
+    _info(world, args["node"])
+    _tc(world, args["node"], "del", "dev", "vmbr0", "root", check=False)
+
+
+# --- tools on the node -----------------------------------------------------------------------
+
+def _node_run(world, node, argv):
+    proc = subprocess.run(netlab.nsenter_argv(world.state, node) + argv,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise TransportFaultError("%s on %s: %s" % (" ".join(argv), node, proc.stderr.strip()))
+
+
+def _launcher(world, node, behaviour, tool):
+    path = world.lab.node(node, "faulty-%s" % tool)
+    store.write_text(path, "#!/bin/sh\nPYTHONPATH=%s exec %s %s %s %s \"$@\"\n" % (
+        netlab.LAB_DIR, sys.executable, os.path.join(netlab.LAB_DIR, "rwlab", "faulty_tool.py"),
+        behaviour, tool))
+    os.chmod(path, 0o755)
+    return path
+
+
+def tool_fault(name):
+    target, behaviour = TOOL_FAULTS[name]
+
+    def inject(world, args):
+        info = _info(world, args["node"])
+        overlays = info.setdefault("tool_overlays", {})
+        if target in overlays:
+            raise TransportFaultError("%s on %s is already faulty (%s)"
+                                      % (target, args["node"], overlays[target]))
+        launcher = _launcher(world, args["node"], behaviour, os.path.basename(target))
+        _node_run(world, args["node"], ["mount", "--bind", launcher, target])
+        overlays[target] = name
+
+    def clear(world, args):
+        info = _info(world, args["node"])
+        if info.get("tool_overlays", {}).get(target) == name:
+            _node_run(world, args["node"], ["umount", target])
+            del info["tool_overlays"][target]
+        if behaviour == "endless":
+            _end_hung_commands(world, args["node"])
+
+    return inject, clear
+
+
+def _end_hung_commands(world, node):
+    pid_dir = world.lab.node(node, "endless")
+    for name in os.listdir(pid_dir) if os.path.isdir(pid_dir) else []:
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as f:
+                if b"faulty_tool.py" in f.read():
+                    os.kill(int(name), signal.SIGTERM)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+
+
+# --- SSH authentication --------------------------------------------------------------------
+
+def _restart_sshd(world, node, config):
+    lab, state = world.lab, world.state
+    store.write_text(lab.node(node, "ssh", "sshd_config"), config)
+    pid = state["nodes"][node]["sshd_pid"]
+    for sig in (signal.SIGCONT, signal.SIGTERM):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+    netlab.start_sshd(lab, state, node)
+    netlab.wait_sshd(lab, state, [node])
+
+
+def auth_denied(world, args):
+    """replwatch's key removed from the node: only the cluster key is still authorized."""
+    node = args["node"]
+    _info(world, node)
+    lab = world.lab
+    with open(os.path.join(lab.dir, "cluster_id_rsa.pub")) as f:
+        store.write_text(lab.node(node, "ssh", "authorized_keys.cluster-only"), f.read(), 0o600)
+    config = netlab.sshd_config(lab, world.state, node).replace(
+        "AuthorizedKeysFile /etc/pve/priv/authorized_keys",
+        "AuthorizedKeysFile %s" % lab.node(node, "ssh", "authorized_keys.cluster-only"))
+    _restart_sshd(world, node, config)
+
+
+def auth_restore(world, args):
+    _info(world, args["node"])
+    _restart_sshd(world, args["node"], netlab.sshd_config(world.lab, world.state, args["node"]))
+
+
+# name: (positional argument names, inject, clear), merged into faults.FAULTS
+FAULTS = {
+    "netem": (["node", "loss", "delay"], netem, link_clear),
+    "slow-link": (["node", "kbit"], slow_link, link_clear),
+    "auth-denied": (["node"], auth_denied, auth_restore),
+}
+FAULTS.update({name: (["node"],) + tool_fault(name) for name in TOOL_FAULTS})

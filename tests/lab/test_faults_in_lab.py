@@ -1,0 +1,180 @@
+"""replwatch under transport faults (issue 7): a flooding or endless command, refused
+rights, a slow or lossy link, an address that does not resolve. For each, while it is on:
+every scrape is answered (latency logged, not asserted), the other nodes' collections move
+on, the affected node or collector is reported with its reason in the log; once cleared,
+the node recovers by itself. (Node down, hung sshd and host key change are covered in
+test_replwatch_in_lab.py.)"""
+import statistics
+import subprocess
+import sys
+import time
+import unittest
+
+from labhelper import LAB
+from replwatch_run import ReplwatchLabCase, Samples, lab_config
+
+COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
+LAB_NODES = ("pve1", "pve2", "pve3")
+UNRESOLVABLE = "pve9"  # configured with a host name that does not resolve
+FAULT_DEADLINE = 45  # generous: the endless command takes command_timeout (10 s) to fail
+RECOVERY_DEADLINE = 60
+
+
+class FaultsInLab(ReplwatchLabCase):
+    NAME = "ft"
+
+    @classmethod
+    def daemon_config(cls):
+        config = lab_config(cls.statedir, cls.NODES)
+        with open(config, "a") as f:
+            f.write("      - name: %s\n        address: %s.replwatch-lab.invalid\n"
+                    % (UNRESOLVABLE, UNRESOLVABLE))
+        return config
+
+    def setUp(self):
+        self.latencies, self.baseline, self.failed_scrapes = [], [], 0
+        if not self.daemon.wait_for(lambda: all(self.healthy(self.daemon.samples(), n)
+                                                for n in LAB_NODES), 60):
+            self.fail("lab nodes not healthy before the fault\n" + self.log_tail())
+        for _ in range(5):
+            self.scrape()
+        self.baseline, self.latencies = self.latencies, []
+
+    def log_tail(self):
+        return "--- replwatch log ---\n" + self.daemon.log_text()[-3000:]
+
+    def scrape(self):
+        """One scrape, timed; a failed one (no answer, or not an exposition) is counted."""
+        began = time.monotonic()
+        text = self.daemon.scrape()
+        self.latencies.append(time.monotonic() - began)
+        if "replwatch_build_info" not in text:
+            self.failed_scrapes += 1
+        return Samples(text)
+
+    @staticmethod
+    def healthy(s, node):
+        return s.value("replwatch_node_up", node=node) == 1 and all(
+            s.value("replwatch_collector_success", node=node, collector=c) == 1
+            for c in COLLECTORS)
+
+    @staticmethod
+    def last_success(s, nodes):
+        return {(l["node"], l["collector"]): v
+                for l, v in s.all("replwatch_collector_last_success_timestamp_seconds")
+                if l["node"] in nodes}
+
+    def observe(self, node, reported, reason):
+        """Scrapes until the node is reported, its reason logged and the others moved on."""
+        others = [n for n in LAB_NODES if n != node]
+        before = self.last_success(self.scrape(), others)
+        seen_reported = moved_on = False
+        deadline = time.time() + FAULT_DEADLINE
+        while time.time() < deadline:
+            s = self.scrape()
+            seen_reported = seen_reported or reported(s)
+            now = self.last_success(s, others)
+            moved_on = len(now) == len(before) and all(now[k] > v for k, v in before.items())
+            if seen_reported and moved_on and reason in self.daemon.log_text():
+                break
+            time.sleep(0.5)
+        self.assertTrue(seen_reported, "%s not reported\n%s" % (node, self.log_tail()))
+        self.assertTrue(moved_on, "other nodes' collections stalled: %s -> %s" % (before, now))
+        self.assertIn(reason, self.daemon.log_text())
+        self.assertEqual(self.failed_scrapes, 0, "scrapes failed during the fault")
+
+    def expect_recovery(self, node):
+        cleared = time.time()
+
+        def recovered():
+            s = self.scrape()
+            ends = self.last_success(s, [node])
+            return self.healthy(s, node) and len(ends) == len(COLLECTORS) and \
+                all(end > cleared for end in ends.values())
+        if not self.daemon.wait_for(recovered, RECOVERY_DEADLINE):
+            self.fail("%s did not recover after the fault cleared\n%s" % (node, self.log_tail()))
+
+    def tearDown(self):
+        if self.latencies:
+            ms = sorted(x * 1000 for x in self.latencies)
+            sys.stderr.write("\n  %s: %d scrapes, %d failed, latency ms median %.1f max %.1f "
+                             "(before the fault: median %.1f)\n"
+                             % (self._testMethodName, len(ms), self.failed_scrapes,
+                                statistics.median(ms), ms[-1],
+                                statistics.median(self.baseline) * 1000))
+
+    def with_fault(self, fault, node, reported, reason, *extra):
+        self.lab("fault", fault, node, *extra)
+        try:
+            self.observe(node, reported, reason)
+        finally:
+            self.lab("clear", fault, node)
+        self.expect_recovery(node)
+
+    def collector_failing(self, node, collector):
+        """Reported: that collector failing while the node itself stays up."""
+        return lambda s: (s.value("replwatch_collector_success", node=node,
+                                  collector=collector) == 0
+                          and s.value("replwatch_node_up", node=node) == 1)
+
+    def node_down(self, node):
+        return lambda s: (s.value("replwatch_node_up", node=node) == 0 and all(
+            s.value("replwatch_collector_success", node=node, collector=c) == 0
+            for c in COLLECTORS))
+
+    def still_collected(self, node):
+        """Not reported at all: every collector of the node succeeds again after now."""
+        began = time.time()
+        return lambda s: self.healthy(s, node) and all(
+            end > began for end in self.last_success(s, [node]).values())
+
+    def test_command_printing_100_mb_fails_only_its_collector(self):
+        self.with_fault("big-output", "pve2", self.collector_failing("pve2", "snapshots"),
+                        "'zfs-list-snapshots' printed more than")
+
+    def test_command_that_never_ends_times_out(self):
+        self.with_fault("endless-command", "pve2", self.collector_failing("pve2", "snapshots"),
+                        "'zfs-list-snapshots' timed out after")
+
+    def test_refused_ssh_key_reports_the_node_down(self):
+        self.with_fault("auth-denied", "pve3", self.node_down("pve3"),
+                        "authentication as root failed")
+
+    def test_unreadable_replication_cfg_degrades_to_job_state(self):
+        # Jobs are still read (pvesh), so the collector succeeds; the log says why the
+        # configuration is missing.
+        self.with_fault("permission-denied", "pve3",
+                        lambda s: s.value("replwatch_collector_success", node="pve3",
+                                          collector="jobs") == 1,
+                        "cat: /etc/pve/replication.cfg: Permission denied")
+
+    def test_slow_lossy_link_keeps_the_node_collected(self):
+        self.lab("fault", "slow-link", "pve2")
+        try:
+            self.observe("pve2", self.still_collected("pve2"), "")
+            shaped = subprocess.run(["tc", "-n", "rwlab-%s-pve2" % self.NAME, "-s", "qdisc",
+                                     "show", "dev", "vmbr0"], capture_output=True, text=True)
+            self.assertRegex(shaped.stdout, r"overlimits [1-9]", "the link was not shaped")
+        finally:
+            self.lab("clear", "slow-link", "pve2")
+        self.expect_recovery("pve2")
+
+    def test_netem_loss_and_delay(self):
+        proc = subprocess.run([LAB, "--name", self.NAME, "fault", "netem", "pve2",
+                               "20", "200"], capture_output=True, text=True)
+        if proc.returncode != 0 and "no netem qdisc" in proc.stderr:
+            self.skipTest(proc.stderr.strip())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        try:
+            self.observe("pve2", self.still_collected("pve2"), "")
+        finally:
+            self.lab("clear", "netem", "pve2")
+        self.expect_recovery("pve2")
+
+    def test_unresolvable_address_reports_the_node_down(self):
+        self.observe(UNRESOLVABLE, self.node_down(UNRESOLVABLE), "cannot resolve")
+        self.assertIn("node lab/%s collector" % UNRESOLVABLE, self.daemon.log_text())
+
+
+if __name__ == "__main__":
+    unittest.main()
