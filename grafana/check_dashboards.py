@@ -26,15 +26,22 @@ SCHEMA_VERSION = 39
 # Grafana's built-in variables that stand for durations inside range selectors.
 DURATION_VARIABLES = ("__rate_interval", "__interval", "__range")
 METRIC_NAME = re.compile(r"\b(replwatch[a-zA-Z0-9_:]*)")
-LABEL_VALUES = re.compile(r"^label_values\((.*),\s*\w+\)$", re.S)
+LABEL_VALUES = re.compile(r"^label_values\((.*),\s*(\w+)\)$", re.S)
+VARIABLE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)")
+
+
+def expand_variables(expr, value_of):
+    """Replaces every Grafana template variable `$name`/`${name}` by `value_of(name)`, and
+    keeps it as written where that is None (as Grafana does with unknown names, e.g. `$1`)."""
+    def replace(match):
+        value = value_of(match.group(1) or match.group(2))
+        return match.group(0) if value is None else value
+    return VARIABLE.sub(replace, expr)
 
 
 def substitute_variables(expr):
     """Replaces Grafana template variables by values that keep the PromQL valid."""
-    def replace(match):
-        name = match.group(1) or match.group(2)
-        return "5m" if name in DURATION_VARIABLES else ".+"
-    return re.sub(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)", replace, expr)
+    return expand_variables(expr, lambda name: "5m" if name in DURATION_VARIABLES else ".+")
 
 
 def panels_of(dashboard):
@@ -84,19 +91,30 @@ def check_conventions(name, dashboard, problems):
                 problems.append(f"{where}: target {target.get('refId')} has no expr")
 
 
-def expressions(name, dashboard):
-    """Yields (where, PromQL) for panel targets and query variables."""
+def panel_expressions(name, dashboard):
+    """Yields (where, PromQL) for panel targets."""
     for panel in panels_of(dashboard):
         for target in panel.get("targets") or []:
             if target.get("expr"):
                 yield f"{name}: {panel.get('title')} [{target.get('refId')}]", target["expr"]
+
+
+def expressions(name, dashboard):
+    """Yields (where, PromQL) for panel targets and query variables."""
+    yield from panel_expressions(name, dashboard)
     for var in dashboard.get("templating", {}).get("list", []):
         if var.get("type") != "query":
             continue
-        query = var.get("query")
-        query = query.get("query", "") if isinstance(query, dict) else query or ""
-        match = LABEL_VALUES.match(query.strip())
+        query = variable_query(var)
+        match = LABEL_VALUES.match(query)
         yield f"{name}: variable {var.get('name')}", match.group(1) if match else query
+
+
+def variable_query(var):
+    """The query of a query variable (a string, or in a dict in newer Grafana versions)."""
+    query = var.get("query")
+    query = query.get("query", "") if isinstance(query, dict) else query or ""
+    return query.strip()
 
 
 def known_metric_names(metrics_md, recording_rules):

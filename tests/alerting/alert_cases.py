@@ -18,7 +18,6 @@ class Expect:
     alert: str
     severity: str
     labels: dict                 # besides alertname, severity, pve_cluster
-    resolves_in_run: bool = True  # False: its window outlasts the default run (long mode)
 
     def full_labels(self, resolved_values):
         labels = {k: resolved_values.get(v, v) for k, v in self.labels.items()}
@@ -58,6 +57,8 @@ STATE_FAULTS = Batch("state faults", faults=[
     ("write-replica", "100-0"),
     ("delete-snapshot", "106-0", "target"),
     ("target-wrong-type", "101-0"),
+    ("volsize-mismatch", "104-0"),
+    ("interrupt-transfer", "105-0"),
     # Last: the fill is computed from the allocation left by the replica faults above.
     ("fill-pool", "pve2", "85"),
     ("fill-pool", "pve3", "99.5"),
@@ -65,10 +66,8 @@ STATE_FAULTS = Batch("state faults", faults=[
     Expect("clock_skew", "ReplwatchClockSkew", "warning", {"node": "pve1"}),
     Expect("pool_errors_rising", "ReplwatchPoolErrorsRising", "warning",
            {"node": "pve1", "pool": "rpool", "vdev": PVE1_FIRST_DISK}),
-    # The MTU fault's oversized path probes are dropped too (pve2's vmbr0 transmit drops):
-    # every NicErrorsRising of this batch outlasts the run.
     Expect("nic_errors_rising", "ReplwatchNicErrorsRising", "warning",
-           {"node": "pve1", "interface": "vmbr0", "reason": "drops"}, resolves_in_run=False),
+           {"node": "pve1", "interface": "vmbr0", "reason": "drops"}),
     Expect("mtu_mismatch", "ReplwatchMtuMismatch", "warning",
            {"source": "pve1", "target": "pve2", "node": "pve1", "reason": "mtu_mismatch"}),
     Expect("target_pool_filling", "ReplwatchTargetPoolFilling", "warning",
@@ -90,6 +89,10 @@ STATE_FAULTS = Batch("state faults", faults=[
            dict(job("106-0", "pve3", "pve1"), volume=volume(106))),
     Expect("replica_mismatch", "ReplwatchReplicaMismatch", "critical",
            dict(job("101-0", "pve1", "pve2"), volume=volume(101), reason="type_mismatch")),
+    Expect("replica_size_mismatch", "ReplwatchReplicaMismatch", "critical",
+           dict(job("104-0", "pve2", "pve3"), volume=volume(104), reason="size_mismatch")),
+    Expect("resume_token_stale", "ReplwatchResumeTokenStale", "warning",
+           {"node": "pve3", "dataset": "rpool/data/subvol-105-disk-0"}),
 ])
 
 # 108-0 (*/30) syncs, then hangs for 61 simulated minutes: stalled (> max(2 x 30m, 1h)) while
@@ -123,9 +126,3 @@ SSH_FAULTS = Batch("ssh faults", settle_ticks=False, command_timeout="4s", fault
 ])
 
 BATCHES = [STATE_FAULTS, SCHEDULE_FAULTS, SSH_FAULTS]
-
-# Measured in real time from replwatch's first sighting of the token: one hour at least.
-RESUME_TOKEN = Batch("resume token (long)", faults=[("interrupt-transfer", "104-0")], expects=[
-    Expect("resume_token_stale", "ReplwatchResumeTokenStale", "warning",
-           {"node": "pve3", "dataset": volume(104)}),
-])

@@ -16,7 +16,6 @@ from alert_stack import FOR_DURATION, REPO
 LAB = os.path.join(REPO, "lab", "lab")
 FIRE_TIMEOUT = 90
 RESOLVE_TIMEOUT = 150
-NIC_WINDOW = 15 * 60  # ReplwatchNicErrorsRising counts drops over 15 minutes
 # replwatch collects every second (+ jitter), Prometheus scrapes and evaluates every second.
 FRESH_DATA_SECONDS = 3 + int(FOR_DURATION.rstrip("s")) + 2
 
@@ -66,7 +65,6 @@ class Driver:
         self.apis = apis
         self.sink = sink
         self.reconfigure = reconfigure  # reconfigure(command_timeout): reload replwatch
-        self.lingering = []  # (labels, until): alerts whose window outlasts their fault
 
     # --- lab ------------------------------------------------------------------------------
     def lab(self, *args):
@@ -120,11 +118,8 @@ class Driver:
             raise AssertionError("Prometheus evaluated no fresh replwatch data in %ds" % timeout)
 
     def active_alerts(self):
-        """Alerts Prometheus holds (pending or firing), minus the known lingering ones."""
-        now = time.time()
-        return [a["labels"] for a in self.apis.prom_alerts()
-                if not any(matches(a["labels"], w) and now < until
-                           for w, until in self.lingering)]
+        """Alerts Prometheus holds (pending or firing)."""
+        return [a["labels"] for a in self.apis.prom_alerts()]
 
     def wait_quiet(self, since, tick_minutes=0, timeout=RESOLVE_TIMEOUT, done=lambda: True):
         """Waits until `done()` and no alert is active; ticks every 20s while not (if asked)."""
@@ -186,10 +181,9 @@ class Driver:
         return "\n".join(lines)
 
     # --- batches --------------------------------------------------------------------------
-    def run_batch(self, batch, values, observations, fire_timeout=FIRE_TIMEOUT,
-                  keep_ticking=False):
-        """Injects, waits for every expected alert firing, clears, waits for every resolution.
-        Returns the alerts still active afterwards."""
+    def run_batch(self, batch, values, observations, while_faulty=lambda batch: None):
+        """Injects, waits for every expected alert firing, calls `while_faulty(batch)`, clears,
+        waits for every resolution. Returns the alerts still active afterwards."""
         if batch.command_timeout:
             self.reconfigure(batch.command_timeout)
         if batch.align_job:
@@ -204,31 +198,24 @@ class Driver:
         if batch.fire_ticks:
             self.tick(batch.fire_ticks)
 
-        last_tick = [time.time()]
-
         def all_fired():
-            # A long wait lets due jobs run in real time (`tick --minutes 0`) so that their
-            # replicas do not age into unrelated alerts.
-            if keep_ticking and time.time() - last_tick[0] > 120:
-                last_tick[0] = self.tick(0)
             for expect, obs in pairs:
                 self.update_fired(expect, obs)
             return all(obs.fired for _, obs in pairs)
-        if not self.wait(all_fired, fire_timeout, interval=1):
+        if not self.wait(all_fired, FIRE_TIMEOUT, interval=1):
             for expect, obs in pairs:
                 if not obs.fired:
                     obs.diagnosis = self.diagnose(expect, obs)
+        while_faulty(batch)
 
         cleared = time.time()
         for fault in reversed(batch.faults):
             self.lab("clear", fault[0], fault[1])
-        for expect, obs in pairs:
+        for _, obs in pairs:
             obs.cleared_at = cleared
-            if not expect.resolves_in_run:
-                self.lingering.append(({"alertname": expect.alert}, cleared + NIC_WINDOW + 120))
 
         def all_resolved():
             for expect, obs in pairs:
                 self.update_resolved(expect, obs)
-            return all(obs.resolved or not e.resolves_in_run or not obs.fired for e, obs in pairs)
+            return all(obs.resolved or not obs.fired for _, obs in pairs)
         return self.wait_quiet(cleared, 15 if batch.settle_ticks else 0, done=all_resolved)
