@@ -12,7 +12,7 @@ packages=("$@")
   prometheus-cpp-dev libssh-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   catch2 libboost-dev libssl-dev libcrypt-dev zlib1g-dev
   openssh-server openssh-client curl openssl apache2-utils
-  iproute2 iputils-ping procps util-linux python3 systemd
+  iproute2 iputils-ping procps util-linux python3 systemd nftables
   prometheus prometheus-alertmanager
 )
 

@@ -17,7 +17,9 @@ class TransportFaultError(RuntimeError):
 
 
 NO_NETEM = ("this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM not set, tc: %s); "
-            "`slow-link` shapes the link with tbf instead")
+            "`packet-loss` drops packets with nftables and `slow-link` shapes the link "
+            "with tbf instead")
+LOSS_TABLE = "rwlab_loss"
 # fault name: (path inside the node, faulty_tool behaviour)
 TOOL_FAULTS = {"big-output": ("/usr/local/bin/zfs", "flood"),
                "endless-command": ("/usr/local/bin/zfs", "endless"),
@@ -56,6 +58,32 @@ def slow_link(world, args):
     _info(world, args["node"])
     _tc(world, args["node"], "replace", "dev", "vmbr0", "root", "tbf",
         "rate", "%skbit" % (args.get("kbit") or "32"), "burst", "1600", "latency", "300ms")
+
+
+def packet_loss(world, args):
+    """Real random loss without netem: nftables drops that share of the node's packets,
+    both ways (numgen random, as `netem loss` would, minus the delay)."""
+    _info(world, args["node"])
+    percent = int(args.get("percent") or "20")
+    if not 0 < percent <= 100:
+        raise TransportFaultError("packet-loss: percent must be 1 to 100, not %d" % percent)
+    verdict = "drop" if percent == 100 else "numgen random mod 100 < %d drop" % percent
+    rules = "".join(
+        "  chain %s { type filter hook %s priority 0; policy accept; %s; }\n"
+        % (hook, hook, verdict) for hook in ("input", "output"))
+    _nft(world, args["node"], "table inet %s {\n%s}\n" % (LOSS_TABLE, rules))
+
+
+def loss_clear(world, args):
+    _info(world, args["node"])
+    _nft(world, args["node"], "delete table inet %s\n" % LOSS_TABLE, check=False)
+
+
+def _nft(world, node, script, check=True):
+    argv = ["ip", "netns", "exec", netlab.node_ns(world.state["name"], node), "nft", "-f", "-"]
+    proc = subprocess.run(argv, input=script, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise TransportFaultError("nft on %s: %s" % (node, proc.stderr.strip()))
 
 
 def link_clear(world, args):
@@ -153,6 +181,7 @@ def auth_restore(world, args):
 FAULTS = {
     "netem": (["node", "loss", "delay"], netem, link_clear),
     "slow-link": (["node", "kbit"], slow_link, link_clear),
+    "packet-loss": (["node", "percent"], packet_loss, loss_clear),
     "auth-denied": (["node"], auth_denied, auth_restore),
 }
 FAULTS.update({name: (["node"],) + tool_fault(name) for name in TOOL_FAULTS})

@@ -159,6 +159,20 @@ class FaultsInLab(ReplwatchLabCase):
             self.lab("clear", "slow-link", "pve2")
         self.expect_recovery("pve2")
 
+    def test_partial_packet_loss_keeps_the_node_collected(self):
+        self.lab("fault", "packet-loss", "pve2", "10")
+        try:
+            self.observe("pve2", self.still_collected("pve2"), "")
+        finally:
+            self.lab("clear", "packet-loss", "pve2")
+        self.expect_recovery("pve2")
+
+    def test_packets_vanishing_report_the_node_down(self):
+        # A partition where nothing answers, not even a refusal: the open session must
+        # time out and the reconnects fail on the connect deadline.
+        self.with_fault("packet-loss", "pve3", self.node_down("pve3"), "connect timed out",
+                        "100")
+
     def test_netem_loss_and_delay(self):
         proc = subprocess.run([LAB, "--name", self.NAME, "fault", "netem", "pve2",
                                "20", "200"], capture_output=True, text=True)

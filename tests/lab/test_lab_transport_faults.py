@@ -1,5 +1,6 @@
 """The lab's transport faults as a node shows them: only the faulty node and tool change,
 with real messages, and clearing restores them."""
+import re
 import subprocess
 import unittest
 
@@ -56,6 +57,22 @@ class TransportFaults(LabCase):
         self.assertNotIn("tbf", qdisc("pve1"))
         self.lab("clear", "slow-link", "pve2")
         self.assertNotIn("tbf", qdisc("pve2"))
+
+    def ping_loss(self, address, count):
+        """Packets lost of `count` pings from the lab namespace, per ping's summary."""
+        out = subprocess.run(["ip", "netns", "exec", "rwlab-%s" % self.NAME, "ping", "-q", "-n",
+                              "-c", str(count), "-i", "0.05", "-W", "1", address],
+                             capture_output=True, text=True).stdout
+        sent, received = re.search(r"(\d+) packets transmitted, (\d+) received", out).groups()
+        return int(sent) - int(received)
+
+    def test_packet_loss_drops_only_that_node_s_packets(self):
+        self.fault("packet-loss", "pve2", "50")
+        # Half of each way is dropped: 60 echo round trips all surviving is 0.75^60.
+        self.assertGreater(self.ping_loss("198.18.0.12", 60), 0)
+        self.assertEqual(self.ping_loss("198.18.0.11", 20), 0)
+        self.lab("clear", "packet-loss", "pve2")
+        self.assertEqual(self.ping_loss("198.18.0.12", 20), 0)
 
     def test_netem_is_applied_or_refused_with_the_reason(self):
         proc = subprocess.run([LAB, "--name", self.NAME, "fault", "netem", "pve2", "5", "50"],
