@@ -92,11 +92,11 @@ int main(int argc, char** argv) {
   auto target = replwatch::SnapshotsFacts::FromZfsList(target_text);
   const auto parsed = std::chrono::steady_clock::now();
   const std::size_t facts_bytes = HeapBytesInUse() - heap_before;
-  const std::size_t raw_bytes =
-      RawBytesNeeded(*source) + RawBytesNeeded(*target);
   std::size_t aligned = 0, series = 0;
   Align(*source, *target, &aligned, &series);
   const auto done = std::chrono::steady_clock::now();
+  const std::size_t raw_bytes =
+      RawBytesNeeded(*source) + RawBytesNeeded(*target);
 
   // As the daemon runs: each node's listing is parsed by its own worker.
   const auto start_parallel = std::chrono::steady_clock::now();
