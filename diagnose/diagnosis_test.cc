@@ -173,7 +173,8 @@ TEST_CASE("Plan A without partial receive state prints no receive -A",
           "[diagnose]") {
   Cluster cluster;
   cluster.failures = 1;
-  const VolumeVerdict& volume = Job100(cluster.Run()).volumes.at(0);
+  const Report report = cluster.Run();
+  const VolumeVerdict& volume = Job100(report).volumes.at(0);
   CHECK(volume.plan == Plan::kRepairChain);
   CHECK_FALSE(HasCommand(volume, "zfs receive -A " + kVolume));
 }
