@@ -206,7 +206,7 @@ TEST_CASE("Plan B refuses when the guest lives on the target", "[diagnose]") {
   CHECK(volume.commands.front().find("DO NOT RUN") != std::string::npos);
 }
 
-TEST_CASE("filters select jobs; nothing selected is UNKNOWN", "[diagnose]") {
+TEST_CASE("filters select jobs and nothing selected is UNKNOWN", "[diagnose]") {
   CHECK(Cluster().Run({"", "pve2"}).jobs.size() == 2);  // target or source
   const Report none = Cluster().Run({"999-0", ""});
   CHECK(none.jobs.empty());

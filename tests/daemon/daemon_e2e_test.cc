@@ -180,7 +180,7 @@ TEST_CASE("a bad config on SIGHUP is refused and the old one kept", "[e2e]") {
   CHECK_FALSE(daemon.ScrapeHas("node=\"pve1\""));
 }
 
-TEST_CASE("once prints one cycle; check-config lists every problem", "[e2e]") {
+TEST_CASE("once prints one cycle and check-config lists every problem", "[e2e]") {
   TestSshd sshd;
   const std::string config = WriteConfig(TempPath("once.yml"), {{"pve1", &sshd}});
   int rc = -1;
