@@ -1,5 +1,6 @@
 #include "daemon/app.h"
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -90,13 +91,11 @@ ShardStatus App::KeepOwnClusters(Config& config) const {
         "shard {} owns none of the {} configured clusters; serving only "
         "self-metrics",
         ToString(shard), configured);
-    return {shard, configured};
+  } else {
+    spdlog::info("shard {} owns {} of {} clusters ({} nodes): {}",
+                 ToString(shard), owned.size(), configured, config.nodes.size(),
+                 fmt::join(owned, ", "));
   }
-  std::string names;
-  for (const auto& name : owned) names += (names.empty() ? "" : ", ") + name;
-  spdlog::info("shard {} owns {} of {} clusters ({} nodes): {}",
-               ToString(shard), owned.size(), configured, config.nodes.size(),
-               names);
   return {shard, configured};
 }
 

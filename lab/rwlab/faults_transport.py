@@ -32,12 +32,17 @@ def _info(world, node):
     return world.state["nodes"][node]
 
 
+def _run(argv, what, check=True, stdin=None):
+    """Runs argv; with `check`, a failure raises TransportFaultError("<what>: <stderr>")."""
+    proc = subprocess.run(argv, input=stdin, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise TransportFaultError("%s: %s" % (what, proc.stderr.strip()))
+    return proc
+
+
 def _tc(world, node, *args, check=True):
     argv = ["tc", "-n", netlab.node_ns(world.state["name"], node), "qdisc"] + list(args)
-    proc = subprocess.run(argv, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise TransportFaultError("%s: %s" % (" ".join(argv), proc.stderr.strip()))
-    return proc
+    return _run(argv, " ".join(argv), check)
 
 
 # --- the link (egress of the node's vmbr0: what it sends, i.e. command output) ---------------
@@ -81,9 +86,7 @@ def loss_clear(world, args):
 
 def _nft(world, node, script, check=True):
     argv = ["ip", "netns", "exec", netlab.node_ns(world.state["name"], node), "nft", "-f", "-"]
-    proc = subprocess.run(argv, input=script, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise TransportFaultError("nft on %s: %s" % (node, proc.stderr.strip()))
+    _run(argv, "nft on %s" % node, check, stdin=script)
 
 
 def link_clear(world, args):
@@ -94,10 +97,7 @@ def link_clear(world, args):
 # --- tools on the node -----------------------------------------------------------------------
 
 def _node_run(world, node, argv):
-    proc = subprocess.run(netlab.nsenter_argv(world.state, node) + argv,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise TransportFaultError("%s on %s: %s" % (" ".join(argv), node, proc.stderr.strip()))
+    _run(netlab.nsenter_argv(world.state, node) + argv, "%s on %s" % (" ".join(argv), node))
 
 
 def _launcher(world, node, behaviour, tool):
