@@ -6,35 +6,10 @@
 #include <cstring>
 #include <limits>
 
+#include "collectors/parsers/decimal_digits.h"
 #include "collectors/parsers/parse_error.h"
 
 namespace replwatch::parsers {
-namespace {
-
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-              "ReadEightDigits loads the first character into the low byte");
-
-// Eight ASCII digits in one 64-bit word (SWAR, after D. Lemire's
-// "parse_eight_digits_unrolled"): false if any byte is not '0'..'9'.
-bool ReadEightDigits(const char* text, std::uint64_t* value) {
-  constexpr std::uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0;
-  constexpr std::uint64_t kZeros = 0x3030303030303030;
-  std::uint64_t word;
-  std::memcpy(&word, text, sizeof word);
-  // A digit byte is 0x30..0x39: high nibble 3, and adding 6 does not carry.
-  if ((word & kHighNibbles) != kZeros ||
-      ((word + 0x0606060606060606) & kHighNibbles) != kZeros) {
-    return false;
-  }
-  word -= kZeros;
-  word = word * 10 + (word >> 8);  // pairs of digits
-  *value = (((word & 0x000000FF000000FF) * 0x000F424000000064) +
-            (((word >> 16) & 0x000000FF000000FF) * 0x0000271000000001)) >>
-           32;
-  return true;
-}
-
-}  // namespace
 
 bool LineReader::Next(std::string_view* line) {
   if (done_) return false;
@@ -65,29 +40,11 @@ void RejectNulBytes(std::string_view text, std::string_view what) {
 }
 
 std::optional<std::uint64_t> ParseUint64(std::string_view s) {
-  // This runs for every GUID of a million-snapshot listing: 19 digits cannot
-  // overflow, so they are read eight at a time without checks, and only a
-  // 20th and later digits are checked (std::from_chars checks every digit).
-  constexpr std::size_t kDigitsThatCannotOverflow = 19;
-  if (s.empty()) return std::nullopt;
-  const std::size_t unchecked = std::min(s.size(), kDigitsThatCannotOverflow);
+  const char* cursor = s.data();
+  const char* const end = s.data() + s.size();
   std::uint64_t value = 0;
-  std::size_t i = 0;
-  for (std::uint64_t eight = 0; i + 8 <= unchecked; i += 8) {
-    if (!ReadEightDigits(s.data() + i, &eight)) return std::nullopt;
-    value = value * 100000000 + eight;
-  }
-  for (; i < unchecked; ++i) {
-    const unsigned digit = static_cast<unsigned char>(s[i]) - '0';
-    if (digit > 9) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  for (; i < s.size(); ++i) {
-    const unsigned digit = static_cast<unsigned char>(s[i]) - '0';
-    if (digit > 9 || __builtin_mul_overflow(value, 10u, &value) ||
-        __builtin_add_overflow(value, digit, &value)) {
-      return std::nullopt;
-    }
+  if (!ConsumeDecimal(&cursor, end, &value) || cursor != end) {
+    return std::nullopt;
   }
   return value;
 }
