@@ -18,17 +18,25 @@ std::shared_ptr<SnapshotsFacts> SnapshotsFacts::FromZfsList(
   // `zfs list` prints a dataset's snapshots together, so the map is looked
   // up once per dataset rather than once per line.
   std::vector<Snapshot>* current = nullptr;
-  std::string_view current_dataset;
+  std::string_view current_dataset;  // in `text`
   while (reader.Next(&line)) {
-    if (current == nullptr || line.dataset != current_dataset) {
+    // The reader hands out the same view for a run of the same dataset.
+    const bool same_dataset = current != nullptr &&
+                              line.dataset.size() == current_dataset.size() &&
+                              (line.dataset.data() == current_dataset.data() ||
+                               line.dataset == current_dataset);
+    if (!same_dataset) {
       auto it = facts->datasets_.find(line.dataset);
       if (it == facts->datasets_.end()) {
         it = facts->datasets_
                  .emplace(std::string(line.dataset), std::vector<Snapshot>())
                  .first;
+        // Guests tend to keep the same number of snapshots: guessing the
+        // last dataset's count saves most regrowing and shrinking copies.
+        if (current != nullptr) it->second.reserve(current->size());
       }
       current = &it->second;
-      current_dataset = it->first;
+      current_dataset = line.dataset;
     }
     current->push_back({facts->names_.Intern(line.snapshot), line.guid,
                         line.createtxg,

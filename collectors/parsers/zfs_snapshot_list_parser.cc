@@ -1,5 +1,8 @@
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
+#include <cstring>
+
+#include "collectors/parsers/decimal_digits.h"
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/text_scan.h"
 
@@ -22,23 +25,13 @@ std::size_t CheckedSnapshotAt(std::string_view name, std::size_t line) {
 
 }  // namespace
 
-ZfsSnapshotListReader::ZfsSnapshotListReader(std::string_view text,
-                                             std::size_t required_columns)
-    : lines_(text), columns_(required_columns) {
-  RejectNulBytes(text, "zfs list");
-}
-
-bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
-  std::string_view line;
-  do {
-    if (!lines_.Next(&line)) return false;
-  } while (line.empty());
-  const std::size_t n = lines_.line_number();
+void ParseSnapshotLine(std::string_view line, std::size_t n,
+                       std::size_t* columns, SnapshotLine* out) {
   std::string_view fields[4];
   std::size_t count = 0;
   std::string_view rest = line;
   while (count < 4 && !rest.empty()) fields[count++] = SplitAt(&rest, '\t');
-  if (line.back() == '\t' || !rest.empty()) {
+  if ((!line.empty() && line.back() == '\t') || !rest.empty()) {
     throw ParseError("unexpected extra column", n);
   }
   if (count != 3 && count != 4) {
@@ -46,9 +39,9 @@ bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
         "expected 3 or 4 TAB-separated columns, got " + std::to_string(count),
         n);
   }
-  if (columns_ == 0) columns_ = count;
-  if (count != columns_) {
-    throw ParseError("expected " + std::to_string(columns_) +
+  if (*columns == 0) *columns = count;
+  if (count != *columns) {
+    throw ParseError("expected " + std::to_string(*columns) +
                          " TAB-separated columns, got " + std::to_string(count),
                      n);
   }
@@ -68,15 +61,91 @@ bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
   out->snapshot = fields[0].substr(at + 1);
   out->guid = *guid;
   out->createtxg = *txg;
+}
+
+ZfsSnapshotListReader::ZfsSnapshotListReader(std::string_view text,
+                                             std::size_t required_columns)
+    : rest_(text), columns_(required_columns) {
+  RejectNulBytes(text, "zfs list");
+}
+
+bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
+  while (!rest_.empty()) {
+    ++line_number_;
+    if (ReadUsualLine(out)) return true;
+    const std::string_view line = TakeLine();
+    if (line.empty()) continue;
+    ParseSnapshotLine(line, line_number_, &columns_, out);
+    dataset_ = out->dataset;
+    return true;
+  }
+  return false;
+}
+
+bool ZfsSnapshotListReader::ReadUsualLine(SnapshotLine* out) {
+  const char* const begin = rest_.data();
+  const auto* const nl =
+      static_cast<const char*>(std::memchr(begin, '\n', rest_.size()));
+  if (nl == nullptr) return false;
+  const auto* const tab =
+      static_cast<const char*>(std::memchr(begin, '\t', nl - begin));
+  if (tab == nullptr) return false;
+  const std::string_view name(begin, tab - begin);
+  // Listings group a dataset's snapshots: its '@' is usually where the last
+  // line's was.
+  std::size_t at = dataset_.size();
+  const bool same_dataset = at > 0 && name.size() > at && name[at] == '@' &&
+                            std::memcmp(begin, dataset_.data(), at) == 0;
+  if (!same_dataset) {
+    at = name.find('@');
+    if (at == std::string_view::npos || at == 0) return false;
+  }
+  const std::string_view snapshot = name.substr(at + 1);
+  if (snapshot.empty() || snapshot.find('@') != std::string_view::npos ||
+      name.front() == ' ' || name.back() == ' ' || name.back() == '\r') {
+    return false;
+  }
+  const char* p = tab + 1;
+  std::uint64_t guid, txg, creation;
+  if (!ConsumeDecimal(&p, nl, &guid) || *p++ != '\t' ||
+      !ConsumeDecimal(&p, nl, &txg)) {
+    return false;
+  }
+  std::size_t count = 3;
+  if (p != nl) {
+    if (*p++ != '\t' || !ConsumeDecimal(&p, nl, &creation) || p != nl ||
+        creation > static_cast<std::uint64_t>(INT64_MAX)) {
+      return false;
+    }
+    count = 4;
+  }
+  if (columns_ != 0 && count != columns_) return false;
+  columns_ = count;
+  if (!same_dataset) dataset_ = name.substr(0, at);
+  out->dataset = dataset_;
+  out->snapshot = snapshot;
+  out->guid = guid;
+  out->createtxg = txg;
+  out->creation.reset();
+  if (count == 4) out->creation = static_cast<std::int64_t>(creation);
+  rest_.remove_prefix(nl + 1 - begin);
   return true;
+}
+
+std::string_view ZfsSnapshotListReader::TakeLine() {
+  std::string_view line = SplitAt(&rest_, '\n');
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
 }
 
 std::optional<ReplicationSnapshotName> ParseReplicationSnapshotName(
     std::string_view snapshot) {
   static constexpr std::string_view kPrefix = "__replicate_";
   static constexpr std::string_view kSuffix = "__";
+  // The first test rejects most other names without a call to memcmp: this
+  // runs for every snapshot of every aligned volume.
   if (snapshot.size() < kPrefix.size() + kSuffix.size() + 5 ||
-      !StartsWith(snapshot, kPrefix) ||
+      snapshot[0] != '_' || !StartsWith(snapshot, kPrefix) ||
       snapshot.substr(snapshot.size() - kSuffix.size()) != kSuffix) {
     return std::nullopt;
   }

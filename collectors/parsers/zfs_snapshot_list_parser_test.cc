@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "collectors/parsers/parse_error.h"
+#include "collectors/parsers/snapshot_list_outcome.h"
 #include "collectors/parsers/test_fixtures.h"
 
 namespace replwatch::parsers {
@@ -81,8 +82,7 @@ TEST_CASE("snapshot list rejects malformed lines with their number",
   }
 }
 
-TEST_CASE("snapshot list with a required column count",
-          "[zfs_snapshot_list]") {
+TEST_CASE("snapshot list with a required column count", "[zfs_snapshot_list]") {
   CHECK(ReadAll("a@s\t1\t2\t3\n", 4).size() == 1);
   try {
     ReadAll("\na@s\t1\t2\n", 4);
@@ -116,6 +116,94 @@ TEST_CASE("replication snapshot names", "[zfs_snapshot_list]") {
     INFO(bad);
     CHECK_FALSE(ParseReplicationSnapshotName(bad).has_value());
   }
+}
+
+// Listings built from pieces near every edge the reader's fast path tests:
+// names sharing prefixes, stray '@', blanks and '\r', numbers at the 64-bit
+// limits, signs, column counts, line endings, a NUL. Each piece is an odd
+// one now and then, so that many listings are also valid.
+std::string RandomListing(std::uint64_t* state) {
+  const auto next = [state](std::size_t n) {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return static_cast<std::size_t>(*state % n);
+  };
+  const auto pick = [&next](const std::vector<std::string>& usual,
+                            const std::vector<std::string>& odd) {
+    return next(12) == 0 ? odd[next(odd.size())] : usual[next(usual.size())];
+  };
+  static const std::vector<std::string> kDatasets = {
+      "rpool/data/vm-100-disk-0", "rpool/data/vm-100-disk-0x",
+      "rpool/data/vm-100-disk", "a", "my pool/with space"};
+  static const std::vector<std::string> kOddDatasets = {" a", "a ", "a@b", ""};
+  static const std::vector<std::string> kSnapshots = {
+      "s", "__replicate_100-0_5__", "snap 1"};
+  static const std::vector<std::string> kOddSnapshots = {"x@y", "", " s", "s ",
+                                                         "s\r"};
+  static const std::vector<std::string> kOddNumbers = {"0",
+                                                       "18446744073709551615",
+                                                       "18446744073709551616",
+                                                       "-1",
+                                                       "-",
+                                                       "007",
+                                                       "1x",
+                                                       "",
+                                                       " 1",
+                                                       "1,5",
+                                                       "9223372036854775807",
+                                                       "9223372036854775808",
+                                                       "-9223372036854775808",
+                                                       "99999999999999999999",
+                                                       std::string("1\0"
+                                                                   "2",
+                                                                   3)};
+  static const std::vector<std::string> kEndings = {"\n"};
+  static const std::vector<std::string> kOddEndings = {"\r\n", "\n\n", ""};
+  static const std::vector<std::string> kTab = {"\t"};
+  static const std::vector<std::string> kOddTab = {" ", "\t\t"};
+  const std::size_t columns = next(8) == 0 ? 2 + next(4) : 4;
+  std::string text;
+  const std::size_t lines = 1 + next(6);
+  for (std::size_t i = 0; i < lines; ++i) {
+    text +=
+        pick(kDatasets, kOddDatasets) + "@" + pick(kSnapshots, kOddSnapshots);
+    const std::size_t fields = columns + (next(30) == 0 ? 1 : 0);
+    for (std::size_t c = 1; c < fields; ++c) {
+      text += pick(kTab, kOddTab);
+      text += pick({std::to_string(*state >> next(64))}, kOddNumbers);
+    }
+    text += pick(kEndings, kOddEndings);
+  }
+  if (next(20) == 0) text[next(text.size())] = '\0';
+  return text;
+}
+
+TEST_CASE("the reader accepts and refuses exactly what ParseSnapshotLine does",
+          "[zfs_snapshot_list]") {
+  std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+  std::size_t accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string text = RandomListing(&state);
+    for (const std::size_t columns : {0, 3, 4}) {
+      const std::string expected = testing::ReferenceOutcome(text, columns);
+      INFO("listing '" << text << "' columns " << columns);
+      REQUIRE(testing::ReaderOutcome(text, columns) == expected);
+      accepted += expected.find("error") == std::string::npos;
+    }
+  }
+  // Both outcomes must have been compared many times.
+  CHECK(accepted > 6000);
+  CHECK(accepted < 54000);
+}
+
+TEST_CASE("lines of one dataset in a row share its view",
+          "[zfs_snapshot_list]") {
+  const auto snaps =
+      ReadAll("a/b@s1\t1\t10\t5\na/b@s2\t2\t11\t6\na/bc@s3\t3\t12\t7\n");
+  REQUIRE(snaps.size() == 3);
+  CHECK(snaps[1].dataset.data() == snaps[0].dataset.data());
+  CHECK(snaps[2].dataset == "a/bc");
 }
 
 }  // namespace
