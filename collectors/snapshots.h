@@ -50,16 +50,21 @@ class SnapshotsFacts : public Facts {
   const ByDataset& datasets() const { return datasets_; }
   std::size_t snapshot_count() const { return snapshot_count_; }
 
-  void Render(const LabelList& node_labels, MetricSet& out) const override;
-
- private:
+  /// A dataset with replication snapshots or a PVE guest volume name.
   struct ReplicatedDataset {
-    const std::string* dataset;  // a key of datasets_
+    const std::string* dataset;  // a key of datasets()
     std::size_t snapshots = 0;
     /// job id -> epoch of its newest replication snapshot
     std::map<std::string_view, std::int64_t> latest_by_job;
   };
+  /// The replicated datasets, in datasets() order.
+  const std::vector<ReplicatedDataset>& replicated() const {
+    return replicated_;
+  }
 
+  void Render(const LabelList& node_labels, MetricSet& out) const override;
+
+ private:
   void Finish();
 
   NameArena names_;

@@ -1,6 +1,7 @@
 #include "collectors/volume_chain.h"
 
 #include <algorithm>
+#include <random>
 
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
@@ -20,22 +21,50 @@ bool HasSnapshotNamed(const std::vector<Snapshot>* snapshots,
   return false;
 }
 
-// The GUIDs of a snapshot list, for membership tests. A sorted vector:
-// a hash set would allocate a node for each of a million snapshots.
+const std::uint64_t kGuidHashSeed = std::random_device()();
+
+// The GUIDs of a snapshot list, for membership tests: open addressing in
+// one flat array (std::unordered_set would allocate a node per snapshot,
+// and sorting cost more than the whole rest of the alignment). GUIDs are
+// random, so a multiplicative hash spreads them; the seed keeps a node from
+// choosing GUIDs that all collide.
 class GuidSet {
  public:
   explicit GuidSet(const std::vector<Snapshot>* list) {
     if (list == nullptr) return;
-    guids_.reserve(list->size());
-    for (const Snapshot& snapshot : *list) guids_.push_back(snapshot.guid);
-    std::sort(guids_.begin(), guids_.end());
+    while ((std::size_t{1} << bits_) < 2 * list->size()) ++bits_;
+    slots_.assign(std::size_t{1} << bits_, kEmpty);
+    for (const Snapshot& snapshot : *list) Insert(snapshot.guid);
   }
   bool Contains(std::uint64_t guid) const {
-    return std::binary_search(guids_.begin(), guids_.end(), guid);
+    if (guid == kEmpty) return has_empty_value_;
+    if (slots_.empty()) return false;
+    for (std::size_t i = Home(guid);; i = (i + 1) & Mask()) {
+      if (slots_[i] == guid) return true;
+      if (slots_[i] == kEmpty) return false;
+    }
   }
 
  private:
-  std::vector<std::uint64_t> guids_;
+  static constexpr std::uint64_t kEmpty = 0;
+
+  void Insert(std::uint64_t guid) {
+    if (guid == kEmpty) {
+      has_empty_value_ = true;
+      return;
+    }
+    std::size_t i = Home(guid);
+    while (slots_[i] != kEmpty && slots_[i] != guid) i = (i + 1) & Mask();
+    slots_[i] = guid;
+  }
+  std::size_t Home(std::uint64_t guid) const {
+    return ((guid ^ kGuidHashSeed) * 0x9E3779B97F4A7C15) >> (64 - bits_);
+  }
+  std::size_t Mask() const { return slots_.size() - 1; }
+
+  unsigned bits_ = 4;  // at least 16 slots, never more than half full
+  std::vector<std::uint64_t> slots_;
+  bool has_empty_value_ = false;  // a GUID of 0 cannot use a slot
 };
 
 }  // namespace
@@ -43,16 +72,9 @@ class GuidSet {
 JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
   JobVolumeIndex index;
   if (source_snapshots == nullptr) return index;
-  for (const auto& [dataset, snapshots] : source_snapshots->datasets()) {
-    std::string last_job;  // a dataset is listed once per job
-    for (const Snapshot& snapshot : snapshots) {
-      const auto parsed = parsers::ParseReplicationSnapshotName(snapshot.name);
-      if (!parsed || parsed->job_id == last_job) continue;
-      last_job = std::string(parsed->job_id);
-      auto& volumes = index[last_job];
-      if (volumes.empty() || volumes.back() != dataset) {
-        volumes.push_back(dataset);
-      }
+  for (const auto& replicated : source_snapshots->replicated()) {
+    for (const auto& [job_id, latest] : replicated.latest_by_job) {
+      index[std::string(job_id)].push_back(*replicated.dataset);
     }
   }
   return index;
@@ -119,7 +141,6 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
   // Common snapshots by GUID. Only replication snapshots count: they are
   // the bases PVE picks for the next incremental.
   const GuidSet target_guids(target);
-  const GuidSet source_guids(source);
   for (const Snapshot& snapshot : *source) {
     chain.newest_source = &snapshot;
     if (target_guids.Contains(snapshot.guid) &&
@@ -138,13 +159,16 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
                    chain.target_info->written_bytes &&
                    *chain.target_info->written_bytes > 0;
   if (target != nullptr && chain.last_common != nullptr) {
-    bool after_common = false;
-    for (const Snapshot& snapshot : *target) {
-      if (snapshot.guid == chain.last_common->guid) {
-        after_common = true;
-      } else if (after_common && !source_guids.Contains(snapshot.guid)) {
-        chain.diverged = true;
-      }
+    auto after_common = std::find_if(
+        target->begin(), target->end(), [&](const Snapshot& snapshot) {
+          return snapshot.guid == chain.last_common->guid;
+        });
+    // Usually nothing follows it: the source's GUIDs are needed only then.
+    if (after_common != target->end() && ++after_common != target->end()) {
+      const GuidSet source_guids(source);
+      chain.diverged |= std::any_of(
+          after_common, target->end(),
+          [&](const Snapshot& s) { return !source_guids.Contains(s.guid); });
     }
   }
   if (in.last_sync > 0) {
