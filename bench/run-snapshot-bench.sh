@@ -60,5 +60,6 @@ wc, one, two, sanoid = map(float, sys.argv[1:])
 print("floor (wc -l):                   %.3f s" % wc)
 print("replwatch, one core:             %.3f s = %.1fx the floor" % (one, one / wc))
 print("replwatch, two node workers:     %.3f s = %.1fx the floor" % (two, two / wc))
-print("sanoid --monitor-snapshots:      %.3f s = %.0fx replwatch (one core)" % (sanoid, sanoid / one))
+print("sanoid --monitor-snapshots:      %.3f s = %.0fx replwatch (one core), %.0fx (two workers)"
+      % (sanoid, sanoid / one, sanoid / two))
 PY
