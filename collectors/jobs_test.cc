@@ -1,12 +1,12 @@
 #include "collectors/jobs.h"
 
-#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <catch2/catch.hpp>
 
 #include "collectors/jobs_testing.h"
 #include "collectors/parsers/parse_error.h"
+#include "collectors/testing/captured_log.h"
 #include "collectors/testing/scripted_transport.h"
 
 namespace replwatch {
@@ -120,32 +120,9 @@ TEST_CASE("jobs: a never-synced job ages from its first sighting", "[jobs]") {
   CHECK(SampleValue(testing::CollectJobs(collector, t).text, rpo) == 0);
 }
 
-// Sends spdlog's default logger to a ring buffer for one test.
-class CapturedLog {
- public:
-  CapturedLog()
-      : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)),
-        previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink_));
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-
-  std::size_t CountContaining(const std::string& text) const {
-    std::size_t count = 0;
-    for (const auto& line : sink_->last_formatted()) {
-      if (line.find(text) != std::string::npos) ++count;
-    }
-    return count;
-  }
-
- private:
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
-
 TEST_CASE("jobs: a schedule replwatch cannot read leaves out the interval",
           "[jobs]") {
-  CapturedLog log;
+  testing::CapturedLog log;
   JobsCollector collector([] { return 1734506000.0; });
   testing::ScriptedTransport t;
   t.Answer(

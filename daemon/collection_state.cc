@@ -15,6 +15,35 @@ double Seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+// Logs what changed, not every failed run: a node that stays refused would
+// otherwise repeat a warning per collector per interval. The metrics and the
+// status page carry the current state.
+void LogChange(const NodeStatus& node, const CollectorStatus& collector,
+               const CollectionOutcome& outcome) {
+  const NodeConfig& config = node.config;
+  if (!outcome.node_reachable) {
+    if (node.up || !node.attempted) {
+      spdlog::warn("node {}/{} is DOWN: {}", config.cluster, config.name,
+                   outcome.error);
+    }
+    return;
+  }
+  if (!node.up) spdlog::info("node {}/{} is up", config.cluster, config.name);
+  const bool failed_before = collector.ran && !collector.success;
+  if (outcome.success) {
+    if (failed_before && node.up) {  // "is up" covers those of an outage
+      spdlog::info("node {}/{} collector {} recovered", config.cluster,
+                   config.name, collector.name);
+    }
+  } else if (!failed_before || collector.last_error != outcome.error) {
+    spdlog::warn("node {}/{} collector {} failed: {}", config.cluster,
+                 config.name, collector.name, outcome.error);
+  } else {
+    spdlog::debug("node {}/{} collector {} still failing: {}", config.cluster,
+                  config.name, collector.name, outcome.error);
+  }
+}
+
 }  // namespace
 
 void CollectionState::SetNodes(
@@ -47,6 +76,7 @@ void CollectionState::Record(const NodeConfig& node,
   for (auto& status : nodes_) {
     if (status.config != node) continue;  // removed meanwhile: dropped
     CollectorStatus& collector = status.collectors.at(outcome.collector_index);
+    LogChange(status, collector, outcome);
     collector.ran = true;
     collector.success = outcome.success;
     collector.duration_seconds = outcome.duration_seconds;
@@ -56,14 +86,8 @@ void CollectionState::Record(const NodeConfig& node,
       collector.last_error.clear();
     } else {
       collector.last_error = outcome.error;
-      spdlog::warn("node {}/{} collector {} failed: {}", node.cluster,
-                   node.name, collector.name, outcome.error);
     }
     status.attempted = true;
-    if (status.up != outcome.node_reachable) {
-      spdlog::info("node {}/{} is {}", node.cluster, node.name,
-                   outcome.node_reachable ? "up" : "DOWN");
-    }
     status.up = outcome.node_reachable;
     if (outcome.node_reachable) {
       status.host_key_changed = false;

@@ -3,6 +3,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <catch2/catch.hpp>
 
+#include "collectors/testing/captured_log.h"
+
 namespace replwatch {
 namespace {
 
@@ -149,6 +151,43 @@ TEST_CASE("the shard and what it owns are exported, also when it is empty",
   const std::string owning = f.state.Exposition();
   CHECK(Contains(owning, "replwatch_shard_owned_clusters 1"));
   CHECK(Contains(owning, "replwatch_shard_owned_nodes 2"));
+}
+
+TEST_CASE("failures are logged when they start or change, not every run",
+          "[state]") {
+  testing::CapturedLog log;
+  Fixture f;
+  f.SetNodes({"pve1"});
+  const auto warnings = [&log](const std::string& text) {
+    return log.CountContaining("[warning] node lab/pve1 " + text);
+  };
+  CollectionOutcome refused;
+  refused.failure = TransportFailure::kConnect;
+  refused.error = "connection refused";
+  for (std::size_t run = 0; run < 3; ++run) {
+    for (std::size_t i = 0; i < f.workers[0]->collector_count(); ++i) {
+      refused.collector_index = i;
+      f.state.Record(Node("pve1"), refused);
+    }
+  }
+  CHECK(warnings("is DOWN: connection refused") == 1);
+  CHECK(warnings("collector") == 0);
+
+  CollectionOutcome broken;
+  broken.node_reachable = true;
+  broken.error = "line 3: bad guid";
+  f.state.Record(Node("pve1"), broken);
+  f.state.Record(Node("pve1"), broken);
+  CHECK(log.CountContaining("[info] node lab/pve1 is up") == 1);
+  CHECK(warnings("collector node failed: line 3: bad guid") == 1);
+  broken.error = "line 4: bad guid";
+  f.state.Record(Node("pve1"), broken);
+  CHECK(warnings("collector node failed: line 4: bad guid") == 1);
+  f.state.Record(Node("pve1"), Success());
+  CHECK(log.CountContaining("[info] node lab/pve1 collector node recovered") ==
+        1);
+  f.state.Record(Node("pve1"), refused);
+  CHECK(warnings("is DOWN: connection refused") == 2);
 }
 
 }  // namespace
