@@ -11,6 +11,8 @@
 #include <cstring>
 #include <vector>
 
+#include "transport/command_output.h"
+
 namespace replwatch {
 namespace {
 
@@ -133,7 +135,8 @@ CommandResult LocalTransport::Run(const RemoteCommand& command) {
         --open_streams;
         continue;
       }
-      sinks[i]->append(buffer, static_cast<std::size_t>(n));
+      AppendOutput(*sinks[i], {buffer, static_cast<std::size_t>(n)},
+                   limits_.max_output_bytes);
       if (result.out.size() + result.err.size() > limits_.max_output_bytes) {
         KillAndReap(pid);
         throw TransportError(

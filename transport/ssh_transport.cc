@@ -13,6 +13,8 @@
 #include <cstring>
 #include <memory>
 
+#include "transport/command_output.h"
+
 namespace replwatch {
 namespace {
 
@@ -256,6 +258,7 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
   }
   CommandResult result;
   char buffer[65536];
+  const std::size_t limit = limits_.max_output_bytes;
   auto check_size = [&] {
     if (result.out.size() + result.err.size() > limits_.max_output_bytes) {
       guard.reset();
@@ -279,23 +282,24 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
       Fail(TransportFailure::kConnect,
            std::string("connection lost: ") + ssh_get_error(session_));
     }
-    if (n > 0) result.out.append(buffer, static_cast<std::size_t>(n));
+    if (n > 0) AppendOutput(result.out, {buffer, std::size_t(n)}, limit);
     while ((n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer,
                                              1)) > 0) {
-      result.err.append(buffer, static_cast<std::size_t>(n));
+      AppendOutput(result.err, {buffer, std::size_t(n)}, limit);
     }
     check_size();
   }
   int n = 0;
   while ((n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 0)) >
          0) {
-    result.out.append(buffer, static_cast<std::size_t>(n));
+    AppendOutput(result.out, {buffer, std::size_t(n)}, limit);
+    check_size();
   }
   while ((n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, 1)) >
          0) {
-    result.err.append(buffer, static_cast<std::size_t>(n));
+    AppendOutput(result.err, {buffer, std::size_t(n)}, limit);
+    check_size();
   }
-  check_size();
   result.exit_status = ssh_channel_get_exit_status(channel);
   result.elapsed = Clock::now() - start;
   return result;
