@@ -23,12 +23,15 @@ for _ in 1 2 3 4 5; do
 done
 best_rw=999
 best_two=999
+best_steady=999
+best_steady_two=999
+field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$line"; }
 for _ in 1 2 3 4 5; do
   line=$(build/bench/snapshot_bench "$work/source.txt" "$work/target.txt")
-  total=$(sed -E 's/.* total_s=([0-9.]+).*/\1/' <<<"$line")
-  two=$(sed -E 's/.*two_workers_s=([0-9.]+).*/\1/' <<<"$line")
-  best_rw=$(python3 -c "print(min($best_rw, $total))")
-  best_two=$(python3 -c "print(min($best_two, $two))")
+  best_rw=$(python3 -c "print(min($best_rw, $(field total_s)))")
+  best_two=$(python3 -c "print(min($best_two, $(field two_workers_s)))")
+  best_steady=$(python3 -c "print(min($best_steady, $(field steady_s)))")
+  best_steady_two=$(python3 -c "print(min($best_steady_two, $(field steady_two_workers_s)))")
 done
 echo "$line"
 
@@ -54,12 +57,13 @@ for run in 1 2 3; do
 done
 grep -q "^CRIT: rpool/data/vm-100-disk-0 " "$work/sanoid.out"  # it did read them
 
-python3 - "$best_wc" "$best_rw" "$best_two" "$best_sanoid" <<'PY'
+python3 - "$best_wc" "$best_rw" "$best_two" "$best_steady" "$best_steady_two" "$best_sanoid" <<'PY'
 import sys
-wc, one, two, sanoid = map(float, sys.argv[1:])
-print("floor (wc -l):                   %.3f s" % wc)
-print("replwatch, one core:             %.3f s = %.1fx the floor" % (one, one / wc))
-print("replwatch, two node workers:     %.3f s = %.1fx the floor" % (two, two / wc))
-print("sanoid --monitor-snapshots:      %.3f s = %.0fx replwatch (one core), %.0fx (two workers)"
-      % (sanoid, sanoid / one, sanoid / two))
+wc, one, two, steady, steady_two, sanoid = map(float, sys.argv[1:])
+print("floor (wc -l):                              %.3f s" % wc)
+for what, t in (("first cycle, one core:", one), ("first cycle, two node workers:", two),
+                ("later cycles, one core:", steady), ("later cycles, two node workers:", steady_two)):
+    print("replwatch, %-32s %.3f s = %.1fx the floor, sanoid %.0fx slower"
+          % (what, t, t / wc, sanoid / t))
+print("sanoid --monitor-snapshots:                 %.3f s" % sanoid)
 PY
