@@ -78,7 +78,8 @@ class Scheduler:
                 return job["id"], st
         return None, None
 
-    def run_pass(self, t):
+    def run_pass(self, t, now):
+        """One scheduler pass at time `t` (not after `now`, the real clock)."""
         space = Space(self.world, t)
         for node, info in self.state["nodes"].items():
             if info["down"] or self.busy_until.get(node, 0) > t:
@@ -107,7 +108,10 @@ class Scheduler:
                     due.append((nxt, int(job["guest"]), job["id"]))
             elapsed = 0.0
             for _, _, jobid in sorted(due):
-                start = int(t + elapsed)
+                # A pass runs its jobs one after the other in simulated time; one that
+                # would start after the real clock starts now, so that no job's
+                # last_sync (and snapshot name) lies in the future.
+                start = min(int(t + elapsed), now)
                 if self.hang_active(jobid):
                     self.start_hang(jobid, start)
                     break
@@ -127,4 +131,4 @@ def tick(world, minutes):
     passes = max(1, minutes)
     for k in range(passes):
         t = now - seconds + (k + 1) * 60 if seconds else now
-        sched.run_pass(t)
+        sched.run_pass(t, now)

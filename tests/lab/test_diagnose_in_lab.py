@@ -92,9 +92,7 @@ class DiagnoseInLab(LabCase):
         for jobid in jobids:
             self.on(source, "pvesr", "schedule-now", jobid)
         # PVE aborts a run that does not start after the last sync ("start time before
-        # last sync"). A lab pass runs its jobs one after the other in simulated time,
-        # so a long full sync earlier in the previous pass can leave a later job's
-        # last_sync some seconds after the real clock: wait until it is past.
+        # last sync"): a sync in this second is followed by the next in the next one.
         last_sync = max(self.job_json(source, jobid).get("last_sync", 0) for jobid in jobids)
         time.sleep(max(0.0, last_sync + 1.1 - time.time()))
         self.lab("tick")

@@ -1,6 +1,7 @@
 """Stand-in output compared with real samples, SSH access, and replication by `lab tick`."""
 import json
 import re
+import time
 import unittest
 
 from labhelper import LabCase, fixture_lines
@@ -141,6 +142,25 @@ class FormatsTest(LabCase):
         self.assertTrue(log[0].endswith(" 100-0: start replication job"))
         self.assertTrue(log[-1].endswith(" 100-0: end replication job"))
         self.assertTrue(any("incremental sync 'local-zfs:vm-100-disk-0'" in l for l in log))
+
+    def test_a_tick_leaves_no_last_sync_in_the_future(self):
+        # A pass runs a node's jobs one after the other in simulated time; the later
+        # ones must not start after the real clock (PVE would refuse the next run).
+        jobs = {"pve1": ["100-0", "101-0"], "pve2": ["102-0", "103-0"],
+                "pve3": ["104-0", "105-0"]}
+        before = {}
+        for node, ids in jobs.items():
+            for jobid in ids:
+                before[jobid] = self.job_json(node, jobid)["last_sync"]
+                self.on(node, "pvesr", "schedule-now", jobid)
+        time.sleep(max(0.0, max(before.values()) + 1.1 - time.time()))
+        self.lab("tick")
+        ticked = time.time()
+        for node, ids in jobs.items():
+            for jobid in ids:
+                last_sync = self.job_json(node, jobid)["last_sync"]
+                self.assertGreater(last_sync, before[jobid], "%s did not run" % jobid)
+                self.assertLessEqual(last_sync, ticked, jobid)
 
     def test_pve_files_are_the_nodes_own(self):
         members = json.loads(self.on("pve2", "cat", "/etc/pve/.members").stdout)
