@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 
+#include "transport/address_resolver.h"
 #include "transport/command_output.h"
 
 namespace replwatch {
@@ -82,22 +83,13 @@ void SshTransport::Disconnect() {
 }
 
 int SshTransport::OpenSocket() {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(target_.port);
-  const int rc = getaddrinfo(target_.address.c_str(), port.c_str(), &hints,
-                             &found);
-  if (rc != 0) {
-    Fail(TransportFailure::kConnect,
-         std::string("cannot resolve: ") + gai_strerror(rc));
-  }
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found,
-                                                               freeaddrinfo);
-  std::string last_error = "no address";
   const auto deadline = Clock::now() + limits_.connect_timeout;
-  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+  const Resolution resolved =
+      ResolveTcpAddress(target_.address, target_.port, deadline, cancelled_);
+  if (!resolved.addresses) Fail(TransportFailure::kConnect, resolved.error);
+  std::string last_error = "no address";
+  for (addrinfo* ai = resolved.addresses.get(); ai != nullptr;
+       ai = ai->ai_next) {
     const int fd = socket(ai->ai_family,
                           ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
