@@ -178,7 +178,19 @@ def auth_restore(world, args):
 
 
 # name: (positional argument names, inject, clear), merged into faults.FAULTS
+# --- name resolution --------------------------------------------------------------------------
+
+def dns_black_hole(world, args):
+    """labdns.py stops answering for the node's name (it reads the faults itself)."""
+    _info(world, args["node"])
+
+
+def dns_answer(world, args):
+    pass  # the fault leaving the state is enough
+
+
 FAULTS = {
+    "dns-black-hole": (["node"], dns_black_hole, dns_answer),
     "netem": (["node", "loss", "delay"], netem, link_clear),
     "slow-link": (["node", "kbit"], slow_link, link_clear),
     "packet-loss": (["node", "percent"], packet_loss, loss_clear),

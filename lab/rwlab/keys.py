@@ -2,6 +2,7 @@
 import os
 import subprocess
 
+from rwlab import labdns
 from rwlab import store
 
 
@@ -42,7 +43,8 @@ def write_trust(lab, state):
     known = []
     for node, info in state["nodes"].items():
         key = host_key(lab, node)
-        known += ["%s %s" % (node, key), "%s %s" % (info["ip"], key)]
+        known += ["%s %s" % (name, key)
+                  for name in (node, info["ip"], labdns.node_name(node, state["name"]))]
         store.write_text(os.path.join(lab.pve, "nodes", node, "ssh_known_hosts"),
                          "%s %s\n" % (node, key))
     text = "\n".join(known) + "\n"

@@ -26,6 +26,8 @@ def up(lab, name, nodes, guests, snapshots):
             keys.write_trust(lab, state)
             netlab.ensure_mountpoints()
             netlab.create_network(state)
+            netlab.write_resolver(state)
+            netlab.start_dns(lab, state)
             for node in state["nodes"]:
                 store.write_text(lab.node(node, "ssh", "sshd_config"),
                                  netlab.sshd_config(lab, state, node))

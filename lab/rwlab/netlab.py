@@ -8,7 +8,9 @@ or restarted without losing the namespace. Nothing is added to the root namespac
 """
 import ipaddress
 import os
+import shutil
 import subprocess
+import sys
 import time
 
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,6 +101,51 @@ def delete_network(name):
     for ns in list_netns():
         if ns == lab_ns(name) or ns.startswith(lab_ns(name) + "-"):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    remove_resolver(name)
+
+
+# --- the lab's DNS (labdns.py) ---------------------------------------------------------------
+
+BRIDGE_ADDRESS = "198.18.0.1"
+NETNS_ETC = "/etc/netns"  # `ip netns exec` bind-mounts files found here over /etc
+
+
+def _resolver_dirs(state):
+    return [os.path.join(NETNS_ETC, ns) for ns in
+            [lab_ns(state["name"])] + [node_ns(state["name"], n) for n in state["nodes"]]]
+
+
+def write_resolver(state):
+    """The lab namespace and the nodes ask the lab's DNS (before the nodes' holders
+    start: `ip netns exec` mounts the file when it starts a program). An unanswered
+    query waits 30 s, as long as a real resolver lets one hang."""
+    for directory in _resolver_dirs(state):
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, "resolv.conf"), "w") as f:
+            f.write("# replwatch lab %s: lab/rwlab/labdns.py\nnameserver %s\n"
+                    "options timeout:30 attempts:1\n" % (state["name"], BRIDGE_ADDRESS))
+
+
+def remove_resolver(name):
+    try:
+        directories = [os.path.join(NETNS_ETC, d) for d in os.listdir(NETNS_ETC)
+                       if d == lab_ns(name) or d.startswith(lab_ns(name) + "-")]
+    except FileNotFoundError:
+        return
+    for directory in directories:
+        shutil.rmtree(directory, ignore_errors=True)
+    try:
+        os.rmdir(NETNS_ETC)
+    except OSError:
+        pass  # other namespaces' files are still there
+
+
+def start_dns(lab, state):
+    argv = ["ip", "netns", "exec", lab_ns(state["name"]), sys.executable,
+            os.path.join(LAB_DIR, "rwlab", "labdns.py"), lab.state_file, BRIDGE_ADDRESS]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    state["procs"]["dns"] = proc.pid
 
 
 def link_mac(state, node):

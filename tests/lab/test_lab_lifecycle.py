@@ -36,8 +36,12 @@ class LifecycleTest(unittest.TestCase):
             state = json.load(f)
         pids = list(state["procs"].values()) + [
             info[k] for info in state["nodes"].values() for k in ("sshd_pid", "holder_pid")]
-        self.assertEqual(len(pids), 7)
+        # DNS, NIC errors, the hung job, the port forward; sshd and holder per node.
+        self.assertEqual(len(pids), 8)
+        resolver = "/etc/netns/rwlab-%s/resolv.conf" % NAME
+        self.assertTrue(os.path.exists(resolver))
         subprocess.run([LAB, "down", "--name", NAME], check=True)
+        self.assertFalse(os.path.exists(os.path.dirname(resolver)))
         namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
         self.assertNotIn("rwlab-%s" % NAME, namespaces)
         for pid in pids:
