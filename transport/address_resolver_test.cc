@@ -32,7 +32,7 @@ TEST_CASE("numeric addresses resolve to themselves", "[resolver]") {
                   ->sin6_port) == 2222);
 }
 
-TEST_CASE("names are looked up; a failed lookup says why", "[resolver]") {
+TEST_CASE("names are looked up, and a failed lookup says why", "[resolver]") {
   const std::atomic<bool> cancelled{false};
   const Resolution local =
       ResolveTcpAddress("localhost", 22, InSeconds(5), cancelled);

@@ -25,7 +25,7 @@ TEST_CASE("past 1 MiB the output buffer is sized for the cap once",
   CHECK(reallocations_past_1_mib == 1);
 }
 
-TEST_CASE("small outputs grow as usual; a chunk past the cap fits whole",
+TEST_CASE("small outputs grow as usual, a chunk past the cap fits whole",
           "[output]") {
   std::string small;
   AppendOutput(small, "abc", 64 << 20);
