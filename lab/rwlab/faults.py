@@ -90,12 +90,8 @@ def host_key_change(world, args):
 
 def host_key_accept(world, args):
     """What `pvecm updatecerts` does: publish the node's current host key again."""
-    lab, state = world.lab, world.state
-    text = "".join("%s %s\n%s %s\n" % (n, keys.host_key(lab, n), i["ip"], keys.host_key(lab, n))
-                   for n, i in state["nodes"].items())
-    for path in (os.path.join(lab.pve, "priv", "known_hosts"), os.path.join(lab.dir, "known_hosts")):
-        with open(path, "w") as f:
-            f.write(text)
+    lab = world.lab
+    keys.write_known_hosts(lab, world.state)
     node = args["node"]
     with open(os.path.join(lab.pve, "nodes", node, "ssh_known_hosts"), "w") as f:
         f.write("%s %s\n" % (node, keys.host_key(lab, node)))

@@ -29,6 +29,19 @@ def new_host_key(lab, node):
     keygen(lab.node(node, "ssh", "ssh_host_ed25519_key"), comment="root@%s" % node)
 
 
+def write_known_hosts(lab, state):
+    """Every node's current host key under its name, address and DNS name, in the
+    cluster's and in replwatch's known_hosts."""
+    lines = []
+    for node, info in state["nodes"].items():
+        key = host_key(lab, node)
+        lines += ["%s %s\n" % (name, key)
+                  for name in (node, info["ip"], labdns.node_name(node, state["name"]))]
+    for path in (os.path.join(lab.pve, "priv", "known_hosts"),
+                 os.path.join(lab.dir, "known_hosts")):
+        store.write_text(path, "".join(lines), 0o600)
+
+
 def write_trust(lab, state):
     """Cluster key, authorized_keys and known_hosts as they are at `lab up`.
 
@@ -40,16 +53,10 @@ def write_trust(lab, state):
     client_pub = keygen(os.path.join(lab.dir, "replwatch_id_ed25519"), comment="replwatch")
     store.write_text(os.path.join(priv, "authorized_keys"),
                      "%s\n%s\n" % (cluster_pub, client_pub), 0o600)
-    known = []
-    for node, info in state["nodes"].items():
-        key = host_key(lab, node)
-        known += ["%s %s" % (name, key)
-                  for name in (node, info["ip"], labdns.node_name(node, state["name"]))]
+    for node in state["nodes"]:
         store.write_text(os.path.join(lab.pve, "nodes", node, "ssh_known_hosts"),
-                         "%s %s\n" % (node, key))
-    text = "\n".join(known) + "\n"
-    store.write_text(os.path.join(priv, "known_hosts"), text, 0o600)
-    store.write_text(os.path.join(lab.dir, "known_hosts"), text, 0o600)
+                         "%s %s\n" % (node, host_key(lab, node)))
+    write_known_hosts(lab, state)
     with open(os.path.join(lab.dir, "cluster_id_rsa")) as f:
         private = f.read()
     for node in state["nodes"]:

@@ -73,11 +73,13 @@ def main():
         try:
             with open(state_file) as f:
                 state = json.load(f)
-        except (OSError, ValueError):
-            continue  # between writes: the resolver retries
-        response = answer(packet, state)
-        if response is not None:
-            server.sendto(response, peer)
+            response = answer(packet, state)
+            if response is not None:
+                server.sendto(response, peer)
+        except (OSError, ValueError) as e:
+            # A state file between writes, or a reply to a node that just went down
+            # (EHOSTUNREACH): that query goes unanswered, the server stays up.
+            sys.stderr.write("labdns: %s from %s: %s\n" % (type(e).__name__, peer[0], e))
 
 
 if __name__ == "__main__":

@@ -143,8 +143,9 @@ def remove_resolver(name):
 def start_dns(lab, state):
     argv = ["ip", "netns", "exec", lab_ns(state["name"]), sys.executable,
             os.path.join(LAB_DIR, "rwlab", "labdns.py"), lab.state_file, BRIDGE_ADDRESS]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    with open(os.path.join(lab.dir, "dns.log"), "w") as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
     state["procs"]["dns"] = proc.pid
 
 

@@ -58,6 +58,15 @@ class FaultsTest(LabCase):
         self.assertIn("(remote_prepare_local_job) Host key verification failed.",
                       self.log("pve1", "100-0"))
 
+    def test_accepting_a_new_host_key_trusts_every_name_again(self):
+        self.inject("host-key-change", "pve2")
+        self.lab("clear", "host-key-change", "pve2")  # what `pvecm updatecerts` does
+        for address, node in (("198.18.0.11", "pve1"), ("198.18.0.12", "pve2"),
+                              ("198.18.0.13", "pve3")):
+            for name in (address, "%s.%s.rwlab.test" % (node, self.NAME)):
+                result = self.ssh(name, "true")
+                self.assertEqual(result.returncode, 0, "%s: %s" % (name, result.stderr))
+
     def test_mtu_mismatch(self):
         self.inject("mtu", "pve1", "9000")
         self.assertIn("mtu 9000", self.on("pve1", "ip", "link", "show", "vmbr0").stdout)
