@@ -82,8 +82,8 @@ TEST_CASE("jobs: pvesh states of healthy, syncing, disabled and removed jobs",
                                     "pve2")) == 1);
   CHECK(SampleValue(text, JobSeries("replwatch_job_removal_pending", "100-0",
                                     "pve2")) == 0);
-  CHECK(SampleValue(
-            text, JobSeries("replwatch_job_consecutive_failures", "100-0", "pve2")) == 0);
+  CHECK(SampleValue(text, JobSeries("replwatch_job_consecutive_failures",
+                                    "100-0", "pve2")) == 0);
 
   // The disabled job's target is not a replication path.
   CHECK(run.facts->ReplicationTargets() ==
