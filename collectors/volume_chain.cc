@@ -1,7 +1,8 @@
 #include "collectors/volume_chain.h"
 
 #include <algorithm>
-#include <random>
+#include <chrono>
+#include <cstdint>
 
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
@@ -21,7 +22,12 @@ bool HasSnapshotNamed(const std::vector<Snapshot>* snapshots,
   return false;
 }
 
-const std::uint64_t kGuidHashSeed = std::random_device()();
+// Unknown to a node (this process's start time and address layout), so its
+// GUIDs cannot be chosen to collide; std::random_device could throw.
+const std::uint64_t kGuidHashSeed =
+    static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count()) ^
+    reinterpret_cast<std::uintptr_t>(&IsReplicationSnapshot);
 
 // The GUIDs of a snapshot list, for membership tests: open addressing in
 // one flat array (std::unordered_set would allocate a node per snapshot,
