@@ -21,19 +21,10 @@ for _ in 1 2 3 4 5; do
   end=$(date +%s.%N)
   best_wc=$(python3 -c "print(min($best_wc, $end - $start))")
 done
-best_rw=999
-best_two=999
-best_steady=999
-best_steady_two=999
-field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$line"; }
 for _ in 1 2 3 4 5; do
-  line=$(build/bench/snapshot_bench "$work/source.txt" "$work/target.txt")
-  best_rw=$(python3 -c "print(min($best_rw, $(field total_s)))")
-  best_two=$(python3 -c "print(min($best_two, $(field two_workers_s)))")
-  best_steady=$(python3 -c "print(min($best_steady, $(field steady_s)))")
-  best_steady_two=$(python3 -c "print(min($best_steady_two, $(field steady_two_workers_s)))")
+  build/bench/snapshot_bench "$work/source.txt" "$work/target.txt" >> "$work/runs.txt"
 done
-echo "$line"
+tail -1 "$work/runs.txt"
 
 export SANOID_BENCH_DATA=$work/sanoid
 mkdir -p "$SANOID_BENCH_DATA/bin" "$SANOID_BENCH_DATA/conf"
@@ -57,12 +48,19 @@ for run in 1 2 3; do
 done
 grep -q "^CRIT: rpool/data/vm-100-disk-0 " "$work/sanoid.out"  # it did read them
 
-python3 - "$best_wc" "$best_rw" "$best_two" "$best_steady" "$best_steady_two" "$best_sanoid" <<'PY'
+python3 - "$best_wc" "$best_sanoid" "$work/runs.txt" <<'PY'
+import re
 import sys
-wc, one, two, steady, steady_two, sanoid = map(float, sys.argv[1:])
+wc, sanoid = map(float, sys.argv[1:3])
+runs = [dict(re.findall(r"(\w+)=([0-9.]+)", line)) for line in open(sys.argv[3])]
+best = {key: min(float(run[key]) for run in runs)
+        for key in ("total_s", "two_workers_s", "steady_s", "steady_two_workers_s")}
 print("floor (wc -l):                              %.3f s" % wc)
-for what, t in (("first cycle, one core:", one), ("first cycle, two node workers:", two),
-                ("later cycles, one core:", steady), ("later cycles, two node workers:", steady_two)):
+for what, key in (("first cycle, one core:", "total_s"),
+                  ("first cycle, two node workers:", "two_workers_s"),
+                  ("later cycles, one core:", "steady_s"),
+                  ("later cycles, two node workers:", "steady_two_workers_s")):
+    t = best[key]
     print("replwatch, %-32s %.3f s = %.1fx the floor, sanoid %.0fx slower"
           % (what, t, t / wc, sanoid / t))
 print("sanoid --monitor-snapshots:                 %.3f s" % sanoid)

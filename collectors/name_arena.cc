@@ -28,7 +28,7 @@ std::size_t HashOf(std::string_view text, unsigned bits) {
 }  // namespace
 
 std::string_view NameArena::Intern(std::string_view text) {
-  if (!interning_) return Store(text);
+  if (recent_.empty()) return Store(text);  // StopInterning() was called
   // Two ways per set, the most recent first: two names that hash alike,
   // used in turn on every dataset, are still stored once each.
   std::string_view* const set = &recent_[2 * HashOf(text, kRecentSetBits)];
@@ -42,7 +42,6 @@ std::string_view NameArena::Intern(std::string_view text) {
 }
 
 void NameArena::StopInterning() {
-  interning_ = false;
   std::vector<std::string_view>().swap(recent_);
 }
 

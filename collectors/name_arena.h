@@ -36,7 +36,6 @@ class NameArena {
   std::size_t left_ = 0;
   std::vector<std::string_view> recent_ =
       std::vector<std::string_view>(std::size_t{2} << kRecentSetBits);
-  bool interning_ = true;
 };
 
 }  // namespace replwatch

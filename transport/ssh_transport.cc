@@ -252,11 +252,12 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
   char buffer[65536];
   const std::size_t limit = limits_.max_output_bytes;
   auto check_size = [&] {
-    if (result.out.size() + result.err.size() > limits_.max_output_bytes) {
+    if (result.out.size() + result.err.size() > limit) {
       guard.reset();
-      Fail(TransportFailure::kOutputTooLarge,
-           "'" + command.id() + "' printed more than " +
-               std::to_string(limits_.max_output_bytes) + " bytes");
+      Fail(TransportFailure::kOutputTooLarge, "'" + command.id() +
+                                                  "' printed more than " +
+                                                  std::to_string(limit) +
+                                                  " bytes");
     }
   };
   while (!ssh_channel_is_eof(channel)) {

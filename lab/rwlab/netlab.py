@@ -38,6 +38,12 @@ def node_address(index, count):
     return str(ipaddress.IPv4Address(base + block * 256 + 11 + offset)), 15
 
 
+def _start(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    """Starts a lab process in a session of its own (stopped by pid); its pid."""
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+                            start_new_session=True).pid
+
+
 def run(argv, stdin=None):
     proc = subprocess.run(argv, input=stdin, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -144,9 +150,7 @@ def start_dns(lab, state):
     argv = ["ip", "netns", "exec", lab_ns(state["name"]), sys.executable,
             os.path.join(LAB_DIR, "rwlab", "labdns.py"), lab.state_file, BRIDGE_ADDRESS]
     with open(os.path.join(lab.dir, "dns.log"), "w") as log:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-    state["procs"]["dns"] = proc.pid
+        state["procs"]["dns"] = _start(argv, stdout=log, stderr=log)
 
 
 def link_mac(state, node):
@@ -178,10 +182,8 @@ def mount_script(lab, node):
 def start_holder(lab, state, node):
     argv = ["ip", "netns", "exec", node_ns(state["name"], node), "unshare", "--mount",
             "--uts", "--propagation", "private", "sh", "-c", mount_script(lab, node)]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=open(lab.node(node, "holder.log"), "w"),
-                            start_new_session=True)
-    state["nodes"][node]["holder_pid"] = proc.pid
+    with open(lab.node(node, "holder.log"), "w") as log:
+        state["nodes"][node]["holder_pid"] = _start(argv, stderr=log)
 
 
 def wait_holders(state, timeout=20):
@@ -233,9 +235,7 @@ def start_sshd(lab, state, node):
         pass
     argv = nsenter_argv(state, node) + [
         "/usr/sbin/sshd", "-D", "-f", lab.node(node, "ssh", "sshd_config"), "-E", log]
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    state["nodes"][node]["sshd_pid"] = proc.pid
+    state["nodes"][node]["sshd_pid"] = _start(argv)
 
 
 def wait_sshd(lab, state, nodes, timeout=20):

@@ -10,6 +10,8 @@ SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$")
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon", "replwatch"))
 PORT = 10131
+# replwatch's collectors, each run on every node.
+COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
 
 
 def lab_config(statedir, nodes):
@@ -82,6 +84,10 @@ class Replwatch:
         with open(self.log.name) as f:
             return f.read()
 
+    def log_tail(self):
+        """The end of the log, to follow a failure message."""
+        return "--- replwatch log ---\n" + self.log_text()[-3000:]
+
 
 class Samples:
     """One scrape of the exposition: every sample, matched on exact label values."""
@@ -108,6 +114,12 @@ class Samples:
         if len(found) > 1:
             raise AssertionError("%s%s matches %d samples" % (metric, labels, len(found)))
         return found[0][1] if found else None
+
+    def node_healthy(self, node):
+        """The node is up and every collector's last run on it succeeded."""
+        return self.value("replwatch_node_up", node=node) == 1 and all(
+            self.value("replwatch_collector_success", node=node, collector=c) == 1
+            for c in COLLECTORS)
 
     def collected_after(self, since):
         """True if every collector's facts come from a run that started after `since`."""

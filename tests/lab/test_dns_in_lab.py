@@ -8,7 +8,6 @@ import unittest
 
 from replwatch_run import ReplwatchLabCase, lab_config
 
-COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
 BY_NAME = "pve3"  # configured by its name in the lab's DNS
 
 
@@ -26,26 +25,20 @@ class DnsInLab(ReplwatchLabCase):
         return config
 
     def healthy(self, node):
-        s = self.daemon.samples()
-        return s.value("replwatch_node_up", node=node) == 1 and all(
-            s.value("replwatch_collector_success", node=node, collector=c) == 1
-            for c in COLLECTORS)
-
-    def log_tail(self):
-        return "--- replwatch log ---\n" + self.daemon.log_text()[-3000:]
+        return self.daemon.samples().node_healthy(node)
 
     def test_1_unanswered_lookups_cost_the_connect_deadline_only(self):
         self.assertTrue(self.daemon.wait_for(lambda: self.healthy(BY_NAME), 60),
-                        "%s not collected by name\n%s" % (BY_NAME, self.log_tail()))
+                        "%s not collected by name\n%s" % (BY_NAME, self.daemon.log_tail()))
         self.lab("fault", "dns-black-hole", BY_NAME)
         try:
             # Sessions are re-opened every 3 s: the next connect looks the name up.
             down = "node lab/%s is DOWN: " % BY_NAME
             self.assertTrue(self.daemon.wait_for(
                 lambda: self.daemon.value("replwatch_node_up", node=BY_NAME) == 0, 30),
-                self.log_tail())
+                self.daemon.log_tail())
             self.assertTrue(self.daemon.wait_for(
-                lambda: down in self.daemon.log_text(), 10), self.log_tail())
+                lambda: down in self.daemon.log_text(), 10), self.daemon.log_tail())
             self.assertIn("name resolution timed out", self.daemon.log_text())
             # The other nodes are collected on meanwhile (but for their paths checks,
             # which reach pve3 by its name too and wait for the DNS on the node).
@@ -54,22 +47,22 @@ class DnsInLab(ReplwatchLabCase):
                 end > began for l, end in self.daemon.samples().all(
                     "replwatch_collector_last_success_timestamp_seconds")
                 if l["node"] != BY_NAME and l["collector"] != "paths"), 30),
-                self.log_tail())
+                self.daemon.log_tail())
         finally:
             self.lab("clear", "dns-black-hole", BY_NAME)
         self.assertTrue(self.daemon.wait_for(lambda: self.healthy(BY_NAME), 60),
-                        "%s did not recover\n%s" % (BY_NAME, self.log_tail()))
+                        "%s did not recover\n%s" % (BY_NAME, self.daemon.log_tail()))
 
     def test_2_sigterm_while_a_lookup_hangs_stops_at_once(self):
         self.lab("fault", "dns-black-hole", BY_NAME)
         try:
             self.assertTrue(self.daemon.wait_for(
                 lambda: self.daemon.value("replwatch_node_up", node=BY_NAME) == 0, 30),
-                self.log_tail())
+                self.daemon.log_tail())
             time.sleep(1)  # a reconnect (every 1-2 s) is looking the name up again
             self.daemon.proc.terminate()
             # Without the bounded lookup the worker waits out the resolver (30 s).
-            self.assertEqual(self.daemon.proc.wait(timeout=10), 0, self.log_tail())
+            self.assertEqual(self.daemon.proc.wait(timeout=10), 0, self.daemon.log_tail())
         finally:
             self.lab("clear", "dns-black-hole", BY_NAME)
 

@@ -11,9 +11,8 @@ import time
 import unittest
 
 from labhelper import LAB
-from replwatch_run import ReplwatchLabCase, Samples, lab_config
+from replwatch_run import COLLECTORS, ReplwatchLabCase, Samples, lab_config
 
-COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
 LAB_NODES = ("pve1", "pve2", "pve3")
 UNRESOLVABLE = "pve9"  # configured with a host name that does not resolve
 FAULT_DEADLINE = 45  # generous: the endless command takes command_timeout (10 s) to fail
@@ -33,15 +32,12 @@ class FaultsInLab(ReplwatchLabCase):
 
     def setUp(self):
         self.latencies, self.baseline, self.failed_scrapes = [], [], 0
-        if not self.daemon.wait_for(lambda: all(self.healthy(self.daemon.samples(), n)
+        if not self.daemon.wait_for(lambda: all(self.daemon.samples().node_healthy(n)
                                                 for n in LAB_NODES), 60):
-            self.fail("lab nodes not healthy before the fault\n" + self.log_tail())
+            self.fail("lab nodes not healthy before the fault\n" + self.daemon.log_tail())
         for _ in range(5):
             self.scrape()
         self.baseline, self.latencies = self.latencies, []
-
-    def log_tail(self):
-        return "--- replwatch log ---\n" + self.daemon.log_text()[-3000:]
 
     def scrape(self):
         """One scrape, timed; a failed one (no answer, or not an exposition) is counted."""
@@ -51,12 +47,6 @@ class FaultsInLab(ReplwatchLabCase):
         if "replwatch_build_info" not in text:
             self.failed_scrapes += 1
         return Samples(text)
-
-    @staticmethod
-    def healthy(s, node):
-        return s.value("replwatch_node_up", node=node) == 1 and all(
-            s.value("replwatch_collector_success", node=node, collector=c) == 1
-            for c in COLLECTORS)
 
     @staticmethod
     def last_success(s, nodes):
@@ -78,7 +68,7 @@ class FaultsInLab(ReplwatchLabCase):
             if seen_reported and moved_on and reason in self.daemon.log_text():
                 break
             time.sleep(0.5)
-        self.assertTrue(seen_reported, "%s not reported\n%s" % (node, self.log_tail()))
+        self.assertTrue(seen_reported, "%s not reported\n%s" % (node, self.daemon.log_tail()))
         self.assertTrue(moved_on, "other nodes' collections stalled: %s -> %s" % (before, now))
         self.assertIn(reason, self.daemon.log_text())
         self.assertEqual(self.failed_scrapes, 0, "scrapes failed during the fault")
@@ -89,10 +79,11 @@ class FaultsInLab(ReplwatchLabCase):
         def recovered():
             s = self.scrape()
             ends = self.last_success(s, [node])
-            return self.healthy(s, node) and len(ends) == len(COLLECTORS) and \
+            return s.node_healthy(node) and len(ends) == len(COLLECTORS) and \
                 all(end > cleared for end in ends.values())
         if not self.daemon.wait_for(recovered, RECOVERY_DEADLINE):
-            self.fail("%s did not recover after the fault cleared\n%s" % (node, self.log_tail()))
+            self.fail("%s did not recover after the fault cleared\n%s"
+                      % (node, self.daemon.log_tail()))
 
     def tearDown(self):
         if self.latencies:
@@ -105,6 +96,10 @@ class FaultsInLab(ReplwatchLabCase):
 
     def with_fault(self, fault, node, reported, reason, *extra):
         self.lab("fault", fault, node, *extra)
+        self.observe_until_cleared(fault, node, reported, reason)
+
+    def observe_until_cleared(self, fault, node, reported, reason):
+        """With `fault` on: observe; then clear it and expect the node to recover."""
         try:
             self.observe(node, reported, reason)
         finally:
@@ -125,7 +120,7 @@ class FaultsInLab(ReplwatchLabCase):
     def still_collected(self, node):
         """Not reported at all: every collector of the node succeeds again after now."""
         began = time.time()
-        return lambda s: self.healthy(s, node) and all(
+        return lambda s: s.node_healthy(node) and all(
             end > began for end in self.last_success(s, [node]).values())
 
     def test_command_printing_100_mb_fails_only_its_collector(self):
@@ -160,12 +155,7 @@ class FaultsInLab(ReplwatchLabCase):
         self.expect_recovery("pve2")
 
     def test_partial_packet_loss_keeps_the_node_collected(self):
-        self.lab("fault", "packet-loss", "pve2", "10")
-        try:
-            self.observe("pve2", self.still_collected("pve2"), "")
-        finally:
-            self.lab("clear", "packet-loss", "pve2")
-        self.expect_recovery("pve2")
+        self.with_fault("packet-loss", "pve2", self.still_collected("pve2"), "", "10")
 
     def test_packets_vanishing_report_the_node_down(self):
         # A partition where nothing answers, not even a refusal: the open session must
@@ -179,18 +169,14 @@ class FaultsInLab(ReplwatchLabCase):
         if proc.returncode != 0 and "no netem qdisc" in proc.stderr:
             self.skipTest(proc.stderr.strip())
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        try:
-            self.observe("pve2", self.still_collected("pve2"), "")
-        finally:
-            self.lab("clear", "netem", "pve2")
-        self.expect_recovery("pve2")
+        self.observe_until_cleared("netem", "pve2", self.still_collected("pve2"), "")
 
     def test_unresolvable_address_reports_the_node_down(self):
         self.observe(UNRESOLVABLE, self.node_down(UNRESOLVABLE), "cannot resolve")
         # Said once, not once per collector and cycle (1 s) since the start.
         time.sleep(3)
         down = "node lab/%s is DOWN: " % UNRESOLVABLE
-        self.assertEqual(self.daemon.log_text().count(down), 1, self.log_tail())
+        self.assertEqual(self.daemon.log_text().count(down), 1, self.daemon.log_tail())
         self.assertNotIn("node lab/%s collector" % UNRESOLVABLE, self.daemon.log_text())
 
 

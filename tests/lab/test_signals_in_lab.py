@@ -9,10 +9,9 @@ import time
 import unittest
 
 from labhelper import REPO
-from replwatch_run import ReplwatchLabCase
+from replwatch_run import COLLECTORS, ReplwatchLabCase
 
 NODES = ("pve1", "pve2", "pve3")
-COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
 # The layout of a 3-node lab with 2 guests per node (lab/rwlab/build.py): each guest
 # has one disk replicated to the next node; job -> (source, target).
 JOBS = {"100-0": ("pve1", "pve2"), "101-0": ("pve1", "pve2"),
