@@ -1,10 +1,16 @@
 #include "transport/local_transport.h"
 
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 namespace replwatch {
 namespace {
@@ -41,8 +47,8 @@ TEST_CASE("a hostile value reaches the program as one inert argument",
   // node name with shell syntax is refused before that anyway.
   const std::string marker = "/tmp/replwatch-injection-marker";
   std::remove(marker.c_str());
-  CHECK_THROWS_AS(
-      MakeCommand("pvesh-replication", {"x;touch " + marker}), CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"x;touch " + marker}),
+                  CommandRejected);
   CHECK(access(marker.c_str(), F_OK) != 0);
 }
 
@@ -65,6 +71,118 @@ TEST_CASE("local transport caps output size", "[local]") {
       Catch::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kOutputTooLarge;
       }));
+}
+
+// A search path of one directory whose `date` is a shell script that starts a
+// grandchild in a session of its own (setsid, as a daemonizing tool would),
+// which records its pid and sleeps. `tail` is what the script does after.
+class EscapingDate {
+ public:
+  explicit EscapingDate(const std::string& tail) {
+    char pattern[] = "/tmp/replwatch-local-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    std::ofstream(dir_ + "/date")
+        << "#!/bin/sh\n"
+        << "setsid /bin/sh -c 'echo $$ > " << PidFile() << ".new; mv "
+        << PidFile() << ".new " << PidFile()
+        << "; exec sleep 300' </dev/null >/dev/null 2>&1 &\n"
+        << "while [ ! -e " << PidFile() << " ]; do sleep 0.01; done\n"
+        << tail << "\n";
+    chmod((dir_ + "/date").c_str(), 0755);
+  }
+  ~EscapingDate() {
+    // Whatever the outcome, leave no sleeper behind.
+    if (pid_ > 0) kill(pid_, SIGKILL);
+    std::remove(PidFile().c_str());
+    std::remove((dir_ + "/date").c_str());
+    rmdir(dir_.c_str());
+  }
+  std::vector<std::string> SearchPath() const {
+    std::vector<std::string> path = LocalTransport::DefaultSearchPath();
+    path.insert(path.begin(), dir_);
+    return path;
+  }
+  bool Started() const { return access(PidFile().c_str(), F_OK) == 0; }
+  pid_t Grandchild() {
+    std::ifstream(PidFile()) >> pid_;
+    return pid_;
+  }
+
+ private:
+  std::string PidFile() const { return dir_ + "/grandchild.pid"; }
+  std::string dir_;
+  pid_t pid_ = 0;
+};
+
+bool Alive(pid_t pid) { return kill(pid, 0) == 0 || errno != ESRCH; }
+
+// Polls `condition` until it holds or `limit` passes; the limit only bounds a
+// failing test.
+template <typename Condition>
+bool WaitFor(Condition condition, std::chrono::seconds limit) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+TEST_CASE("a local command's setsid grandchild ends when the command exits",
+          "[local]") {
+  EscapingDate date("echo done");
+  LocalTransport transport(Limits(std::chrono::seconds(60)), date.SearchPath());
+  const CommandResult result = transport.Run(MakeCommand("date"));
+  CHECK(result.exit_status == 0);
+  CHECK(result.out == "done\n");
+  const pid_t grandchild = date.Grandchild();
+  REQUIRE(grandchild > 0);
+  CHECK_FALSE(Alive(grandchild));
+}
+
+TEST_CASE("a cancelled local command leaves no descendant", "[local]") {
+  EscapingDate date("exec sleep 300");
+  LocalTransport transport(Limits(std::chrono::seconds(600)),
+                           date.SearchPath());
+  std::thread canceller([&] {
+    WaitFor([&] { return date.Started(); }, std::chrono::seconds(60));
+    transport.Cancel();
+  });
+  CHECK_THROWS_AS(transport.Run(MakeCommand("date")), TransportError);
+  canceller.join();
+  const pid_t grandchild = date.Grandchild();
+  REQUIRE(grandchild > 0);
+  CHECK_FALSE(Alive(grandchild));
+}
+
+TEST_CASE("a local command's descendants end when replwatch is killed",
+          "[local]") {
+  EscapingDate date("exec sleep 300");
+  const pid_t replwatch = fork();
+  if (replwatch == 0) {
+    LocalTransport transport(Limits(std::chrono::seconds(600)),
+                             date.SearchPath());
+    try {
+      transport.Run(MakeCommand("date"));
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  REQUIRE(WaitFor([&] { return date.Started(); }, std::chrono::seconds(60)));
+  kill(replwatch, SIGKILL);
+  waitpid(replwatch, nullptr, 0);
+  const pid_t grandchild = date.Grandchild();
+  REQUIRE(grandchild > 0);
+  CHECK(WaitFor([&] { return !Alive(grandchild); }, std::chrono::seconds(30)));
+}
+
+TEST_CASE("a program missing from the search path is named with the path",
+          "[local]") {
+  LocalTransport transport(Limits(std::chrono::seconds(10)),
+                           {"/nonexistent-replwatch-dir"});
+  CHECK_THROWS_WITH(transport.Run(MakeCommand("date")),
+                    "cannot run 'date': not an executable in "
+                    "PATH=/nonexistent-replwatch-dir");
 }
 
 }  // namespace
