@@ -1,5 +1,6 @@
 #include "daemon/flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "config/shard_assignment.h"
@@ -111,6 +112,10 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
     flags.listen_addresses.push_back(kDefaultListenAddress);
   }
   return flags;
+}
+
+int UsageErrorStatus(const std::vector<std::string>& args) {
+  return std::find(args.begin(), args.end(), "diagnose") != args.end() ? 3 : 2;
 }
 
 ConfigChoice ConfigChoiceOf(const Flags& flags) {

@@ -36,9 +36,9 @@ struct Flags {
   std::string log_level = "info";
   std::optional<ShardSpec> shard;  // --shard; overrides global.shard
   // diagnose only
-  std::string job;              // --job
-  std::string node;             // --node
-  bool json_output = false;     // --output=json
+  std::string job;           // --job
+  std::string node;          // --node
+  bool json_output = false;  // --output=json
 };
 
 /// The default port: 9100-9999 (the Prometheus exporter range) is fully
@@ -48,6 +48,11 @@ constexpr const char* kDefaultListenAddress = ":10130";
 /// Parses argv. On a usage error returns nullopt and sets `error`.
 std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
                                 std::string& error);
+
+/// The exit status for a usage error: 3 (UNKNOWN) when the command line names
+/// diagnose, whose exit codes are a Nagios check's states (2 would read as
+/// CRITICAL), else 2. Any word counts, as the error may come before it.
+int UsageErrorStatus(const std::vector<std::string>& args);
 
 /// How the config is chosen: the flags, plus $CREDENTIALS_DIRECTORY (set by
 /// systemd for a unit with LoadCredential=).

@@ -35,6 +35,13 @@ TEST_CASE("both --flag=value and --flag value work, addresses repeat",
   CHECK(flags->log_level == "debug");
 }
 
+TEST_CASE("a usage error of diagnose is UNKNOWN, not CRITICAL", "[flags]") {
+  CHECK(UsageErrorStatus({"diagnose", "--bogus=1"}) == 3);
+  CHECK(UsageErrorStatus({"--bogus=1", "diagnose"}) == 3);
+  CHECK(UsageErrorStatus({"once", "--bogus=1"}) == 2);
+  CHECK(UsageErrorStatus({"--bogus=1"}) == 2);
+}
+
 TEST_CASE("usage errors are explained", "[flags]") {
   std::string error;
   CHECK_FALSE(Parse({"--bogus=1"}, error));

@@ -31,11 +31,11 @@ int CheckConfig(const replwatch::Flags& flags) {
 
 int main(int argc, char** argv) {
   std::string error;
-  const auto flags = replwatch::ParseFlags(
-      std::vector<std::string>(argv + 1, argv + argc), error);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const auto flags = replwatch::ParseFlags(args, error);
   if (!flags) {
     std::cerr << "replwatch: " << error << "\n\n" << replwatch::UsageText();
-    return 2;
+    return replwatch::UsageErrorStatus(args);
   }
   switch (flags->mode) {
     case replwatch::Mode::kHelp:

@@ -32,8 +32,9 @@ std::string WriteConfig(const std::string& path,
       << "  reconnect_backoff_max: 2s\n"
       << "clusters:\n";
   for (const auto& node : nodes) {
-    out << "  - name: c-" << node.name << "\n    ssh:\n      user: "
-        << node.sshd->user() << "\n      key_file: " << node.sshd->client_key()
+    out << "  - name: c-" << node.name
+        << "\n    ssh:\n      user: " << node.sshd->user()
+        << "\n      key_file: " << node.sshd->client_key()
         << "\n      known_hosts_file: " << node.sshd->known_hosts()
         << "\n    nodes:\n      - name: " << node.name
         << "\n        address: 127.0.0.1\n        port: " << node.sshd->port()
@@ -100,9 +101,8 @@ TEST_CASE("the daemon collects over ssh and serves a clean exposition",
   // promtool (Prometheus' own linter) has nothing to say about it.
   std::ofstream(TempPath("scrape.txt")) << scrape;
   int rc = -1;
-  const std::string lint =
-      RunCapture("promtool check metrics < " + TempPath("scrape.txt") + " 2>&1",
-                 &rc);
+  const std::string lint = RunCapture(
+      "promtool check metrics < " + TempPath("scrape.txt") + " 2>&1", &rc);
   CHECK(lint == "");
   CHECK(rc == 0);
   CHECK(HttpGet("127.0.0.1:" + std::to_string(daemon.port) + "/-/healthy") ==
@@ -123,7 +123,8 @@ TEST_CASE("a hung node delays neither other nodes nor scrapes", "[e2e]") {
   // Results keep arriving for the healthy node and scrapes are answered
   // while the hung node's first connection attempt is still pending.
   const std::string last_success =
-      "replwatch_collector_last_success_timestamp_seconds{pve_cluster=\"c-good\""
+      "replwatch_collector_last_success_timestamp_seconds{pve_cluster=\"c-"
+      "good\""
       ",node=\"good\",collector=\"node\"}";
   const double first = SampleValue(daemon.Scrape(), last_success);
   REQUIRE(first > 0);
@@ -143,7 +144,8 @@ TEST_CASE("a hung node delays neither other nodes nor scrapes", "[e2e]") {
 TEST_CASE("a changed host key is reported and the node is down", "[e2e]") {
   TestSshd sshd;
   sshd.ChangeHostKey();
-  const std::string config = WriteConfig(TempPath("key.yml"), {{"pve1", &sshd}});
+  const std::string config =
+      WriteConfig(TempPath("key.yml"), {{"pve1", &sshd}});
   RunningDaemon daemon(config);
   REQUIRE(WaitUntil(
       [&] {
@@ -166,7 +168,9 @@ TEST_CASE("a bad config on SIGHUP is refused and the old one kept", "[e2e]") {
   std::ofstream(path) << "clusters:\n  - name: x\n    nodez: []\n";
   daemon.process->Signal(SIGHUP);
   REQUIRE(WaitUntil(
-      [&] { return daemon.ScrapeHas("replwatch_config_last_reload_successful 0"); },
+      [&] {
+        return daemon.ScrapeHas("replwatch_config_last_reload_successful 0");
+      },
       std::chrono::seconds(20)));
   CHECK(daemon.process->Log().find(path + ":3:5: unknown key 'nodez'") !=
         std::string::npos);
@@ -180,12 +184,15 @@ TEST_CASE("a bad config on SIGHUP is refused and the old one kept", "[e2e]") {
   CHECK_FALSE(daemon.ScrapeHas("node=\"pve1\""));
 }
 
-TEST_CASE("once prints one cycle and check-config lists every problem", "[e2e]") {
+TEST_CASE("once prints one cycle and check-config lists every problem",
+          "[e2e]") {
   TestSshd sshd;
-  const std::string config = WriteConfig(TempPath("once.yml"), {{"pve1", &sshd}});
+  const std::string config =
+      WriteConfig(TempPath("once.yml"), {{"pve1", &sshd}});
   int rc = -1;
   const std::string once = RunCapture(
-      ReplwatchBinary() + " once --config.file=" + config + " 2>/dev/null", &rc);
+      ReplwatchBinary() + " once --config.file=" + config + " 2>/dev/null",
+      &rc);
   CHECK(rc == 0);
   CHECK(once.find(UpLine("pve1", 1)) != std::string::npos);
 
@@ -203,6 +210,16 @@ TEST_CASE("once prints one cycle and check-config lists every problem", "[e2e]")
         std::string::npos);
 }
 
+TEST_CASE("a diagnose usage error exits UNKNOWN (3), others 2", "[e2e]") {
+  int rc = -1;
+  const std::string usage =
+      RunCapture(ReplwatchBinary() + " diagnose --bogus=1 2>&1", &rc);
+  CHECK(rc == 3);
+  CHECK(usage.find("unknown flag --bogus") != std::string::npos);
+  RunCapture(ReplwatchBinary() + " once --bogus=1 2>&1", &rc);
+  CHECK(rc == 2);
+}
+
 TEST_CASE("the shipped example configs are accepted", "[e2e]") {
   int rc = -1;
   const std::string source = REPLWATCH_SOURCE_DIR;
@@ -212,10 +229,10 @@ TEST_CASE("the shipped example configs are accepted", "[e2e]") {
   CHECK(rc == 0);
   // The example names a key and a known_hosts file this machine lacks;
   // every other key it documents must be valid.
-  const std::string problems = RunCapture(
-      ReplwatchBinary() + " check-config --config.file=" + source +
-          "/config/replwatch.example.yml 2>&1",
-      &rc);
+  const std::string problems =
+      RunCapture(ReplwatchBinary() + " check-config --config.file=" + source +
+                     "/config/replwatch.example.yml 2>&1",
+                 &rc);
   CHECK(rc == 1);
   std::istringstream lines(problems);
   std::string line;
