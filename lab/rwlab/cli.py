@@ -118,7 +118,7 @@ def dispatch(args, lab):
             sys.stdout.write(status_text(world))
             return 0
         if args.cmd == "tick":
-            scheduler.tick(world, args.minutes)
+            print("\n".join(scheduler.tick(world, args.minutes)))
         elif args.cmd == "fault":
             faults.inject(world, args.fault, args.args)
         elif args.cmd == "clear":

@@ -40,6 +40,7 @@ class JobRun:
         self.lines = []
         self.delay = 0
         self.st = world.job_state(jobid)
+        self.error = None
 
     def log(self, msg, seconds=0.0):
         self.clock += seconds
@@ -60,6 +61,7 @@ class JobRun:
             self.log("end replication job with error: %s" % error, 0.01)
         else:
             self.log("end replication job", 0.05)
+        self.error = error
         self._record(error)
 
     def _replicate(self, probe, space):

@@ -33,6 +33,7 @@ class Scheduler:
         self.rng = replication.new_rng(self.state)
         self.probes = {}
         self.busy_until = {}
+        self.report = []  # one line per run, hang or skipped node, for `lab tick`
 
     def _blocked_targets(self):
         return {n for n, info in self.state["nodes"].items()
@@ -54,6 +55,10 @@ class Scheduler:
         run = replication.JobRun(self.world, jobid, start, self.rng)
         run.delay = delay
         run.run(self.probes.get((source, job["target"])), space)
+        outcome = "failed: %s" % run.error if run.error else "ok"
+        self.report.append("%s: job %s -> %s at %s, %.1f s, %s" % (
+            source, jobid, job["target"], time.strftime("%H:%M:%S", time.localtime(start)),
+            run.clock - start, outcome))
         return run.clock - start
 
     def hang_active(self, jobid):
@@ -67,8 +72,10 @@ class Scheduler:
         """The job's ssh never gets an answer: a live process keeps it SYNCING."""
         st = self.world.job_state(jobid)
         pid = self.world.spawn("hang:%s" % jobid, ["sleep", "infinity"])
+        source = self.world.node_of(self.state["jobs"][jobid]["guest"])
         st.update(pid=pid, ptime=worldmod.process_start_time(pid), last_try=start,
-                  last_iteration=start, last_node=self.world.node_of(self.state["jobs"][jobid]["guest"]))
+                  last_iteration=start, last_node=source)
+        self.report.append("%s: job %s started and hangs (syncing, pid %d)" % (source, jobid, pid))
 
     def _stuck_job(self, node):
         """A running job blocks its node's scheduler until it ends (pvescheduler.pm)."""
@@ -78,16 +85,25 @@ class Scheduler:
                 return job["id"], st
         return None, None
 
+    def _note_once(self, line):
+        if line not in self.report:
+            self.report.append(line)
+
     def run_pass(self, t, now):
         """One scheduler pass at time `t` (not after `now`, the real clock)."""
         space = Space(self.world, t)
         for node, info in self.state["nodes"].items():
-            if info["down"] or self.busy_until.get(node, 0) > t:
+            if info["down"]:
+                self._note_once("%s: down, its scheduler does not run" % node)
+                continue
+            if self.busy_until.get(node, 0) > t:
                 continue
             jobid, st = self._stuck_job(node)
             if jobid:
                 alive = pve.process_running(st["pid"], st.get("ptime"))
                 if alive and self.hang_active(jobid):
+                    self._note_once("%s: job %s still hangs, blocking the node's other jobs"
+                                    % (node, jobid))
                     continue
                 self.world.kill("hang:%s" % jobid)
                 st.pop("pid", None)
@@ -120,7 +136,9 @@ class Scheduler:
 
 
 def tick(world, minutes):
-    """Age the lab by `minutes` and let every node's scheduler run once per minute."""
+    """Age the lab by `minutes` and let every node's scheduler run once per minute.
+
+    Returns what ran: one line per job run, hang, or node that did not run."""
     now = int(time.time())
     seconds = minutes * 60
     if seconds:
@@ -132,3 +150,6 @@ def tick(world, minutes):
     for k in range(passes):
         t = now - seconds + (k + 1) * 60 if seconds else now
         sched.run_pass(t, now)
+    if not sched.report:
+        return ["no replication job was due in %d minute(s)" % minutes]
+    return sched.report

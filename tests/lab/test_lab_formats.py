@@ -129,7 +129,11 @@ class FormatsTest(LabCase):
                         if "@__replicate_100-0_" in l)
 
         before = repl_snaps("pve1")
-        self.lab("tick", "--minutes", "16")
+        said = self.lab("tick", "--minutes", "16")
+        # `lab tick` says what ran: here every job of every node, each ok.
+        self.assertRegex(said, r"(?m)^pve1: job 100-0 -> pve2 at \d\d:\d\d:\d\d, [\d.]+ s, ok$")
+        for jobid in ["100-0", "101-0", "102-0", "103-0", "104-0", "105-0"]:
+            self.assertIn(" job %s -> " % jobid, said)
         source, target = repl_snaps("pve1"), repl_snaps("pve2")
         self.assertEqual(len(source), 1)
         self.assertEqual(source, target)
@@ -154,8 +158,9 @@ class FormatsTest(LabCase):
                 before[jobid] = self.job_json(node, jobid)["last_sync"]
                 self.on(node, "pvesr", "schedule-now", jobid)
         time.sleep(max(0.0, max(before.values()) + 1.1 - time.time()))
-        self.lab("tick")
+        said = self.lab("tick")
         ticked = time.time()
+        self.assertEqual(len(said.strip().split("\n")), 6, said)
         for node, ids in jobs.items():
             for jobid in ids:
                 last_sync = self.job_json(node, jobid)["last_sync"]
