@@ -11,6 +11,11 @@ namespace replwatch {
 /// vm-192-disk-1). These are the datasets pvesr replicates.
 bool IsPveVolumeDataset(std::string_view dataset);
 
+/// The guest id (the digits after the prefix) of a PVE volume dataset, or an
+/// empty view when IsPveVolumeDataset is false: the guest PVE's storage
+/// assigns the volume to, whatever snapshots it holds.
+std::string_view GuestOfPveVolume(std::string_view dataset);
+
 /// The pool a dataset belongs to: its first path component.
 std::string_view PoolOfDataset(std::string_view dataset);
 

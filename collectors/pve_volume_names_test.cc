@@ -22,6 +22,9 @@ TEST_CASE("PVE guest volume names", "[datasets][snapshots]") {
     INFO(name);
     CHECK_FALSE(IsPveVolumeDataset(name));
   }
+  CHECK(GuestOfPveVolume("rpool/data/vm-100-disk-0") == "100");
+  CHECK(GuestOfPveVolume("rpool/data/base-9002-disk-0/vm-192-disk-1") == "192");
+  CHECK(GuestOfPveVolume("rpool/data/stale-vm-100-disk-0").empty());
   CHECK(PoolOfDataset("rpool/data/vm-100-disk-0") == "rpool");
   CHECK(PoolOfDataset("rpool") == "rpool");
 }

@@ -145,7 +145,11 @@ TEST_CASE("job volumes are found from their replication snapshots", "[chain]") {
       Snap(kVolume, kBase, 1, 1) +
       Snap("rpool/data/vm-100-disk-1", kBase, 2, 2) +
       Snap("rpool/data/vm-101-disk-0", "__replicate_101-0_5__", 3, 3) +
-      Snap("rpool/data/vm-102-disk-0", "autosnap_x", 4, 4));
+      Snap("rpool/data/vm-102-disk-0", "autosnap_x", 4, 4) +
+      // Not volumes of job 100-0: renamed out of the way by Plan B, and
+      // another guest's disk holding a copy of the snapshot.
+      Snap("rpool/data/stale-vm-100-disk-0", kBase, 5, 5) +
+      Snap("rpool/data/vm-103-disk-0", kBase, 6, 6));
   const JobVolumeIndex index = IndexJobVolumes(facts.get());
   CHECK(index.at("100-0") ==
         std::vector<std::string>{kVolume, "rpool/data/vm-100-disk-1"});

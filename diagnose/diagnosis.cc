@@ -15,6 +15,7 @@
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
 #include "collectors/volume_chain.h"
+#include "diagnose/human_units.h"
 #include "diagnose/volume_verdict.h"
 
 namespace replwatch::diagnose {
@@ -27,19 +28,6 @@ Severity Worst(Severity a, Severity b) {
   if (a == Severity::kUnknown) return b == Severity::kOk ? a : b;
   if (b == Severity::kUnknown) return a == Severity::kOk ? b : a;
   return std::max(a, b);
-}
-
-std::string Bytes(std::uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 5) {
-    value /= 1024;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
-  return text;
 }
 
 std::string Plane(ReplicationErrorClass error_class) {
@@ -134,8 +122,8 @@ void CheckPrerequisites(const ClusterView& view,
     if (available) {
       room.severity =
           pending > *available ? Severity::kCritical : Severity::kOk;
-      room.detail =
-          Bytes(pending) + " pending, " + Bytes(*available) + " available";
+      room.detail = HumanBytes(pending) + " pending, " +
+                    HumanBytes(*available) + " available";
     }
   }
   out.prerequisites.push_back(room);

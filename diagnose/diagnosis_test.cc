@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
@@ -10,6 +11,7 @@
 #include "collectors/paths.h"
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
+#include "diagnose/reseed_plan.h"
 
 namespace replwatch::diagnose {
 namespace {
@@ -191,8 +193,37 @@ TEST_CASE("a chain without common snapshots is Plan B", "[diagnose]") {
   REQUIRE(volume.preconditions.size() == 2);
   CHECK(volume.preconditions[0].severity == Severity::kOk);  // guest on pve1
   CHECK(volume.preconditions[1].severity == Severity::kOk);  // room enough
-  CHECK(HasCommand(volume, "zfs destroy -r " + kVolume));
+  // The cautious path: pause, rename (the way back), re-seed, destroy later.
+  CHECK(HasCommand(volume, "pvesr disable 100-0"));
+  CHECK(HasCommand(
+      volume, "zfs rename " + kVolume + " rpool/data/stale-vm-100-disk-0"));
+  CHECK(HasCommand(volume, "pvesr enable 100-0"));
+  CHECK(HasCommand(volume, "pvesr schedule-now 100-0"));
+  for (const auto& line : volume.commands) {
+    if (line.find("zfs destroy") != std::string::npos) {
+      CHECK(line.rfind("# later, on pve2: ", 0) == 0);
+    }
+  }
   CHECK(volume.commands.front().find("DO NOT RUN") == std::string::npos);
+  CHECK(volume.preconditions[1].detail ==
+        "976.6 KiB needed, 762.9 MiB available");
+}
+
+TEST_CASE("the runbook's Plan B is the plan diagnose prints", "[diagnose]") {
+  // The runbook's lines without their Markdown indentation, in order.
+  std::ifstream file(std::string(REPLWATCH_SOURCE_DIR) + "/docs/runbook.md");
+  std::string runbook, line;
+  while (std::getline(file, line)) {
+    runbook +=
+        line.substr(std::min(line.find_first_not_of(' '), line.size())) + "\n";
+  }
+  REQUIRE_FALSE(runbook.empty());
+  const auto lines = RenderSteps(
+      ReseedSteps("<job>", "<source>", "<target>", "<pool>/<path>/<disk>"));
+  std::string block;
+  for (const auto& step_line : lines) block += step_line + "\n";
+  INFO(block);
+  CHECK(runbook.find(block) != std::string::npos);
 }
 
 TEST_CASE("Plan B refuses when the guest lives on the target", "[diagnose]") {

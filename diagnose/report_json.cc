@@ -10,10 +10,18 @@ std::string Quote(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char escaped[8];
@@ -53,9 +61,12 @@ std::string Strings(const std::vector<std::string>& values) {
 
 const char* PlanId(Plan plan) {
   switch (plan) {
-    case Plan::kRepairChain: return "repair_chain";
-    case Plan::kReseed: return "reseed";
-    case Plan::kNone: break;
+    case Plan::kRepairChain:
+      return "repair_chain";
+    case Plan::kReseed:
+      return "reseed";
+    case Plan::kNone:
+      break;
   }
   return "none";
 }
@@ -63,10 +74,10 @@ const char* PlanId(Plan plan) {
 }  // namespace
 
 std::string RenderJson(const Report& report) {
-  std::string out = "{" + Field("status", SeverityName(report.severity)) +
-                    ",\"exit_code\":" +
-                    std::to_string(static_cast<int>(report.severity)) +
-                    ",\"unreachable\":[";
+  std::string out =
+      "{" + Field("status", SeverityName(report.severity)) +
+      ",\"exit_code\":" + std::to_string(static_cast<int>(report.severity)) +
+      ",\"unreachable\":[";
   for (std::size_t i = 0; i < report.unreachable.size(); ++i) {
     const auto& node = report.unreachable[i];
     out += (i ? "," : "") + std::string("{") +
@@ -78,10 +89,9 @@ std::string RenderJson(const Report& report) {
     const auto& job = report.jobs[i];
     out += (i ? "," : "") + std::string("{") +
            Field("pve_cluster", job.cluster) + "," +
-           Field("job_id", job.job_id) + "," + Field("guest", job.guest) +
-           "," + Field("source", job.source) + "," +
-           Field("target", job.target) + "," +
-           Field("status", SeverityName(job.severity)) + "," +
+           Field("job_id", job.job_id) + "," + Field("guest", job.guest) + "," +
+           Field("source", job.source) + "," + Field("target", job.target) +
+           "," + Field("status", SeverityName(job.severity)) + "," +
            Field("state", job.state) + "," + Field("plane", job.plane) + "," +
            Field("error_class", job.error_class) + "," +
            Field("error_line", job.error_line) +

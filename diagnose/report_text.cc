@@ -15,16 +15,20 @@ void Checks(std::string& out, const char* title,
   if (checks.empty()) return;
   Line(out, 2, title);
   for (const auto& check : checks) {
-    Line(out, 4, "[" + SeverityName(check.severity) + "] " + check.name +
-                     ": " + check.detail);
+    Line(out, 4,
+         "[" + SeverityName(check.severity) + "] " + check.name + ": " +
+             check.detail);
   }
 }
 
 const char* PlanName(Plan plan) {
   switch (plan) {
-    case Plan::kRepairChain: return "Plan A (repair the chain)";
-    case Plan::kReseed: return "Plan B (re-seed)";
-    case Plan::kNone: break;
+    case Plan::kRepairChain:
+      return "Plan A (repair the chain)";
+    case Plan::kReseed:
+      return "Plan B (re-seed)";
+    case Plan::kNone:
+      break;
   }
   return "no action";
 }
@@ -32,31 +36,35 @@ const char* PlanName(Plan plan) {
 }  // namespace
 
 std::string RenderText(const Report& report) {
-  std::string out = "replwatch diagnose: " + SeverityName(report.severity) +
-                    "\n";
+  std::string out =
+      "replwatch diagnose: " + SeverityName(report.severity) + "\n";
   for (const auto& node : report.unreachable) {
-    Line(out, 0, "[CRITICAL] node " + node.cluster + "/" + node.node +
-                     " unreachable: " + node.error);
+    Line(out, 0,
+         "[CRITICAL] node " + node.cluster + "/" + node.node +
+             " unreachable: " + node.error);
   }
   if (report.jobs.empty()) Line(out, 0, "no replication job matched");
   for (const auto& job : report.jobs) {
     out += "\n";
-    Line(out, 0, "job " + job.job_id + " (" + job.cluster + ": " + job.source +
-                     " -> " + job.target + "): " + job.state + " [" +
-                     SeverityName(job.severity) + "]");
+    Line(out, 0,
+         "job " + job.job_id + " (" + job.cluster + ": " + job.source + " -> " +
+             job.target + "): " + job.state + " [" +
+             SeverityName(job.severity) + "]");
     if (!job.error_class.empty()) {
-      Line(out, 2, "last error (" + job.plane + ", " + job.error_class +
-                       "): " + job.error_line);
+      Line(out, 2,
+           "last error (" + job.plane + ", " + job.error_class +
+               "): " + job.error_line);
     }
     Checks(out, "prerequisites:", job.prerequisites);
     Checks(out, "throughput:", job.throughput);
     for (const auto& volume : job.volumes) {
-      Line(out, 2, "volume " + volume.volume + " [" +
-                       SeverityName(volume.severity) + "]: " +
-                       volume.summary);
+      Line(out, 2,
+           "volume " + volume.volume + " [" + SeverityName(volume.severity) +
+               "]: " + volume.summary);
       if (volume.plan == Plan::kNone) continue;
-      Line(out, 4, std::string(PlanName(volume.plan)) +
-                       " - replwatch only prints these commands:");
+      Line(out, 4,
+           std::string(PlanName(volume.plan)) +
+               " - replwatch only prints these commands:");
       Checks(out, "  preconditions:", volume.preconditions);
       for (const auto& command : volume.commands) Line(out, 6, command);
     }

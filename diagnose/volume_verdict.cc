@@ -3,6 +3,8 @@
 #include "collectors/datasets.h"
 #include "collectors/snapshots.h"
 #include "collectors/volume_chain.h"
+#include "diagnose/human_units.h"
+#include "diagnose/reseed_plan.h"
 
 namespace replwatch::diagnose {
 namespace {
@@ -73,32 +75,27 @@ void PlanReseed(const ClusterView& view, const JobFacts& job_facts,
     }
   }
   out.preconditions.push_back(guest);
-  Check room{"room for a full copy on " + job.target, Severity::kUnknown,
-             "no dataset facts"};
+  Check room{
+      "room for a full copy on " + job.target + " beside the old replica",
+      Severity::kUnknown, "no dataset facts"};
   const auto* target_ds = view.Find<DatasetsFacts>(job.target, "datasets");
   if (chain.source_info && chain.source_info->used_bytes && target_ds) {
-    std::uint64_t free = target_ds->AvailableFor(volume).value_or(0);
-    if (chain.target_info && chain.target_info->used_bytes) {
-      free += *chain.target_info->used_bytes;  // the old replica goes away
-    }
+    // The old replica is renamed, not destroyed: its space stays in use until
+    // the re-seed has succeeded.
+    const std::uint64_t free = target_ds->AvailableFor(volume).value_or(0);
     const std::uint64_t need = *chain.source_info->used_bytes;
     room.severity = need <= free ? Severity::kOk : Severity::kCritical;
-    room.detail = std::to_string(need) + " bytes needed, " +
-                  std::to_string(free) + " available";
+    room.detail =
+        HumanBytes(need) + " needed, " + HumanBytes(free) + " available";
   }
   out.preconditions.push_back(room);
   bool safe = true;
   for (const auto& check : out.preconditions) {
     safe = safe && check.severity == Severity::kOk;
   }
-  out.commands.push_back(
-      safe ? "# on " + job.target + ": remove the replica that lost its chain"
-           : "# DO NOT RUN until every precondition above holds; then on " +
-                 job.target + ": remove the replica that lost its chain");
-  out.commands.push_back("zfs destroy -r " + volume);
-  out.commands.push_back("# on " + job.source +
-                         ": PVE re-seeds the volume with a full sync");
-  out.commands.push_back("pvesr schedule-now " + job.job_id);
+  out.commands = RenderSteps(
+      ReseedSteps(job.job_id, job.source, job.target, volume),
+      safe ? "" : "DO NOT RUN until every precondition above holds");
 }
 
 }  // namespace

@@ -239,12 +239,23 @@ def delete_snapshot(world, args):
                 s for s in ds["snaps"] if not s["name"].startswith("__replicate_")]
 
 
+def _still_broken(source_ds, target_ds):
+    """A replica that shares no snapshot (by GUID) with its source, or has another type."""
+    if source_ds is None or target_ds["type"] != source_ds["type"]:
+        return True
+    return not {s["guid"] for s in source_ds["snaps"]} & {s["guid"] for s in target_ds["snaps"]}
+
+
 def reseed(world, args):
-    """What an admin does to repair a broken chain: drop the replica so the next run is full."""
-    _, sets = _job_datasets(world, args["job"], "target")
-    node, _ = _job_datasets(world, args["job"], "target")
-    for name, _ in sets:
-        world.zfs(node)["datasets"].pop(name, None)
+    """What an admin does to repair a broken chain: drop the replica so the next run is full.
+
+    A replica the admin has already repaired by hand (re-seeded: it shares a snapshot with its
+    source again) is left alone."""
+    _, sources = _job_datasets(world, args["job"], "source")
+    node, targets = _job_datasets(world, args["job"], "target")
+    for (name, target_ds), (_, source_ds) in zip(targets, sources):
+        if target_ds is not None and _still_broken(source_ds, target_ds):
+            world.zfs(node)["datasets"].pop(name)
 
 
 def interrupt_transfer(world, args):

@@ -3,12 +3,14 @@ import json
 
 from rwlab import fmt
 from rwlab import pve
-from rwlab import schedulenow
+from rwlab import pvesr_jobs
 
 PVESR_FORMAT = "%-10s %-10s %-20s %20s %20s %10s %10s %s\n"
 PVESR_USAGE = """USAGE: pvesr <COMMAND> [ARGS] [OPTIONS]
        pvesr list
        pvesr schedule-now <id>
+       pvesr enable <id>
+       pvesr disable <id>
        pvesr status  [OPTIONS]
        pvesr help [<extra-args>] [OPTIONS]
 """
@@ -98,7 +100,9 @@ def pvesh(lab, state, me, args, out, err):
 
 def pvesr(lab, state, me, args, out, err, now):
     if args[:1] == ["schedule-now"]:
-        return schedulenow.schedule_now(lab, state, me, args[1:], err)
+        return pvesr_jobs.schedule_now(lab, state, me, args[1:], err)
+    if args[:1] in (["enable"], ["disable"]):
+        return pvesr_jobs.set_enabled(lab, state, args[1:], err, args[0] == "enable")
     if not args or args[0] not in ("status", "list"):
         err.write("ERROR: unknown command 'pvesr %s'\n%s" % (" ".join(args[:1]), PVESR_USAGE))
         return 2

@@ -40,7 +40,8 @@ def main():
         from rwlab import pvecli
         return pvecli.pveversion(args, sys.stdout, sys.stderr)
     mutating = (tool, args[:1]) in (("zfs", ["destroy"]), ("zfs", ["receive"]), ("zfs", ["recv"]),
-                                    ("pvesr", ["schedule-now"]))
+                                    ("zfs", ["rename"]), ("pvesr", ["schedule-now"]),
+                                    ("pvesr", ["enable"]), ("pvesr", ["disable"]))
     with lab.locked(exclusive=mutating):
         if tool in ("zfs", "zpool"):
             zfs = store.read_json(lab.zfs_file(node))

@@ -1,10 +1,11 @@
-"""The `zfs` stand-in: list, get, version; send -n, destroy, receive -A (own modules)."""
+"""The `zfs` stand-in: list, get, version; send -n, destroy, receive -A, rename (own modules)."""
 import sys
 import time
 
 from rwlab import cliargs
 from rwlab import zfsdestroy
 from rwlab import zfsrecv
+from rwlab import zfsrename
 from rwlab import zfssend
 from rwlab import zfsmodel as zm
 from rwlab import zfsview as zv
@@ -165,7 +166,8 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
     commands = {"list": do_list, "get": do_get,
                 "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
                 "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
-                "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e)}
+                "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e),
+                "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e)}
     commands["recv"] = commands["receive"]
     if args[0] not in commands:
         err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))
@@ -175,6 +177,9 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
         return commands[args[0]](zfs, args[1:], ctx, out, err)
     except cliargs.UsageError as e:
         err.write("%s\n%s" % (e, USAGE))
+        return 2
+    except zfsrename.NotModelled as e:
+        err.write("%s\n" % e)
         return 2
     except NotFound as e:
         err.write("cannot open '%s': dataset does not exist\n" % e)

@@ -97,15 +97,21 @@ class DiagnoseInLab(LabCase):
         time.sleep(max(0.0, last_sync + 1.1 - time.time()))
         self.lab("tick")
 
-    def assertRecovers(self, source, jobid, before):
+    def assertSyncs(self, source, jobid, before):
         self.lab("tick")  # one pass; the failed job backs off 5+ minutes unless scheduled now
         job = self.job_json(source, jobid)
         self.assertEqual(job["fail_count"], 0, job.get("error"))
         self.assertGreater(job["last_sync"], before)
+
+    def assertHealthy(self, jobid):
         code, diagnosis = self.only_job(jobid)
         self.assertEqual(code, 0, diagnosis)
         self.assertEqual([v["plan"] for v in diagnosis["volumes"]],
                          ["none"] * len(diagnosis["volumes"]))
+
+    def assertRecovers(self, source, jobid, before):
+        self.assertSyncs(source, jobid, before)
+        self.assertHealthy(jobid)
 
     def assertPlanB(self, jobid, source, target, volume_name):
         code, job = self.only_job(jobid)
@@ -114,17 +120,38 @@ class DiagnoseInLab(LabCase):
         volume = job["volumes"][0]
         self.assertEqual((volume["volume"], volume["status"], volume["plan"]),
                          (volume_name, "CRITICAL", "reseed"))
-        self.assertEqual(self.steps(volume), [(target, "zfs destroy -r " + volume_name),
+        stale = volume_name.rsplit("/", 1)[0] + "/stale-" + volume_name.rsplit("/", 1)[1]
+        self.assertEqual(self.steps(volume), [(source, "pvesr disable " + jobid),
+                                              (target, "zfs rename %s %s" % (volume_name, stale)),
+                                              (source, "pvesr enable " + jobid),
                                               (source, "pvesr schedule-now " + jobid)])
+        self.assertEqual(volume["commands"][-1], "# later, on %s: once the full sync has "
+                         "succeeded, remove the old replica: zfs destroy -r %s" % (target, stale))
         return job, volume
 
     def reseed(self, jobid, source, target, volume, fault):
         before = self.job_json(source, jobid)["last_sync"]
+        old_guid = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
+                           volume["volume"]).stdout
         self.run_plan(volume)
+        stale = self.steps(volume)[1][1].split()[-1]
+        moved = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid", stale).stdout
+        self.assertEqual(moved, old_guid)  # the printed rename kept the old replica
         gone = self.on(target, "zfs", "list", volume["volume"], check=False)
-        self.assertIn("dataset does not exist", gone.stderr)  # the printed destroy did it
+        self.assertIn("dataset does not exist", gone.stderr)
+        self.assertSyncs(source, jobid, before)
+        # Clearing the fault now must not undo the re-seed the plan just did.
+        reseeded = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
+                           volume["volume"]).stdout
         self.lab("clear", *fault)
-        self.assertRecovers(source, jobid, before)
+        self.assertEqual(self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
+                                 volume["volume"]).stdout, reseeded)
+        # The later step, once the full sync has succeeded.
+        later = volume["commands"][-1].split(": ")[-1]
+        self.on(target, *shlex.split(later))
+        self.assertIn("dataset does not exist",
+                      self.on(target, "zfs", "list", stale, check=False).stderr)
+        self.assertHealthy(jobid)
 
     def test_healthy_cluster_is_ok_and_prints_nothing_to_run(self):
         code, report = self.diagnose()
@@ -204,8 +231,8 @@ class DiagnoseInLab(LabCase):
         name = "rpool/data/subvol-102-disk-0"
         _, volume = self.assertPlanB("102-0", "pve1", "pve2", name)
         room = volume["preconditions"][1]
-        self.assertEqual((room["name"], room["status"]), ("room for a full copy on pve2",
-                                                          "CRITICAL"))
+        self.assertEqual((room["name"], room["status"]),
+                         ("room for a full copy on pve2 beside the old replica", "CRITICAL"))
         self.assertTrue(volume["commands"][0].startswith(PENDING_PREFIX))
         with self.assertRaises(PlanRefused):
             self.run_plan(volume)

@@ -1,5 +1,6 @@
 """The admin commands the stand-ins accept for repairs: `zfs send -n`, `zfs destroy`,
-`zfs receive -A` and `pvesr schedule-now`, in OpenZFS 2.2 / PVE 8.2 formats and semantics."""
+`zfs receive -A`, `zfs rename` and `pvesr schedule-now|enable|disable`, in OpenZFS 2.2 / PVE 8.2
+formats and semantics."""
 import json
 import os
 import unittest
@@ -140,6 +141,57 @@ class AdminCommandsTest(LabCase):
                                                                   "abort\n" % volume))
         finally:
             self.lab("clear", "interrupt-transfer", "103-0")
+
+    # --- zfs rename -------------------------------------------------------------------
+
+    def test_rename_moves_a_dataset_with_its_snapshots_and_keeps_its_guid(self):
+        volume, stale = "rpool/data/vm-105-disk-0", "rpool/data/stale-vm-105-disk-0"
+        node = "pve3"
+        guid = self.zfs(node, "get", "-Hp", "-o", "value", "guid", volume).stdout
+        snaps = self.snapshots(node, volume)
+        moved = self.zfs(node, "rename", volume, stale)
+        self.assertEqual((moved.returncode, moved.stdout, moved.stderr), (0, "", ""))
+        try:
+            self.assertEqual(self.zfs(node, "get", "-Hp", "-o", "value", "guid", stale).stdout,
+                             guid)
+            self.assertEqual(self.snapshots(node, stale),
+                             [s.replace(volume + "@", stale + "@") for s in snaps])
+            self.assertEqual(self.zfs(node, "list", volume).stderr,
+                             "cannot open '%s': dataset does not exist\n" % volume)
+            cases = [([volume, "rpool/data/x"], 1,
+                      "cannot open '%s': dataset does not exist\n" % volume),
+                     ([stale, "rpool/data"], 1,
+                      "cannot rename '%s': dataset already exists\n" % stale),
+                     ([stale, "tank/x"], 1,
+                      "cannot rename to 'tank/x': datasets must be within same pool\n"),
+                     ([stale, "rpool/nope/x"], 1,
+                      "cannot create 'rpool/nope/x': parent does not exist\n"),
+                     ([stale], 2, "missing target dataset argument\n")]
+            for args, code, message in cases:
+                result = self.zfs(node, "rename", *args)
+                self.assertEqual(result.returncode, code, args)
+                self.assertTrue(result.stderr.startswith(message), (args, result.stderr))
+        finally:
+            self.assertEqual(self.zfs(node, "rename", stale, volume).returncode, 0)
+        self.assertEqual(self.snapshots(node, volume), snaps)
+
+    # --- pvesr enable / disable --------------------------------------------------------
+
+    def test_disable_and_enable_change_replication_cfg_on_every_node(self):
+        self.assertEqual(self.on("pve1", "pvesr", "disable", "100-0").stdout, "")
+        try:
+            cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
+            self.assertIn("local: 100-0\n\tdisable\n\ttarget pve2\n", cfg)
+            self.assertRegex(self.on("pve2", "pvesr", "list").stdout,
+                             r"(?m)^100-0 +local/pve2 +\S+ +\S+ +no$")
+        finally:
+            self.on("pve1", "pvesr", "enable", "100-0")
+        cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
+        self.assertIn("local: 100-0\n\ttarget pve2\n", cfg)
+        unknown = self.on("pve1", "pvesr", "disable", "999-0", check=False)
+        self.assertEqual((unknown.returncode, unknown.stderr), (255, "no such job '999-0'\n"))
+        missing = self.on("pve1", "pvesr", "enable", check=False)
+        self.assertEqual(missing.stderr, "400 not enough arguments\npvesr enable <id>\n")
 
     # --- pvesr schedule-now -----------------------------------------------------------
 
