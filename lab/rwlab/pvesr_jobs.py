@@ -29,8 +29,10 @@ def _invalid_id(jobid):
     return None
 
 
-def _job_id_argument(command, args, err):
-    """The one `<id>` argument, or None after writing the CLI handler's error."""
+def _job_argument(command, state, args, err, unknown):
+    """The job the one `<id>` argument names, or None after writing the error: the CLI
+    handler's for the argument, `unknown` (formatted with the id) for a job that does not
+    exist."""
     usage = "pvesr %s <id>\n" % command
     if not args:
         err.write("400 not enough arguments\n" + usage)
@@ -43,16 +45,16 @@ def _job_id_argument(command, args, err):
         err.write("400 Parameter verification failed.\nid: invalid format - %s\n\n%s"
                   % (problem, usage))
         return None
-    return args[0]
+    job = state["jobs"].get(args[0])
+    if job is None:
+        err.write(unknown % args[0] + "\n")
+    return job
 
 
 def set_enabled(lab, state, args, err, enabled):
-    jobid = _job_id_argument("enable" if enabled else "disable", args, err)
-    if jobid is None:
-        return PERL_DIE
-    job = state["jobs"].get(jobid)
+    job = _job_argument("enable" if enabled else "disable", state, args, err,
+                        "no such job '%s'")
     if job is None:
-        err.write("no such job '%s'\n" % jobid)
         return PERL_DIE
     if enabled:
         job.pop("disable", None)
@@ -64,12 +66,8 @@ def set_enabled(lab, state, args, err, enabled):
 
 
 def schedule_now(lab, state, me, args, err):
-    jobid = _job_id_argument("schedule-now", args, err)
-    if jobid is None:
-        return PERL_DIE
-    job = state["jobs"].get(jobid)
+    job = _job_argument("schedule-now", state, args, err, "no such replication job '%s'")
     if job is None:
-        err.write("no such replication job '%s'\n" % jobid)
         return PERL_DIE
     repl = pve.read_repl_state(lab, me)
     job_state = repl.get(job["guest"], {}).get("local/%s" % job["target"])
