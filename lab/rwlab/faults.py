@@ -8,6 +8,7 @@ from rwlab import faults_replica
 from rwlab import faults_transport
 from rwlab import keys
 from rwlab import netlab
+from rwlab import replication
 from rwlab import scheduler
 from rwlab import zfsmodel as zm
 from rwlab import zpoolview
@@ -239,22 +240,21 @@ def delete_snapshot(world, args):
                 s for s in ds["snaps"] if not s["name"].startswith("__replicate_")]
 
 
-def _still_broken(source_ds, target_ds):
-    """A replica that shares no snapshot (by GUID) with its source, or has another type."""
-    if source_ds is None or target_ds["type"] != source_ds["type"]:
-        return True
-    return not {s["guid"] for s in source_ds["snaps"]} & {s["guid"] for s in target_ds["snaps"]}
-
-
 def reseed(world, args):
     """What an admin does to repair a broken chain: drop the replica so the next run is full.
 
-    A replica the admin has already repaired by hand (re-seeded: it shares a snapshot with its
-    source again) is left alone."""
-    _, sources = _job_datasets(world, args["job"], "source")
-    node, targets = _job_datasets(world, args["job"], "target")
+    A replica the admin has already repaired by hand (re-seeded: the next run finds a common
+    replication snapshot again, by the run's own rule) is left alone."""
+    jobid = args["job"]
+    last_name = zm.repl_snap_name(jobid, world.job_state(jobid)["last_sync"])
+    _, sources = _job_datasets(world, jobid, "source")
+    node, targets = _job_datasets(world, jobid, "target")
     for (name, target_ds), (_, source_ds) in zip(targets, sources):
-        if target_ds is not None and _still_broken(source_ds, target_ds):
+        if target_ds is None:
+            continue
+        repaired = (source_ds is not None and target_ds["type"] == source_ds["type"]
+                    and replication.common_base(source_ds, target_ds, jobid, last_name))
+        if not repaired:
             world.zfs(node)["datasets"].pop(name)
 
 
