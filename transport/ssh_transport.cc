@@ -27,10 +27,10 @@ std::string Fingerprint(ssh_session session) {
   unsigned char* hash = nullptr;
   size_t length = 0;
   std::string text = "unknown";
-  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
-                             &length) == 0) {
-    char* printable = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
-                                               length);
+  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) ==
+      0) {
+    char* printable =
+        ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
     if (printable != nullptr) text = printable;
     ssh_string_free_char(printable);
     ssh_clean_pubkey_hash(&hash);
@@ -51,9 +51,11 @@ SshTransport::SshTransport(SshTarget target, TransportLimits limits)
 SshTransport::~SshTransport() { Disconnect(); }
 
 void SshTransport::Fail(TransportFailure kind, const std::string& what) {
-  const std::string where = target_.address + ":" + std::to_string(target_.port);
+  const std::string where =
+      target_.address + ":" + std::to_string(target_.port);
   Disconnect();
-  if (cancelled_) throw TransportError(TransportFailure::kCancelled, "cancelled");
+  if (cancelled_)
+    throw TransportError(TransportFailure::kCancelled, "cancelled");
   throw TransportError(kind, where + ": " + what);
 }
 
@@ -62,6 +64,7 @@ void SshTransport::Cancel() {
   std::lock_guard<std::mutex> lock(fd_mutex_);
   // Wakes up whatever libssh call is blocked on the socket.
   if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);
+  if (connection_probe_ != nullptr) connection_probe_->Cancel();
 }
 
 void SshTransport::Disconnect() {
@@ -119,13 +122,23 @@ int SshTransport::OpenSocket() {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
       return fd;
     }
-    last_error = error == ETIMEDOUT ? "connect timed out" : std::strerror(error);
+    last_error =
+        error == ETIMEDOUT ? "connect timed out" : std::strerror(error);
     Disconnect();
   }
   Fail(TransportFailure::kConnect, last_error);
 }
 
 void SshTransport::Connect() {
+  Handshake();
+  Authenticate();
+  connected_at_ = Clock::now();
+  // From here on the option bounds channel operations (exit status, opens).
+  long command_timeout = CeilSeconds(limits_.command_timeout);
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &command_timeout);
+}
+
+void SshTransport::Handshake() {
   const int fd = OpenSocket();
   session_ = ssh_new();
   if (session_ == nullptr) Fail(TransportFailure::kConnect, "ssh_new failed");
@@ -151,11 +164,6 @@ void SshTransport::Connect() {
          std::string("ssh handshake failed: ") + ssh_get_error(session_));
   }
   VerifyHostKey();
-  Authenticate();
-  connected_at_ = Clock::now();
-  // From here on the option bounds channel operations (exit status, opens).
-  long command_timeout = CeilSeconds(limits_.command_timeout);
-  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &command_timeout);
 }
 
 void SshTransport::VerifyHostKey() {
@@ -200,12 +208,13 @@ void SshTransport::Authenticate() {
     if (ssh_userauth_agent(session_, nullptr) == SSH_AUTH_SUCCESS) return;
     reasons += std::string(reasons.empty() ? "" : ", ") + "agent keys refused";
   }
-  Fail(TransportFailure::kAuth, "authentication as " + target_.user +
-                                    " failed: " + reasons);
+  Fail(TransportFailure::kAuth,
+       "authentication as " + target_.user + " failed: " + reasons);
 }
 
 CommandResult SshTransport::Run(const RemoteCommand& command) {
-  if (cancelled_) throw TransportError(TransportFailure::kCancelled, "cancelled");
+  if (cancelled_)
+    throw TransportError(TransportFailure::kCancelled, "cancelled");
   if (session_ != nullptr && limits_.session_max_age.count() > 0 &&
       Clock::now() - connected_at_ > limits_.session_max_age) {
     Disconnect();  // re-handshake: host key checked again
@@ -238,12 +247,11 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
         ssh_channel_free(c);
       });
   // Ask the node to stop the command a little after we stop waiting.
-  const auto remote_timeout = std::chrono::seconds(
-      CeilSeconds(limits_.command_timeout) + 1);
+  const auto remote_timeout =
+      std::chrono::seconds(CeilSeconds(limits_.command_timeout) + 1);
   if (ssh_channel_open_session(channel) != SSH_OK ||
-      ssh_channel_request_exec(channel,
-                               command.ShellLine(remote_timeout).c_str()) !=
-          SSH_OK) {
+      ssh_channel_request_exec(
+          channel, command.ShellLine(remote_timeout).c_str()) != SSH_OK) {
     guard.reset();
     Fail(TransportFailure::kStaleSession,
          std::string("cannot start command: ") + ssh_get_error(session_));
@@ -254,16 +262,16 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
   auto check_size = [&] {
     if (result.out.size() + result.err.size() > limit) {
       guard.reset();
-      Fail(TransportFailure::kOutputTooLarge, "'" + command.id() +
-                                                  "' printed more than " +
-                                                  std::to_string(limit) +
-                                                  " bytes");
+      Fail(TransportFailure::kOutputTooLarge,
+           "'" + command.id() + "' printed more than " + std::to_string(limit) +
+               " bytes");
     }
   };
   while (!ssh_channel_is_eof(channel)) {
     if (cancelled_ || Clock::now() >= deadline) {
       guard.reset();
-      Fail(cancelled_ ? TransportFailure::kCancelled : TransportFailure::kTimeout,
+      Fail(cancelled_ ? TransportFailure::kCancelled
+                      : TransportFailure::kTimeout,
            "'" + command.id() + "' timed out after " +
                std::to_string(limits_.command_timeout.count()) + " ms");
     }
@@ -317,7 +325,56 @@ void SshTransport::Keepalive() {
       (pfd.revents & (POLLHUP | POLLERR) ||
        recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0)) {
     Disconnect();
+    return;
   }
+  if (!NewConnectionWorks()) Disconnect();  // the next run reports why
+}
+
+bool SshTransport::NewConnectionWorks() {
+  // SSH checks the host key and the client key once, at login: a node whose
+  // host key changed, or that no longer authorizes our key, keeps answering
+  // on a session opened before (PVE's own replication connects anew). A
+  // second connection that stops short of login sees what a new one would.
+  auto probe = std::make_unique<SshTransport>(target_, limits_);
+  {
+    std::lock_guard<std::mutex> lock(fd_mutex_);
+    if (cancelled_) return true;
+    connection_probe_ = probe.get();
+  }
+  bool works = true;
+  try {
+    probe->Handshake();
+    works = probe->KeyStillAccepted();
+  } catch (const TransportError& e) {
+    works = e.kind() == TransportFailure::kCancelled;
+  }
+  std::lock_guard<std::mutex> lock(fd_mutex_);
+  connection_probe_ = nullptr;
+  return works;
+}
+
+bool SshTransport::KeyStillAccepted() {
+  // Offers the public key without signing anything (no login, no session on
+  // the node). An agent's keys are not probed: they are the agent's to list.
+  if (target_.key_file.empty()) return true;
+  ssh_key key = nullptr;
+  if (ssh_pki_import_privkey_file(target_.key_file.c_str(), nullptr, nullptr,
+                                  nullptr, &key) != SSH_OK) {
+    return false;  // the next login says why
+  }
+  ssh_key public_key = nullptr;
+  bool accepted = true;
+  if (ssh_pki_export_privkey_to_pubkey(key, &public_key) == SSH_OK) {
+    const int rc = ssh_userauth_try_publickey(session_, nullptr, public_key);
+    accepted = rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL;
+    if (rc == SSH_AUTH_ERROR && !cancelled_) {
+      Fail(TransportFailure::kConnect,
+           std::string("key probe failed: ") + ssh_get_error(session_));
+    }
+  }
+  ssh_key_free(public_key);
+  ssh_key_free(key);
+  return accepted;
 }
 
 }  // namespace replwatch

@@ -24,7 +24,11 @@ struct SshTarget {
 /// One persistent libssh session to one node, reused across commands and
 /// re-opened on demand after a failure. Host keys are checked strictly
 /// against the configured known_hosts file only: a changed or unknown key
-/// refuses the connection (libssh's config files are never read).
+/// refuses the connection (libssh's config files are never read). Each
+/// Keepalive() also makes a second connection up to the host key check and
+/// an offer of the client key, and drops the session if either fails: a
+/// changed host key, a key no longer authorized or an sshd that no longer
+/// accepts connections shows at once, not when the session is recycled.
 class SshTransport : public Transport {
  public:
   SshTransport(SshTarget target, TransportLimits limits);
@@ -39,6 +43,9 @@ class SshTransport : public Transport {
 
  private:
   void Connect();
+  void Handshake();  // TCP, key exchange and host key check; no login
+  bool NewConnectionWorks();
+  bool KeyStillAccepted();  // after Handshake(): our key offered, not used
   CommandResult RunOnSession(const RemoteCommand& command);
   void Disconnect();
   int OpenSocket();  // TCP connect bounded by connect_timeout and Cancel()
@@ -51,8 +58,9 @@ class SshTransport : public Transport {
   ssh_session session_ = nullptr;
   std::chrono::steady_clock::time_point connected_at_;
   std::atomic<bool> cancelled_{false};
-  std::mutex fd_mutex_;  // guards fd_ against Cancel() racing Disconnect()
+  std::mutex fd_mutex_;  // guards fd_ and connection_probe_ against Cancel()
   int fd_ = -1;
+  SshTransport* connection_probe_ = nullptr;  // while Keepalive() probes
 };
 
 }  // namespace replwatch

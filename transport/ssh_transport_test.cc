@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -147,6 +148,28 @@ TEST_CASE("keepalive drops a session whose node went away", "[ssh]") {
   CHECK(dropped);
 }
 
+// Replaces the host key on disk; a running sshd keeps its old sessions and
+// shows the new key to new connections.
+void ReplaceHostKeyUnderSessions(const TestSshd& sshd) {
+  testing::RunOrThrow("rm " + sshd.dir() + "/host_key*; ssh-keygen -q -t " +
+                      "ed25519 -N '' -f " + sshd.dir() + "/host_key");
+}
+
+// A session opened before the node changed stays usable; Keepalive() must
+// drop it so that the next run fails for the change's real reason.
+void CheckKeepaliveNotices(const std::function<void(const TestSshd&)>& change,
+                           TransportFailure expected) {
+  TestSshd sshd;
+  SshTransport transport(TargetFor(sshd), ShortLimits());  // no max age
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  transport.Keepalive();
+  CHECK(transport.connected());  // nothing changed yet: the session stays
+  change(sshd);
+  transport.Keepalive();
+  CHECK_FALSE(transport.connected());
+  CHECK(FailureOf(transport, MakeCommand("date")) == expected);
+}
+
 TEST_CASE("an old session is re-opened and the host key checked again",
           "[ssh]") {
   TestSshd sshd;
@@ -154,14 +177,23 @@ TEST_CASE("an old session is re-opened and the host key checked again",
   limits.session_max_age = std::chrono::milliseconds(200);
   SshTransport transport(TargetFor(sshd), limits);
   CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
-  // The key changes while our session lives on (sshd keeps old sessions).
-  testing::RunOrThrow("rm " + sshd.dir() +
-                      "/host_key*; ssh-keygen -q -t "
-                      "ed25519 -N '' -f " +
-                      sshd.dir() + "/host_key");
+  ReplaceHostKeyUnderSessions(sshd);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(FailureOf(transport, MakeCommand("date")) ==
         TransportFailure::kHostKeyChanged);
+}
+
+TEST_CASE("a keepalive notices a changed host key on a live session", "[ssh]") {
+  CheckKeepaliveNotices(ReplaceHostKeyUnderSessions,
+                        TransportFailure::kHostKeyChanged);
+}
+
+TEST_CASE("a keepalive notices a client key no longer authorized", "[ssh]") {
+  CheckKeepaliveNotices(
+      [](const TestSshd& sshd) {
+        testing::RunOrThrow(": > " + sshd.dir() + "/authorized_keys");
+      },
+      TransportFailure::kAuth);
 }
 
 TEST_CASE("recycled and closed sessions leak no fds", "[ssh]") {

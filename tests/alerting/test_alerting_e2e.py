@@ -49,8 +49,8 @@ def replwatch_config(path, statedir, command_timeout):
         f.write("global:\n  collection_interval: 1s\n  jitter: 200ms\n  connect_timeout: 2s\n"
                 "  command_timeout: %s\n"
                 "  reconnect_backoff_initial: 1s\n  reconnect_backoff_max: 2s\n"
-                # Re-open sessions soon, so a changed host key is noticed within seconds.
-                "  ssh_session_max_age: 5s\n"
+                # Keepalives check a new connection: a changed host key shows within 1 s.
+                "  keepalive_interval: 1s\n"
                 "ssh:\n  key_file: %s/replwatch_id_ed25519\n  known_hosts_file: %s/known_hosts\n"
                 "clusters:\n  - name: %s\n    nodes:\n%s" % (
                     command_timeout, statedir, statedir, alert_cases.CLUSTER, nodes))

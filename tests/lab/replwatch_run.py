@@ -19,7 +19,7 @@ def lab_config(statedir, nodes):
     lines = ["global:", "  collection_interval: 1s", "  jitter: 200ms",
              "  connect_timeout: 2s", "  command_timeout: 10s",
              "  reconnect_backoff_initial: 1s", "  reconnect_backoff_max: 2s",
-             "  ssh_session_max_age: 3s",
+             "  keepalive_interval: 1s",
              "ssh:", "  key_file: %s/replwatch_id_ed25519" % statedir,
              "  known_hosts_file: %s/known_hosts" % statedir,
              "clusters:", "  - name: lab", "    nodes:"]
