@@ -1,7 +1,7 @@
 #include "collectors/datasets.h"
 
 #include <array>
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/test_fixtures.h"
@@ -236,7 +236,7 @@ TEST_CASE("datasets: failures", "[datasets]") {
   SECTION("non-zero exit") {
     transport.Answer(kGet, "", 1, "The ZFS modules are not loaded.\n");
     CHECK_THROWS_WITH(collector.Collect(transport, context.Get()),
-                      Catch::Contains("ZFS modules are not loaded"));
+                      Catch::Matchers::ContainsSubstring("ZFS modules are not loaded"));
   }
   SECTION("garbage") {
     transport.Answer(kGet, "rpool\tavailable\n");

@@ -1,7 +1,7 @@
 // Failing jobs: error classes from the state text and the last run's log,
 // and the number of log reads.
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/jobs.h"
 #include "collectors/jobs_testing.h"

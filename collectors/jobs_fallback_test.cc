@@ -1,6 +1,6 @@
 // The pvesr status fallback, the config merge and the failure paths.
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <ctime>
 #include <iomanip>
 #include <sstream>

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/jobs_testing.h"
 #include "collectors/parsers/parse_error.h"

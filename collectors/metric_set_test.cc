@@ -1,6 +1,6 @@
 #include "collectors/metric_set.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

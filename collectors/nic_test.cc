@@ -1,6 +1,6 @@
 #include "collectors/nic.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/test_fixtures.h"

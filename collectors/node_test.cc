@@ -1,6 +1,6 @@
 #include "collectors/node.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <cmath>
 
 #include "transport/local_transport.h"

@@ -1,6 +1,6 @@
 #include "collectors/paths.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/jobs.h"
 #include "collectors/nic.h"

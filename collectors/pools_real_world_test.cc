@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/pools.h"

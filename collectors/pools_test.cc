@@ -1,6 +1,6 @@
 #include "collectors/pools.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/testing/exposition_checks.h"
@@ -338,7 +338,7 @@ TEST_CASE("pools: failures escape and stop the cycle", "[pools]") {
     transport.Answer(kList, "", 1, "internal error: out of memory\n");
     CHECK_THROWS_WITH(
         collector.Collect(transport, context.Get()),
-        Catch::Contains("status 1") && Catch::Contains("out of memory"));
+        Catch::Matchers::ContainsSubstring("status 1") && Catch::Matchers::ContainsSubstring("out of memory"));
     CHECK(transport.commands_run().size() == 1);
   }
   SECTION("garbage from zpool list") {

@@ -1,6 +1,6 @@
 #include "collectors/pve_volume_names.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

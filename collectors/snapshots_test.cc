@@ -1,6 +1,6 @@
 #include "collectors/snapshots.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/testing/exposition_checks.h"
@@ -172,13 +172,13 @@ TEST_CASE("snapshots: long listings, errors keep their line number",
     return copy;
   };
   CHECK_THAT(error_of(replace_line(9000, "rpool/x@y\tnot-a-guid\t1\t2")),
-             Catch::StartsWith("line 9000: bad guid"));
+             Catch::Matchers::StartsWith("line 9000: bad guid"));
   // Three columns: refused at the start of a slice and within one.
   CHECK_THAT(error_of(replace_line(4097, "rpool/x@y\t1\t2")),
-             Catch::StartsWith("line 4097: "));
+             Catch::Matchers::StartsWith("line 4097: "));
   CHECK_THAT(error_of(replace_line(5000, "rpool/x@y\t1\t2")),
-             Catch::StartsWith("line 5000: "));
-  CHECK_THAT(error_of("rpool/x@y\t1\t2\n"), Catch::StartsWith("line 1: "));
+             Catch::Matchers::StartsWith("line 5000: "));
+  CHECK_THAT(error_of("rpool/x@y\t1\t2\n"), Catch::Matchers::StartsWith("line 1: "));
 }
 
 TEST_CASE("snapshots: empty listing and failures", "[snapshots]") {

@@ -1,6 +1,6 @@
 #include "collectors/volume_chain.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/zfs_get_parser.h"
 

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <cstdio>
 #include <fstream>
 #include <string>

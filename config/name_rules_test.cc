@@ -1,6 +1,6 @@
 #include "config/name_rules.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

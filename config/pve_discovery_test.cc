@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <cstdlib>
 #include <fstream>
 
@@ -73,7 +73,7 @@ TEST_CASE("a broken or hostile .members is an error, not a guess",
   pve.Members(R"({"cluster": {"name": "c"}, "nodelist": {
       "pve1;reboot": {"ip": "10.0.0.1"}}})");
   CHECK_THROWS_WITH(DiscoverPveCluster(pve.Files(), {}),
-                    Catch::Contains("no usable name or ip"));
+                    Catch::Matchers::ContainsSubstring("no usable name or ip"));
   pve.Members(R"({"cluster": {"name": "c"}, "nodelist": {
       "pve1": {"ip": "-oProxyCommand=x"}}})");
   CHECK_THROWS_AS(DiscoverPveCluster(pve.Files(), {}), ConfigError);
@@ -86,7 +86,7 @@ TEST_CASE("discovery without the root key says so", "[discovery]") {
   files.key = pve.dir + "/missing";
   CHECK_THROWS_WITH(
       DiscoverPveCluster(files, {}),
-      Catch::Contains("cannot read") && Catch::Contains("pve-discovery.conf"));
+      Catch::Matchers::ContainsSubstring("cannot read") && Catch::Matchers::ContainsSubstring("pve-discovery.conf"));
 }
 
 // What systemd's LoadCredential= leaves in $CREDENTIALS_DIRECTORY: copies of
@@ -141,10 +141,10 @@ TEST_CASE("the --pve.discover flag ignores the config file, otherwise it wins",
   choice.config_file = BrokenConfigFile(pve);
   choice.pve = pve.Settings();
   CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::StartsWith(choice.config_file));
+                    Catch::Matchers::StartsWith(choice.config_file));
   choice.config_file_given = true;
   CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::StartsWith(choice.config_file));
+                    Catch::Matchers::StartsWith(choice.config_file));
   choice.discover = true;
   CHECK(LoadOrDiscoverConfig(choice, {}).source_file ==
         pve.dir + "/.members (discovered)");
@@ -163,7 +163,7 @@ TEST_CASE("without a config file the cluster is discovered", "[discovery]") {
   // Given on the command line, a missing file is an error, not discovery.
   choice.config_file_given = true;
   CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::StartsWith(choice.config_file));
+                    Catch::Matchers::StartsWith(choice.config_file));
 }
 
 TEST_CASE("the --pve.discover flag off a PVE node says so", "[discovery]") {
@@ -172,10 +172,10 @@ TEST_CASE("the --pve.discover flag off a PVE node says so", "[discovery]") {
   choice.config_file = pve.dir + "/none.yml";
   choice.pve = pve.Settings();
   CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::Contains("no PVE cluster to discover"));
+                    Catch::Matchers::ContainsSubstring("no PVE cluster to discover"));
   choice.discover = true;
   CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::Contains("this is no PVE cluster node"));
+                    Catch::Matchers::ContainsSubstring("this is no PVE cluster node"));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "config/shard_assignment.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <map>
 #include <string>
 #include <vector>

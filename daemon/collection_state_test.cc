@@ -1,7 +1,7 @@
 #include "daemon/collection_state.h"
 
 #include <boost/asio/thread_pool.hpp>
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/testing/captured_log.h"
 

@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

@@ -1,6 +1,6 @@
 #include "daemon/status_page.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "daemon/collection_state.h"
 

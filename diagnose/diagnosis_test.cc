@@ -1,7 +1,7 @@
 #include "diagnose/diagnosis.h"
 
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <fstream>
 
 #include "collectors/datasets.h"

@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {
@@ -42,7 +42,7 @@ TEST_CASE("names are looked up, and a failed lookup says why", "[resolver]") {
   const Resolution none =
       ResolveTcpAddress("no-such-node.invalid", 22, InSeconds(5), cancelled);
   CHECK_FALSE(none.addresses);
-  CHECK_THAT(none.error, Catch::StartsWith("cannot resolve: "));
+  CHECK_THAT(none.error, Catch::Matchers::StartsWith("cannot resolve: "));
 }
 
 }  // namespace

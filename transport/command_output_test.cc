@@ -1,6 +1,6 @@
 #include "transport/command_output.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

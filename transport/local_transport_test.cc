@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -57,7 +57,7 @@ TEST_CASE("local transport cancels promptly", "[local]") {
   transport.Cancel();
   CHECK_THROWS_MATCHES(
       transport.Run(MakeCommand("date")), TransportError,
-      Catch::Predicate<TransportError>([](const TransportError& e) {
+      Catch::Matchers::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kCancelled;
       }));
 }
@@ -68,7 +68,7 @@ TEST_CASE("local transport caps output size", "[local]") {
   LocalTransport transport(Limits(std::chrono::seconds(10), 16));
   CHECK_THROWS_MATCHES(
       transport.Run(MakeCommand("ip-link-stats")), TransportError,
-      Catch::Predicate<TransportError>([](const TransportError& e) {
+      Catch::Matchers::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kOutputTooLarge;
       }));
 }

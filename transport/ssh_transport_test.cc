@@ -3,7 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <functional>
 #include <optional>
 #include <thread>

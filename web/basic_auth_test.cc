@@ -1,6 +1,6 @@
 #include "web/basic_auth.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <stdexcept>
 
 #include "web/web_test_support.h"

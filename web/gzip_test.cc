@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 namespace replwatch::web {

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 #include "web/http_server.h"

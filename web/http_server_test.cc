@@ -1,6 +1,6 @@
 #include "web/http_server.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <stdexcept>
 #include <string>
 
@@ -52,7 +52,7 @@ TEST_CASE("HEAD announces the GET length without sending a body") {
   const std::string response = client.ReadUntilClosed();
   CHECK(response.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   CHECK_THAT(response,
-             Catch::Contains("\r\nContent-Length: " +
+             Catch::Matchers::ContainsSubstring("\r\nContent-Length: " +
                              std::to_string(BigBody().size()) + "\r\n"));
   // Nothing follows the blank line that ends the head.
   CHECK(response.find("\r\n\r\n") + 4 == response.size());
@@ -108,9 +108,9 @@ TEST_CASE("Listen reports the address that failed and binds nothing") {
   boost::asio::io_context io;
   HttpServer second(io, TestHandler);
   CHECK_THROWS_WITH(second.Listen({"127.0.0.1:0", taken}),
-                    Catch::StartsWith("cannot listen on " + taken + ": "));
+                    Catch::Matchers::StartsWith("cannot listen on " + taken + ": "));
   CHECK_THROWS_WITH(second.Listen({"127.0.0.1:http"}),
-                    Catch::StartsWith("cannot listen on 127.0.0.1:http: "));
+                    Catch::Matchers::StartsWith("cannot listen on 127.0.0.1:http: "));
   CHECK(second.LocalEndpoints().empty());
 }
 

@@ -1,6 +1,6 @@
 #include "web/listen_address.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <stdexcept>
 
 namespace replwatch::web {

@@ -1,6 +1,6 @@
 #include "web/web_config.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 #include "web/web_test_support.h"
@@ -8,7 +8,7 @@
 namespace replwatch::web {
 namespace {
 
-using Catch::Contains;
+using Catch::Matchers::ContainsSubstring;
 using testing::MakeSelfSignedCertificate;
 using testing::TempDir;
 
@@ -73,11 +73,11 @@ TEST_CASE("every structural problem is reported with file:line:column") {
                               "  key_file: [a, b]\n"
                               "  bogus: 1\n");
   const std::string error = LoadError(path);
-  CHECK_THAT(error, Contains(path + ":2:3: basic_auth_users must be a map"));
-  CHECK_THAT(error, Contains(path + ":3:1: unknown key \"listen\""));
-  CHECK_THAT(error, Contains(path + ":6:13: key_file must be a string"));
-  CHECK_THAT(error, Contains(path + ":7:3: unknown key \"bogus\""));
-  CHECK_THAT(error, Contains(path + ":5:14: cannot read cert_file \"" +
+  CHECK_THAT(error, ContainsSubstring(path + ":2:3: basic_auth_users must be a map"));
+  CHECK_THAT(error, ContainsSubstring(path + ":3:1: unknown key \"listen\""));
+  CHECK_THAT(error, ContainsSubstring(path + ":6:13: key_file must be a string"));
+  CHECK_THAT(error, ContainsSubstring(path + ":7:3: unknown key \"bogus\""));
+  CHECK_THAT(error, ContainsSubstring(path + ":5:14: cannot read cert_file \"" +
                              (dir.path() / "missing.crt").string() +
                              "\": No such file or directory"));
   CHECK(std::count(error.begin(), error.end(), '\n') == 4);  // 5 problems
@@ -97,14 +97,14 @@ TEST_CASE("hashes, headers and unsupported exporter-toolkit keys are checked") {
                               "  http2: false\n");
   const std::string error = LoadError(path);
   CHECK_THAT(error,
-             Contains(path + ":2:10: the hash of user \"alice\" is not"));
+             ContainsSubstring(path + ":2:10: the hash of user \"alice\" is not"));
   CHECK_THAT(error,
-             Contains(path + ":3:1: \"rate_limit\" is an exporter-toolkit"));
+             ContainsSubstring(path + ":3:1: \"rate_limit\" is an exporter-toolkit"));
   CHECK_THAT(error,
-             Contains(path + ":7:22: invalid value for X-Frame-Options"));
-  CHECK_THAT(error, Contains(path + ":8:5: HTTP header \"Server\" can not be"));
-  CHECK_THAT(error, Contains(path + ":9:3: \"http2\" is an exporter-toolkit"));
-  CHECK_THAT(error, !Contains("plaintext-password"));
+             ContainsSubstring(path + ":7:22: invalid value for X-Frame-Options"));
+  CHECK_THAT(error, ContainsSubstring(path + ":8:5: HTTP header \"Server\" can not be"));
+  CHECK_THAT(error, ContainsSubstring(path + ":9:3: \"http2\" is an exporter-toolkit"));
+  CHECK_THAT(error, !ContainsSubstring("plaintext-password"));
 }
 
 TEST_CASE("TLS settings are validated against each other and the files") {
@@ -115,8 +115,8 @@ TEST_CASE("TLS settings are validated against each other and the files") {
                                   "tls_server_config:\n"
                                   "  cert_file: a.crt\n"
                                   "  key_file: b.key\n");
-  CHECK_THAT(LoadError(mismatch), Contains(mismatch + ":3:13: "));
-  CHECK_THAT(LoadError(mismatch), Contains("key_file"));
+  CHECK_THAT(LoadError(mismatch), ContainsSubstring(mismatch + ":3:13: "));
+  CHECK_THAT(LoadError(mismatch), ContainsSubstring("key_file"));
 
   const auto policy =
       dir.Write("policy.yml",
@@ -127,9 +127,9 @@ TEST_CASE("TLS settings are validated against each other and the files") {
                 "  min_version: TLS10\n");
   CHECK_THAT(
       LoadError(policy),
-      Contains(policy + ":4:21: this client_auth_type needs client_ca_file"));
+      ContainsSubstring(policy + ":4:21: this client_auth_type needs client_ca_file"));
   CHECK_THAT(LoadError(policy),
-             Contains(policy + ":5:16: min_version TLS10 is not supported"));
+             ContainsSubstring(policy + ":5:16: min_version TLS10 is not supported"));
 
   const auto no_key = dir.Write("no_key.yml",
                                 "tls_server_config:\n"
@@ -138,10 +138,10 @@ TEST_CASE("TLS settings are validated against each other and the files") {
                                 "  client_auth_type: Sometimes\n");
   const std::string error = LoadError(no_key);
   CHECK_THAT(error,
-             Contains(no_key + ":1:1: tls_server_config needs key_file"));
+             ContainsSubstring(no_key + ":1:1: tls_server_config needs key_file"));
   CHECK_THAT(error,
-             Contains(no_key + ":4:21: client_auth_type must be one of"));
-  CHECK_THAT(error, Contains(no_key + ":3:19: client_ca_file is set but"));
+             ContainsSubstring(no_key + ":4:21: client_auth_type must be one of"));
+  CHECK_THAT(error, ContainsSubstring(no_key + ":3:19: client_ca_file is set but"));
 }
 
 TEST_CASE("unreadable or malformed files are reported") {
@@ -150,7 +150,7 @@ TEST_CASE("unreadable or malformed files are reported") {
   CHECK(LoadError(missing) ==
         missing + ": cannot open: No such file or directory");
   const auto broken = dir.Write("broken.yml", "tls_server_config: [unclosed\n");
-  CHECK_THAT(LoadError(broken), Catch::StartsWith(broken + ":2:1: "));
+  CHECK_THAT(LoadError(broken), Catch::Matchers::StartsWith(broken + ":2:1: "));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "collectors/parsers/calendar_event.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 

@@ -1,6 +1,6 @@
 #include "collectors/parsers/date_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 namespace replwatch::parsers {

@@ -1,6 +1,6 @@
 #include "collectors/parsers/decimal_digits.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 namespace replwatch::parsers {

@@ -1,6 +1,6 @@
 #include "collectors/parsers/error_class.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 #include "collectors/parsers/test_fixtures.h"

@@ -1,6 +1,6 @@
 #include "collectors/parsers/json.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 #include "collectors/parsers/parse_error.h"

@@ -1,6 +1,6 @@
 #include "collectors/parsers/pvesr_status_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <map>
 
 #include "collectors/parsers/test_fixtures.h"

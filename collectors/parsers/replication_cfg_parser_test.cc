@@ -1,6 +1,6 @@
 #include "collectors/parsers/replication_cfg_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/test_fixtures.h"
 

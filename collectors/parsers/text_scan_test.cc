@@ -1,6 +1,6 @@
 #include "collectors/parsers/text_scan.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #include "collectors/parsers/zfs_get_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/parsers/zpool_get_parser.h"

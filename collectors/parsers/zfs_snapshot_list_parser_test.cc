@@ -1,6 +1,6 @@
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 #include <vector>
 
@@ -89,7 +89,7 @@ TEST_CASE("snapshot list with a required column count", "[zfs_snapshot_list]") {
     FAIL("expected ParseError");
   } catch (const ParseError& e) {
     CHECK(e.line() == 2u);
-    CHECK_THAT(e.what(), Catch::Contains("expected 4 TAB-separated columns"));
+    CHECK_THAT(e.what(), Catch::Matchers::ContainsSubstring("expected 4 TAB-separated columns"));
   }
 }
 

@@ -1,6 +1,6 @@
 #include "collectors/parsers/zfs_version_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/pveversion_parser.h"

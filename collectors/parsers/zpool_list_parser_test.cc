@@ -1,6 +1,6 @@
 #include "collectors/parsers/zpool_list_parser.h"
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <map>
 
 #include "collectors/parsers/test_fixtures.h"

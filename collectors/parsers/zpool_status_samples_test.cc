@@ -1,6 +1,6 @@
 // Constructed samples (rendered from the exact printf formats in
 // zfs-formats.md A1.8) and malformed input for the zpool status parsers.
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <string>
 
 #include "collectors/parsers/test_fixtures.h"

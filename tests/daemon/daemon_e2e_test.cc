@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 #include <fstream>
 #include <memory>
 #include <sstream>

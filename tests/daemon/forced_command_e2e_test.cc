@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
+#include "testing/catch.h"
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_sshd.h"
