@@ -1,12 +1,12 @@
 #include "collectors/datasets.h"
 
 #include <array>
-#include "testing/catch.h"
 
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/testing/exposition_checks.h"
 #include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -235,13 +235,14 @@ TEST_CASE("datasets: failures", "[datasets]") {
   }
   SECTION("non-zero exit") {
     transport.Answer(kGet, "", 1, "The ZFS modules are not loaded.\n");
-    CHECK_THROWS_WITH(collector.Collect(transport, context.Get()),
-                      Catch::Matchers::ContainsSubstring("ZFS modules are not loaded"));
+    CHECK_THROWS_WITH(
+        collector.Collect(transport, context.Get()),
+        Catch::Matchers::ContainsSubstring("ZFS modules are not loaded"));
   }
   SECTION("garbage") {
     transport.Answer(kGet, "rpool\tavailable\n");
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
-                    parsers::ParseError);
+                    text::ParseError);
   }
   CHECK(transport.commands_run().size() == 1);
 }

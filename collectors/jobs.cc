@@ -7,8 +7,8 @@
 #include <set>
 
 #include "collectors/jobs_state.h"
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/replication_log_parser.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -33,7 +33,7 @@ std::string ErrorText(const parsers::ReplicationJobState& job,
   try {
     const parsers::ReplicationLog run = parsers::ParseReplicationLog(*log);
     if (run.outcome == parsers::ReplicationRunOutcome::kError) return run.error;
-  } catch (const parsers::ParseError&) {
+  } catch (const text::ParseError&) {
     // Unreadable log (NUL bytes): the state decides alone.
   }
   return "";

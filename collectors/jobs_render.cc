@@ -4,8 +4,8 @@
 #include <set>
 
 #include "collectors/jobs.h"
-#include "collectors/parsers/text_scan.h"
-#include "config/name_rules.h"
+#include "text/name_rules.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 
@@ -18,10 +18,10 @@ LabelList JobLabels(const LabelList& node_labels, const JobFacts& job) {
     if (label.first != "node") labels.push_back(label);
   }
   // Remote text: printable ASCII and bounded before it becomes a label.
-  labels.emplace_back("job_id", parsers::Printable(job.state.id, 32));
+  labels.emplace_back("job_id", text::Printable(job.state.id, 32));
   labels.emplace_back("guest", std::to_string(job.state.guest));
-  labels.emplace_back("source", parsers::Printable(job.state.source, 63));
-  labels.emplace_back("target", parsers::Printable(job.state.target, 63));
+  labels.emplace_back("source", text::Printable(job.state.source, 63));
+  labels.emplace_back("target", text::Printable(job.state.target, 63));
   return labels;
 }
 
@@ -35,8 +35,8 @@ LabelList With(LabelList labels, const char* name, std::string value) {
 void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
   const auto& s = job.state;
   out.Gauge("replwatch_job_info", "Replication job configuration; always 1.",
-            With(With(labels, "schedule", parsers::Printable(s.schedule, 128)),
-                 "vmtype", parsers::Printable(s.vmtype, 16)),
+            With(With(labels, "schedule", text::Printable(s.schedule, 128)),
+                 "vmtype", text::Printable(s.vmtype, 16)),
             1);
   out.Gauge("replwatch_job_enabled",
             "1 if the replication job is enabled, 0 if disabled.", labels,
@@ -89,7 +89,7 @@ void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
 std::vector<std::string> JobsFacts::ReplicationTargets() const {
   std::set<std::string> targets;
   for (const JobFacts& job : jobs) {
-    if (!job.state.disabled && IsValidNodeName(job.state.target)) {
+    if (!job.state.disabled && text::IsValidNodeName(job.state.target)) {
       targets.insert(job.state.target);
     }
   }

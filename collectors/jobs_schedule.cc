@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "collectors/parsers/calendar_event.h"
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::jobs {
 
@@ -16,11 +16,11 @@ std::optional<double> ScheduleIntervals::Get(const std::string& schedule,
   std::optional<double> interval;
   try {
     interval = static_cast<double>(parsers::ScheduleIntervalSeconds(schedule));
-  } catch (const parsers::ParseError& e) {
+  } catch (const text::ParseError& e) {
     spdlog::warn(
         "replication job {}: schedule '{}' not understood ({}); its "
         "interval metric is left out",
-        job_id, parsers::Printable(schedule, 128), e.what());
+        job_id, text::Printable(schedule, 128), e.what());
   }
   cache_.emplace(schedule, interval);
   return interval;

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "collectors/collector.h"
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::jobs {
 namespace {
@@ -17,8 +17,7 @@ constexpr std::int64_t kAssumedNodeUtcOffsetSeconds = 0;
 
 // Remote stderr, for the log: its first line, printable and bounded.
 std::string FirstLine(std::string_view text) {
-  return parsers::Printable(parsers::TrimSpace(parsers::SplitAt(&text, '\n')),
-                            200);
+  return text::Printable(text::TrimSpace(text::SplitAt(&text, '\n')), 200);
 }
 
 struct Attempt {
@@ -42,17 +41,17 @@ Attempt TryRun(Transport& transport, const RemoteCommand& command) {
 }
 
 void LogWarnings(const char* what,
-                 const std::vector<parsers::ParseWarning>& warnings) {
+                 const std::vector<text::ParseWarning>& warnings) {
   for (const auto& w : warnings) {
     spdlog::debug("{} line {}: {}", what, w.line, w.message);
   }
 }
 
 bool HasPvesrHeader(std::string_view text) {
-  parsers::LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
-    if (parsers::StartsWith(line, "JobID ")) return true;
+    if (text::StartsWith(line, "JobID ")) return true;
   }
   return false;
 }
@@ -133,7 +132,7 @@ std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
         parsers::ParseReplicationConfig(*cat.out);
     LogWarnings("replication.cfg", config.warnings);
     return config;
-  } catch (const parsers::ParseError& e) {
+  } catch (const text::ParseError& e) {
     spdlog::warn(
         "node {}/{}: replication.cfg not parsed, using job state only: {}",
         node.cluster, node.name, e.what());

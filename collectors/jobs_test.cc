@@ -2,12 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "testing/catch.h"
-
 #include "collectors/jobs_testing.h"
-#include "collectors/parsers/parse_error.h"
 #include "collectors/testing/captured_log.h"
 #include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -147,7 +146,7 @@ TEST_CASE("jobs: unparsable pvesh output fails the collector", "[jobs]") {
   testing::ScriptedTransport t;
   t.Answer(kPvesh, "<html>proxy error</html>");
   t.Answer(kCatConfig, "");
-  CHECK_THROWS_AS(testing::CollectJobs(collector, t), parsers::ParseError);
+  CHECK_THROWS_AS(testing::CollectJobs(collector, t), text::ParseError);
 }
 
 }  // namespace

@@ -8,13 +8,13 @@
 
 #include "collectors/checked_command.h"
 #include "collectors/parsers/ip_link_parser.h"
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
 
-using parsers::JsonValue;
+using text::JsonValue;
 
 // What ParseIpLinkJson does not keep: linkinfo's kind, and carrier_changes
 // where iproute2 6.1 (Debian 12) prints it: in stats64.tx, only with `-s -s`.
@@ -25,18 +25,19 @@ struct LinkDetails {
 
 std::map<std::string, LinkDetails> ReadLinkDetails(std::string_view json) {
   std::map<std::string, LinkDetails> details;
-  const JsonValue doc = parsers::ParseJson(json);
-  for (const JsonValue& item : doc.AsArray()) {
-    const JsonValue* name = item.Find("ifname");
+  const text::JsonValue doc = text::ParseJson(json);
+  for (const text::JsonValue& item : doc.AsArray()) {
+    const text::JsonValue* name = item.Find("ifname");
     if (name == nullptr || !name->is_string()) continue;
     LinkDetails& link = details[name->AsString()];
-    const JsonValue* info = item.Find("linkinfo");
-    const JsonValue* kind = info ? info->Find("info_kind") : nullptr;
+    const text::JsonValue* info = item.Find("linkinfo");
+    const text::JsonValue* kind = info ? info->Find("info_kind") : nullptr;
     link.kind = kind && kind->is_string() ? kind->AsString() : "physical";
-    const JsonValue* stats = item.Find("stats64");
+    const text::JsonValue* stats = item.Find("stats64");
     if (stats == nullptr) stats = item.Find("stats");
-    const JsonValue* tx = stats ? stats->Find("tx") : nullptr;
-    if (const JsonValue* changes = tx ? tx->Find("carrier_changes") : nullptr)
+    const text::JsonValue* tx = stats ? stats->Find("tx") : nullptr;
+    if (const text::JsonValue* changes =
+            tx ? tx->Find("carrier_changes") : nullptr)
       link.tx_carrier_changes = changes->AsUint64();
   }
   return details;
@@ -111,13 +112,13 @@ void CounterIfPresent(MetricSet& out, const std::string& name,
 
 bool IsWatchedInterfaceName(std::string_view name) {
   // IFNAMSIZ is 16 bytes including the terminating NUL.
-  if (!parsers::IsPrintableToken(name, 15) || parsers::Contains(name, "/"))
+  if (!text::IsPrintableToken(name, 15) || text::Contains(name, "/"))
     return false;
   static constexpr std::string_view kPrefixes[] = {"vmbr", "bond", "eth",
                                                    "en",   "nic",  "vlan"};
   return std::any_of(std::begin(kPrefixes), std::end(kPrefixes),
                      [name](std::string_view prefix) {
-                       return parsers::StartsWith(name, prefix);
+                       return text::StartsWith(name, prefix);
                      });
 }
 

@@ -1,11 +1,10 @@
 #include "collectors/nic.h"
 
-#include "testing/catch.h"
-
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/testing/exposition_checks.h"
 #include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -233,11 +232,11 @@ TEST_CASE("nic: failures fail the collector", "[nic]") {
   }
   SECTION("not JSON") {
     transport.Answer(kIpLink, "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n");
-    CHECK_THROWS_AS(CollectFrom(transport), parsers::ParseError);
+    CHECK_THROWS_AS(CollectFrom(transport), text::ParseError);
   }
   SECTION("JSON but not a list") {
     transport.Answer(kIpLink, R"({"ifname":"eno1"})");
-    CHECK_THROWS_AS(CollectFrom(transport), parsers::ParseError);
+    CHECK_THROWS_AS(CollectFrom(transport), text::ParseError);
   }
   SECTION("no ip on the node") {
     CHECK_THROWS_AS(CollectFrom(transport), TransportError);

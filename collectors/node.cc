@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "collectors/parsers/date_parser.h"
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/pveversion_parser.h"
 #include "collectors/parsers/zfs_version_parser.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {

@@ -8,7 +8,7 @@
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
 #include "collectors/parsers/replication_cfg_parser.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
@@ -23,11 +23,11 @@ constexpr int kPingNoReply = 1;
 // verification failed.".
 std::string LastLine(std::string_view text) {
   std::string_view last;
-  parsers::LineReader lines(text);
+  text::LineReader lines(text);
   for (std::string_view line; lines.Next(&line);) {
-    if (!parsers::TrimSpace(line).empty()) last = parsers::TrimSpace(line);
+    if (!text::TrimSpace(line).empty()) last = text::TrimSpace(line);
   }
-  return parsers::Printable(last, 200);
+  return text::Printable(last, 200);
 }
 
 std::set<std::string> TargetsFromConfig(Transport& transport,
@@ -37,8 +37,7 @@ std::set<std::string> TargetsFromConfig(Transport& transport,
   std::set<std::string> targets;
   if (result.exit_status != 0) {
     // PVE creates the file with the first job.
-    if (parsers::Contains(result.err, "No such file or directory"))
-      return targets;
+    if (text::Contains(result.err, "No such file or directory")) return targets;
     throw CollectorError("cat /etc/pve/replication.cfg exited " +
                          std::to_string(result.exit_status) + ": " +
                          LastLine(result.err));
@@ -188,7 +187,7 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
                      [&target](const PeerNode& p) { return p.name == target; });
     if (peer == context.peers.end()) {
       facts->warnings.push_back("replication target " +
-                                parsers::Printable(target) +
+                                text::Printable(target) +
                                 " is not a configured node of this cluster");
       continue;
     }

@@ -1,10 +1,9 @@
 #include "collectors/pools.h"
 
-#include "testing/catch.h"
-
-#include "collectors/parsers/parse_error.h"
 #include "collectors/testing/exposition_checks.h"
 #include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -336,21 +335,21 @@ TEST_CASE("pools: failures escape and stop the cycle", "[pools]") {
   }
   SECTION("non-zero exit") {
     transport.Answer(kList, "", 1, "internal error: out of memory\n");
-    CHECK_THROWS_WITH(
-        collector.Collect(transport, context.Get()),
-        Catch::Matchers::ContainsSubstring("status 1") && Catch::Matchers::ContainsSubstring("out of memory"));
+    CHECK_THROWS_WITH(collector.Collect(transport, context.Get()),
+                      Catch::Matchers::ContainsSubstring("status 1") &&
+                          Catch::Matchers::ContainsSubstring("out of memory"));
     CHECK(transport.commands_run().size() == 1);
   }
   SECTION("garbage from zpool list") {
     transport.Answer(kList, "this is not zpool output\n");
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
-                    parsers::ParseError);
+                    text::ParseError);
   }
   SECTION("garbage from zpool status") {
     transport.Answer(kList, kLabList);
     transport.Answer(kStatus, "Segmentation fault\n");
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
-                    parsers::ParseError);
+                    text::ParseError);
     CHECK(transport.commands_run().size() == 2);
   }
   SECTION("zpool get times out") {

@@ -1,10 +1,9 @@
 #include "collectors/snapshots.h"
 
-#include "testing/catch.h"
-
-#include "collectors/parsers/parse_error.h"
 #include "collectors/testing/exposition_checks.h"
 #include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -159,7 +158,7 @@ TEST_CASE("snapshots: long listings, errors keep their line number",
   auto error_of = [](const std::string& listing) {
     try {
       (void)SnapshotsFacts::FromZfsList(listing);
-    } catch (const parsers::ParseError& e) {
+    } catch (const text::ParseError& e) {
       return std::string(e.what());
     }
     return std::string("no error");
@@ -178,7 +177,8 @@ TEST_CASE("snapshots: long listings, errors keep their line number",
              Catch::Matchers::StartsWith("line 4097: "));
   CHECK_THAT(error_of(replace_line(5000, "rpool/x@y\t1\t2")),
              Catch::Matchers::StartsWith("line 5000: "));
-  CHECK_THAT(error_of("rpool/x@y\t1\t2\n"), Catch::Matchers::StartsWith("line 1: "));
+  CHECK_THAT(error_of("rpool/x@y\t1\t2\n"),
+             Catch::Matchers::StartsWith("line 1: "));
 }
 
 TEST_CASE("snapshots: empty listing and failures", "[snapshots]") {
@@ -208,7 +208,7 @@ TEST_CASE("snapshots: empty listing and failures", "[snapshots]") {
     SnapshotsCollector collector;
     testing::TestContext context;
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
-                    parsers::ParseError);
+                    text::ParseError);
   }
   CHECK(transport.commands_run().size() == 1);
 }

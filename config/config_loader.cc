@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "config/name_rules.h"
 #include "config/shard_assignment.h"
 #include "config/yaml_checker.h"
+#include "text/name_rules.h"
 
 namespace replwatch {
 namespace {
@@ -78,7 +78,7 @@ void ReadSsh(YamlChecker& check, const YAML::Node& node, SshSettings& ssh) {
     return;
   }
   if (auto user = check.String(node, "user")) {
-    if (!IsValidUnixUserName(*user)) {
+    if (!text::IsValidUnixUserName(*user)) {
       check.Error(node["user"], "'user' is not a valid user name");
     } else {
       ssh.user = *user;
@@ -133,20 +133,21 @@ void ReadCollectors(YamlChecker& check, const YAML::Node& node,
 void ReadNode(YamlChecker& check, const YAML::Node& node,
               const std::string& cluster, const SshSettings& ssh,
               std::set<std::string>& names, Config& config) {
-  if (!check.CheckMap(node, "node", {"name", "address", "port", "transport",
-                                     "host_key_alias"})) {
+  if (!check.CheckMap(
+          node, "node",
+          {"name", "address", "port", "transport", "host_key_alias"})) {
     return;
   }
   NodeConfig out;
   out.cluster = cluster;
   out.ssh = ssh;
   if (auto name = check.String(node, "name")) {
-    if (!IsValidNodeName(*name)) {
-      check.Error(node["name"], "node name '" + *name +
-                                    "' is not a valid PVE node name");
+    if (!text::IsValidNodeName(*name)) {
+      check.Error(node["name"],
+                  "node name '" + *name + "' is not a valid PVE node name");
     } else if (!names.insert(*name).second) {
-      check.Error(node["name"], "duplicate node '" + *name +
-                                    "' in cluster '" + cluster + "'");
+      check.Error(node["name"], "duplicate node '" + *name + "' in cluster '" +
+                                    cluster + "'");
     }
     out.name = *name;
   } else {
@@ -160,9 +161,9 @@ void ReadNode(YamlChecker& check, const YAML::Node& node,
     }
   }
   if (auto address = check.String(node, "address")) {
-    if (!IsValidHostAddress(*address)) {
-      check.Error(node["address"], "'" + *address +
-                                       "' is not a valid IP address or host");
+    if (!text::IsValidHostAddress(*address)) {
+      check.Error(node["address"],
+                  "'" + *address + "' is not a valid IP address or host");
     }
     out.address = *address;
   } else if (out.transport == TransportKind::kSsh) {
@@ -172,7 +173,7 @@ void ReadNode(YamlChecker& check, const YAML::Node& node,
     out.port = static_cast<unsigned>(*port);
   }
   if (auto alias = check.String(node, "host_key_alias")) {
-    if (!IsValidHostAddress(*alias)) {
+    if (!text::IsValidHostAddress(*alias)) {
       check.Error(node["host_key_alias"], "'host_key_alias' is not a host");
     }
     out.host_key_alias = *alias;
@@ -201,7 +202,7 @@ void ReadClusters(YamlChecker& check, const YAML::Node& node,
     if (!name) {
       check.Error(cluster, "cluster needs a 'name'");
       name = "";
-    } else if (!IsValidClusterName(*name)) {
+    } else if (!text::IsValidClusterName(*name)) {
       check.Error(cluster["name"], "cluster name '" + *name + "' is invalid");
     } else if (!cluster_names.insert(*name).second) {
       check.Error(cluster["name"], "duplicate cluster '" + *name + "'");

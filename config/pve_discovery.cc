@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/parse_error.h"
 #include "config/config_loader.h"
-#include "config/name_rules.h"
+#include "text/json.h"
+#include "text/name_rules.h"
+#include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
@@ -49,33 +49,34 @@ std::optional<Config> DiscoverPveCluster(
   if (!in) throw fail(std::string("cannot read it") + kWhoMayRead);
   std::stringstream text;
   text << in.rdbuf();
-  parsers::JsonValue members;
+  text::JsonValue members;
   try {
-    members = parsers::ParseJson(text.str());
-  } catch (const parsers::ParseError& e) {
+    members = text::ParseJson(text.str());
+  } catch (const text::ParseError& e) {
     throw fail(std::string("not valid JSON: ") + e.what());
   }
-  const parsers::JsonValue* cluster = members.Find("cluster");
-  const parsers::JsonValue* nodelist = members.Find("nodelist");
-  const parsers::JsonValue* name = cluster ? cluster->Find("name") : nullptr;
+  const text::JsonValue* cluster = members.Find("cluster");
+  const text::JsonValue* nodelist = members.Find("nodelist");
+  const text::JsonValue* name = cluster ? cluster->Find("name") : nullptr;
   if (name == nullptr || !name->is_string() || nodelist == nullptr ||
       !nodelist->is_object()) {
     // A standalone node has a .members without a cluster.
     throw fail("no cluster name and node list (is this node in a cluster?)");
   }
-  if (!IsValidClusterName(name->AsString())) {
+  if (!text::IsValidClusterName(name->AsString())) {
     throw fail("cluster name '" + name->AsString() + "' is not usable");
   }
   Config config;
   config.source_file = files.members + " (discovered)";
-  for (const auto& collector : collector_names) config.collectors[collector] = {};
+  for (const auto& collector : collector_names)
+    config.collectors[collector] = {};
   SshSettings ssh;
   ssh.key_file = files.key;
   ssh.known_hosts_file = files.known_hosts;
   for (const auto& [node_name, node] : nodelist->AsObject()) {
-    const parsers::JsonValue* ip = node.Find("ip");
-    if (!IsValidNodeName(node_name) || ip == nullptr || !ip->is_string() ||
-        !IsValidHostAddress(ip->AsString())) {
+    const text::JsonValue* ip = node.Find("ip");
+    if (!text::IsValidNodeName(node_name) || ip == nullptr ||
+        !ip->is_string() || !text::IsValidHostAddress(ip->AsString())) {
       throw fail("node '" + node_name + "' has no usable name or ip");
     }
     NodeConfig out;
@@ -115,7 +116,8 @@ Config LoadOrDiscoverConfig(const ConfigChoice& choice,
   }
   throw ConfigError({choice.config_file +
                      ":1:1: no config file, and no PVE cluster to discover "
-                     "(no " + files.members + ")"});
+                     "(no " +
+                     files.members + ")"});
 }
 
 }  // namespace replwatch

@@ -1,17 +1,17 @@
 #include "diagnose/diagnosis.h"
 
 #include <algorithm>
-#include "testing/catch.h"
 #include <fstream>
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
-#include "collectors/parsers/json.h"
 #include "collectors/parsers/zfs_get_parser.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
 #include "diagnose/reseed_plan.h"
+#include "testing/catch.h"
+#include "text/json.h"
 
 namespace replwatch::diagnose {
 namespace {
@@ -248,7 +248,7 @@ TEST_CASE("the JSON report parses and carries the exit code", "[diagnose]") {
   Cluster cluster;
   cluster.failures = 2;
   const std::string json = RenderJson(cluster.Run());
-  const parsers::JsonValue root = parsers::ParseJson(json);
+  const text::JsonValue root = text::ParseJson(json);
   CHECK(root.Find("status")->AsString() == "CRITICAL");
   CHECK(json.find("\"exit_code\":2") != std::string::npos);
   CHECK(json.find("\"plan\":\"repair_chain\"") != std::string::npos);

@@ -4,13 +4,13 @@
 #include <string_view>
 
 #include "collectors/parsers/calendar_event.h"
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     (void)replwatch::parsers::ScheduleIntervalSeconds(text);
-  } catch (const replwatch::parsers::ParseError&) {
+  } catch (const replwatch::text::ParseError&) {
   }
   return 0;
 }

@@ -5,9 +5,9 @@
 #include <string_view>
 
 #include "collectors/metric_set.h"
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 #include "collectors/snapshots.h"
+#include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     replwatch::MetricSet metrics;
     facts->Render({{"node", "fuzz"}}, metrics);
     (void)metrics.Serialize();
-  } catch (const replwatch::parsers::ParseError&) {
+  } catch (const replwatch::text::ParseError&) {
   }
   return 0;
 }

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (std::string_view rest = text; !rest.empty();) {
     (void)replwatch::parsers::ParseReplicationSnapshotName(
-        replwatch::parsers::SplitAt(&rest, '\n'));
+        replwatch::text::SplitAt(&rest, '\n'));
   }
   return 0;
 }

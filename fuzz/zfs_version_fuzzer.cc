@@ -3,14 +3,14 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/zfs_version_parser.h"
+#include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     (void)replwatch::parsers::ParseZfsVersion(text);
-  } catch (const replwatch::parsers::ParseError&) {
+  } catch (const replwatch::text::ParseError&) {
   }
   (void)replwatch::parsers::ParseReleaseNumber(text);
   return 0;

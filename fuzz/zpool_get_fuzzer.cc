@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/zpool_get_parser.h"
+#include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& pool : listing.properties) {
       (void)replwatch::parsers::FeatureStates(pool.second);
     }
-  } catch (const replwatch::parsers::ParseError&) {
+  } catch (const replwatch::text::ParseError&) {
   }
   return 0;
 }

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <string>
 
-#include "config/name_rules.h"
+#include "text/name_rules.h"
 #include "transport/remote_command.h"
 
 namespace replwatch {
@@ -68,12 +68,10 @@ const Entry kAllowList[] = {
     {"cat-replication-log",
      {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
     // -s twice: only then does iproute2 print carrier_changes.
-    {"ip-link-stats",
-     {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("link")}},
+    {"ip-link-stats", {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("link")}},
     {"ping-path-mtu",
-     {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"),
-      L("-M"), L("do"), L("-s"), P(Arg::kPayloadBytes),
-      P(Arg::kHostAddress)}},
+     {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"), L("-M"),
+      L("do"), L("-s"), P(Arg::kPayloadBytes), P(Arg::kHostAddress)}},
     {"ssh-batch-check",
      {L("ssh"), L("-o"), L("BatchMode=yes"), L("-o"), L("ConnectTimeout=5"),
       L("-o"), P(Arg::kNodeName, "HostKeyAlias="), L("-e"), L("none"),
@@ -93,7 +91,7 @@ bool Valid(Arg kind, const std::string& value) {
     case Arg::kNone:
       return false;
     case Arg::kNodeName:
-      return IsValidNodeName(value);
+      return text::IsValidNodeName(value);
     case Arg::kJobId: {
       const auto dash = value.find('-');
       return dash != std::string::npos && value.size() < 24 &&
@@ -101,7 +99,7 @@ bool Valid(Arg kind, const std::string& value) {
              AllDigits(value.substr(dash + 1));
     }
     case Arg::kHostAddress:
-      return IsValidHostAddress(value) && value.front() != '-';
+      return text::IsValidHostAddress(value) && value.front() != '-';
     case Arg::kPayloadBytes:
       return AllDigits(value) && value.size() <= 5 && std::stoi(value) >= 1 &&
              std::stoi(value) <= 65507;
@@ -160,9 +158,9 @@ std::optional<RemoteCommand> MatchAllowListed(
               given.compare(0, prefix.size(), prefix) == 0 &&
               given.compare(given.size() - suffix.size(), suffix.size(),
                             suffix) == 0 &&
-              Valid(want.arg, given.substr(prefix.size(), given.size() -
-                                                              prefix.size() -
-                                                              suffix.size()));
+              Valid(want.arg,
+                    given.substr(prefix.size(),
+                                 given.size() - prefix.size() - suffix.size()));
     }
     if (match) return RemoteCommand(entry.id, argv);
   }
@@ -221,9 +219,10 @@ std::string ShellQuote(std::string_view word) {
   return out + "'";
 }
 
-std::string RemoteCommand::ShellLine(std::chrono::seconds remote_timeout) const {
-  std::string line = "LC_ALL=C exec timeout -k 5 " +
-                     std::to_string(remote_timeout.count());
+std::string RemoteCommand::ShellLine(
+    std::chrono::seconds remote_timeout) const {
+  std::string line =
+      "LC_ALL=C exec timeout -k 5 " + std::to_string(remote_timeout.count());
   for (const auto& word : argv_) line += " " + ShellQuote(word);
   return line;
 }

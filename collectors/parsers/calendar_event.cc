@@ -5,14 +5,15 @@
 #include <cctype>
 #include <string>
 
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
 
 [[noreturn]] void Fail(std::string_view spec, const std::string& why) {
-  throw ParseError("invalid calendar event '" + Printable(spec) + "': " + why);
+  throw text::ParseError("invalid calendar event '" + text::Printable(spec) +
+                         "': " + why);
 }
 
 int ParseWeekday(std::string_view spec, std::string_view name) {
@@ -27,7 +28,7 @@ int ParseWeekday(std::string_view spec, std::string_view name) {
   for (int i = 0; i < 7; ++i) {
     if (lower == kNames[i] || lower == kLong[i]) return i;
   }
-  Fail(spec, "unknown weekday '" + Printable(name) + "'");
+  Fail(spec, "unknown weekday '" + text::Printable(name) + "'");
 }
 
 CalendarEvent::Field ParseWeekdays(std::string_view spec,
@@ -35,7 +36,7 @@ CalendarEvent::Field ParseWeekdays(std::string_view spec,
   if (text.back() == ',') Fail(spec, "empty weekday");
   CalendarEvent::Field field;
   while (!text.empty()) {
-    std::string_view item = SplitAt(&text, ',');
+    std::string_view item = text::SplitAt(&text, ',');
     const std::size_t dots = item.find("..");
     const int from = ParseWeekday(spec, item.substr(0, dots));
     const int to = dots == std::string_view::npos
@@ -48,11 +49,11 @@ CalendarEvent::Field ParseWeekdays(std::string_view spec,
 }
 
 int ParseValue(std::string_view spec, std::string_view text, int lo, int hi) {
-  const auto value = ParseUint64(text);
+  const auto value = text::ParseUint64(text);
   if (!value || *value < static_cast<std::uint64_t>(lo) ||
       *value > static_cast<std::uint64_t>(hi)) {
-    Fail(spec, "value '" + Printable(text) + "' outside " + std::to_string(lo) +
-                   ".." + std::to_string(hi));
+    Fail(spec, "value '" + text::Printable(text) + "' outside " +
+                   std::to_string(lo) + ".." + std::to_string(hi));
   }
   return static_cast<int>(*value);
 }
@@ -63,7 +64,7 @@ CalendarEvent::Field ParseNumeric(std::string_view spec, std::string_view text,
   if (text.empty() || text.back() == ',') Fail(spec, "empty field");
   CalendarEvent::Field field;
   while (!text.empty()) {
-    std::string_view item = SplitAt(&text, ',');
+    std::string_view item = text::SplitAt(&text, ',');
     if (item.empty()) Fail(spec, "empty list item");
     const std::size_t slash = item.find('/');
     int step = 1;
@@ -130,37 +131,39 @@ int DaysInMonth(int y, int m) {
 }  // namespace
 
 CalendarEvent ParseCalendarEvent(std::string_view spec) {
-  std::string_view rest = ExpandKeyword(TrimSpace(spec));
+  std::string_view rest = ExpandKeyword(text::TrimSpace(spec));
   if (rest.empty()) Fail(spec, "empty");
   if (rest.size() > 128) Fail(spec, "longer than 128 characters");
   CalendarEvent event;
-  std::string_view token = NextField(&rest);
+  std::string_view token = text::NextField(&rest);
   if (token.back() == '-' || token.back() == ':') Fail(spec, "empty field");
   bool have_day_part = false;
   if (std::isalpha(static_cast<unsigned char>(token[0]))) {
     event.weekdays = ParseWeekdays(spec, token);
     have_day_part = true;
-    token = NextField(&rest);
+    token = text::NextField(&rest);
     if (!token.empty() && (token.back() == '-' || token.back() == ':'))
       Fail(spec, "empty field");
   }
   if (!token.empty() && token.find('-') != std::string_view::npos) {
     std::string_view parts[3];
     std::size_t count = 0;
-    while (!token.empty() && count < 3) parts[count++] = SplitAt(&token, '-');
+    while (!token.empty() && count < 3)
+      parts[count++] = text::SplitAt(&token, '-');
     if (!token.empty() || count < 2) Fail(spec, "bad date");
     const std::size_t m = count - 2;
     if (count == 3) event.years = ParseNumeric(spec, parts[0], 1970, 9999);
     event.months = ParseNumeric(spec, parts[m], 1, 12);
     event.days = ParseNumeric(spec, parts[m + 1], 1, 31);
     have_day_part = true;
-    token = NextField(&rest);
+    token = text::NextField(&rest);
     if (!token.empty() && token.back() == ':') Fail(spec, "empty field");
   }
   if (!token.empty()) {
     std::string_view parts[3];
     std::size_t count = 0;
-    while (!token.empty() && count < 3) parts[count++] = SplitAt(&token, ':');
+    while (!token.empty() && count < 3)
+      parts[count++] = text::SplitAt(&token, ':');
     if (!token.empty()) Fail(spec, "bad time");
     if (count == 1) {
       event.minutes = ParseNumeric(spec, parts[0], 0, 59);
@@ -173,7 +176,7 @@ CalendarEvent ParseCalendarEvent(std::string_view spec) {
   } else if (have_day_part) {
     event.hours = event.minutes = event.seconds = {{0, 0, 1}};
   }
-  if (!TrimSpace(rest).empty()) Fail(spec, "unexpected trailing text");
+  if (!text::TrimSpace(rest).empty()) Fail(spec, "unexpected trailing text");
   return event;
 }
 
@@ -212,7 +215,7 @@ std::int64_t CalendarEventIntervalSeconds(const CalendarEvent& event) {
       }
     }
   }
-  if (events < 2) throw ParseError("calendar event does not repeat");
+  if (events < 2) throw text::ParseError("calendar event does not repeat");
   return max_gap;
 }
 

@@ -29,14 +29,14 @@ struct CalendarEvent {
   Field seconds;
 };
 
-/// Throws ParseError on anything that is not a calendar event.
+/// Throws text::ParseError on anything that is not a calendar event.
 CalendarEvent ParseCalendarEvent(std::string_view spec);
 
 /// Nominal interval of a schedule: the longest gap between two consecutive
 /// events, evaluated over eight years from 2024-01-01 in a zone without DST.
 /// E.g. `*/15` -> 900, `mon..fri 22:00` -> 259200 (Friday to Monday),
 /// `sat *-1..7 15:00` -> 3024000 (five weeks). This is the time a healthy job
-/// may legitimately go without a sync. Throws ParseError if the event has
+/// may legitimately go without a sync. Throws text::ParseError if the event has
 /// fewer than two occurrences in that window (e.g. a one-off date).
 std::int64_t CalendarEventIntervalSeconds(const CalendarEvent& event);
 

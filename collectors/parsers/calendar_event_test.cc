@@ -1,8 +1,7 @@
 #include "collectors/parsers/calendar_event.h"
 
 #include "testing/catch.h"
-
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -79,9 +78,9 @@ TEST_CASE("calendar event rejects garbage", "[calendar_event]") {
                           "2015-10-21", "*-02-30",
                           "mon,",       "*-1-"}) {
     INFO(bad);
-    CHECK_THROWS_AS(ScheduleIntervalSeconds(bad), ParseError);
+    CHECK_THROWS_AS(ScheduleIntervalSeconds(bad), text::ParseError);
   }
-  CHECK_THROWS_AS(ParseCalendarEvent(std::string(200, '1')), ParseError);
+  CHECK_THROWS_AS(ParseCalendarEvent(std::string(200, '1')), text::ParseError);
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include <optional>
 
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/replication_log_parser.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -107,9 +107,9 @@ std::optional<ClassifiedError> Match(std::string_view text) {
 }
 
 bool IsGenericCommandFailure(std::string_view error) {
-  const std::string_view trimmed = TrimSpace(error);
-  return trimmed.empty() || (StartsWith(trimmed, "command '") &&
-                             Contains(trimmed, "' failed: exit code "));
+  const std::string_view trimmed = text::TrimSpace(error);
+  return trimmed.empty() || (text::StartsWith(trimmed, "command '") &&
+                             text::Contains(trimmed, "' failed: exit code "));
 }
 
 // Messages of the log's last run, one per line; the raw text if the log
@@ -121,7 +121,7 @@ std::string LastRunMessages(std::string_view log) {
       messages.append(e.message).push_back('\n');
     }
     return messages;
-  } catch (const ParseError&) {
+  } catch (const text::ParseError&) {
     return std::string(log);
   }
 }
@@ -161,18 +161,18 @@ std::string_view ErrorClassName(ReplicationErrorClass error_class) {
 std::string ShortErrorLine(std::string_view text) {
   std::string_view line;
   while (!text.empty()) {
-    line = TrimSpace(SplitAt(&text, '\n'));
+    line = text::TrimSpace(text::SplitAt(&text, '\n'));
     if (!line.empty()) break;
   }
   std::string message(ReplicationLogMessage(line));
   // "command '<long pipeline>' failed: ..." -> keep the head and the outcome.
   const std::size_t failed = message.rfind("' failed: ");
-  if (StartsWith(message, "command '") && failed != std::string::npos &&
+  if (text::StartsWith(message, "command '") && failed != std::string::npos &&
       message.size() > kMaxErrorLine) {
     message =
         message.substr(0, 48) + "...' failed: " + message.substr(failed + 10);
   }
-  std::string out = Printable(message, kMaxErrorLine);
+  std::string out = text::Printable(message, kMaxErrorLine);
   if (message.size() > kMaxErrorLine) out.replace(kMaxErrorLine - 3, 3, "...");
   return out;
 }

@@ -1,12 +1,12 @@
 #include "collectors/parsers/ip_link_parser.h"
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
 
-void ReadCounters(const JsonValue* block, LinkCounters* counters) {
+void ReadCounters(const text::JsonValue* block, LinkCounters* counters) {
   if (block == nullptr) return;
   counters->bytes =
       block->Find("bytes") ? block->Find("bytes")->AsUint64() : std::nullopt;
@@ -23,12 +23,12 @@ void ReadCounters(const JsonValue* block, LinkCounters* counters) {
 // iproute2 -h prints 1000-based units (K M G T).
 std::optional<std::uint64_t> TextCounter(std::string_view token,
                                          bool* approximate) {
-  if (const auto exact = ParseUint64(token)) return exact;
+  if (const auto exact = text::ParseUint64(token)) return exact;
   static constexpr std::string_view kUnits = "KMGT";
   if (token.empty()) return std::nullopt;
   const std::size_t unit = kUnits.find(token.back());
   if (unit == std::string_view::npos) return std::nullopt;
-  const auto mantissa = ParseDecimal(token.substr(0, token.size() - 1));
+  const auto mantissa = text::ParseDecimal(token.substr(0, token.size() - 1));
   if (!mantissa || *mantissa < 0 || *mantissa > 1e6) return std::nullopt;
   double scale = 1000;
   for (std::size_t i = 0; i < unit; ++i) scale *= 1000;
@@ -39,8 +39,8 @@ std::optional<std::uint64_t> TextCounter(std::string_view token,
 // "2: eth0@if5: <BROADCAST,UP> mtu 1500 qdisc mq master br0 state UP ..."
 std::optional<InterfaceStats> ParseHeader(std::string_view line) {
   std::string_view rest = line;
-  const std::string_view index = SplitAt(&rest, ':');
-  if (!ParseUint64(index) || rest.empty() || rest[0] != ' ')
+  const std::string_view index = text::SplitAt(&rest, ':');
+  if (!text::ParseUint64(index) || rest.empty() || rest[0] != ' ')
     return std::nullopt;
   rest.remove_prefix(1);
   const std::size_t colon = rest.find(": ");
@@ -49,15 +49,15 @@ std::optional<InterfaceStats> ParseHeader(std::string_view line) {
   const std::string_view name = rest.substr(0, colon);
   iface.ifname = std::string(name.substr(0, name.find('@')));
   rest.remove_prefix(colon + 2);
-  if (StartsWith(rest, "<")) {
+  if (text::StartsWith(rest, "<")) {
     std::string_view flags = rest.substr(1, rest.find('>') - 1);
-    while (!flags.empty()) iface.flags.emplace_back(SplitAt(&flags, ','));
+    while (!flags.empty()) iface.flags.emplace_back(text::SplitAt(&flags, ','));
     rest.remove_prefix(std::min(rest.size(), rest.find('>') + 1));
   }
-  for (std::string_view key = NextField(&rest); !key.empty();
-       key = NextField(&rest)) {
-    const std::string_view value = NextField(&rest);
-    if (key == "mtu") iface.mtu = ParseUint64(value);
+  for (std::string_view key = text::NextField(&rest); !key.empty();
+       key = text::NextField(&rest)) {
+    const std::string_view value = text::NextField(&rest);
+    if (key == "mtu") iface.mtu = text::ParseUint64(value);
     if (key == "state") iface.operstate = std::string(value);
     if (key == "master") iface.master = std::string(value);
   }
@@ -67,11 +67,12 @@ std::optional<InterfaceStats> ParseHeader(std::string_view line) {
 }  // namespace
 
 LinkListing ParseIpLinkJson(std::string_view json) {
-  const JsonValue doc = ParseJson(json);
-  if (!doc.is_array()) throw ParseError("ip -j link: expected a JSON array");
+  const text::JsonValue doc = text::ParseJson(json);
+  if (!doc.is_array())
+    throw text::ParseError("ip -j link: expected a JSON array");
   LinkListing listing;
-  for (const JsonValue& item : doc.AsArray()) {
-    const JsonValue* name = item.Find("ifname");
+  for (const text::JsonValue& item : doc.AsArray()) {
+    const text::JsonValue* name = item.Find("ifname");
     if (name == nullptr || !name->is_string()) {
       listing.warnings.push_back({0, "interface without ifname skipped"});
       continue;
@@ -79,23 +80,23 @@ LinkListing ParseIpLinkJson(std::string_view json) {
     InterfaceStats iface;
     iface.ifname = name->AsString();
     iface.mtu = item.Find("mtu") ? item.Find("mtu")->AsUint64() : std::nullopt;
-    if (const JsonValue* v = item.Find("operstate"); v && v->is_string())
+    if (const text::JsonValue* v = item.Find("operstate"); v && v->is_string())
       iface.operstate = v->AsString();
-    if (const JsonValue* v = item.Find("master"); v && v->is_string())
+    if (const text::JsonValue* v = item.Find("master"); v && v->is_string())
       iface.master = v->AsString();
-    if (const JsonValue* flags = item.Find("flags");
+    if (const text::JsonValue* flags = item.Find("flags");
         flags && flags->is_array()) {
-      for (const JsonValue& f : flags->AsArray()) {
+      for (const text::JsonValue& f : flags->AsArray()) {
         if (f.is_string()) iface.flags.push_back(f.AsString());
       }
     }
-    const JsonValue* stats = item.Find("stats64");
+    const text::JsonValue* stats = item.Find("stats64");
     if (stats == nullptr) stats = item.Find("stats");
     if (stats != nullptr) {
       ReadCounters(stats->Find("rx"), &iface.rx);
       ReadCounters(stats->Find("tx"), &iface.tx);
     }
-    if (const JsonValue* v = item.Find("carrier_changes"))
+    if (const text::JsonValue* v = item.Find("carrier_changes"))
       iface.carrier_changes = v->AsUint64();
     listing.interfaces.push_back(std::move(iface));
   }
@@ -103,14 +104,14 @@ LinkListing ParseIpLinkJson(std::string_view json) {
 }
 
 LinkListing ParseIpLinkText(std::string_view text) {
-  RejectNulBytes(text, "ip link");
+  text::RejectNulBytes(text, "ip link");
   LinkListing listing;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   std::string_view pending_header;  // "RX: bytes packets ..." awaiting values
   bool in_vf = false;
   while (lines.Next(&line)) {
-    const std::string_view trimmed = TrimSpace(line);
+    const std::string_view trimmed = text::TrimSpace(line);
     if (trimmed.empty()) continue;
     if (line[0] != ' ' && line[0] != '\t') {
       if (auto iface = ParseHeader(line)) {
@@ -122,8 +123,8 @@ LinkListing ParseIpLinkText(std::string_view text) {
       pending_header = {};
       continue;
     }
-    if (StartsWith(trimmed, "vf ")) in_vf = true;
-    if (StartsWith(trimmed, "RX:") || StartsWith(trimmed, "TX:")) {
+    if (text::StartsWith(trimmed, "vf ")) in_vf = true;
+    if (text::StartsWith(trimmed, "RX:") || text::StartsWith(trimmed, "TX:")) {
       pending_header = trimmed;
       continue;
     }
@@ -140,9 +141,9 @@ LinkListing ParseIpLinkText(std::string_view text) {
     LinkCounters& counters = header[0] == 'R' ? iface.rx : iface.tx;
     std::string_view names = header.substr(3);
     std::string_view values = trimmed;
-    for (std::string_view name = NextField(&names); !name.empty();
-         name = NextField(&names)) {
-      const std::string_view token = NextField(&values);
+    for (std::string_view name = text::NextField(&names); !name.empty();
+         name = text::NextField(&names)) {
+      const std::string_view token = text::NextField(&values);
       if (token.empty()) {
         listing.warnings.push_back(
             {lines.line_number(), "fewer counters than header names"});

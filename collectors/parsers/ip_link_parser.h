@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -32,7 +32,7 @@ struct InterfaceStats {
 
 struct LinkListing {
   std::vector<InterfaceStats> interfaces;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// `ip -j -s -d link` (also `ip -j stats ... group link`): a JSON array of

@@ -1,8 +1,7 @@
 #include "collectors/parsers/ip_link_parser.h"
 
-#include "testing/catch.h"
-
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -88,8 +87,8 @@ TEST_CASE("ip -s link text: counters follow the header keywords", "[ip_link]") {
 }
 
 TEST_CASE("ip link: malformed input", "[ip_link]") {
-  CHECK_THROWS_AS(ParseIpLinkJson("{}"), ParseError);
-  CHECK_THROWS_AS(ParseIpLinkJson("[{\"ifname\":"), ParseError);
+  CHECK_THROWS_AS(ParseIpLinkJson("{}"), text::ParseError);
+  CHECK_THROWS_AS(ParseIpLinkJson("[{\"ifname\":"), text::ParseError);
   const LinkListing odd = ParseIpLinkJson(
       R"([{"mtu":1},{"ifname":"x","mtu":"9000","stats64":[]}])");
   REQUIRE(odd.interfaces.size() == 1);
@@ -99,7 +98,8 @@ TEST_CASE("ip link: malformed input", "[ip_link]") {
       "garbage\n2: eth0: <UP mtu\n    RX: bytes packets\n    1,5 x\n");
   CHECK(text.warnings.size() == 3);
   CHECK_FALSE(text.interfaces.at(0).rx.bytes.has_value());
-  CHECK_THROWS_AS(ParseIpLinkText(std::string("1: a: <UP>\0", 11)), ParseError);
+  CHECK_THROWS_AS(ParseIpLinkText(std::string("1: a: <UP>\0", 11)),
+                  text::ParseError);
 }
 
 }  // namespace

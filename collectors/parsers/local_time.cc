@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -52,13 +52,13 @@ std::optional<LocalDateTime> ParseCtime(std::string_view text) {
   static constexpr std::array<std::string_view, 12> kMonths = {
       "Jan", "Feb", "Mar", "Apr", "May", "Jun",
       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::string_view rest = TrimSpace(text);
-  const std::string_view weekday = NextField(&rest);
-  const std::string_view month = NextField(&rest);
-  const std::string_view day = NextField(&rest);
-  const std::string_view clock = NextField(&rest);
-  const std::string_view year = NextField(&rest);
-  if (!TrimSpace(rest).empty() || clock.size() != 8 || clock[2] != ':' ||
+  std::string_view rest = text::TrimSpace(text);
+  const std::string_view weekday = text::NextField(&rest);
+  const std::string_view month = text::NextField(&rest);
+  const std::string_view day = text::NextField(&rest);
+  const std::string_view clock = text::NextField(&rest);
+  const std::string_view year = text::NextField(&rest);
+  if (!text::TrimSpace(rest).empty() || clock.size() != 8 || clock[2] != ':' ||
       clock[5] != ':' || year.size() != 4 || day.empty() || day.size() > 2) {
     return std::nullopt;
   }

@@ -1,15 +1,15 @@
 #include "collectors/parsers/pvesh_replication_parser.h"
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
 
 class JobReader {
  public:
-  JobReader(const JsonValue& job, std::size_t index,
-            std::vector<ParseWarning>* warnings)
+  JobReader(const text::JsonValue& job, std::size_t index,
+            std::vector<text::ParseWarning>* warnings)
       : job_(job), index_(index), warnings_(warnings) {}
 
   void Warn(const std::string& message) {
@@ -18,7 +18,7 @@ class JobReader {
   }
 
   std::optional<std::string> String(const char* key) {
-    const JsonValue* v = job_.Find(key);
+    const text::JsonValue* v = job_.Find(key);
     if (v == nullptr || v->is_null()) return std::nullopt;
     if (v->is_string()) return v->AsString();
     Warn(std::string("field '") + key + "' is not a string");
@@ -27,40 +27,40 @@ class JobReader {
 
   template <typename T, typename Reader>
   std::optional<T> Number(const char* key, Reader reader) {
-    const JsonValue* v = job_.Find(key);
+    const text::JsonValue* v = job_.Find(key);
     if (v == nullptr || v->is_null()) return std::nullopt;
     std::optional<T> parsed = reader(v);
     if (!parsed) Warn(std::string("field '") + key + "' is not a valid number");
     return parsed;
   }
   std::optional<std::int64_t> Int(const char* key) {
-    return Number<std::int64_t>(key, NumberOrNumericStringInt64);
+    return Number<std::int64_t>(key, text::NumberOrNumericStringInt64);
   }
   std::optional<std::uint64_t> Uint(const char* key) {
-    return Number<std::uint64_t>(key, NumberOrNumericStringUint64);
+    return Number<std::uint64_t>(key, text::NumberOrNumericStringUint64);
   }
   std::optional<double> Double(const char* key) {
-    return Number<double>(key, NumberOrNumericStringDouble);
+    return Number<double>(key, text::NumberOrNumericStringDouble);
   }
 
   bool Flag(const char* key) {
-    const JsonValue* v = job_.Find(key);
+    const text::JsonValue* v = job_.Find(key);
     if (v == nullptr || v->is_null()) return false;
     if (v->is_bool()) return v->AsBool();
-    if (const auto n = NumberOrNumericStringInt64(v)) return *n != 0;
+    if (const auto n = text::NumberOrNumericStringInt64(v)) return *n != 0;
     Warn(std::string("field '") + key + "' is not a boolean");
     return false;
   }
 
  private:
-  const JsonValue& job_;
+  const text::JsonValue& job_;
   std::size_t index_;
-  std::vector<ParseWarning>* warnings_;
+  std::vector<text::ParseWarning>* warnings_;
 };
 
 std::optional<ReplicationJobState> ReadJob(
-    const JsonValue& value, std::size_t index,
-    std::vector<ParseWarning>* warnings) {
+    const text::JsonValue& value, std::size_t index,
+    std::vector<text::ParseWarning>* warnings) {
   JobReader r(value, index, warnings);
   if (!value.is_object()) {
     r.Warn("not a JSON object, skipped");
@@ -70,7 +70,8 @@ std::optional<ReplicationJobState> ReadJob(
   job.id = r.String("id").value_or("");
   const auto id = ParseReplicationJobId(job.id);
   if (!id) {
-    r.Warn("missing or malformed id '" + Printable(job.id) + "', skipped");
+    r.Warn("missing or malformed id '" + text::Printable(job.id) +
+           "', skipped");
     return std::nullopt;
   }
   job.guest = r.Uint("guest").value_or(id->first);
@@ -109,20 +110,20 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(
     std::string_view id) {
   const std::size_t dash = id.find('-');
   if (dash == std::string_view::npos) return std::nullopt;
-  const auto guest = ParseUint64(id.substr(0, dash));
-  const auto jobnum = ParseUint64(id.substr(dash + 1));
+  const auto guest = text::ParseUint64(id.substr(0, dash));
+  const auto jobnum = text::ParseUint64(id.substr(dash + 1));
   if (!guest || !jobnum) return std::nullopt;
   return std::make_pair(*guest, *jobnum);
 }
 
 ReplicationStatus ParsePveshReplication(std::string_view json) {
-  const JsonValue doc = ParseJson(json);
+  const text::JsonValue doc = text::ParseJson(json);
   if (!doc.is_array()) {
-    throw ParseError("replication status: expected a JSON array of jobs");
+    throw text::ParseError("replication status: expected a JSON array of jobs");
   }
   ReplicationStatus status;
   std::size_t index = 0;
-  for (const JsonValue& item : doc.AsArray()) {
+  for (const text::JsonValue& item : doc.AsArray()) {
     if (auto job = ReadJob(item, index++, &status.warnings)) {
       status.jobs.push_back(std::move(*job));
     }

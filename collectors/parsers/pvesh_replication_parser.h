@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -40,13 +40,13 @@ struct ReplicationJobState {
 
 struct ReplicationStatus {
   std::vector<ReplicationJobState> jobs;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// Accepts numbers or numeric strings for every numeric field and `disable`
 /// as 1 / "1" / true. A job without a valid `id` is skipped with a warning;
 /// a field of the wrong type is left at its default with a warning. Throws
-/// ParseError if the document is not a JSON array.
+/// text::ParseError if the document is not a JSON array.
 ReplicationStatus ParsePveshReplication(std::string_view json);
 
 /// Splits "<guest>-<jobnum>" (both decimal); nullopt if malformed.

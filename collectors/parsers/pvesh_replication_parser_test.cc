@@ -1,8 +1,7 @@
 #include "collectors/parsers/pvesh_replication_parser.h"
 
-#include "testing/catch.h"
-
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -79,10 +78,12 @@ TEST_CASE("pvesh replication: bad jobs are skipped with warnings",
 
 TEST_CASE("pvesh replication: non-array or broken JSON throws",
           "[pvesh_replication]") {
-  CHECK_THROWS_AS(ParsePveshReplication(R"({"id":"100-0"})"), ParseError);
-  CHECK_THROWS_AS(ParsePveshReplication("[{\"id\":\"100-0\""), ParseError);
-  CHECK_THROWS_AS(ParsePveshReplication("no such replication job"), ParseError);
-  CHECK_THROWS_AS(ParsePveshReplication(""), ParseError);
+  CHECK_THROWS_AS(ParsePveshReplication(R"({"id":"100-0"})"), text::ParseError);
+  CHECK_THROWS_AS(ParsePveshReplication("[{\"id\":\"100-0\""),
+                  text::ParseError);
+  CHECK_THROWS_AS(ParsePveshReplication("no such replication job"),
+                  text::ParseError);
+  CHECK_THROWS_AS(ParsePveshReplication(""), text::ParseError);
 }
 
 TEST_CASE("replication job ids", "[pvesh_replication]") {

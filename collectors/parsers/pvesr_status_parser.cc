@@ -1,7 +1,7 @@
 #include "collectors/parsers/pvesr_status_parser.h"
 
 #include "collectors/parsers/pvesh_replication_parser.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -9,18 +9,19 @@ namespace {
 // Fills `row` from the 8 columns; returns an error text or "" on success.
 std::string ReadRow(std::string_view line, PvesrStatusRow* row) {
   std::string_view rest = line;
-  row->job_id = std::string(NextField(&rest));
-  const std::string_view enabled = NextField(&rest);
-  const std::string_view target = NextField(&rest);
-  const std::string_view last = NextField(&rest);
-  const std::string_view next = NextField(&rest);
-  const std::string_view duration = NextField(&rest);
-  const std::string_view fails = NextField(&rest);
+  row->job_id = std::string(text::NextField(&rest));
+  const std::string_view enabled = text::NextField(&rest);
+  const std::string_view target = text::NextField(&rest);
+  const std::string_view last = text::NextField(&rest);
+  const std::string_view next = text::NextField(&rest);
+  const std::string_view duration = text::NextField(&rest);
+  const std::string_view fails = text::NextField(&rest);
   const auto id = ParseReplicationJobId(row->job_id);
   row->guest = id->first;
   row->jobnum = id->second;
   row->enabled = enabled == "Yes";
-  if (!StartsWith(target, "local/") || target.size() == 6) return "bad Target";
+  if (!text::StartsWith(target, "local/") || target.size() == 6)
+    return "bad Target";
   row->target = std::string(target.substr(6));
   row->last_sync_text = std::string(last);
   if (last != "-") {
@@ -34,10 +35,10 @@ std::string ReadRow(std::string_view line, PvesrStatusRow* row) {
     if (!row->next_sync) return "bad NextSync";
   }
   if (duration != "-") {
-    row->duration_seconds = ParseDecimal(duration);
+    row->duration_seconds = text::ParseDecimal(duration);
     if (!row->duration_seconds) return "bad Duration";
   }
-  const auto fail_count = ParseUint64(fails);
+  const auto fail_count = text::ParseUint64(fails);
   if (!fail_count) return "bad FailCount";
   row->fail_count = *fail_count;
   // State is everything after the single space that follows FailCount.
@@ -49,8 +50,8 @@ std::string ReadRow(std::string_view line, PvesrStatusRow* row) {
 
 bool StartsRow(std::string_view line) {
   std::string_view rest = line;
-  const std::string_view id = NextField(&rest);
-  const std::string_view enabled = NextField(&rest);
+  const std::string_view id = text::NextField(&rest);
+  const std::string_view enabled = text::NextField(&rest);
   return line[0] != ' ' && ParseReplicationJobId(id).has_value() &&
          (enabled == "Yes" || enabled == "No");
 }
@@ -58,14 +59,14 @@ bool StartsRow(std::string_view line) {
 }  // namespace
 
 PvesrStatus ParsePvesrStatus(std::string_view text) {
-  RejectNulBytes(text, "pvesr status");
+  text::RejectNulBytes(text, "pvesr status");
   PvesrStatus status;
   bool continuing = false;  // the previous line was a row we kept
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
     if (line.empty()) continue;
-    if (StartsWith(line, "JobID ")) {
+    if (text::StartsWith(line, "JobID ")) {
       continuing = false;
       continue;
     }

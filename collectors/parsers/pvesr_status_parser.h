@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "collectors/parsers/local_time.h"
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -35,7 +35,7 @@ struct PvesrStatusRow {
 
 struct PvesrStatus {
   std::vector<PvesrStatusRow> rows;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// Rows are split on blanks (columns overflow for long node names); a line

@@ -1,9 +1,9 @@
 #include "collectors/parsers/pvesr_status_parser.h"
 
-#include "testing/catch.h"
 #include <map>
 
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -108,7 +108,8 @@ TEST_CASE("pvesr status: malformed rows are skipped, not misread",
   CHECK(s.rows[0].job_id == "100-5");
   CHECK(s.warnings.size() == 7);
   CHECK(ParsePvesrStatus("JobID      Enabled    Target\n").rows.empty());
-  CHECK_THROWS_AS(ParsePvesrStatus(std::string("100-0 Yes\0", 10)), ParseError);
+  CHECK_THROWS_AS(ParsePvesrStatus(std::string("100-0 Yes\0", 10)),
+                  text::ParseError);
 }
 
 TEST_CASE("pvesr timestamps to epoch with a UTC offset", "[pvesr_status]") {

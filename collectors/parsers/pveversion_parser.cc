@@ -1,8 +1,8 @@
 #include "collectors/parsers/pveversion_parser.h"
 
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
 #include "collectors/parsers/zfs_version_parser.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -11,22 +11,22 @@ namespace {
 constexpr std::size_t kMaxVersionLength = 64;
 
 bool Plausible(std::string_view s) {
-  return IsPrintableToken(s, kMaxVersionLength);
+  return text::IsPrintableToken(s, kMaxVersionLength);
 }
 
 }  // namespace
 
 PveVersion ParsePveVersion(std::string_view text) {
-  RejectNulBytes(text, "pveversion");
-  LineReader lines(text);
+  text::RejectNulBytes(text, "pveversion");
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
-    std::string_view rest = TrimSpace(line);
-    if (!StartsWith(rest, "pve-manager/")) continue;
+    std::string_view rest = text::TrimSpace(line);
+    if (!text::StartsWith(rest, "pve-manager/")) continue;
     rest.remove_prefix(12);
-    std::string_view ids = NextField(&rest);
+    std::string_view ids = text::NextField(&rest);
     PveVersion version;
-    version.manager = std::string(SplitAt(&ids, '/'));
+    version.manager = std::string(text::SplitAt(&ids, '/'));
     version.revision = std::string(ids);
     const std::size_t kernel = rest.find("(running kernel: ");
     if (kernel != std::string_view::npos) {
@@ -36,12 +36,12 @@ PveVersion ParsePveVersion(std::string_view text) {
     }
     if (!Plausible(version.manager) || !ParseReleaseNumber(version.manager) ||
         (!version.revision.empty() && !Plausible(version.revision))) {
-      throw ParseError("pveversion: malformed pve-manager version",
-                       lines.line_number());
+      throw text::ParseError("pveversion: malformed pve-manager version",
+                             lines.line_number());
     }
     return version;
   }
-  throw ParseError("pveversion: no pve-manager line");
+  throw text::ParseError("pveversion: no pve-manager line");
 }
 
 }  // namespace replwatch::parsers

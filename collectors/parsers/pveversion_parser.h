@@ -13,7 +13,7 @@ struct PveVersion {
   std::string running_kernel;  // "6.8.8-2-pve"
 };
 
-/// Throws ParseError if there is no pve-manager line.
+/// Throws text::ParseError if there is no pve-manager line.
 PveVersion ParsePveVersion(std::string_view text);
 
 }  // namespace replwatch::parsers

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "collectors/parsers/pvesh_replication_parser.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -19,12 +19,12 @@ int HexDigit(char c) {
 class ConfigReader {
  public:
   ReplicationConfig Read(std::string_view text) {
-    LineReader lines(text);
+    text::LineReader lines(text);
     std::string_view line;
     bool in_section = false;  // false also while skipping a bad section
     while (lines.Next(&line)) {
       n_ = lines.line_number();
-      if (TrimSpace(line).empty()) {
+      if (text::TrimSpace(line).empty()) {
         Finish();
         in_section = false;
         continue;
@@ -35,7 +35,7 @@ class ConfigReader {
         in_section = StartSection(line);
         continue;
       }
-      if (in_section) Option(TrimSpace(line));
+      if (in_section) Option(text::TrimSpace(line));
     }
     Finish();
     return std::move(config_);
@@ -48,20 +48,20 @@ class ConfigReader {
 
   bool StartSection(std::string_view line) {
     if (line.find(':') == std::string_view::npos) {
-      Warn("unable to parse section header '" + Printable(line) + "'");
+      Warn("unable to parse section header '" + text::Printable(line) + "'");
       return false;
     }
     std::string_view rest = line;
-    const std::string_view type = SplitAt(&rest, ':');
-    const std::string_view id_text = TrimSpace(rest);
+    const std::string_view type = text::SplitAt(&rest, ':');
+    const std::string_view id_text = text::TrimSpace(rest);
     const auto id = ParseReplicationJobId(id_text);
     if (type.empty() || !id ||
         type.find_first_of(" \t") != std::string_view::npos) {
-      Warn("unable to parse section header '" + Printable(line) + "'");
+      Warn("unable to parse section header '" + text::Printable(line) + "'");
       return false;
     }
     if (id->first < 100) {
-      Warn("invalid job id '" + Printable(id_text) +
+      Warn("invalid job id '" + text::Printable(id_text) +
            "' (guest IDs < 100 are reserved)");
       return false;
     }
@@ -71,14 +71,15 @@ class ConfigReader {
     current_->jobnum = id->second;
     current_->id = std::to_string(id->first) + "-" + std::to_string(id->second);
     current_->line = n_;
-    if (type != "local") Warn("unknown section type '" + Printable(type) + "'");
+    if (type != "local")
+      Warn("unknown section type '" + text::Printable(type) + "'");
     return true;
   }
 
   void Option(std::string_view line) {
     std::string_view value = line;
-    const std::string_view key = NextField(&value);
-    value = TrimSpace(value);
+    const std::string_view key = text::NextField(&value);
+    value = text::TrimSpace(value);
     ReplicationJobConfig& job = *current_;
     if (key == "disable") {
       job.disabled = value.empty() || value != "0";
@@ -87,8 +88,8 @@ class ConfigReader {
     } else if (key == "schedule") {
       job.schedule = std::string(value);
     } else if (key == "rate") {
-      job.rate_mbps = ParseDecimal(value);
-      if (!job.rate_mbps) Warn("invalid rate '" + Printable(value) + "'");
+      job.rate_mbps = text::ParseDecimal(value);
+      if (!job.rate_mbps) Warn("invalid rate '" + text::Printable(value) + "'");
     } else if (key == "comment") {
       job.comment = DecodeUriEscapes(value);
     } else if (key == "remove_job") {
@@ -96,7 +97,7 @@ class ConfigReader {
     } else if (key == "source") {
       job.source = std::string(value);
     } else {
-      Warn("job " + job.id + ": unknown option '" + Printable(key) + "'");
+      Warn("job " + job.id + ": unknown option '" + text::Printable(key) + "'");
       job.unknown_options[std::string(key)] = std::string(value);
     }
   }
@@ -150,7 +151,7 @@ std::string DecodeUriEscapes(std::string_view text) {
 }
 
 ReplicationConfig ParseReplicationConfig(std::string_view text) {
-  RejectNulBytes(text, "replication.cfg");
+  text::RejectNulBytes(text, "replication.cfg");
   return ConfigReader().Read(text);
 }
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -31,12 +31,13 @@ struct ReplicationJobConfig {
 
 struct ReplicationConfig {
   std::vector<ReplicationJobConfig> jobs;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// Parses the SectionConfig file best-effort, like PVE itself: bad headers or
 /// option lines, unknown keys, duplicate ids and a second job for the same
-/// (guest, target) pair become warnings. Throws ParseError only on NUL bytes.
+/// (guest, target) pair become warnings. Throws text::ParseError only on NUL
+/// bytes.
 ReplicationConfig ParseReplicationConfig(std::string_view text);
 
 /// Decodes PVE's `encode_text` (%XX escapes). Malformed escapes are kept

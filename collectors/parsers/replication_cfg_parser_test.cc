@@ -1,8 +1,7 @@
 #include "collectors/parsers/replication_cfg_parser.h"
 
-#include "testing/catch.h"
-
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -59,7 +58,7 @@ TEST_CASE("replication.cfg: bad sections become warnings",
 TEST_CASE("replication.cfg: empty and NUL input", "[replication_cfg]") {
   CHECK(ParseReplicationConfig("").jobs.empty());
   CHECK_THROWS_AS(ParseReplicationConfig(std::string("local: 100-0\n\0", 14)),
-                  ParseError);
+                  text::ParseError);
 }
 
 TEST_CASE("URI unescaping keeps malformed escapes", "[replication_cfg]") {

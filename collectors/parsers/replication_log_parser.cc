@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -66,15 +66,15 @@ std::string_view ReplicationLogMessage(std::string_view line) {
 }
 
 ReplicationLog ParseReplicationLog(std::string_view text) {
-  RejectNulBytes(text, "replication log");
+  text::RejectNulBytes(text, "replication log");
   ReplicationLog log;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
     const std::optional<PrefixedLine> prefixed = SplitPrefixed(line);
     if (!prefixed) {
       if (log.entries.empty()) {
-        if (!TrimSpace(line).empty()) {
+        if (!text::TrimSpace(line).empty()) {
           log.warnings.push_back(
               {lines.line_number(), "line without log prefix"});
         }
@@ -89,7 +89,7 @@ ReplicationLog ParseReplicationLog(std::string_view text) {
          std::string(prefixed->message), lines.line_number()});
   }
   for (const ReplicationLogEntry& entry : log.entries) {
-    if (StartsWith(entry.message, kEndError)) {
+    if (text::StartsWith(entry.message, kEndError)) {
       log.outcome = ReplicationRunOutcome::kError;
       log.error = entry.message.substr(kEndError.size());
     } else if (entry.message == kEndOk) {

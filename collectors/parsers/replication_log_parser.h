@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -31,7 +31,7 @@ struct ReplicationLog {
   std::vector<ReplicationLogEntry> entries;
   ReplicationRunOutcome outcome = ReplicationRunOutcome::kUnknown;
   std::string error;  // text after "end replication job with error: "
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// The message part of one prefixed log line ("<time> <jobid>: <message>"),
@@ -39,7 +39,7 @@ struct ReplicationLog {
 std::string_view ReplicationLogMessage(std::string_view line);
 
 /// Best-effort: lines before the first prefixed line are reported as
-/// warnings. Throws ParseError only on NUL bytes.
+/// warnings. Throws text::ParseError only on NUL bytes.
 ReplicationLog ParseReplicationLog(std::string_view text);
 
 }  // namespace replwatch::parsers

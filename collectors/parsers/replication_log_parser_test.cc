@@ -1,9 +1,9 @@
 #include "collectors/parsers/replication_log_parser.h"
 
-#include "testing/catch.h"
 #include <map>
 
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -83,7 +83,8 @@ TEST_CASE("replication log: garbage and malformed input", "[replication_log]") {
   CHECK(ParseReplicationLog("").entries.empty());
   CHECK(ParseReplicationLog("2025-01-10 12:00:00 100-0:").entries.size() == 1);
   CHECK(ParseReplicationLog("2025-01-10 12:00:00 : x").entries.empty());
-  CHECK_THROWS_AS(ParseReplicationLog(std::string("1 a: b\0", 7)), ParseError);
+  CHECK_THROWS_AS(ParseReplicationLog(std::string("1 a: b\0", 7)),
+                  text::ParseError);
 }
 
 TEST_CASE("replication log message extraction", "[replication_log]") {

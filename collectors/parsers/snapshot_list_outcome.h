@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers::testing {
 
@@ -25,7 +25,7 @@ inline std::string Outcome(ReadLines read_lines) {
                  "|" + (s.creation ? std::to_string(*s.creation) : "none") +
                  "\n";
     });
-  } catch (const ParseError& e) {
+  } catch (const text::ParseError& e) {
     outcome += "error at line " + std::to_string(e.line().value_or(0)) + ": " +
                e.what();
   }
@@ -36,8 +36,8 @@ inline std::string Outcome(ReadLines read_lines) {
 inline std::string ReferenceOutcome(std::string_view text,
                                     std::size_t columns) {
   return Outcome([&](auto take) {
-    RejectNulBytes(text, "zfs list");
-    LineReader lines(text);
+    text::RejectNulBytes(text, "zfs list");
+    text::LineReader lines(text);
     std::string_view line;
     SnapshotLine snapshot;
     while (lines.Next(&line)) {

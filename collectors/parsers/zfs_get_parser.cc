@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 
@@ -11,24 +11,24 @@ PropertyValue MakePropertyValue(std::string_view text) {
   PropertyValue value;
   value.text = std::string(text);
   value.absent = text == "-" || text == "none" || text.empty();
-  value.number = ParseUint64(text);
+  value.number = text::ParseUint64(text);
   return value;
 }
 
 PropertyListing ParseZfsGet(std::string_view text) {
-  RejectNulBytes(text, "zfs get");
+  text::RejectNulBytes(text, "zfs get");
   PropertyListing listing;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
     if (line.empty()) continue;
     const auto tabs = std::count(line.begin(), line.end(), '\t');
     std::string_view rest = line;
-    const std::string_view name = SplitAt(&rest, '\t');
-    const std::string_view property = SplitAt(&rest, '\t');
-    const std::string_view value = SplitAt(&rest, '\t');
+    const std::string_view name = text::SplitAt(&rest, '\t');
+    const std::string_view property = text::SplitAt(&rest, '\t');
+    const std::string_view value = text::SplitAt(&rest, '\t');
     if ((tabs != 2 && tabs != 3) || name.empty() || property.empty()) {
-      throw ParseError(
+      throw text::ParseError(
           "zfs get: expected name, property, value separated by TABs",
           lines.line_number());
     }
@@ -39,22 +39,23 @@ PropertyListing ParseZfsGet(std::string_view text) {
 }
 
 PropertyListing ParseZfsGetHuman(std::string_view text) {
-  RejectNulBytes(text, "zfs get");
+  text::RejectNulBytes(text, "zfs get");
   PropertyListing listing;
   std::size_t property_col = 0, value_col = 0,
               source_col = std::string_view::npos;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
-    if (TrimSpace(line).empty()) continue;
+    if (text::TrimSpace(line).empty()) continue;
     if (value_col == 0) {
       property_col = line.find("PROPERTY");
       value_col = line.find("VALUE");
       source_col = line.find("SOURCE");
-      if (!StartsWith(line, "NAME") || property_col == std::string_view::npos ||
+      if (!text::StartsWith(line, "NAME") ||
+          property_col == std::string_view::npos ||
           value_col == std::string_view::npos || value_col < property_col) {
-        throw ParseError("zfs get: no NAME PROPERTY VALUE header",
-                         lines.line_number());
+        throw text::ParseError("zfs get: no NAME PROPERTY VALUE header",
+                               lines.line_number());
       }
       continue;
     }
@@ -64,14 +65,15 @@ PropertyListing ParseZfsGetHuman(std::string_view text) {
           {lines.line_number(), "row does not fit the header columns"});
       continue;
     }
-    const std::string_view name = TrimSpace(line.substr(0, property_col));
+    const std::string_view name = text::TrimSpace(line.substr(0, property_col));
     const std::string_view property =
-        TrimSpace(line.substr(property_col, value_col - property_col));
+        text::TrimSpace(line.substr(property_col, value_col - property_col));
     const std::size_t value_end =
         source_col != std::string_view::npos && source_col < line.size()
             ? source_col - value_col
             : std::string_view::npos;
-    const std::string_view value = TrimSpace(line.substr(value_col, value_end));
+    const std::string_view value =
+        text::TrimSpace(line.substr(value_col, value_end));
     listing.properties[std::string(name)][std::string(property)] =
         MakePropertyValue(value);
   }
@@ -79,24 +81,24 @@ PropertyListing ParseZfsGetHuman(std::string_view text) {
 }
 
 PropertyListing ParseZfsGetJson(std::string_view json) {
-  const JsonValue doc = ParseJson(json);
-  const JsonValue* datasets = doc.Find("datasets");
+  const text::JsonValue doc = text::ParseJson(json);
+  const text::JsonValue* datasets = doc.Find("datasets");
   if (datasets == nullptr || !datasets->is_object()) {
-    throw ParseError("zfs get JSON: no \"datasets\" object");
+    throw text::ParseError("zfs get JSON: no \"datasets\" object");
   }
   PropertyListing listing;
   for (const auto& [name, dataset] : datasets->AsObject()) {
-    const JsonValue* props = dataset.Find("properties");
+    const text::JsonValue* props = dataset.Find("properties");
     if (props == nullptr || !props->is_object()) {
       listing.warnings.push_back(
-          {0, "dataset " + Printable(name) + " has no properties"});
+          {0, "dataset " + text::Printable(name) + " has no properties"});
       continue;
     }
     for (const auto& [property, entry] : props->AsObject()) {
-      const JsonValue* v = entry.Find("value");
+      const text::JsonValue* v = entry.Find("value");
       if (v == nullptr || !(v->is_string() || v->is_number())) {
         listing.warnings.push_back(
-            {0, "property " + Printable(property) + " has no value"});
+            {0, "property " + text::Printable(property) + " has no value"});
         continue;
       }
       listing.properties[name][property] =

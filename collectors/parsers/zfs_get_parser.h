@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -26,14 +26,15 @@ using PropertyTable =
 
 struct PropertyListing {
   PropertyTable properties;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 PropertyValue MakePropertyValue(std::string_view text);
 
 /// `zfs get -Hp -o name,property,value ...` (a 4th SOURCE column is
-/// accepted and ignored). Throws ParseError with the line number on a line
-/// with fewer than 3 or more than 4 TAB-separated fields, or an empty name.
+/// accepted and ignored). Throws text::ParseError with the line number on a
+/// line with fewer than 3 or more than 4 TAB-separated fields, or an empty
+/// name.
 PropertyListing ParseZfsGet(std::string_view text);
 
 /// Human `zfs get` with its NAME PROPERTY VALUE [SOURCE] header; columns are

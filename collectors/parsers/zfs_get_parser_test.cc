@@ -1,9 +1,8 @@
 #include "collectors/parsers/zfs_get_parser.h"
 
-#include "testing/catch.h"
-
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/parsers/zpool_get_parser.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -32,15 +31,15 @@ TEST_CASE("zfs get: empty value, source column, malformed lines", "[zfs_get]") {
   for (const char* bad :
        {"a p v\n", "a\tp\n", "a\tp\tv\ts\tx\n", "\tp\tv\n", "a\t\tv\n"}) {
     INFO(bad);
-    CHECK_THROWS_AS(ParseZfsGet(bad), ParseError);
+    CHECK_THROWS_AS(ParseZfsGet(bad), text::ParseError);
   }
   try {
     ParseZfsGet("a\tp\tv\nbroken\n");
     FAIL("expected ParseError");
-  } catch (const ParseError& e) {
+  } catch (const text::ParseError& e) {
     CHECK(e.line() == 2u);
   }
-  CHECK_THROWS_AS(ParseZfsGet(std::string("a\tp\tv\0", 6)), ParseError);
+  CHECK_THROWS_AS(ParseZfsGet(std::string("a\tp\tv\0", 6)), text::ParseError);
   CHECK(ParseZfsGet("a\tp\t1,5\n").properties.at("a").at("p").number ==
         std::nullopt);
 }
@@ -52,7 +51,7 @@ TEST_CASE("zfs get: every real-world fixture", "[zfs_get]") {
     const std::string stem = path.stem().string();
     if (stem == "openzfs-man-zfs-get-H-o-value") {
       // a bare value: not a property listing, must be rejected cleanly
-      CHECK_THROWS_AS(ParseZfsGet(text), ParseError);
+      CHECK_THROWS_AS(ParseZfsGet(text), text::ParseError);
       continue;
     }
     PropertyListing listing;

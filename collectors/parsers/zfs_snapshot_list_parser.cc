@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "collectors/parsers/decimal_digits.h"
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/decimal_digits.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -15,10 +15,11 @@ std::size_t CheckedSnapshotAt(std::string_view name, std::size_t line) {
   const std::size_t at = name.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == name.size() ||
       name.find('@', at + 1) != std::string_view::npos) {
-    throw ParseError("not a snapshot name: '" + Printable(name) + "'", line);
+    throw text::ParseError(
+        "not a snapshot name: '" + text::Printable(name) + "'", line);
   }
-  if (TrimSpace(name).size() != name.size()) {
-    throw ParseError("blank around snapshot name", line);
+  if (text::TrimSpace(name).size() != name.size()) {
+    throw text::ParseError("blank around snapshot name", line);
   }
   return at;
 }
@@ -30,31 +31,37 @@ void ParseSnapshotLine(std::string_view line, std::size_t n,
   std::string_view fields[4];
   std::size_t count = 0;
   std::string_view rest = line;
-  while (count < 4 && !rest.empty()) fields[count++] = SplitAt(&rest, '\t');
+  while (count < 4 && !rest.empty())
+    fields[count++] = text::SplitAt(&rest, '\t');
   if ((!line.empty() && line.back() == '\t') || !rest.empty()) {
-    throw ParseError("unexpected extra column", n);
+    throw text::ParseError("unexpected extra column", n);
   }
   if (count != 3 && count != 4) {
-    throw ParseError(
+    throw text::ParseError(
         "expected 3 or 4 TAB-separated columns, got " + std::to_string(count),
         n);
   }
   if (*columns == 0) *columns = count;
   if (count != *columns) {
-    throw ParseError("expected " + std::to_string(*columns) +
-                         " TAB-separated columns, got " + std::to_string(count),
-                     n);
+    throw text::ParseError("expected " + std::to_string(*columns) +
+                               " TAB-separated columns, got " +
+                               std::to_string(count),
+                           n);
   }
   const std::size_t at = CheckedSnapshotAt(fields[0], n);
-  const auto guid = ParseUint64(fields[1]);
-  if (!guid) throw ParseError("bad guid '" + Printable(fields[1]) + "'", n);
-  const auto txg = ParseUint64(fields[2]);
-  if (!txg) throw ParseError("bad createtxg '" + Printable(fields[2]) + "'", n);
+  const auto guid = text::ParseUint64(fields[1]);
+  if (!guid)
+    throw text::ParseError("bad guid '" + text::Printable(fields[1]) + "'", n);
+  const auto txg = text::ParseUint64(fields[2]);
+  if (!txg)
+    throw text::ParseError("bad createtxg '" + text::Printable(fields[2]) + "'",
+                           n);
   out->creation.reset();
   if (count == 4 && fields[3] != "-") {
-    out->creation = ParseInt64(fields[3]);
+    out->creation = text::ParseInt64(fields[3]);
     if (!out->creation) {
-      throw ParseError("bad creation '" + Printable(fields[3]) + "'", n);
+      throw text::ParseError(
+          "bad creation '" + text::Printable(fields[3]) + "'", n);
     }
   }
   out->dataset = fields[0].substr(0, at);
@@ -66,7 +73,7 @@ void ParseSnapshotLine(std::string_view line, std::size_t n,
 ZfsSnapshotListReader::ZfsSnapshotListReader(std::string_view text,
                                              std::size_t required_columns)
     : rest_(text), columns_(required_columns) {
-  RejectNulBytes(text, "zfs list");
+  text::RejectNulBytes(text, "zfs list");
 }
 
 bool ZfsSnapshotListReader::Next(SnapshotLine* out) {
@@ -107,13 +114,13 @@ bool ZfsSnapshotListReader::ReadUsualLine(SnapshotLine* out) {
   }
   const char* p = tab + 1;
   std::uint64_t guid, txg, creation;
-  if (!ConsumeDecimal(&p, nl, &guid) || *p++ != '\t' ||
-      !ConsumeDecimal(&p, nl, &txg)) {
+  if (!text::ConsumeDecimal(&p, nl, &guid) || *p++ != '\t' ||
+      !text::ConsumeDecimal(&p, nl, &txg)) {
     return false;
   }
   std::size_t count = 3;
   if (p != nl) {
-    if (*p++ != '\t' || !ConsumeDecimal(&p, nl, &creation) || p != nl ||
+    if (*p++ != '\t' || !text::ConsumeDecimal(&p, nl, &creation) || p != nl ||
         creation > static_cast<std::uint64_t>(INT64_MAX)) {
       return false;
     }
@@ -133,7 +140,7 @@ bool ZfsSnapshotListReader::ReadUsualLine(SnapshotLine* out) {
 }
 
 std::string_view ZfsSnapshotListReader::TakeLine() {
-  std::string_view line = SplitAt(&rest_, '\n');
+  std::string_view line = text::SplitAt(&rest_, '\n');
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
 }
@@ -145,7 +152,7 @@ std::optional<ReplicationSnapshotName> ParseReplicationSnapshotName(
   // The first test rejects most other names without a call to memcmp: this
   // runs for every snapshot of every aligned volume.
   if (snapshot.size() < kPrefix.size() + kSuffix.size() + 5 ||
-      snapshot[0] != '_' || !StartsWith(snapshot, kPrefix) ||
+      snapshot[0] != '_' || !text::StartsWith(snapshot, kPrefix) ||
       snapshot.substr(snapshot.size() - kSuffix.size()) != kSuffix) {
     return std::nullopt;
   }
@@ -155,11 +162,12 @@ std::optional<ReplicationSnapshotName> ParseReplicationSnapshotName(
   if (underscore == std::string_view::npos) return std::nullopt;
   const std::string_view job = body.substr(0, underscore);
   const std::size_t dash = job.find('-');
-  if (dash == std::string_view::npos || !ParseUint64(job.substr(0, dash)) ||
-      !ParseUint64(job.substr(dash + 1))) {
+  if (dash == std::string_view::npos ||
+      !text::ParseUint64(job.substr(0, dash)) ||
+      !text::ParseUint64(job.substr(dash + 1))) {
     return std::nullopt;
   }
-  const auto epoch = ParseInt64(body.substr(underscore + 1));
+  const auto epoch = text::ParseInt64(body.substr(underscore + 1));
   if (!epoch || *epoch < 0) return std::nullopt;
   return ReplicationSnapshotName{job, *epoch};
 }

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 
@@ -21,7 +21,7 @@ struct SnapshotLine {
 
 /// Parses one non-empty line of the listing, without its "\n" or "\r\n".
 /// `*columns` is the number of columns every line must have, or 0 to take
-/// it from this line (3 or 4). Throws ParseError with `line_number` on
+/// it from this line (3 or 4). Throws text::ParseError with `line_number` on
 /// anything malformed.
 void ParseSnapshotLine(std::string_view line, std::size_t line_number,
                        std::size_t* columns, SnapshotLine* out);
@@ -29,7 +29,7 @@ void ParseSnapshotLine(std::string_view line, std::size_t line_number,
 /// Reads the snapshot listing a line at a time without copying it: a node
 /// can list a million snapshots. Every line must have the same number of TAB
 /// separated columns: 3 or 4, or exactly `required_columns` if not 0. Any
-/// malformed line throws ParseError with its line number: a partial
+/// malformed line throws text::ParseError with its line number: a partial
 /// inventory would make chain checks lie. Lines are accepted exactly as
 /// ParseSnapshotLine accepts them; the reader only reads the usual line
 /// faster.

@@ -1,12 +1,12 @@
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 
-#include "testing/catch.h"
 #include <string>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/snapshot_list_outcome.h"
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -76,7 +76,7 @@ TEST_CASE("snapshot list rejects malformed lines with their number",
     try {
       ReadAll(c.text);
       FAIL("expected ParseError");
-    } catch (const ParseError& e) {
+    } catch (const text::ParseError& e) {
       CHECK(e.line() == c.line);
     }
   }
@@ -87,9 +87,10 @@ TEST_CASE("snapshot list with a required column count", "[zfs_snapshot_list]") {
   try {
     ReadAll("\na@s\t1\t2\n", 4);
     FAIL("expected ParseError");
-  } catch (const ParseError& e) {
+  } catch (const text::ParseError& e) {
     CHECK(e.line() == 2u);
-    CHECK_THAT(e.what(), Catch::Matchers::ContainsSubstring("expected 4 TAB-separated columns"));
+    CHECK_THAT(e.what(), Catch::Matchers::ContainsSubstring(
+                             "expected 4 TAB-separated columns"));
   }
 }
 

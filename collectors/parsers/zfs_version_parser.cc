@@ -1,7 +1,7 @@
 #include "collectors/parsers/zfs_version_parser.h"
 
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t kMaxVersionLength = 64;
 
 bool Plausible(std::string_view s) {
-  return IsPrintableToken(s, kMaxVersionLength);
+  return text::IsPrintableToken(s, kMaxVersionLength);
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ std::optional<ReleaseNumber> ParseReleaseNumber(std::string_view release) {
            rest[digits] <= '9')
       ++digits;
     if (digits == 0) break;
-    *part = static_cast<int>(*ParseUint64(rest.substr(0, digits)));
+    *part = static_cast<int>(*text::ParseUint64(rest.substr(0, digits)));
     ++read;
     rest.remove_prefix(digits);
     if (rest.empty() || rest[0] != '.') break;
@@ -37,20 +37,20 @@ std::optional<ReleaseNumber> ParseReleaseNumber(std::string_view release) {
 }
 
 ZfsVersion ParseZfsVersion(std::string_view text) {
-  RejectNulBytes(text, "zfs version");
+  text::RejectNulBytes(text, "zfs version");
   ZfsVersion version;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
-    const std::string_view t = TrimSpace(line);
-    if (StartsWith(t, "zfs-kmod-")) {
+    const std::string_view t = text::TrimSpace(line);
+    if (text::StartsWith(t, "zfs-kmod-")) {
       if (Plausible(t.substr(9))) version.kernel = std::string(t.substr(9));
-    } else if (StartsWith(t, "zfs-") && version.userland.empty()) {
+    } else if (text::StartsWith(t, "zfs-") && version.userland.empty()) {
       if (Plausible(t.substr(4))) version.userland = std::string(t.substr(4));
     }
   }
   if (version.userland.empty())
-    throw ParseError("zfs version: no zfs-<version> line");
+    throw text::ParseError("zfs version: no zfs-<version> line");
   version.userland_release = ParseReleaseNumber(version.userland);
   return version;
 }

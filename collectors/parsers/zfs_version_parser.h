@@ -20,7 +20,7 @@ struct ZfsVersion {
   std::optional<ReleaseNumber> userland_release;
 };
 
-/// Throws ParseError without a "zfs-<version>" line.
+/// Throws text::ParseError without a "zfs-<version>" line.
 ZfsVersion ParseZfsVersion(std::string_view text);
 
 /// Leading "X.Y[.Z]" of a release string; nullopt if it does not start so.

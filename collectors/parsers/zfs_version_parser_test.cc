@@ -1,9 +1,8 @@
 #include "collectors/parsers/zfs_version_parser.h"
 
-#include "testing/catch.h"
-
-#include "collectors/parsers/parse_error.h"
 #include "collectors/parsers/pveversion_parser.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -19,11 +18,12 @@ TEST_CASE("zfs version", "[version]") {
   const ZfsVersion no_module = ParseZfsVersion("zfs-2.3.0-1\n");
   CHECK(no_module.kernel.empty());
   CHECK(no_module.userland_release->minor == 3);
-  CHECK_THROWS_AS(ParseZfsVersion(""), ParseError);
-  CHECK_THROWS_AS(ParseZfsVersion("command not found\n"), ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion(""), text::ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion("command not found\n"), text::ParseError);
   CHECK_THROWS_AS(ParseZfsVersion("zfs-" + std::string(500, '1') + "\n"),
-                  ParseError);
-  CHECK_THROWS_AS(ParseZfsVersion(std::string("zfs-2.2\0", 8)), ParseError);
+                  text::ParseError);
+  CHECK_THROWS_AS(ParseZfsVersion(std::string("zfs-2.2\0", 8)),
+                  text::ParseError);
 }
 
 TEST_CASE("pveversion", "[version]") {
@@ -33,9 +33,9 @@ TEST_CASE("pveversion", "[version]") {
   CHECK(v.revision == "faa83925c9641325");
   CHECK(v.running_kernel == "6.8.8-2-pve");
   CHECK(ParsePveVersion("pve-manager/9.0.3/abc\n").running_kernel.empty());
-  CHECK_THROWS_AS(ParsePveVersion("proxmox-ve: 8.2.0\n"), ParseError);
-  CHECK_THROWS_AS(ParsePveVersion("pve-manager/x.y/abc\n"), ParseError);
-  CHECK_THROWS_AS(ParsePveVersion(""), ParseError);
+  CHECK_THROWS_AS(ParsePveVersion("proxmox-ve: 8.2.0\n"), text::ParseError);
+  CHECK_THROWS_AS(ParsePveVersion("pve-manager/x.y/abc\n"), text::ParseError);
+  CHECK_THROWS_AS(ParsePveVersion(""), text::ParseError);
 }
 
 TEST_CASE("release numbers", "[version]") {

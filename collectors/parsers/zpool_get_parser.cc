@@ -1,6 +1,6 @@
 #include "collectors/parsers/zpool_get_parser.h"
 
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 
@@ -13,7 +13,8 @@ std::map<std::string, FeatureState> FeatureStates(
   static constexpr std::string_view kPrefix = "feature@";
   std::map<std::string, FeatureState> features;
   for (const auto& [property, value] : pool_properties) {
-    if (!StartsWith(property, kPrefix) || property.size() == kPrefix.size())
+    if (!text::StartsWith(property, kPrefix) ||
+        property.size() == kPrefix.size())
       continue;
     FeatureState state = FeatureState::kOther;
     if (value.text == "disabled") state = FeatureState::kDisabled;

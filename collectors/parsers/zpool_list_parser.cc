@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -12,7 +12,7 @@ enum class Column { kSize, kAlloc, kFree, kCap, kFrag };
 
 class ValueReader {
  public:
-  ValueReader(PoolListEntry* entry, std::vector<ParseWarning>* warnings,
+  ValueReader(PoolListEntry* entry, std::vector<text::ParseWarning>* warnings,
               std::size_t line, bool human)
       : entry_(entry), warnings_(warnings), line_(line), human_(human) {}
 
@@ -20,15 +20,15 @@ class ValueReader {
     if (value == "-" || value.empty()) return;
     if (column == Column::kCap || column == Column::kFrag) {
       if (value.back() == '%') value.remove_suffix(1);
-      const auto percent = ParseDecimal(value);
+      const auto percent = text::ParseDecimal(value);
       if (!percent || *percent < 0) return Warn(value);
       (column == Column::kCap ? entry_->capacity_ratio
                               : entry_->fragmentation_ratio) = *percent / 100.0;
       return;
     }
-    std::optional<std::uint64_t> bytes = ParseUint64(value);
+    std::optional<std::uint64_t> bytes = text::ParseUint64(value);
     if (!bytes && human_) {
-      bytes = ParseNiceNumber(value);
+      bytes = text::ParseNiceNumber(value);
       entry_->approximate |= bytes.has_value();
     }
     if (!bytes) return Warn(value);
@@ -39,13 +39,13 @@ class ValueReader {
 
  private:
   void Warn(std::string_view value) {
-    warnings_->push_back({line_, "pool " + Printable(entry_->name) +
-                                     ": unreadable value '" + Printable(value) +
-                                     "'"});
+    warnings_->push_back({line_, "pool " + text::Printable(entry_->name) +
+                                     ": unreadable value '" +
+                                     text::Printable(value) + "'"});
   }
 
   PoolListEntry* entry_;
-  std::vector<ParseWarning>* warnings_;
+  std::vector<text::ParseWarning>* warnings_;
   std::size_t line_;
   bool human_;
 };
@@ -53,20 +53,21 @@ class ValueReader {
 }  // namespace
 
 ZpoolList ParseZpoolList(std::string_view text) {
-  RejectNulBytes(text, "zpool list");
+  text::RejectNulBytes(text, "zpool list");
   ZpoolList list;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
     if (line.empty()) continue;
     std::array<std::string_view, 7> f;
     std::string_view rest = line;
     std::size_t count = 0;
-    while (count < f.size() && !rest.empty()) f[count++] = SplitAt(&rest, '\t');
+    while (count < f.size() && !rest.empty())
+      f[count++] = text::SplitAt(&rest, '\t');
     if (count != f.size() || !rest.empty() || line.back() == '\t' ||
         f[0].empty()) {
-      throw ParseError("zpool list: expected 7 TAB-separated fields",
-                       lines.line_number());
+      throw text::ParseError("zpool list: expected 7 TAB-separated fields",
+                             lines.line_number());
     }
     PoolListEntry entry;
     entry.name = std::string(f[0]);
@@ -83,22 +84,24 @@ ZpoolList ParseZpoolList(std::string_view text) {
 }
 
 ZpoolList ParseZpoolListHuman(std::string_view text) {
-  RejectNulBytes(text, "zpool list");
+  text::RejectNulBytes(text, "zpool list");
   ZpoolList list;
   std::vector<std::string_view> header;
-  LineReader lines(text);
+  text::LineReader lines(text);
   std::string_view line;
   while (lines.Next(&line)) {
-    if (TrimSpace(line).empty() || TrimSpace(line) == "no pools available")
+    if (text::TrimSpace(line).empty() ||
+        text::TrimSpace(line) == "no pools available")
       continue;
     std::vector<std::string_view> fields;
-    for (std::string_view rest = line, f = NextField(&rest); !f.empty();
-         f = NextField(&rest)) {
+    for (std::string_view rest = line, f = text::NextField(&rest); !f.empty();
+         f = text::NextField(&rest)) {
       fields.push_back(f);
     }
     if (header.empty()) {
       if (fields.front() != "NAME")
-        throw ParseError("zpool list: no header line", lines.line_number());
+        throw text::ParseError("zpool list: no header line",
+                               lines.line_number());
       header = fields;
       continue;
     }
@@ -126,18 +129,18 @@ ZpoolList ParseZpoolListHuman(std::string_view text) {
 }
 
 ZpoolList ParseZpoolListJson(std::string_view json) {
-  const JsonValue doc = ParseJson(json);
-  const JsonValue* pools = doc.Find("pools");
+  const text::JsonValue doc = text::ParseJson(json);
+  const text::JsonValue* pools = doc.Find("pools");
   if (pools == nullptr || !pools->is_object())
-    throw ParseError("zpool list JSON: no \"pools\" object");
+    throw text::ParseError("zpool list JSON: no \"pools\" object");
   ZpoolList list;
   for (const auto& [key, pool] : pools->AsObject()) {
     PoolListEntry entry;
-    const JsonValue* name = pool.Find("name");
+    const text::JsonValue* name = pool.Find("name");
     entry.name = name != nullptr && name->is_string() ? name->AsString() : key;
-    const JsonValue* props = pool.Find("properties");
+    const text::JsonValue* props = pool.Find("properties");
     auto value = [&](const char* prop) -> std::string {
-      const JsonValue* v = props != nullptr ? props->Find(prop) : nullptr;
+      const text::JsonValue* v = props != nullptr ? props->Find(prop) : nullptr;
       v = v != nullptr ? v->Find("value") : nullptr;
       if (v == nullptr) return "-";
       return v->is_number()   ? v->NumberText()

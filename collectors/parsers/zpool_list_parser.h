@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
@@ -25,11 +25,11 @@ struct PoolListEntry {
 
 struct ZpoolList {
   std::vector<PoolListEntry> pools;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// `zpool list -Hp -o name,size,alloc,free,cap,frag,health`. A line without
-/// exactly 7 TAB-separated fields throws ParseError; an unreadable value
+/// exactly 7 TAB-separated fields throws text::ParseError; an unreadable value
 /// becomes nullopt with a warning (old ZoL `%` suffixes are tolerated).
 ZpoolList ParseZpoolList(std::string_view text);
 

@@ -1,9 +1,9 @@
 #include "collectors/parsers/zpool_list_parser.h"
 
-#include "testing/catch.h"
 #include <map>
 
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -78,19 +78,19 @@ TEST_CASE("zpool list -Hp", "[zpool_list]") {
 
 TEST_CASE("zpool list: malformed input", "[zpool_list]") {
   CHECK(ParseZpoolList("").pools.empty());
-  CHECK_THROWS_AS(ParseZpoolList("tank 1 2 3 4 5 ONLINE\n"), ParseError);
+  CHECK_THROWS_AS(ParseZpoolList("tank 1 2 3 4 5 ONLINE\n"), text::ParseError);
   CHECK_THROWS_AS(ParseZpoolList("tank\t1\t2\t3\t4\t5\tONLINE\textra\n"),
-                  ParseError);
+                  text::ParseError);
   CHECK_THROWS_AS(ParseZpoolList(std::string("t\t1\t2\t3\t4\t5\tON\0LINE", 19)),
-                  ParseError);
+                  text::ParseError);
   const ZpoolList odd = ParseZpoolList("t\t1,5G\t2\t3\t4\tx\tONLINE\n");
   CHECK_FALSE(odd.pools[0].size_bytes.has_value());
   CHECK_FALSE(odd.pools[0].fragmentation_ratio.has_value());
   CHECK(odd.warnings.size() == 2);
-  CHECK_THROWS_AS(ParseZpoolListHuman("tank 1 2\n"), ParseError);
+  CHECK_THROWS_AS(ParseZpoolListHuman("tank 1 2\n"), text::ParseError);
   CHECK(ParseZpoolListHuman("no pools available\n").pools.empty());
   CHECK(ParseZpoolListHuman("NAME SIZE HEALTH\nt 1G\n").warnings.size() == 1);
-  CHECK_THROWS_AS(ParseZpoolListJson("[]"), ParseError);
+  CHECK_THROWS_AS(ParseZpoolListJson("[]"), text::ParseError);
 }
 
 }  // namespace

@@ -3,28 +3,29 @@
 #include <string>
 #include <vector>
 
-#include "collectors/parsers/text_scan.h"
 #include "collectors/parsers/zpool_status.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
 
 ScanKind KindOf(std::string_view first_line, bool errorscrub_prefix) {
-  if (StartsWith(first_line, "thorough ")) first_line.remove_prefix(9);
-  if (StartsWith(first_line, "error scrub") ||
-      (errorscrub_prefix && StartsWith(first_line, "scrubbed "))) {
+  if (text::StartsWith(first_line, "thorough ")) first_line.remove_prefix(9);
+  if (text::StartsWith(first_line, "error scrub") ||
+      (errorscrub_prefix && text::StartsWith(first_line, "scrubbed "))) {
     return ScanKind::kErrorScrub;
   }
-  if (StartsWith(first_line, "scrub")) return ScanKind::kScrub;
-  if (StartsWith(first_line, "resilver")) return ScanKind::kResilver;
+  if (text::StartsWith(first_line, "scrub")) return ScanKind::kScrub;
+  if (text::StartsWith(first_line, "resilver")) return ScanKind::kResilver;
   return ScanKind::kNone;
 }
 
 ScanState StateOf(std::string_view first_line) {
-  if (Contains(first_line, " in progress")) return ScanState::kInProgress;
-  if (Contains(first_line, " paused")) return ScanState::kPaused;
-  if (Contains(first_line, " canceled") || Contains(first_line, " cancelled") ||
-      Contains(first_line, " stopped")) {
+  if (text::Contains(first_line, " in progress")) return ScanState::kInProgress;
+  if (text::Contains(first_line, " paused")) return ScanState::kPaused;
+  if (text::Contains(first_line, " canceled") ||
+      text::Contains(first_line, " cancelled") ||
+      text::Contains(first_line, " stopped")) {
     return ScanState::kCanceled;
   }
   return ScanState::kFinished;
@@ -39,7 +40,7 @@ std::optional<double> ProgressOf(std::string_view text, bool* unreadable) {
          text[begin - 1] != '\n') {
     --begin;
   }
-  const auto percent = ParseDecimal(text.substr(begin, done - begin));
+  const auto percent = text::ParseDecimal(text.substr(begin, done - begin));
   if (!percent || *percent < 0) {
     *unreadable = true;
     return std::nullopt;
@@ -53,11 +54,12 @@ ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
                          std::vector<std::string>* problems) {
   ScanStatus scan;
   std::string_view rest = text;
-  const std::string_view first = TrimSpace(SplitAt(&rest, '\n'));
+  const std::string_view first = text::TrimSpace(text::SplitAt(&rest, '\n'));
   if (first == "none requested") return scan;
   scan.kind = KindOf(first, errorscrub_prefix);
   if (scan.kind == ScanKind::kNone) {
-    problems->push_back("unrecognized scan line '" + Printable(first) + "'");
+    problems->push_back("unrecognized scan line '" + text::Printable(first) +
+                        "'");
     return scan;
   }
   scan.state = StateOf(first);
@@ -66,7 +68,7 @@ ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
     const std::size_t with = first.find(" with ");
     if (with != std::string_view::npos) {
       std::string_view count = first.substr(with + 6);
-      scan.errors = ParseUint64(NextField(&count));
+      scan.errors = text::ParseUint64(text::NextField(&count));
       if (!scan.errors) problems->push_back("unreadable scan error count");
     }
     const std::size_t on = first.rfind(" on ");
@@ -74,7 +76,7 @@ ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
       scan.end_time_local = ParseCtime(first.substr(on + 4));
       if (!scan.end_time_local) {
         problems->push_back("unreadable scan end time '" +
-                            Printable(first.substr(on + 4)) + "'");
+                            text::Printable(first.substr(on + 4)) + "'");
       }
     }
   } else {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "collectors/parsers/local_time.h"
-#include "collectors/parsers/parse_error.h"
+#include "text/parse_error.h"
 
 // Result types shared by the text and JSON `zpool status` parsers.
 namespace replwatch::parsers {
@@ -59,12 +59,12 @@ struct PoolStatus {
 
 struct ZpoolStatus {
   std::vector<PoolStatus> pools;
-  std::vector<ParseWarning> warnings;
+  std::vector<text::ParseWarning> warnings;
 };
 
 /// Text `zpool status [-p] [-v]` (all formats from Solaris to OpenZFS 2.4,
-/// TAB- or space-indented). Best effort with warnings; throws ParseError on
-/// NUL bytes or when the text contains no pool at all and is not one of
+/// TAB- or space-indented). Best effort with warnings; throws text::ParseError
+/// on NUL bytes or when the text contains no pool at all and is not one of
 /// zpool's "no pools" messages.
 ZpoolStatus ParseZpoolStatus(std::string_view text);
 

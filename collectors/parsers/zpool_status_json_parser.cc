@@ -2,24 +2,25 @@
 // be JSON integers (--json-int), exact strings (-p) or nicenum strings.
 #include <string>
 
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/text_scan.h"
 #include "collectors/parsers/zpool_status.h"
+#include "text/json.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
 
 constexpr int kMaxVdevDepth = 16;
 
-std::string StringOr(const JsonValue* v, std::string fallback) {
+std::string StringOr(const text::JsonValue* v, std::string fallback) {
   return v != nullptr && v->is_string() ? v->AsString() : fallback;
 }
 
 // A count: integer, numeric string, or nicenum string ("1.46K").
-std::optional<std::uint64_t> Count(const JsonValue* v, bool* approximate) {
-  if (const auto exact = NumberOrNumericStringUint64(v)) return exact;
+std::optional<std::uint64_t> Count(const text::JsonValue* v,
+                                   bool* approximate) {
+  if (const auto exact = text::NumberOrNumericStringUint64(v)) return exact;
   if (v == nullptr || !v->is_string()) return std::nullopt;
-  const auto nice = ParseNiceNumber(v->AsString());
+  const auto nice = text::ParseNiceNumber(v->AsString());
   if (nice) *approximate = true;
   return nice;
 }
@@ -36,17 +37,19 @@ class JsonStatusReader {
  public:
   explicit JsonStatusReader(ZpoolStatus* out) : out_(out) {}
 
-  void Pool(const std::string& key, const JsonValue& p) {
+  void Pool(const std::string& key, const text::JsonValue& p) {
     if (!p.is_object())
-      return Warn("pool '" + Printable(key) + "' is not an object");
+      return Warn("pool '" + text::Printable(key) + "' is not an object");
     PoolStatus pool;
     pool.name = StringOr(p.Find("name"), key);
     pool.state = StringOr(p.Find("state"), "");
     pool.status = StringOr(p.Find("status"), "");
     pool.action = StringOr(p.Find("action"), "");
     pool.msgid = StringOr(p.Find("msgid"), "");
-    if (const JsonValue* scan = p.Find("scan_stats")) pool.scan = Scan(*scan);
-    if (const JsonValue* vdevs = p.Find("vdevs"); vdevs && vdevs->is_object()) {
+    if (const text::JsonValue* scan = p.Find("scan_stats"))
+      pool.scan = Scan(*scan);
+    if (const text::JsonValue* vdevs = p.Find("vdevs");
+        vdevs && vdevs->is_object()) {
       for (const auto& [name, vdev] : vdevs->AsObject()) {
         Vdevs(name, vdev, 0, VdevGroup::kData, &pool);
       }
@@ -58,7 +61,7 @@ class JsonStatusReader {
         {"l2cache", VdevGroup::kCache},
         {"spares", VdevGroup::kSpares}};
     for (const auto& [group_key, group] : groups) {
-      const JsonValue* members = p.Find(group_key);
+      const text::JsonValue* members = p.Find(group_key);
       if (members == nullptr || !members->is_object()) continue;
       for (const auto& [name, vdev] : members->AsObject()) {
         Vdevs(name, vdev, 1, group, &pool);
@@ -66,9 +69,9 @@ class JsonStatusReader {
     }
     bool approximate = false;
     pool.data_errors = Count(p.Find("error_count"), &approximate);
-    if (const JsonValue* errlist = p.Find("errlist");
+    if (const text::JsonValue* errlist = p.Find("errlist");
         errlist && errlist->is_array()) {
-      for (const JsonValue& path : errlist->AsArray()) {
+      for (const text::JsonValue& path : errlist->AsArray()) {
         if (path.is_string())
           pool.permanent_error_paths.push_back(path.AsString());
       }
@@ -81,7 +84,7 @@ class JsonStatusReader {
     out_->warnings.push_back({0, message});
   }
 
-  ScanStatus Scan(const JsonValue& s) {
+  ScanStatus Scan(const text::JsonValue& s) {
     ScanStatus scan;
     const std::string function = StringOr(s.Find("function"), "NONE");
     const std::string state = StringOr(s.Find("state"), "NONE");
@@ -92,7 +95,8 @@ class JsonStatusReader {
       scan.state = ScanState::kInProgress;
     if (state == "FINISHED") scan.state = ScanState::kFinished;
     if (state == "CANCELED") scan.state = ScanState::kCanceled;
-    const auto paused = NumberOrNumericStringUint64(s.Find("scrub_pause"));
+    const auto paused =
+        text::NumberOrNumericStringUint64(s.Find("scrub_pause"));
     if (scan.state == ScanState::kInProgress && paused && *paused != 0) {
       scan.state = ScanState::kPaused;
     }
@@ -100,7 +104,8 @@ class JsonStatusReader {
     scan.errors = Count(s.Find("errors"), &approximate);
     if (scan.state == ScanState::kFinished ||
         scan.state == ScanState::kCanceled) {
-      scan.end_time_epoch = NumberOrNumericStringInt64(s.Find("end_time"));
+      scan.end_time_epoch =
+          text::NumberOrNumericStringInt64(s.Find("end_time"));
     } else {
       const auto to_examine = Count(s.Find("to_examine"), &approximate);
       const auto skipped = Count(s.Find("skipped"), &approximate).value_or(0);
@@ -113,10 +118,10 @@ class JsonStatusReader {
     return scan;
   }
 
-  void Vdevs(const std::string& key, const JsonValue& v, int depth,
+  void Vdevs(const std::string& key, const text::JsonValue& v, int depth,
              VdevGroup group, PoolStatus* pool) {
     if (!v.is_object())
-      return Warn("vdev '" + Printable(key) + "' is not an object");
+      return Warn("vdev '" + text::Printable(key) + "' is not an object");
     if (depth > kMaxVdevDepth) return Warn("vdev tree too deep");
     Vdev vdev;
     vdev.name = StringOr(v.Find("name"), key);
@@ -133,13 +138,13 @@ class JsonStatusReader {
       vdev.read_errors = *read, vdev.write_errors = *write,
       vdev.checksum_errors = *cksum;
     }
-    if (const JsonValue* was = v.Find("was"); was && was->is_string()) {
+    if (const text::JsonValue* was = v.Find("was"); was && was->is_string()) {
       vdev.annotation = "was " + was->AsString();
     } else {
       vdev.annotation = StringOr(v.Find("aux"), "");
     }
     pool->vdevs.push_back(std::move(vdev));
-    if (const JsonValue* children = v.Find("vdevs");
+    if (const text::JsonValue* children = v.Find("vdevs");
         children && children->is_object()) {
       for (const auto& [name, child] : children->AsObject()) {
         Vdevs(name, child, depth + 1, group, pool);
@@ -153,10 +158,10 @@ class JsonStatusReader {
 }  // namespace
 
 ZpoolStatus ParseZpoolStatusJson(std::string_view json) {
-  const JsonValue doc = ParseJson(json);
-  const JsonValue* pools = doc.Find("pools");
+  const text::JsonValue doc = text::ParseJson(json);
+  const text::JsonValue* pools = doc.Find("pools");
   if (pools == nullptr || !pools->is_object()) {
-    throw ParseError("zpool status JSON: no \"pools\" object");
+    throw text::ParseError("zpool status JSON: no \"pools\" object");
   }
   ZpoolStatus status;
   JsonStatusReader reader(&status);

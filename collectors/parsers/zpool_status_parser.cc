@@ -3,9 +3,9 @@
 #include <array>
 #include <string>
 
-#include "collectors/parsers/text_scan.h"
 #include "collectors/parsers/zpool_status.h"
 #include "collectors/parsers/zpool_status_tree.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -19,14 +19,14 @@ constexpr std::array<std::string_view, 16> kKeys = {
 bool SplitKey(std::string_view line, std::string_view* key,
               std::string_view* value) {
   if (line.empty() || line[0] == '\t') return false;
-  const std::string_view trimmed = TrimSpace(line);
+  const std::string_view trimmed = text::TrimSpace(line);
   const std::size_t colon = trimmed.find(':');
   if (colon == std::string_view::npos) return false;
   if (colon + 1 < trimmed.size() && trimmed[colon + 1] != ' ') return false;
   for (const std::string_view k : kKeys) {
     if (trimmed.substr(0, colon) == k) {
       *key = k;
-      *value = TrimSpace(trimmed.substr(colon + 1));
+      *value = text::TrimSpace(trimmed.substr(colon + 1));
       return true;
     }
   }
@@ -36,7 +36,7 @@ bool SplitKey(std::string_view line, std::string_view* key,
 class StatusReader {
  public:
   ZpoolStatus Read(std::string_view text) {
-    LineReader lines(text);
+    text::LineReader lines(text);
     std::string_view line;
     while (lines.Next(&line)) {
       n_ = lines.line_number();
@@ -61,7 +61,7 @@ class StatusReader {
   }
 
   void Line(std::string_view line) {
-    if (TrimSpace(line).empty()) {
+    if (text::TrimSpace(line).empty()) {
       FinishField();
       if (section_ == Section::kTree) section_ = Section::kAfterTree;
       return;
@@ -69,10 +69,11 @@ class StatusReader {
     std::string_view key, value;
     if (SplitKey(line, &key, &value)) return Field(key, value);
     if (pool_ == nullptr) {
-      const std::string_view t = TrimSpace(line);
+      const std::string_view t = text::TrimSpace(line);
       if (t != "no pools available" && t != "all pools are healthy" &&
-          !(StartsWith(t, "pool '") && Contains(t, "' is healthy"))) {
-        Warn("text outside any pool: '" + Printable(t) + "'");
+          !(text::StartsWith(t, "pool '") &&
+            text::Contains(t, "' is healthy"))) {
+        Warn("text outside any pool: '" + text::Printable(t) + "'");
       }
       return;
     }
@@ -86,18 +87,18 @@ class StatusReader {
         return;
       }
       case Section::kErrorPaths:
-        pool_->permanent_error_paths.emplace_back(TrimSpace(line));
+        pool_->permanent_error_paths.emplace_back(text::TrimSpace(line));
         return;
       case Section::kHeader:
         if ((line[0] == '\t' || line[0] == ' ') && continuation_ != nullptr) {
-          continuation_->append("\n").append(TrimSpace(line));
+          continuation_->append("\n").append(text::TrimSpace(line));
           return;
         }
         break;
       default:
         break;
     }
-    Warn("unrecognized line '" + Printable(TrimSpace(line)) + "'");
+    Warn("unrecognized line '" + text::Printable(text::TrimSpace(line)) + "'");
   }
 
   void Field(std::string_view key, std::string_view value) {
@@ -134,17 +135,17 @@ class StatusReader {
     section_ = Section::kAfterTree;
     if (value == "No known data errors") {
       pool_->data_errors = pool_->data_errors.value_or(0);
-    } else if (StartsWith(value, "Permanent errors have been detected")) {
+    } else if (text::StartsWith(value, "Permanent errors have been detected")) {
       section_ = Section::kErrorPaths;
-    } else if (StartsWith(value, "List of errors unavailable")) {
+    } else if (text::StartsWith(value, "List of errors unavailable")) {
       pool_->error_list_unavailable = true;
     } else {
       std::string_view rest = value;
-      const auto count = ParseUint64(NextField(&rest));
-      if (count && StartsWith(TrimSpace(rest), "data error")) {
+      const auto count = text::ParseUint64(text::NextField(&rest));
+      if (count && text::StartsWith(text::TrimSpace(rest), "data error")) {
         pool_->data_errors = std::max(pool_->data_errors.value_or(0), *count);
       } else {
-        Warn("unrecognized errors: line '" + Printable(value) + "'");
+        Warn("unrecognized errors: line '" + text::Printable(value) + "'");
       }
     }
   }
@@ -196,10 +197,10 @@ class StatusReader {
 }  // namespace
 
 ZpoolStatus ParseZpoolStatus(std::string_view text) {
-  RejectNulBytes(text, "zpool status");
+  text::RejectNulBytes(text, "zpool status");
   ZpoolStatus status = StatusReader().Read(text);
   if (status.pools.empty() && !status.warnings.empty()) {
-    throw ParseError("zpool status: no pool found in the output");
+    throw text::ParseError("zpool status: no pool found in the output");
   }
   return status;
 }

@@ -1,10 +1,10 @@
 // Constructed samples (rendered from the exact printf formats in
 // zfs-formats.md A1.8) and malformed input for the zpool status parsers.
-#include "testing/catch.h"
 #include <string>
 
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/parsers/zpool_status.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -116,9 +116,10 @@ TEST_CASE("zpool status: no pools and garbage", "[zpool_status]") {
   CHECK(ParseZpoolStatus("").pools.empty());
   CHECK(ParseZpoolStatus("no pools available\n").pools.empty());
   CHECK(ParseZpoolStatus("all pools are healthy\n").pools.empty());
-  CHECK_THROWS_AS(ParseZpoolStatus("garbage\nmore garbage\n"), ParseError);
+  CHECK_THROWS_AS(ParseZpoolStatus("garbage\nmore garbage\n"),
+                  text::ParseError);
   CHECK_THROWS_AS(ParseZpoolStatus(std::string("  pool: a\0\n", 11)),
-                  ParseError);
+                  text::ParseError);
   // Truncated mid-tree: best effort, no crash.
   const ZpoolStatus cut = ParseZpoolStatus(
       "  pool: tank\n state: ONLINE\nconfig:\n\n\tNAME        STATE     READ "
@@ -162,9 +163,9 @@ TEST_CASE("zpool status -j --json-int", "[zpool_status]") {
 }
 
 TEST_CASE("zpool status JSON: malformed", "[zpool_status]") {
-  CHECK_THROWS_AS(ParseZpoolStatusJson("{}"), ParseError);
-  CHECK_THROWS_AS(ParseZpoolStatusJson("[]"), ParseError);
-  CHECK_THROWS_AS(ParseZpoolStatusJson("{\"pools\":{"), ParseError);
+  CHECK_THROWS_AS(ParseZpoolStatusJson("{}"), text::ParseError);
+  CHECK_THROWS_AS(ParseZpoolStatusJson("[]"), text::ParseError);
+  CHECK_THROWS_AS(ParseZpoolStatusJson("{\"pools\":{"), text::ParseError);
   const ZpoolStatus odd = ParseZpoolStatusJson(
       R"({"pools":{"a":1,"b":{"vdevs":{"b":"x"},"error_count":"n/a"}}})");
   REQUIRE(odd.pools.size() == 1);

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -39,7 +39,7 @@ void VdevTreeReader::Line(std::string_view raw, std::vector<Vdev>* vdevs,
   if (!started_) {
     started_ = true;
     name_col_ = indent;
-    if (StartsWith(std::string_view(line).substr(indent), "NAME")) {
+    if (text::StartsWith(std::string_view(line).substr(indent), "NAME")) {
       state_col_ = line.find("STATE");
       return;
     }
@@ -49,17 +49,18 @@ void VdevTreeReader::Line(std::string_view raw, std::vector<Vdev>* vdevs,
   if (state_col_ != std::string::npos && line.size() > state_col_ &&
       indent < state_col_ && line[state_col_ - 1] == ' ' &&
       line[state_col_] != ' ') {
-    name = TrimSpace(rest.substr(indent, state_col_ - indent));
+    name = text::TrimSpace(rest.substr(indent, state_col_ - indent));
     rest = rest.substr(state_col_);
   } else {
-    name = NextField(&rest);
+    name = text::NextField(&rest);
   }
-  const std::string_view state = NextField(&rest);
+  const std::string_view state = text::NextField(&rest);
   if (state.empty()) {
     if (const auto group = GroupNamed(name)) {
       group_ = *group;
     } else {
-      problems->push_back("vdev row without state: '" + Printable(name) + "'");
+      problems->push_back("vdev row without state: '" + text::Printable(name) +
+                          "'");
     }
     return;
   }
@@ -70,7 +71,7 @@ void VdevTreeReader::Line(std::string_view raw, std::vector<Vdev>* vdevs,
   vdev.depth =
       indent > name_col_ ? static_cast<int>((indent - name_col_) / 2) : 0;
   Counters(&rest, &vdev, problems);
-  vdev.annotation = std::string(TrimSpace(rest));
+  vdev.annotation = std::string(text::TrimSpace(rest));
   vdevs->push_back(std::move(vdev));
 }
 
@@ -84,11 +85,11 @@ void VdevTreeReader::Counters(std::string_view* rest, Vdev* vdev,
                               &vdev->checksum_errors};
   int parsed = 0;
   for (std::uint64_t* target : targets) {
-    const std::string_view token = NextField(&probe);
-    const auto value = ParseNiceNumber(token);
+    const std::string_view token = text::NextField(&probe);
+    const auto value = text::ParseNiceNumber(token);
     if (!value) break;
     *target = *value;
-    vdev->counters_approximate |= ParseUint64(token) != value;
+    vdev->counters_approximate |= text::ParseUint64(token) != value;
     ++parsed;
   }
   if (parsed == 3) {
@@ -100,7 +101,7 @@ void VdevTreeReader::Counters(std::string_view* rest, Vdev* vdev,
   vdev->counters_approximate = false;
   if (parsed > 0) {
     problems->push_back("incomplete error counters for vdev '" +
-                        Printable(vdev->name) + "'");
+                        text::Printable(vdev->name) + "'");
   }
 }
 

@@ -1,11 +1,11 @@
-#include "collectors/parsers/json.h"
+#include "text/json.h"
 
-#include "testing/catch.h"
 #include <string>
 
-#include "collectors/parsers/parse_error.h"
+#include "testing/catch.h"
+#include "text/parse_error.h"
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 namespace {
 
 TEST_CASE("json parses nested objects keeping key order", "[json]") {
@@ -146,4 +146,4 @@ TEST_CASE("json number-or-numeric-string helpers", "[json]") {
 }
 
 }  // namespace
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

@@ -9,7 +9,7 @@
 // Allocation-free scanning primitives shared by the line-oriented parsers.
 // All number parsing is locale independent (no strtol), so a node that
 // leaks a decimal comma is rejected instead of silently misread.
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 /// Iterates over the lines of a buffer. A trailing '\r' is dropped; a final
 /// line without '\n' is still returned.
@@ -56,4 +56,4 @@ bool IsPrintableToken(std::string_view s, std::size_t max_len);
 /// (others become '?'), cut to `max_len` characters.
 std::string Printable(std::string_view s, std::size_t max_len = 80);
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

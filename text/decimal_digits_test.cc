@@ -1,9 +1,10 @@
-#include "collectors/parsers/decimal_digits.h"
+#include "text/decimal_digits.h"
 
-#include "testing/catch.h"
 #include <string>
 
-namespace replwatch::parsers {
+#include "testing/catch.h"
+
+namespace replwatch::text {
 namespace {
 
 // Runs ConsumeDecimal on `text` placed at every offset of a buffer (the
@@ -62,4 +63,4 @@ TEST_CASE("an empty run or a value beyond 64 bits is refused, cursor kept",
 }
 
 }  // namespace
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

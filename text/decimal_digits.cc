@@ -1,8 +1,8 @@
-#include "collectors/parsers/decimal_digits.h"
+#include "text/decimal_digits.h"
 
 #include <cstring>
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -75,4 +75,4 @@ bool ConsumeDecimal(const char** cursor, const char* end,
   return true;
 }
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

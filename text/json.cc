@@ -1,12 +1,12 @@
-#include "collectors/parsers/json.h"
+#include "text/json.h"
 
 #include <algorithm>
 
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
-#include "collectors/parsers/utf8.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
+#include "text/utf8.h"
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 namespace {
 
 class JsonReader {
@@ -255,4 +255,4 @@ JsonValue ParseJson(std::string_view text, const JsonLimits& limits) {
   return JsonReader(text, limits).ParseDocument();
 }
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

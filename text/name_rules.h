@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace replwatch {
+namespace replwatch::text {
 
 // Names that end up in remote commands or labels are checked against these
 // rules before use; anything else is rejected, never escaped into shape.
@@ -19,4 +19,4 @@ bool IsValidHostAddress(std::string_view address);
 /// A POSIX-ish login name.
 bool IsValidUnixUserName(std::string_view name);
 
-}  // namespace replwatch
+}  // namespace replwatch::text

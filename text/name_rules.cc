@@ -1,11 +1,11 @@
-#include "config/name_rules.h"
+#include "text/name_rules.h"
 
 #include <arpa/inet.h>
 
 #include <cctype>
 #include <string>
 
-namespace replwatch {
+namespace replwatch::text {
 namespace {
 
 bool AllOf(std::string_view text, bool (*ok)(char)) {
@@ -57,4 +57,4 @@ bool IsValidUnixUserName(std::string_view name) {
   });
 }
 
-}  // namespace replwatch
+}  // namespace replwatch::text

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 /// A parsed JSON value. Numbers keep their source text so that 64-bit
 /// integers (ZFS GUIDs exceed 2^53) are never rounded through a double.
@@ -75,4 +75,4 @@ std::optional<std::uint64_t> NumberOrNumericStringUint64(
     const JsonValue* value);
 std::optional<double> NumberOrNumericStringDouble(const JsonValue* value);
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

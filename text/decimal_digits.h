@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 /// Reads the run of ASCII digits at `*cursor` (not past `end`) as an
 /// unsigned 64-bit number and moves `*cursor` past it. False, with
@@ -11,4 +11,4 @@ namespace replwatch::parsers {
 /// listing.
 bool ConsumeDecimal(const char** cursor, const char* end, std::uint64_t* value);
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

@@ -1,8 +1,8 @@
-#include "config/name_rules.h"
+#include "text/name_rules.h"
 
 #include "testing/catch.h"
 
-namespace replwatch {
+namespace replwatch::text {
 namespace {
 
 TEST_CASE("node names follow host name rules", "[names]") {
@@ -33,4 +33,4 @@ TEST_CASE("user names are plain login names", "[names]") {
 }
 
 }  // namespace
-}  // namespace replwatch
+}  // namespace replwatch::text

@@ -1,8 +1,8 @@
-#include "collectors/parsers/json.h"
-#include "collectors/parsers/parse_error.h"
-#include "collectors/parsers/text_scan.h"
+#include "text/json.h"
+#include "text/parse_error.h"
+#include "text/text_scan.h"
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 namespace {
 
 [[noreturn]] void WrongType(const char* wanted) {
@@ -113,4 +113,4 @@ std::optional<double> NumberOrNumericStringDouble(const JsonValue* value) {
   return std::nullopt;
 }
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

@@ -1,6 +1,6 @@
-#include "collectors/parsers/utf8.h"
+#include "text/utf8.h"
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 void AppendUtf8(char32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -47,4 +47,4 @@ std::size_t Utf8SequenceLength(std::string_view s) {
   return len;
 }
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

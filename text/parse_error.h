@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 /// Thrown when remote output cannot be parsed at all. `line()` is the 1-based
 /// line number of the offending input line when one is meaningful.
@@ -28,4 +28,4 @@ struct ParseWarning {
   std::string message;
 };
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

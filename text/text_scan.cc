@@ -1,4 +1,4 @@
-#include "collectors/parsers/text_scan.h"
+#include "text/text_scan.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,10 +6,10 @@
 #include <cstring>
 #include <limits>
 
-#include "collectors/parsers/decimal_digits.h"
-#include "collectors/parsers/parse_error.h"
+#include "text/decimal_digits.h"
+#include "text/parse_error.h"
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 bool LineReader::Next(std::string_view* line) {
   if (done_) return false;
@@ -142,4 +142,4 @@ std::string Printable(std::string_view s, std::size_t max_len) {
   return out;
 }
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace replwatch::parsers {
+namespace replwatch::text {
 
 /// Appends code point `cp` (<= U+10FFFF, not a surrogate) as UTF-8.
 void AppendUtf8(char32_t cp, std::string* out);
@@ -13,4 +13,4 @@ void AppendUtf8(char32_t cp, std::string* out);
 /// if it is malformed: overlong, surrogate, above U+10FFFF or truncated.
 std::size_t Utf8SequenceLength(std::string_view s);
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch::text
