@@ -1,5 +1,9 @@
 #pragma once
 
+// Boost 1.83 (Debian 13) beast/http/impl/field.ipp uses std::uint32_t
+// without including <cstdint>; with GCC 14 nothing else brings it in first.
+#include <cstdint>
+
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <string>
