@@ -1,4 +1,4 @@
-// text::ParseJson on hostile bytes; every number of the tree is converted too.
+// replwatch::text::ParseJson on hostile bytes; every number of the tree is converted too.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -10,13 +10,13 @@ namespace {
 
 using replwatch::text::JsonValue;
 
-void Visit(const text::JsonValue& value) {
+void Visit(const replwatch::text::JsonValue& value) {
   if (value.is_number()) {
     (void)value.AsInt64();
     (void)value.AsUint64();
     (void)value.AsDouble();
   } else if (value.is_array()) {
-    for (const text::JsonValue& item : value.AsArray()) Visit(item);
+    for (const replwatch::text::JsonValue& item : value.AsArray()) Visit(item);
   } else if (value.is_object()) {
     for (const auto& member : value.AsObject()) Visit(member.second);
   }

@@ -10,7 +10,7 @@ packages=("$@")
 [ ${#packages[@]} -gt 0 ] || packages=(
   build-essential cmake pkg-config
   prometheus-cpp-dev libssh-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  catch2 libboost-dev libssl-dev libcrypt-dev zlib1g-dev
+  catch2 nlohmann-json3-dev libboost-dev libssl-dev libcrypt-dev zlib1g-dev
   openssh-server openssh-client curl openssl apache2-utils
   iproute2 iputils-ping procps util-linux python3 systemd nftables
   prometheus prometheus-alertmanager

@@ -1,258 +1,253 @@
 #include "text/json.h"
 
 #include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
 
+#include "text/json_tape.h"
 #include "text/parse_error.h"
-#include "text/text_scan.h"
-#include "text/utf8.h"
 
 namespace replwatch::text {
 namespace {
 
-class JsonReader {
- public:
-  JsonReader(std::string_view text, const JsonLimits& limits)
-      : text_(text), limits_(limits) {}
+using json_internal::Kind;
+using json_internal::Node;
+using json_internal::Tape;
 
-  JsonValue ParseDocument() {
-    if (text_.size() > limits_.max_bytes) {
-      throw ParseError("JSON input exceeds " +
-                       std::to_string(limits_.max_bytes) + " bytes");
-    }
-    SkipWhitespace();
-    JsonValue value = ParseValue(0);
-    SkipWhitespace();
-    if (pos_ != text_.size()) Fail("unexpected data after the JSON value");
-    return value;
+// Writes nlohmann's SAX events onto a tape and counts, as it goes, the memory
+// the tape and its bookkeeping take, so that a document that would not fit
+// the budget is refused on the way rather than after the allocation.
+class TapeBuilder {
+ public:
+  using Json = nlohmann::json;
+
+  explicit TapeBuilder(const JsonLimits& limits)
+      : limits_(limits), tape_(std::make_shared<Tape>()) {}
+
+  bool null() { return Value(Kind::kNull, 0, 0); }
+  bool boolean(bool value) {
+    return Value(value ? Kind::kTrue : Kind::kFalse, 0, 0);
   }
+  bool number_integer(Json::number_integer_t value) {
+    return Value(Kind::kInt, 0, static_cast<std::uint64_t>(value));
+  }
+  bool number_unsigned(Json::number_unsigned_t value) {
+    const bool fits = value <= static_cast<std::uint64_t>(
+                                   std::numeric_limits<std::int64_t>::max());
+    return Value(fits ? Kind::kInt : Kind::kUint, 0, value);
+  }
+  bool number_float(Json::number_float_t, const Json::string_t& text) {
+    return Text(Kind::kNumber, text) && Counted();
+  }
+  bool string(Json::string_t& value) {
+    return Text(Kind::kString, value) && Counted();
+  }
+  bool binary(Json::binary_t&) { return Refuse("binary values"); }
+
+  bool key(Json::string_t& key) {
+    if (!Text(Kind::kString, key)) return false;
+    Frame& frame = frames_.back();
+    const std::size_t node = tape_->nodes.size() - 1;
+    if (const auto earlier = EarlierKey(frame, node)) {
+      tape_->nodes[*earlier].shadowed = 1;  // the last value wins
+      --frame.children;
+    }
+    frame.keys.push_back(node);
+    return Charge(sizeof(std::size_t)) && IndexKey(frame, node);
+  }
+
+  bool start_object(std::size_t) { return Open(Kind::kObject); }
+  bool end_object() { return Close(); }
+  bool start_array(std::size_t) { return Open(Kind::kArray); }
+  bool end_array() { return Close(); }
+
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& error) {
+    error_ = "invalid JSON: " + Describe(error);
+    error_position_ = position;
+    return false;
+  }
+
+  std::shared_ptr<const Tape> Take() { return std::move(tape_); }
+  const std::string& error() const { return error_; }
+  std::size_t error_position() const { return error_position_; }
 
  private:
-  [[noreturn]] void Fail(const std::string& what) const {
-    const std::size_t line =
-        1 + std::count(text_.begin(), text_.begin() + pos_, '\n');
-    throw ParseError("invalid JSON: " + what, line);
+  struct KeyHash {
+    const Tape* tape;
+    std::size_t operator()(std::size_t node) const {
+      return std::hash<std::string_view>()(tape->Text(tape->nodes[node]));
+    }
+  };
+  struct KeyEqual {
+    const Tape* tape;
+    bool operator()(std::size_t a, std::size_t b) const {
+      return tape->Text(tape->nodes[a]) == tape->Text(tape->nodes[b]);
+    }
+  };
+  using KeyIndex = std::unordered_set<std::size_t, KeyHash, KeyEqual>;
+
+  struct Frame {
+    std::size_t node = 0;
+    std::size_t children = 0;       // items, or members not shadowed
+    std::vector<std::size_t> keys;  // objects: key nodes not shadowed
+    // Built once an object is large, so that a hostile object with a
+    // million keys costs a hash lookup per key, not a scan.
+    std::unique_ptr<KeyIndex> index;
+  };
+
+  // nlohmann's messages start with its exception id; ours carry the line.
+  static std::string Describe(const nlohmann::detail::exception& error) {
+    std::string what = error.what();
+    const std::size_t colon = what.find(": ");
+    if (what.rfind("[json.exception", 0) == 0 && colon != std::string::npos) {
+      what.erase(0, colon + 2);
+    }
+    return what;
   }
 
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
-
-  void SkipWhitespace() {
-    while (!AtEnd()) {
-      const char c = text_[pos_];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-      ++pos_;
-    }
+  bool Refuse(const std::string& why) {
+    error_ = why;
+    return false;
   }
 
-  void Expect(std::string_view literal) {
-    if (text_.substr(pos_, literal.size()) != literal) {
-      Fail("expected '" + std::string(literal) + "'");
-    }
-    pos_ += literal.size();
+  bool Charge(std::size_t bytes) {
+    used_ += bytes;
+    if (used_ <= limits_.max_tree_bytes) return true;
+    return Refuse("JSON document needs more than " +
+                  std::to_string(limits_.max_tree_bytes >> 20) +
+                  " MiB in memory; refusing it");
   }
 
-  JsonValue ParseValue(std::size_t depth) {
-    if (depth >= limits_.max_depth) Fail("nesting deeper than the limit");
-    switch (Peek()) {
-      case '{':
-        return ParseObject(depth);
-      case '[':
-        return ParseArray(depth);
-      case '"':
-        return JsonValue::String(ParseString());
-      case 't':
-        Expect("true");
-        return JsonValue::Bool(true);
-      case 'f':
-        Expect("false");
-        return JsonValue::Bool(false);
-      case 'n':
-        Expect("null");
-        return JsonValue();
-      default:
-        if (Peek() == '-' || (Peek() >= '0' && Peek() <= '9')) {
-          return JsonValue::Number(ParseNumber());
-        }
-        Fail(AtEnd() ? "unexpected end of input" : "unexpected character");
-    }
+  // Grows a buffer by half its size at a time, charging the new capacity.
+  template <typename Buffer>
+  bool MakeRoom(Buffer& buffer, std::size_t more, std::size_t unit) {
+    const std::size_t need = buffer.size() + more;
+    if (need <= buffer.capacity()) return true;
+    const std::size_t grown =
+        std::max(need, std::max<std::size_t>(64, buffer.capacity() * 3 / 2));
+    if (!Charge((grown - buffer.capacity()) * unit)) return false;
+    buffer.reserve(grown);
+    return true;
   }
 
-  JsonValue ParseObject(std::size_t depth) {
-    ++pos_;  // '{'
-    std::vector<JsonValue::Member> members;
-    SkipWhitespace();
-    if (Peek() == '}') {
-      ++pos_;
-      return JsonValue::Object(std::move(members));
-    }
-    for (;;) {
-      SkipWhitespace();
-      if (Peek() != '"') Fail("expected a string key");
-      std::string key = ParseString();
-      SkipWhitespace();
-      Expect(":");
-      SkipWhitespace();
-      members.emplace_back(std::move(key), ParseValue(depth + 1));
-      SkipWhitespace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      Expect("}");
-      return JsonValue::Object(std::move(members));
-    }
+  bool Push(Kind kind, std::uint64_t a, std::uint64_t b) {
+    if (!MakeRoom(tape_->nodes, 1, sizeof(Node))) return false;
+    Node node{};
+    node.kind = static_cast<std::uint64_t>(kind);
+    node.a = a;
+    node.b = b;
+    tape_->nodes.push_back(node);
+    return true;
   }
 
-  JsonValue ParseArray(std::size_t depth) {
-    ++pos_;  // '['
-    std::vector<JsonValue> items;
-    SkipWhitespace();
-    if (Peek() == ']') {
-      ++pos_;
-      return JsonValue::Array(std::move(items));
-    }
-    for (;;) {
-      SkipWhitespace();
-      items.push_back(ParseValue(depth + 1));
-      SkipWhitespace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      Expect("]");
-      return JsonValue::Array(std::move(items));
-    }
+  bool Text(Kind kind, const std::string& text) {
+    if (!MakeRoom(tape_->strings, text.size(), 1)) return false;
+    const std::size_t offset = tape_->strings.size();
+    tape_->strings.append(text);
+    return Push(kind, offset, text.size());
   }
 
-  std::string ParseNumber() {
-    const std::size_t start = pos_;
-    auto digits = [&] {
-      const std::size_t from = pos_;
-      while (!AtEnd() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      return pos_ - from;
-    };
-    if (Peek() == '-') ++pos_;
-    if (Peek() == '0') {
-      ++pos_;
-    } else if (digits() == 0) {
-      Fail("malformed number");
-    }
-    if (Peek() == '.') {
-      ++pos_;
-      if (digits() == 0) Fail("malformed number fraction");
-    }
-    if (Peek() == 'e' || Peek() == 'E') {
-      ++pos_;
-      if (Peek() == '+' || Peek() == '-') ++pos_;
-      if (digits() == 0) Fail("malformed number exponent");
-    }
-    return std::string(text_.substr(start, pos_ - start));
+  bool Value(Kind kind, std::uint64_t a, std::uint64_t b) {
+    return Push(kind, a, b) && Counted();
   }
 
-  unsigned ParseHex4() {
-    if (pos_ + 4 > text_.size()) Fail("truncated \\u escape");
-    unsigned value = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = text_[pos_++];
-      value <<= 4;
-      if (c >= '0' && c <= '9') {
-        value |= c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        value |= c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        value |= c - 'A' + 10;
-      } else {
-        Fail("bad hex digit in \\u escape");
-      }
+  // A value was added to the innermost container.
+  bool Counted() {
+    if (!frames_.empty()) {
+      Frame& frame = frames_.back();
+      if (tape_->nodes[frame.node].kind_of() == Kind::kArray) ++frame.children;
     }
-    return value;
+    return true;
   }
 
-  void ParseEscape(std::string* out) {
-    if (AtEnd()) Fail("unterminated string");
-    const char c = text_[pos_++];
-    switch (c) {
-      case '"':
-        out->push_back('"');
-        return;
-      case '\\':
-        out->push_back('\\');
-        return;
-      case '/':
-        out->push_back('/');
-        return;
-      case 'b':
-        out->push_back('\b');
-        return;
-      case 'f':
-        out->push_back('\f');
-        return;
-      case 'n':
-        out->push_back('\n');
-        return;
-      case 'r':
-        out->push_back('\r');
-        return;
-      case 't':
-        out->push_back('\t');
-        return;
-      case 'u':
-        break;
-      default:
-        Fail("invalid escape sequence");
+  std::optional<std::size_t> EarlierKey(const Frame& frame,
+                                        std::size_t node) const {
+    if (frame.index) {
+      const auto it = frame.index->find(node);
+      if (it == frame.index->end()) return std::nullopt;
+      return *it;
     }
-    char32_t cp = ParseHex4();
-    if (cp >= 0xDC00 && cp <= 0xDFFF) Fail("unpaired low surrogate");
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-      if (text_.substr(pos_, 2) != "\\u") Fail("unpaired high surrogate");
-      pos_ += 2;
-      const unsigned low = ParseHex4();
-      if (low < 0xDC00 || low > 0xDFFF) Fail("invalid low surrogate");
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    const std::string_view key = tape_->Text(tape_->nodes[node]);
+    for (const std::size_t earlier : frame.keys) {
+      const Node& candidate = tape_->nodes[earlier];
+      if (!candidate.shadowed && tape_->Text(candidate) == key) return earlier;
     }
-    AppendUtf8(cp, out);
+    return std::nullopt;
   }
 
-  void CopyUtf8(std::string* out) {
-    const std::size_t len = Utf8SequenceLength(text_.substr(pos_));
-    if (len == 0) Fail("invalid UTF-8 in string");
-    out->append(text_.substr(pos_, len));
-    pos_ += len;
-  }
-
-  std::string ParseString() {
-    ++pos_;  // opening quote
-    std::string out;
-    for (;;) {
-      if (AtEnd()) Fail("unterminated string");
-      const auto c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') {
-        ++pos_;
-        return out;
-      }
-      if (c == '\\') {
-        ++pos_;
-        ParseEscape(&out);
-      } else if (c < 0x20) {
-        Fail("control character in string");
-      } else if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-        ++pos_;
-      } else {
-        CopyUtf8(&out);
-      }
+  bool IndexKey(Frame& frame, std::size_t node) {
+    ++frame.children;
+    if (frame.index) {
+      frame.index->erase(node);  // an equal, now shadowed key
+      frame.index->insert(node);
+      return Charge(kIndexEntryBytes);
     }
+    if (frame.keys.size() < kIndexFrom) return true;
+    frame.index = std::make_unique<KeyIndex>(0, KeyHash{tape_.get()},
+                                             KeyEqual{tape_.get()});
+    frame.index->insert(frame.keys.begin(), frame.keys.end());
+    return Charge(frame.keys.size() * kIndexEntryBytes);
   }
 
-  std::string_view text_;
+  bool Open(Kind kind) {
+    if (frames_.size() >= limits_.max_depth) {
+      return Refuse("invalid JSON: nesting deeper than " +
+                    std::to_string(limits_.max_depth) + " levels");
+    }
+    if (!Counted() || !Push(kind, 0, 0)) return false;
+    frames_.emplace_back();
+    frames_.back().node = tape_->nodes.size() - 1;
+    return Charge(sizeof(Frame));
+  }
+
+  bool Close() {
+    Frame& frame = frames_.back();
+    Node& node = tape_->nodes[frame.node];
+    node.a = frame.children;
+    node.b = tape_->nodes.size();
+    used_ -= sizeof(Frame) + frame.keys.size() * sizeof(std::size_t) +
+             (frame.index ? frame.index->size() * kIndexEntryBytes : 0);
+    frames_.pop_back();
+    return true;
+  }
+
+  static constexpr std::size_t kIndexFrom = 32;
+  static constexpr std::size_t kIndexEntryBytes = 32;  // node and bucket
+
   const JsonLimits& limits_;
-  std::size_t pos_ = 0;
+  std::shared_ptr<Tape> tape_;
+  std::vector<Frame> frames_;
+  std::size_t used_ = 0;
+  std::string error_;
+  std::size_t error_position_ = 0;
 };
+
+std::size_t LineAt(std::string_view text, std::size_t position) {
+  position = std::min(position, text.size());
+  return 1 + std::count(text.begin(), text.begin() + position, '\n');
+}
 
 }  // namespace
 
 JsonValue ParseJson(std::string_view text, const JsonLimits& limits) {
-  return JsonReader(text, limits).ParseDocument();
+  if (text.size() > limits.max_bytes) {
+    throw ParseError("JSON input exceeds " + std::to_string(limits.max_bytes) +
+                     " bytes");
+  }
+  TapeBuilder builder(limits);
+  const bool ok = nlohmann::json::sax_parse(
+      text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json,
+      /*strict=*/true, /*ignore_comments=*/false);
+  if (!ok) {
+    if (builder.error_position() > 0) {
+      throw ParseError(builder.error(),
+                       LineAt(text, builder.error_position() - 1));
+    }
+    throw ParseError(builder.error());
+  }
+  return JsonValue(builder.Take(), 0);
 }
 
 }  // namespace replwatch::text

@@ -12,11 +12,9 @@ TEST_CASE("json parses nested objects keeping key order", "[json]") {
   const JsonValue doc =
       ParseJson(R"({"b":1,"a":[true,false,null],"c":{"d":"x"}})");
   REQUIRE(doc.is_object());
-  const auto& members = doc.AsObject();
-  REQUIRE(members.size() == 3);
-  CHECK(members[0].first == "b");
-  CHECK(members[1].first == "a");
-  CHECK(members[2].first == "c");
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : doc.AsObject()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"b", "a", "c"});
   CHECK(doc.Find("b")->AsInt64() == 1);
   const auto& items = doc.Find("a")->AsArray();
   REQUIRE(items.size() == 3);
@@ -68,38 +66,58 @@ TEST_CASE("json accepts raw UTF-8 and rejects invalid UTF-8", "[json]") {
 
 TEST_CASE("json rejects malformed documents", "[json]") {
   const char* bad[] = {
-      "",
-      "   ",
-      "{",
-      "[1,]",
-      "{\"a\":1,}",
-      "{a:1}",
-      "[01]",
-      "[1.]",
-      "[.5]",
-      "[1e]",
-      "[+1]",
-      "[-]",
-      "tru",
-      "nul",
-      "\"abc",
-      "\"\\x\"",
-      "\"\\u12\"",
-      "\"\\ud800\"",
-      "\"\\udc00\"",
-      "\"a\tb\"",
-      "[1] [2]",
-      "{\"a\" 1}",
-      "[NaN]",
-      "[Infinity]",
-      "// c\n{}",
-      "\xEF\xBB\xBF{}",
+      "",          "   ",       "{",           "[1,]",        "{\"a\":1,}",
+      "{a:1}",     "[01]",      "[1.]",        "[.5]",        "[1e]",
+      "[+1]",      "[-]",       "tru",         "nul",         "\"abc",
+      "\"\\x\"",   "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"a\tb\"",
+      "[1] [2]",   "{\"a\" 1}", "[NaN]",       "[Infinity]",  "// c\n{}",
+      "/* c */{}",
   };
   for (const char* text : bad) {
     INFO(text);
     CHECK_THROWS_AS(ParseJson(text), ParseError);
   }
   CHECK_THROWS_AS(ParseJson(std::string("[1,\0]", 5)), ParseError);
+}
+
+TEST_CASE("json skips a byte order mark, as RFC 8259 allows", "[json]") {
+  CHECK(ParseJson("\xEF\xBB\xBF{}").is_object());
+}
+
+TEST_CASE("json keeps the last value of a repeated key", "[json]") {
+  const JsonValue small = ParseJson(R"({"a":1,"b":2,"a":3,"a":{"x":[4]}})");
+  CHECK(small.Find("a")->Find("x")->AsArray()[0].AsInt64() == 4);
+  CHECK(small.AsObject().size() == 2);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : small.AsObject()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"b", "a"});
+  // Past the size where objects are indexed, and across reallocations.
+  std::string big = "{";
+  for (int i = 0; i < 1000; ++i) big += "\"k" + std::to_string(i) + "\":1,";
+  big += "\"k7\":2,\"k999\":3}";
+  const JsonValue doc = ParseJson(big);
+  CHECK(doc.AsObject().size() == 1000);
+  CHECK(doc.Find("k7")->AsInt64() == 2);
+  CHECK(doc.Find("k999")->AsInt64() == 3);
+  CHECK(doc.Find("k500")->AsInt64() == 1);
+}
+
+TEST_CASE("json refuses a document whose tree exceeds the memory budget",
+          "[json]") {
+  JsonLimits limits;
+  limits.max_tree_bytes = 1 << 20;
+  std::string zeros = "[0";
+  for (int i = 0; i < 100000; ++i) zeros += ",0";
+  zeros += "]";
+  CHECK_THROWS_WITH(
+      ParseJson(zeros, limits),
+      Catch::Matchers::ContainsSubstring("needs more than 1 MiB in memory"));
+  limits.max_tree_bytes = 64 << 20;
+  CHECK(ParseJson(zeros, limits).AsArray().size() == 100001);
+  // One long string counts too.
+  limits.max_tree_bytes = 1 << 20;
+  CHECK_THROWS_AS(ParseJson("\"" + std::string(2 << 20, 'x') + "\"", limits),
+                  ParseError);
 }
 
 TEST_CASE("json errors carry the 1-based line", "[json]") {
