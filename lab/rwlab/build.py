@@ -8,6 +8,7 @@ from rwlab import netlab
 from rwlab import pve
 from rwlab import scheduler
 from rwlab import store
+from rwlab import versions
 from rwlab import world as worldmod
 from rwlab import zfsmodel as zm
 
@@ -15,14 +16,44 @@ GiB = zm.GiB
 SCHEDULES = [None, None, None, "*/5", "*/30", None, "*/10"]
 
 
-def new_state(name, statedir, nodes):
+class Setup:
+    """What `lab up` was asked for besides the sizes: per node the PVE release and
+    libpve-storage-perl version, the pools' layout, and whether rpool/data is encrypted."""
+
+    def __init__(self, pve="9", storage="", layout="mirror", encrypted=False):
+        self.pve, self.storage, self.layout, self.encrypted = pve, storage, layout, encrypted
+        if layout not in LAYOUTS:
+            raise ValueError("no such pool layout '%s' (known: %s)" % (layout, ", ".join(LAYOUTS)))
+
+    def wants(self, pve, nodes):
+        """Whether any of the lab's `nodes` nodes runs release `pve`."""
+        names = ["pve%d" % i for i in range(1, nodes + 1)]
+        return any(v["pve"] == pve for v in self.node_versions(names).values())
+
+    def node_versions(self, names):
+        """{node: {"pve", "libpve_storage"}} from `--pve 9` / `8,9,9` and `--storage pve2=9.1.2`."""
+        pve = versions.parse_per_node(self.pve, names, "--pve")
+        storage = dict(item.split("=", 1) for item in self.storage.split(",") if item)
+        unknown = set(storage) - set(names)
+        if unknown:
+            raise ValueError("--storage: no such node %s" % ", ".join(sorted(unknown)))
+        return {n: versions.node_versions(pve[n], storage.get(n)) for n in names}
+
+
+LAYOUTS = {"mirror": 2, "raidz1": 3}  # disks per pool
+
+
+def new_state(name, statedir, nodes, setup):
     state = {"name": name, "dir": statedir, "created": int(time.time()),
              "prefix": netlab.node_address(1, nodes)[1], "members_version": 1,
+             "encrypted": setup.encrypted,
              "nodes": {}, "guests": {}, "jobs": {}, "faults": [], "procs": {}, "rng_seq": 0}
-    for i in range(1, nodes + 1):
-        state["nodes"]["pve%d" % i] = {
-            "id": i, "ip": netlab.node_address(i, nodes)[0], "down": False, "hung": False,
-            "hostkey_changed": False, "clock_offset": 0, "mtu": 1500}
+    names = ["pve%d" % i for i in range(1, nodes + 1)]
+    node_versions = setup.node_versions(names)
+    for i, node in enumerate(names, 1):
+        state["nodes"][node] = dict(
+            node_versions[node], id=i, ip=netlab.node_address(i, nodes)[0], down=False,
+            hung=False, hostkey_changed=False, clock_offset=0, mtu=1500)
     return state
 
 
@@ -53,19 +84,25 @@ def add_guests(state, guests_per_node, rng):
                 state["jobs"]["%s-%d" % (vmid, n)] = job
 
 
-def build_zfs(state, snapshots, now, rng):
+def build_zfs(state, snapshots, now, rng, layout):
     zfs = {}
-    for k, node in enumerate(state["nodes"]):
+    for node, info in state["nodes"].items():
+        zfsutils = versions.release(info)["zfsutils"]
         serial = rng.randint(100000, 999999)
-        disks = ["nvme-SAMSUNG_MZQL23T8HCLS-00A07_S64HNS0W%06d-part3" % (serial + d) for d in (0, 1)]
-        pool = zm.new_pool("rpool", 0, now, disks, rng)
+        disks = ["nvme-SAMSUNG_MZQL23T8HCLS-00A07_S64HNS0W%06d-part3" % (serial + d)
+                 for d in range(LAYOUTS[layout])]
+        pool = zm.new_pool("rpool", 0, now, disks, rng, versions.openzfs(zfsutils), layout)
         sets = {}
         for name, refer in (("rpool", 104 << 10), ("rpool/ROOT", 96 << 10),
                             ("rpool/ROOT/pve-1", 3 * GiB + rng.randint(0, GiB)),
                             ("rpool/data", 96 << 10), ("rpool/var-lib-vz", 2 * GiB)):
             sets[name] = zm.new_dataset("filesystem", pool, now, rng, refer=refer,
                                         creation=pool["created"] + 60)
-        zfs[node] = {"pools": {"rpool": pool}, "datasets": sets}
+        if state["encrypted"]:
+            # rpool/data created as an encryption root (passphrase, loaded at boot).
+            pool["features"]["encryption"] = "active"
+            sets["rpool/data"].update(encryption="aes-256-gcm", keystatus="available")
+        zfs[node] = {"zfsutils": zfsutils, "pools": {"rpool": pool}, "datasets": sets}
     for vmid, guest in state["guests"].items():
         pool = zfs[guest["node"]]["pools"]["rpool"]
         for vol, size in guest["volumes"]:
@@ -73,6 +110,8 @@ def build_zfs(state, snapshots, now, rng):
             ds = zm.new_dataset(kind, pool, now, rng, volsize=size * GiB if kind == "volume" else 0,
                                 refer=int(size * GiB * rng.uniform(0.15, 0.6)),
                                 wrate=rng.uniform(20e3, 1.5e6))
+            if state["encrypted"]:
+                ds.update(encryption="aes-256-gcm", keystatus="available", encroot="rpool/data")
             if kind == "filesystem":
                 ds["refquota"] = size * GiB
             ds["wtime"] = now - (snapshots + 3) * 3600
@@ -113,7 +152,11 @@ def initial_history(world, now):
 
 
 def write_static_files(lab, state):
-    store.write_text(os.path.join(lab.pve, "datacenter.cfg"), "keyboard: en-us\n")
+    datacenter = {"keyboard": "en-us"}
+    if any(info["pve"] == "9" for info in state["nodes"].values()):
+        # Set from a PVE 9 node's GUI: replication on the lab's network.
+        datacenter["replication"] = pve.replication_option("198.18.0.0/%d" % state["prefix"])
+    store.write_text(os.path.join(lab.pve, "datacenter.cfg"), pve.render_datacenter_cfg(datacenter))
     store.write_text(os.path.join(lab.pve, "storage.cfg"),
                      "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\n"
                      "zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n")
@@ -135,13 +178,13 @@ def write_static_files(lab, state):
                          pve.render_guest_conf(vmid, guest), 0o640)
 
 
-def build(lab, name, nodes, guests, snapshots, seed=None):
+def build(lab, name, nodes, guests, snapshots, setup, seed=None):
     rng = random.Random(seed if seed is not None else name)
     now = int(time.time())
-    state = new_state(name, lab.dir, nodes)
+    state = new_state(name, lab.dir, nodes, setup)
     add_guests(state, guests, rng)
     write_static_files(lab, state)
-    for node, zfs in build_zfs(state, snapshots, now, rng).items():
+    for node, zfs in build_zfs(state, snapshots, now, rng, setup.layout).items():
         store.write_json(lab.zfs_file(node), zfs)
     lab.save_state(state)
     world = worldmod.World(lab)

@@ -4,12 +4,14 @@ import os
 import subprocess
 import sys
 
+from rwlab import build
 from rwlab import faults
 from rwlab import lifecycle
 from rwlab import netlab
 from rwlab import pve
 from rwlab import scheduler
 from rwlab import store
+from rwlab import versions
 from rwlab import world as worldmod
 
 
@@ -33,8 +35,12 @@ def status_text(world):
         alive = os.path.exists("/proc/%d" % info["sshd_pid"]) and not info["down"]
         flags = [k for k in ("down", "hung", "hostkey_changed") if info.get(k)]
         failing = sum(1 for j in pve.job_status(state, node, world.repl(node)) if j["fail_count"])
-        out.append("  %-8s %-15s sshd %-6s pid %-7d jobs failing %-3d %s" % (
-            node, info["ip"], "up" if alive else "down", info["sshd_pid"], failing, " ".join(flags)))
+        release = versions.release(info)
+        out.append("  %-8s %-15s PVE %-6s zfs %-11s storage %-7s sshd %-4s pid %-7d "
+                   "jobs failing %-3d %s" % (
+                       node, info["ip"], release["manager"], world.zfs(node)["zfsutils"],
+                       info["libpve_storage"], "up" if alive else "down", info["sshd_pid"],
+                       failing, " ".join(flags)))
     for fault in state["faults"]:
         out.append("  fault %s %s" % (fault["name"], " ".join(str(v) for v in fault["args"].values())))
     return "\n".join(out) + "\n"
@@ -48,6 +54,14 @@ def parser():
     up.add_argument("--nodes", type=int, default=3)
     up.add_argument("--guests", type=int, default=2, help="guests per node")
     up.add_argument("--snapshots", type=int, default=3, help="extra snapshots per disk")
+    up.add_argument("--pve", default=versions.DEFAULT,
+                    help="PVE release of every node (9 or 8), or one per node: 8,9,9")
+    up.add_argument("--storage", default="",
+                    help="libpve-storage-perl per node apart from its release's: pve2=9.1.2,...")
+    up.add_argument("--layout", choices=sorted(build.LAYOUTS), default="mirror",
+                    help="the pools' top-level vdev")
+    up.add_argument("--encrypted", action="store_true",
+                    help="rpool/data is an encryption root on every node (guest disks inherit)")
     sub.add_parser("down")
     sub.add_parser("status")
     sub.add_parser("config")
@@ -63,7 +77,10 @@ def parser():
     expose = sub.add_parser("expose")
     expose.add_argument("--port", type=int, required=True)
     sc = sub.add_parser("scenario")
-    sc.add_argument("number", choices=["1", "2", "3"])
+    sc.add_argument("number", choices=["1", "2", "3", "4"])
+    upg = sub.add_parser("upgrade")
+    upg.add_argument("node")
+    upg.add_argument("--storage", help="libpve-storage-perl version to install")
     return p
 
 
@@ -77,7 +94,7 @@ def main(argv=None):
     lab = store.Lab(store.lab_dir(args.name))
     try:
         return dispatch(args, lab)
-    except (RuntimeError, faults.FaultError, ValueError) as e:
+    except (RuntimeError, faults.FaultError, ValueError) as e:  # UpgradeError is a RuntimeError
         sys.stderr.write("lab: %s\n" % e)
         return 1
 
@@ -86,7 +103,8 @@ def dispatch(args, lab):
     if args.cmd == "up":
         if os.geteuid() != 0:
             raise RuntimeError("lab up needs root")
-        seconds = lifecycle.up(lab, args.name, args.nodes, args.guests, args.snapshots)
+        setup = build.Setup(args.pve, args.storage, args.layout, args.encrypted)
+        seconds = lifecycle.up(lab, args.name, args.nodes, args.guests, args.snapshots, setup)
         print("lab %s up in %.1fs: %d nodes (see `lab status`, `lab config`)" % (
             args.name, seconds, args.nodes))
         return 0
@@ -123,6 +141,9 @@ def dispatch(args, lab):
             faults.inject(world, args.fault, args.args)
         elif args.cmd == "clear":
             faults.clear(world, args.fault, args.args)
+        elif args.cmd == "upgrade":
+            from rwlab import upgrade
+            print(upgrade.upgrade(world, args.node, args.storage))
         elif args.cmd == "scenario":
             from rwlab import scenarios
             print(scenarios.run(world, args.number))

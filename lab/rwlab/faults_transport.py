@@ -147,16 +147,8 @@ def _end_hung_commands(world, node):
 # --- SSH authentication --------------------------------------------------------------------
 
 def _restart_sshd(world, node, config):
-    lab, state = world.lab, world.state
-    store.write_text(lab.node(node, "ssh", "sshd_config"), config)
-    pid = state["nodes"][node]["sshd_pid"]
-    for sig in (signal.SIGCONT, signal.SIGTERM):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
-    netlab.start_sshd(lab, state, node)
-    netlab.wait_sshd(lab, state, [node])
+    store.write_text(world.lab.node(node, "ssh", "sshd_config"), config)
+    world.restart_sshd(node)
 
 
 def auth_denied(world, args):
@@ -174,6 +166,22 @@ def auth_denied(world, args):
 
 def auth_restore(world, args):
     _info(world, args["node"])
+    _restart_sshd(world, args["node"], netlab.sshd_config(world.lab, world.state, args["node"]))
+
+
+def ssh_penalties(world, args):
+    """The node's sshd penalizes the lab's bridge address too, as OpenSSH 9.8+ does anyone."""
+    info = _info(world, args["node"])
+    if info["pve"] != "9":
+        raise TransportFaultError("%s runs OpenSSH 9.2: PerSourcePenalties came with 9.8"
+                                  % args["node"])
+    info["ssh_penalties"] = True
+    _restart_sshd(world, args["node"], netlab.sshd_config(world.lab, world.state, args["node"]))
+
+
+def ssh_penalties_exempt(world, args):
+    info = _info(world, args["node"])
+    info.pop("ssh_penalties", None)
     _restart_sshd(world, args["node"], netlab.sshd_config(world.lab, world.state, args["node"]))
 
 
@@ -195,5 +203,6 @@ FAULTS = {
     "slow-link": (["node", "kbit"], slow_link, link_clear),
     "packet-loss": (["node", "percent"], packet_loss, loss_clear),
     "auth-denied": (["node"], auth_denied, auth_restore),
+    "ssh-penalties": (["node"], ssh_penalties, ssh_penalties_exempt),
 }
 FAULTS.update({name: (["node"],) + tool_fault(name) for name in TOOL_FAULTS})

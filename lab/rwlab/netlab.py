@@ -153,6 +153,13 @@ def start_dns(lab, state):
         state["procs"]["dns"] = _start(argv, stdout=log, stderr=log)
 
 
+def start_lock(tree):
+    """A process holding a shared flock on <tree>.lock (the Debian 13 root is in use): the
+    lock is taken on its own descriptor, which it keeps, so stopping it (by pid) frees it."""
+    return _start(["sh", "-c", 'exec 9<>"$1" && flock -s 9 && exec sleep infinity', "lock",
+                   tree + ".lock"])
+
+
 def link_mac(state, node):
     out = run(["ip", "-n", node_ns(state["name"], node), "-br", "link", "show", "vmbr0"])
     return out.split()[2]
@@ -162,9 +169,10 @@ def set_link(state, node, *args):
     run(["ip", "-n", node_ns(state["name"], node), "link", "set", "vmbr0"] + list(args))
 
 
-def mount_script(lab, node):
+def node_mounts(lab, node):
+    """(source, mount point) of what makes the namespace the node's: stand-ins, /etc/pve..."""
     nd = lab.node(node)
-    mounts = [
+    return [
         (STANDINS, "/usr/local/bin"), (lab.pve, "/etc/pve"),
         (os.path.join(nd, "members"), "/etc/pve/.members"),
         (os.path.join(lab.pve, "nodes", node), "/etc/pve/local"),
@@ -173,15 +181,24 @@ def mount_script(lab, node):
         (os.path.join(nd, "root"), "/root"), (os.path.join(nd, "hosts"), "/etc/hosts"),
         (os.path.join(nd, "hostname"), "/etc/hostname"),
     ]
-    lines = ["set -e", "hostname %s" % node]
-    lines += ["mount --bind '%s' '%s'" % pair for pair in mounts]
+
+
+def bind_commands(mounts):
+    return ["mount --bind '%s' '%s'" % pair for pair in mounts]
+
+
+def mount_script(lab, node, usr_lines):
+    """The holder's script: `usr_lines` (a PVE 9 node's Debian 13 /usr, see noderoot) come
+    first, as everything else is mounted on top."""
+    lines = ["set -e", "hostname %s" % node] + usr_lines
+    lines += bind_commands(node_mounts(lab, node))
     lines.append("exec sleep infinity")
     return "\n".join(lines)
 
 
-def start_holder(lab, state, node):
+def start_holder(lab, state, node, usr_lines):
     argv = ["ip", "netns", "exec", node_ns(state["name"], node), "unshare", "--mount",
-            "--uts", "--propagation", "private", "sh", "-c", mount_script(lab, node)]
+            "--uts", "--propagation", "private", "sh", "-c", mount_script(lab, node, usr_lines)]
     with open(lab.node(node, "holder.log"), "w") as log:
         state["nodes"][node]["holder_pid"] = _start(argv, stderr=log)
 
@@ -216,7 +233,14 @@ def node_exec_argv(state, node, env=None):
 
 
 def sshd_config(lab, state, node):
+    """The node's sshd_config. OpenSSH 9.8+ (PVE 9) blocks addresses whose connections keep
+    ending before or during authentication (PerSourcePenalties, on by default: authfail 5 s,
+    noauth 1 s, refused from 15 s on). The lab exempts its bridge address, where replwatch
+    and the alerting stack connect from, unless `lab fault ssh-penalties` lifts it."""
     nd = lab.node(node, "ssh")
+    info = state["nodes"][node]
+    exempt = ["PerSourcePenaltyExemptList %s" % BRIDGE_ADDRESS] \
+        if info["pve"] == "9" and not info.get("ssh_penalties") else []
     return "\n".join([
         "Port 22", "ListenAddress 0.0.0.0",
         "HostKey %s/ssh_host_ed25519_key" % nd,
@@ -226,7 +250,8 @@ def sshd_config(lab, state, node):
         "AuthorizedKeysFile /etc/pve/priv/authorized_keys", "StrictModes no",
         "MaxStartups 200:30:400", "MaxSessions 64", "UseDNS no", "PrintMotd no",
         "AcceptEnv LANG LC_*", "Subsystem sftp internal-sftp",
-        "SetEnv RWLAB_NODE=%s RWLAB_DIR=%s RWLAB_LIB=%s" % (node, state["dir"], LAB_DIR), ""])
+        "SetEnv RWLAB_NODE=%s RWLAB_DIR=%s RWLAB_LIB=%s" % (node, state["dir"], LAB_DIR)]
+        + exempt + [""])
 
 
 def start_sshd(lab, state, node):

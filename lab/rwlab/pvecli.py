@@ -4,6 +4,7 @@ import json
 from rwlab import fmt
 from rwlab import pve
 from rwlab import pvesr_jobs
+from rwlab import versions
 
 PVESR_FORMAT = "%-10s %-10s %-20s %20s %20s %10s %10s %s\n"
 PVESR_USAGE = """USAGE: pvesr <COMMAND> [ARGS] [OPTIONS]
@@ -15,14 +16,6 @@ PVESR_USAGE = """USAGE: pvesr <COMMAND> [ARGS] [OPTIONS]
        pvesr help [<extra-args>] [OPTIONS]
 """
 PVESH_USAGE = "USAGE: pvesh get <api_path> [OPTIONS] [FORMAT_OPTIONS]\n"
-VERSIONS = """proxmox-ve: 8.2.0 (running kernel: 6.8.8-2-pve)
-pve-manager: 8.2.4 (running version: 8.2.4/faa83925c9641325)
-proxmox-kernel-helper: 8.1.0
-libpve-guest-common-perl: 5.1.3
-libpve-storage-perl: 8.2.3
-pve-cluster: 8.0.7
-zfsutils-linux: 2.2.4-pve1
-"""
 
 
 def dump_json(data, pretty):
@@ -90,7 +83,7 @@ def pvesh(lab, state, me, args, out, err):
                     lines = []
                 data = [{"n": i + 1, "t": t} for i, t in enumerate(lines)]
     elif path == ["version"]:
-        data = {"release": "8.2", "repoid": "faa83925c9641325", "version": "8.2.4"}
+        data = versions.api_version(state["nodes"][me])
     if data is None:
         err.write("No 'get' handler defined for '%s'\n" % args[1])
         return 2
@@ -138,12 +131,24 @@ def pvesr(lab, state, me, args, out, err, now):
     return 0
 
 
-def pveversion(args, out, err):
-    if not args:
-        out.write(pve.PVE_VERSION + "\n")
-        return 0
-    if args in (["-v"], ["--verbose"]):
-        out.write(VERSIONS)
-        return 0
-    err.write("ERROR: unknown option '%s'\nUSAGE: pveversion [--verbose]\n" % args[0])
-    return 2
+def pveversion(info, args, out, err):
+    """bin/pveversion (pve-manager): Getopt::Long with one option, `--verbose`, which any
+    unique prefix names; anything else is Getopt::Long's complaint, the usage, exit(-1)."""
+    verbose, operands = False, []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            operands += args[i + 1:]
+            break
+        name = arg.lstrip("-")
+        if arg.startswith("-") and name and "verbose".startswith(name):
+            verbose = True
+        elif arg.startswith("-") and name:
+            err.write("Unknown option: %s\nUSAGE: pveversion [--verbose]\n" % name.lower())
+            return 255
+        else:
+            operands.append(arg)
+    if operands:
+        err.write("USAGE: pveversion [--verbose]\n")
+        return 255
+    out.write(versions.pveversion_verbose(info) if verbose else versions.pveversion(info))
+    return 0

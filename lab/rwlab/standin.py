@@ -38,21 +38,22 @@ def main():
         return _date(lab, node, args)
     if tool == "pveversion":
         from rwlab import pvecli
-        return pvecli.pveversion(args, sys.stdout, sys.stderr)
+        return pvecli.pveversion(lab.load_state()["nodes"][node], args, sys.stdout, sys.stderr)
     mutating = (tool, args[:1]) in (("zfs", ["destroy"]), ("zfs", ["receive"]), ("zfs", ["recv"]),
-                                    ("zfs", ["rename"]), ("pvesr", ["schedule-now"]),
-                                    ("pvesr", ["enable"]), ("pvesr", ["disable"]))
+                                    ("zfs", ["rename"]), ("zpool", ["upgrade"]),
+                                    ("pvesr", ["schedule-now"]), ("pvesr", ["enable"]),
+                                    ("pvesr", ["disable"]))
     with lab.locked(exclusive=mutating):
         if tool in ("zfs", "zpool"):
             zfs = store.read_json(lab.zfs_file(node))
             if tool == "zfs":
-                from rwlab import zfscli
-                code = zfscli.main(zfs, args)
-                if mutating and code == 0:
-                    store.write_json(lab.zfs_file(node), zfs)
-                return code
-            from rwlab import zpoolcli
-            return zpoolcli.main(zfs, args)
+                from rwlab import zfscli as cli
+            else:
+                from rwlab import zpoolcli as cli
+            code = cli.main(zfs, args)
+            if mutating and code == 0:
+                store.write_json(lab.zfs_file(node), zfs)
+            return code
         state = lab.load_state()
         from rwlab import pvecli
         if tool == "pvesh":

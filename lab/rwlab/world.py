@@ -4,6 +4,7 @@ import signal
 import subprocess
 import time
 
+from rwlab import netlab
 from rwlab import pve
 from rwlab import store
 from rwlab import zfsmodel
@@ -17,6 +18,7 @@ class World:
         self.state = lab.load_state()
         self._zfs = {}
         self._repl = {}
+        self._datacenter = None
 
     def zfs(self, node):
         if node not in self._zfs:
@@ -27,6 +29,12 @@ class World:
         if node not in self._repl:
             self._repl[node] = pve.read_repl_state(self.lab, node)
         return self._repl[node]
+
+    def datacenter(self):
+        """/etc/pve/datacenter.cfg as {key: value}, read once."""
+        if self._datacenter is None:
+            self._datacenter = pve.read_datacenter_cfg(self.lab)
+        return self._datacenter
 
     def job_state(self, jobid):
         job = self.state["jobs"][jobid]
@@ -55,6 +63,13 @@ class World:
 
     def node_of(self, vmid):
         return self.state["guests"][vmid]["node"]
+
+    def restart_sshd(self, node):
+        """Stops the node's sshd (waiting until it has gone) and starts it again with its
+        sshd_config, in the node's namespaces as they are now."""
+        kill_pid(self.state["nodes"][node]["sshd_pid"])
+        netlab.start_sshd(self.lab, self.state, node)
+        netlab.wait_sshd(self.lab, self.state, [node])
 
     # Processes the lab starts on the side (hung jobs, forwarders) are tracked by pid.
     def spawn(self, key, argv):
