@@ -4,12 +4,15 @@ import signal
 import sys
 import time
 
+from rwlab import faults_pool
 from rwlab import faults_replica
 from rwlab import faults_transport
 from rwlab import keys
 from rwlab import netlab
+from rwlab import poolfeatures
 from rwlab import replication
 from rwlab import scheduler
+from rwlab import versions
 from rwlab import zfsmodel as zm
 from rwlab import zpoolview
 
@@ -74,18 +77,10 @@ def sshd_resume(world, args):
     info["hung"] = False
 
 
-def _restart_sshd(world, node):
-    info = _node(world, node)
-    _signal(info["sshd_pid"], signal.SIGCONT)
-    _signal(info["sshd_pid"], signal.SIGTERM)
-    time.sleep(0.1)
-    netlab.start_sshd(world.lab, world.state, node)
-    netlab.wait_sshd(world.lab, world.state, [node])
-
-
 def host_key_change(world, args):
+    _node(world, args["node"])
     keys.new_host_key(world.lab, args["node"])
-    _restart_sshd(world, args["node"])
+    world.restart_sshd(args["node"])
     _node(world, args["node"])["hostkey_changed"] = True
 
 
@@ -205,7 +200,9 @@ def suspend_pool_clear(world, args):
 
 def feature_disable(world, args):
     feature = args.get("feature") or "encryption"
-    if feature not in dict(zm.FEATURES):
+    _node(world, args["node"])
+    openzfs = versions.openzfs(world.zfs(args["node"])["zfsutils"])
+    if feature not in poolfeatures.names(openzfs):
         raise FaultError("unknown feature '%s'" % feature)
     for node in world.state["nodes"]:
         features = _pool(world, node)["features"]
@@ -349,6 +346,7 @@ FAULTS = {
     "hang-job": (["job"], hang_job, hang_job_clear),
 }
 FAULTS.update(faults_replica.FAULTS)
+FAULTS.update(faults_pool.FAULTS)
 FAULTS.update(faults_transport.FAULTS)
 
 

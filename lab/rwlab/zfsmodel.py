@@ -10,30 +10,11 @@ import re
 import time
 import zlib
 
+from rwlab import poolfeatures
+
 GiB = 1 << 30
 TXG_SECONDS = 5
 REPL_SNAP_RE = re.compile(r"__replicate_(\d+-\d+)_(\d+)__")
-
-ZFS_VERSION = "zfs-2.2.4-pve1\nzfs-kmod-2.2.4-pve1\n"
-
-# Pool features of a PVE 8.2 (OpenZFS 2.2) pool in `zpool get all` order.
-FEATURES = [
-    ("async_destroy", "enabled"), ("empty_bpobj", "active"), ("lz4_compress", "active"),
-    ("multi_vdev_crash_dump", "enabled"), ("spacemap_histogram", "active"),
-    ("enabled_txg", "active"), ("hole_birth", "active"), ("extensible_dataset", "active"),
-    ("embedded_data", "active"), ("bookmarks", "enabled"), ("filesystem_limits", "enabled"),
-    ("large_blocks", "enabled"), ("large_dnode", "enabled"), ("sha512", "enabled"),
-    ("skein", "enabled"), ("edonr", "enabled"), ("userobj_accounting", "active"),
-    ("encryption", "enabled"), ("project_quota", "active"), ("device_removal", "enabled"),
-    ("obsolete_counts", "enabled"), ("zpool_checkpoint", "enabled"), ("spacemap_v2", "active"),
-    ("allocation_classes", "enabled"), ("resilver_defer", "enabled"), ("bookmark_v2", "enabled"),
-    ("redaction_bookmarks", "enabled"), ("redacted_datasets", "enabled"),
-    ("bookmark_written", "enabled"), ("log_spacemap", "active"), ("livelist", "enabled"),
-    ("device_rebuild", "enabled"), ("zstd_compress", "enabled"), ("draid", "enabled"),
-    ("zilsaxattr", "active"), ("head_errlog", "active"), ("blake3", "enabled"),
-    ("block_cloning", "enabled"), ("vdev_zaps_v2", "active"),
-]
-
 
 def new_guid(rng=random):
     return rng.getrandbits(64) or 1
@@ -51,18 +32,20 @@ def repl_snap_name(jobid, epoch):
     return "__replicate_%s_%d__" % (jobid, epoch)
 
 
-def new_pool(name, size, now, disks, rng=random):
+def new_pool(name, size, now, disks, rng, openzfs, layout="mirror"):
+    """A pool of one top-level vdev (`mirror` or `raidz1`) as the release creates it."""
+    top = "mirror" if layout == "mirror" else "raidz"
     return {
         "name": name, "guid": new_guid(rng), "size": size, "base_alloc": 3 * GiB, "fill": 0,
         "frag": rng.randint(1, 12), "ashift": 12, "created": now - 400 * 86400,
         "txg": rng.randint(9000000, 14000000), "txg_time": now,
-        "features": dict(FEATURES),
-        "vdevs": [{"name": "mirror-0", "children": [
+        "features": poolfeatures.new_pool(openzfs),
+        "vdevs": [{"name": "%s-0" % layout, "type": top, "guid": new_guid(rng), "children": [
             {"name": d, "guid": new_guid(rng), "state": "ONLINE", "read": 0, "write": 0,
              "cksum": 0, "cksum_rate": 0.0, "cksum_since": now, "note": ""} for d in disks]}],
         "scan": {"func": "scrub", "start": now - 9 * 86400, "total": 0, "rate": 400 << 20,
                  "errors": 0},
-        "suspended": False, "data_errors": 0,
+        "expand": None, "suspended": False, "data_errors": 0,
     }
 
 
@@ -174,8 +157,9 @@ def shift(zfs, seconds):
     for pool in zfs["pools"].values():
         pool["created"] -= seconds
         pool["txg_time"] -= seconds
-        if pool["scan"]:
-            pool["scan"]["start"] -= seconds
+        for activity in ("scan", "expand"):
+            if pool[activity]:
+                pool[activity]["start"] -= seconds
         for top in pool["vdevs"]:
             for leaf in top["children"]:
                 leaf["cksum_since"] -= seconds

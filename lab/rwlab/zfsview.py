@@ -1,7 +1,12 @@
-"""Dataset and snapshot properties as `zfs get` / `zfs list` print them (OpenZFS 2.2)."""
+"""Dataset and snapshot properties as `zfs get` / `zfs list` print them (OpenZFS 2.2, 2.4).
+
+`zfs get all` order is the zfs_prop_t enum without hidden properties (include/sys/fs/zfs.h);
+2.3 and 2.4 append their new properties after `prefetch` (openzfs/zfs@zfs-2.4.4).
+"""
 import time
 
 from rwlab import fmt
+from rwlab import versions
 from rwlab import zfsmodel as zm
 
 ALL_ORDER = [
@@ -18,6 +23,9 @@ ALL_ORDER = [
     "fscontext", "defcontext", "rootcontext", "relatime", "redundant_metadata", "overlay",
     "receive_resume_token", "encryption", "keylocation", "keyformat", "pbkdf2iters",
     "encryptionroot", "keystatus", "special_small_blocks", "snapshots_changed", "prefetch"]
+NEW_IN_2_3 = ["volthreading", "direct", "longname"]
+NEW_IN_2_4 = ["defaultuserquota", "defaultgroupquota", "defaultprojectquota",
+              "defaultuserobjquota", "defaultgroupobjquota", "defaultprojectobjquota"]
 ALIASES = {"avail": "available", "refer": "referenced", "ratio": "compressratio",
            "compress": "compression", "usedsnap": "usedbysnapshots", "usedds": "usedbydataset",
            "usedchild": "usedbychildren", "usedrefreserv": "usedbyrefreservation",
@@ -28,14 +36,16 @@ FS_ONLY = {"mounted", "quota", "recordsize", "mountpoint", "sharenfs", "atime", 
            "setuid", "zoned", "snapdir", "aclmode", "aclinherit", "canmount", "xattr", "version",
            "utf8only", "normalization", "casesensitivity", "vscan", "nbmand", "sharesmb",
            "refquota", "filesystem_limit", "filesystem_count", "acltype", "context", "fscontext",
-           "defcontext", "rootcontext", "relatime", "overlay", "special_small_blocks"}
-VOL_ONLY = {"volsize", "volblocksize", "volmode", "snapdev"}
+           "defcontext", "rootcontext", "relatime", "overlay", "special_small_blocks", "direct",
+           "longname"} | set(NEW_IN_2_4)
+VOL_ONLY = {"volsize", "volblocksize", "volmode", "snapdev", "volthreading"}
 SNAP_ONLY = {"defer_destroy", "userrefs", "clones"}
 NOT_SNAP = {"available", "quota", "reservation", "refquota", "refreservation", "usedbysnapshots",
             "usedbydataset", "usedbychildren", "usedbyrefreservation", "filesystem_limit",
             "snapshot_limit", "filesystem_count", "snapshot_count", "receive_resume_token",
             "snapshots_changed", "origin", "canmount", "mountpoint", "sharenfs", "sharesmb",
-            "readonly", "snapdir", "snapdev", "volmode", "keylocation", "special_small_blocks"}
+            "readonly", "snapdir", "snapdev", "volmode", "keylocation", "special_small_blocks",
+            "volthreading", "direct", "longname"}
 SIZES = {"used", "available", "referenced", "usedbysnapshots", "usedbydataset", "usedbychildren",
          "usedbyrefreservation", "logicalused", "logicalreferenced", "written", "quota",
          "reservation", "refquota", "refreservation", "volsize", "volblocksize", "recordsize"}
@@ -55,13 +65,14 @@ FIXED = {"compressratio": "1.00", "refcompressratio": "1.00", "recordsize": "131
          "redundant_metadata": "all", "overlay": "on", "keylocation": "none",
          "keyformat": "none", "pbkdf2iters": "0", "special_small_blocks": "0", "prefetch": "all",
          "defer_destroy": "off", "userrefs": "0", "clones": "", "origin": "-",
-         "usedbyrefreservation": "0"}
+         "usedbyrefreservation": "0", "volthreading": "on", "direct": "standard",
+         **dict.fromkeys(NEW_IN_2_4, "0")}
 INFO_SOURCE = {"type", "creation", "used", "available", "referenced", "compressratio", "mounted",
                "origin", "createtxg", "guid", "usedbysnapshots", "usedbydataset", "usedbychildren",
                "usedbyrefreservation", "objsetid", "refcompressratio", "written", "clones",
                "logicalused", "logicalreferenced", "receive_resume_token", "encryptionroot",
                "keystatus", "snapshots_changed", "version", "utf8only", "normalization",
-               "casesensitivity", "defer_destroy", "userrefs", "volblocksize"}
+               "casesensitivity", "defer_destroy", "userrefs", "volblocksize"} | set(NEW_IN_2_4)
 
 
 class Obj:
@@ -153,12 +164,28 @@ def raw_value(obj, prop, ctx):
     if prop == "keystatus":
         return "-" if snap and ds["encryption"] == "off" else ds["keystatus"]
     if prop == "encryptionroot":
-        return "-" if ds["encryption"] == "off" else obj.dataset_name
-    if prop in ("keyformat", "keylocation") and ds["encryption"] != "off":
-        return "passphrase" if prop == "keyformat" else "prompt"
+        return "-" if ds["encryption"] == "off" else encryption_root(obj)
+    if prop == "keyformat" and ds["encryption"] != "off":
+        return "passphrase"
+    if prop == "keylocation" and ds["encryption"] != "off" and encryption_root(obj) == obj.name:
+        return "prompt"
+    if prop == "longname":
+        return ds.get("longname", "off")
     if prop == "snapshots_changed":
         return ds["snaps"][-1]["creation"] if ds["snaps"] else "-"
     return FIXED.get(prop)
+
+
+def encryption_root(obj):
+    """The dataset whose key unlocks this one: itself, or the encrypted parent it inherits
+    encryption from (`encroot`)."""
+    return obj.ds.get("encroot") or obj.dataset_name
+
+
+def all_properties(openzfs):
+    """`zfs get all` of this release, in its order."""
+    return ALL_ORDER + (NEW_IN_2_3 if openzfs >= (2, 3) else []) + \
+        (NEW_IN_2_4 if openzfs >= (2, 4) else [])
 
 
 def value(obj, prop, ctx, parsable):
@@ -197,10 +224,20 @@ def source(obj, prop):
         return "local"
     if prop == "encryption":
         return "default" if obj.ds["encryption"] == "off" else "-"
+    if prop == "keylocation" and obj.ds["encryption"] != "off" and encryption_root(obj) == obj.name:
+        return "local"
+    if prop == "keyformat" and obj.ds["encryption"] != "off":
+        return "-"
+    if prop == "longname" and "longname" in obj.ds:
+        return "local"
     return "default"
 
 
 class Context:
+    """What property values need: the node's ZFS state, the time, its release's properties."""
+
     def __init__(self, zfs, now):
         self.zfs, self.now = zfs, now
         self.pools, self.own, self.children = zm.space(zfs, now)
+        self.openzfs = versions.openzfs(zfs["zfsutils"])
+        self.known = all_properties(self.openzfs)
