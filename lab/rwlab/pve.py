@@ -6,7 +6,53 @@ from rwlab import calendar
 from rwlab import store
 
 DEFAULT_SCHEDULE = "*/15"
-PVE_VERSION = "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)"
+
+
+def render_datacenter_cfg(options):
+    """PVE::DataCenterConfig write_datacenter_config(): `key: value` lines in key order
+    (PVE::JSONSchema dump_config); property strings lead with their default key
+    (print_property_string(): `type` of the migration and replication formats)."""
+    return "".join("%s: %s\n" % (key, options[key]) for key in sorted(options))
+
+
+def replication_option(network):
+    """datacenter.cfg `replication:` as the GUI of PVE 9 writes it (pve-cluster
+    src/PVE/DataCenterConfig.pm $replication_format)."""
+    return "secure,network=%s" % network
+
+
+def parse_property_string(text):
+    """'secure,network=10.0.0.0/24' -> {'type': 'secure', 'network': '10.0.0.0/24'}."""
+    result = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if sep:
+            result[key] = value
+        else:
+            result["type"] = key
+    return result
+
+
+def read_datacenter_cfg(lab):
+    try:
+        with open(os.path.join(lab.pve, "datacenter.cfg"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return {}
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+
+def transmission_line(datacenter, info, rate):
+    """The line replicate() logs before the volumes (pve-guest-common src/PVE/Replication.pm).
+
+    Since libpve-guest-common-perl 6.0.1 (PVE 9) `replication:` comes first, `migration:`
+    is the fallback, and a network is named (" over <cidr>", not when empty, 6.0.2). PVE 8's
+    5.2.x reads only `migration:` and names no network."""
+    keys = ("replication", "migration") if info["pve"] == "9" else ("migration",)
+    chosen = next((parse_property_string(datacenter[k]) for k in keys if k in datacenter), {})
+    over = " over %s" % chosen["network"] if info["pve"] == "9" and chosen.get("network") else ""
+    return "using %s transmission%s, rate limit: %s" % (
+        chosen.get("type", "secure"), over, "%s MByte/s" % rate if rate else "none")
 
 
 def guest_of(jobid):

@@ -7,6 +7,8 @@ import random
 
 from rwlab import fmt
 from rwlab import pve
+from rwlab import storagemigrate
+from rwlab import versions
 from rwlab import store
 from rwlab import zfsmodel as zm
 from rwlab import zfssend
@@ -109,9 +111,8 @@ class JobRun:
         for ds_name, volid, src, *_ in plan:
             zm.take_snapshot(src, src_pool, new_name, self.start, self.rng)
             self.log("create snapshot '%s' on %s" % (new_name, volid), 0.3)
-        rate = self.job.get("rate")
-        self.log("using secure transmission, rate limit: %s"
-                 % ("%s MByte/s" % rate if rate else "none"))
+        self.log(pve.transmission_line(self.world.datacenter(), self.state["nodes"][self.source],
+                                       self.job.get("rate")))
         for ds_name, volid, src, tgt, base in plan:
             error = self._transfer(ds_name, volid, src, tgt, base, new_name, space)
             if error:
@@ -154,38 +155,57 @@ class JobRun:
         if tgt and not tgt["snaps"]:
             self.log("volume '%s' already exists" % ds_name, 0.4)
             return failed
+        sender = self.state["nodes"][self.source]
+        receiver = self.state["nodes"][self.target]
+        src_zfs, tgt_zfs = self.world.zfs(self.source), self.world.zfs(self.target)
+        send_cmd = storagemigrate.send_command(sender, ds_name, base and base["name"], new_name)
+        recv_cmd = storagemigrate.recv_command(receiver, ds_name)
+        refused = storagemigrate.send_errors(sender, src, ds_name, new_name)
+        if refused:
+            for line in refused + [storagemigrate.failed(send_cmd),
+                                   "cannot receive: failed to read from stream",
+                                   storagemigrate.failed(recv_cmd)]:
+                self.log(line)
+            return failed
         sends = snaps_to_send(src, base)
-        sizes = []
-        prev = base
+        send_lines, sizes, prev = [], [], base
         for snap in sends:
             sizes.append(zfssend.stream_size(prev, snap))
             if prev:
-                self.log("send from @%s to %s@%s estimated size is %s"
-                         % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+                send_lines.append("send from @%s to %s@%s estimated size is %s"
+                                  % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1])))
             else:
-                self.log("full send of %s@%s estimated size is %s"
-                         % (ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+                send_lines.append("full send of %s@%s estimated size is %s"
+                                  % (ds_name, snap["name"], fmt.nicenum(sizes[-1])))
             prev = snap
         total = sum(sizes)
-        self.log("total estimated size is %s" % fmt.nicenum(total))
-        self.log("TIME        SENT   SNAPSHOT %s@%s" % (ds_name, sends[-1]["name"]))
-        tgt_zfs = self.world.zfs(self.target)
-        tgt_pool = tgt_zfs["pools"]["rpool"]
-        stream = "incremental stream" if base else "new filesystem stream"
-        reason = receive_refusal(self.world.zfs(self.source), tgt_zfs, ds_name, tgt, total,
-                                 space.avail(self.target))
+        send_lines += ["total estimated size is %s" % fmt.nicenum(total),
+                       "TIME        SENT   SNAPSHOT %s@%s" % (ds_name, sends[-1]["name"])]
+        reason = storagemigrate.receive_error(receiver, src_zfs, tgt_zfs, ds_name, tgt, total,
+                                              space.avail(self.target))
         throughput = float(rate) * 1e6 if rate else THROUGHPUT
-        if scanning(self.world.zfs(self.source), self.start) or scanning(tgt_zfs, self.start):
+        if scanning(src_zfs, self.start) or scanning(tgt_zfs, self.start):
             throughput /= 4
-        self.clock += 0.8 + total / throughput
         if reason:
-            for line in ("cannot receive %s: %s" % (stream, reason)).split("\n"):
-                self.log(line)
+            remote = reason.split("\n") + [storagemigrate.failed(recv_cmd)]
+            self._log_transfer(sender, send_lines, remote, [], 0.8 + total / throughput)
             return failed
-        receive(tgt_zfs, tgt_pool, ds_name, src, sends, self.clock)
+        self._log_transfer(sender, send_lines, [], ["successfully imported '%s'" % volid],
+                           0.8 + total / throughput)
+        receive(receiver, tgt_zfs, ds_name, src, sends, self.clock)
         space.spend(self.target, total)
-        self.log("successfully imported '%s'" % volid, 0.1)
         return None
+
+    def _log_transfer(self, sender, send_lines, remote_lines, imported, seconds):
+        """Lines logged as they come: the sender's estimates at once (unless they wait for
+        a newline, see storagemigrate), the rest once the stream has gone through."""
+        lines = storagemigrate.log_lines(sender, send_lines, remote_lines, imported)
+        at_once = 0 if versions.glues_progress_lines(sender) else len(send_lines)
+        for line in lines[:at_once]:
+            self.log(line)
+        self.clock += seconds
+        for line in lines[at_once:]:
+            self.log(line)
 
     def _record(self, error):
         st = self.st
@@ -230,34 +250,13 @@ def scanning(zfs, now):
     return any(zpoolview.scan_active(p, now) for p in zfs["pools"].values())
 
 
-def receive_refusal(src_zfs, tgt_zfs, ds_name, tgt, size, target_avail):
-    """The libzfs receive error a target would print, or None."""
+def receive(receiver, tgt_zfs, ds_name, src, sends, now):
+    """What `zfs recv -F` leaves on the target: the replica with the sent snapshots."""
     tgt_pool = tgt_zfs["pools"]["rpool"]
-    if tgt_pool["suspended"]:
-        return "pool I/O is currently suspended"
-    for feature, value in src_zfs["pools"]["rpool"]["features"].items():
-        if value == "active" and tgt_pool["features"].get(feature) == "disabled":
-            return "pool must be upgraded to receive this stream."
-    if tgt:
-        if tgt["resume_token"]:
-            return ('destination %s contains partially-complete state from "zfs receive -s".'
-                    % ds_name)
-        if tgt["type"] != src_zfs["datasets"][ds_name]["type"]:
-            return "destination '%s' exists\nmust specify -F to overwrite it" % ds_name
-        if tgt["encryption"] != "off" and tgt["keystatus"] != "available":
-            return "inherited key must be loaded"
-        if tgt.get("modified"):
-            return "destination %s has been modified\nsince most recent snapshot" % ds_name
-    if size > target_avail:
-        return "out of space"
-    return None
-
-
-def receive(tgt_zfs, tgt_pool, ds_name, src, sends, now):
     tgt = tgt_zfs["datasets"].get(ds_name)
     if tgt is None:
-        tgt = zm.new_dataset(src["type"], tgt_pool, int(now), volsize=src["volsize"])
-        tgt["guid"] = zm.new_guid()
+        tgt = storagemigrate.new_replica(
+            src, tgt_pool, now, storagemigrate.inherited_encryption(receiver, tgt_zfs, ds_name))
         tgt_zfs["datasets"][ds_name] = tgt
     source_guids = {s["guid"] for s in src["snaps"]}
     tgt["snaps"] = [s for s in tgt["snaps"] if s["guid"] in source_guids]
@@ -272,6 +271,10 @@ def receive(tgt_zfs, tgt_pool, ds_name, src, sends, now):
     tgt.update(refer=last["refer"], wclock=last["wclock"], wtime=int(now), wrate=0.0,
                volsize=src["volsize"])
     tgt.pop("modified", None)
+    if "longname" in src.get("active_features", []):
+        # dmu_recv.c activates the dataset feature the stream carries.
+        tgt["active_features"] = ["longname"]
+        tgt_pool["features"]["longname"] = "active"
 
 
 def new_rng(state):
