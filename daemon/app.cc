@@ -369,7 +369,7 @@ web::Response App::Handle(const web::Request& request) {
   web::Response response;
   if (request.path == flags_.telemetry_path) {
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = state_.Exposition();
+    response.shared_body = state_.SharedExposition();
   } else if (request.path == "/") {
     response.content_type = "text/html; charset=utf-8";
     response.body = RenderStatusPage(state_.nodes(), flags_.telemetry_path);

@@ -143,7 +143,9 @@ void CollectionState::SetShard(ShardStatus shard) {
   dirty_ = true;
 }
 
-const std::string& CollectionState::Exposition() {
+const std::string& CollectionState::Exposition() { return *SharedExposition(); }
+
+std::shared_ptr<const std::string> CollectionState::SharedExposition() {
   if (!dirty_) return exposition_;
   MetricSet set;
   RenderSelfMetrics(nodes_, reload_, shard_, set);
@@ -161,7 +163,7 @@ const std::string& CollectionState::Exposition() {
     }
   }
   RenderClusters(set);
-  exposition_ = set.Serialize();
+  exposition_ = std::make_shared<const std::string>(set.Serialize());
   dirty_ = false;
   return exposition_;
 }

@@ -61,6 +61,9 @@ class CollectionState {
   const std::vector<NodeStatus>& nodes() const { return nodes_; }
   /// The exposition text (cached).
   const std::string& Exposition();
+  /// The same text, shared: the HTTP server sends it without a copy and
+  /// gzips it once per change (new text always comes in a new string).
+  std::shared_ptr<const std::string> SharedExposition();
   /// Every cluster's current facts, for checks across nodes.
   std::vector<ClusterView> ClusterViews() const;
 
@@ -70,7 +73,7 @@ class CollectionState {
   std::vector<NodeStatus> nodes_;
   ReloadStatus reload_;
   ShardStatus shard_;
-  std::string exposition_;
+  std::shared_ptr<const std::string> exposition_;
   bool dirty_ = true;
 };
 

@@ -1,33 +1,14 @@
 #include "web/gzip.h"
 
-#include <zlib.h>
+#include <string>
 
 #include "testing/catch.h"
-#include <string>
+#include "web/web_test_support.h"
 
 namespace replwatch::web {
 namespace {
 
-// Decodes with zlib's own gzip reader, independent of GzipCompress.
-std::string Gunzip(const std::string& compressed) {
-  z_stream stream{};
-  REQUIRE(inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK);
-  stream.next_in =
-      reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  std::string output;
-  char buffer[4096];
-  int result = Z_OK;
-  while (result == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    result = inflate(&stream, Z_NO_FLUSH);
-    output.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  REQUIRE(result == Z_STREAM_END);
-  return output;
-}
+using testing::Gunzip;
 
 TEST_CASE("GzipCompress produces a gzip member that inflates to the input") {
   std::string input;

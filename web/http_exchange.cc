@@ -36,41 +36,52 @@ Request ToHandlerRequest(const BeastRequest& request) {
   return converted;
 }
 
-BeastResponse RenderResponse(const BeastRequest& request, Response response,
-                             const WebConfig& config,
-                             const HeaderList& extra_headers) {
+Answer ToAnswer(const BeastRequest& request, Response response) {
   if (!IsValidStatus(response.status)) {
     spdlog::error("web: handler returned invalid HTTP status {} for {}",
                   response.status, std::string(request.target()));
-    return RenderResponse(request, ErrorResponse(500), config, extra_headers);
+    return ToAnswer(request, ErrorResponse(500));
   }
-  BeastResponse rendered{static_cast<http::status>(response.status),
+  const bool shared = response.shared_body != nullptr;
+  auto body =
+      shared ? std::move(response.shared_body)
+             : std::make_shared<const std::string>(std::move(response.body));
+  return {response.status, std::move(response.content_type), std::move(body),
+          shared};
+}
+
+bool WantsGzip(const BeastRequest& request, const Answer& answer) {
+  return answer.body->size() > kGzipMinBytes &&
+         AcceptsGzip(ToStdView(request[http::field::accept_encoding]));
+}
+
+BeastResponse RenderResponse(const BeastRequest& request, const Answer& answer,
+                             const WebConfig& config,
+                             const HeaderList& extra_headers,
+                             std::shared_ptr<const std::string> gzipped) {
+  BeastResponse rendered{static_cast<http::status>(answer.status),
                          request.version()};
-  rendered.set(http::field::content_type, response.content_type);
+  rendered.set(http::field::content_type, answer.content_type);
   AddHeaders(rendered, config, extra_headers);
   rendered.keep_alive(request.keep_alive());
-
-  std::string body = std::move(response.body);
-  if (body.size() > kGzipMinBytes) {
+  if (answer.body->size() > kGzipMinBytes) {
     rendered.set(http::field::vary, "Accept-Encoding");
-    if (AcceptsGzip(ToStdView(request[http::field::accept_encoding]))) {
-      body = GzipCompress(body);
-      rendered.set(http::field::content_encoding, "gzip");
-    }
   }
+  if (gzipped) rendered.set(http::field::content_encoding, "gzip");
+  auto body = gzipped ? std::move(gzipped) : answer.body;
   // HEAD announces the length a GET would get, without the body.
-  rendered.content_length(body.size());
+  rendered.content_length(body->size());
   if (request.method() != http::verb::head) rendered.body() = std::move(body);
   return rendered;
 }
 
 BeastResponse RenderParseErrorResponse(int status, const WebConfig& config) {
-  const Response error = ErrorResponse(status);
+  Response error = ErrorResponse(status);
   BeastResponse rendered{static_cast<http::status>(status), 11};
   rendered.set(http::field::content_type, error.content_type);
   AddHeaders(rendered, config, {});
   rendered.keep_alive(false);
-  rendered.body() = error.body;
+  rendered.body() = std::make_shared<const std::string>(std::move(error.body));
   rendered.prepare_payload();
   return rendered;
 }

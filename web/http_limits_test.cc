@@ -1,6 +1,6 @@
-#include "testing/catch.h"
 #include <string>
 
+#include "testing/catch.h"
 #include "web/http_server.h"
 #include "web/web_test_support.h"
 
@@ -11,7 +11,7 @@ using testing::Curl;
 using testing::RawClient;
 using testing::RunningServer;
 
-Response Hello(const Request&) { return {200, "text/plain", "hello\n"}; }
+Response Hello(const Request&) { return {200, "text/plain", "hello\n", {}}; }
 
 TEST_CASE("keep-alive serves several requests on one connection") {
   RunningServer running(Hello, {"127.0.0.1:0"});
@@ -57,19 +57,39 @@ TEST_CASE("a stalled client neither blocks others nor stays open forever") {
   CHECK(stalled.closed_by_server());
 }
 
-TEST_CASE("connections beyond max_connections are closed") {
+TEST_CASE("a new connection beyond the limit closes an idle one") {
   ServerLimits limits;
   limits.max_connections = 1;
   RunningServer running(Hello, {"127.0.0.1:0"}, limits);
-  const auto endpoint = running.server().LocalEndpoints().at(0);
+  RawClient idle(running.server().LocalEndpoints().at(0));
+  // An answer proves the server has taken this connection before the next.
+  idle.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  REQUIRE(idle.ReadResponseHead().rfind("HTTP/1.1 200", 0) == 0);
+  // Kept alive, it now waits for its next request: a newcomer takes its
+  // place.
+  CHECK(Curl(running.Url("/")).status == 200);
+  CHECK(idle.ReadUntilClosed().empty());
+  CHECK(idle.closed_by_server());
+}
+
+TEST_CASE("a new connection is refused while every connection is busy") {
+  ServerLimits limits;
+  limits.max_connections = 1;
+  // A body far larger than the socket buffers keeps its write pending for
+  // as long as the client does not read.
+  const std::string huge(64 << 20, 'x');
+  RunningServer running(
+      [&huge](const Request&) {
+        return Response{200, "text/plain", huge, {}};
+      },
+      {"127.0.0.1:0"}, limits);
   {
-    RawClient idle(endpoint);
-    // An answer proves the server has taken this connection before the next.
-    idle.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    REQUIRE(idle.ReadResponseHead().rfind("HTTP/1.1 200", 0) == 0);
-    const auto over_limit = Curl(running.Url("/"));
-    CHECK(over_limit.status == 0);
-    CHECK(over_limit.exit_code != 0);
+    RawClient busy(running.server().LocalEndpoints().at(0));
+    busy.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(busy.ReadResponseHead().rfind("HTTP/1.1 200", 0) == 0);
+    const auto refused = Curl(running.Url("/"));
+    CHECK(refused.status == 0);
+    CHECK(refused.exit_code != 0);
   }
   // The slot frees once the server notices the close; curl retries until
   // then (connection refused/reset counts as transient for --retry-all-errors).

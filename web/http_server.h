@@ -26,25 +26,49 @@ struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  /// Set instead of body for a body served many times unchanged (the
+  /// exposition): it is sent without a copy, and gzip-compressed once for
+  /// every client that asks until a different shared_body replaces it.
+  std::shared_ptr<const std::string> shared_body;
 };
 
 /// Runs on the io_context thread, so it must be fast. Answering unknown paths
 /// (404) is its job. An exception becomes a 500 response.
 using Handler = std::function<Response(const Request&)>;
 
-/// Resource limits that protect the single io_context thread.
+/// Resource limits that protect the single io_context thread. A connection
+/// "waits" from accept until its request is complete, and again after each
+/// response; it is busy while the server works on a request.
 struct ServerLimits {
-  std::size_t max_header_bytes = 8192;     // Larger headers get 431.
-  std::size_t max_connections = 128;       // Further connections are closed.
-  std::chrono::seconds read_timeout{10};   // Per request (and TLS handshake).
+  std::size_t max_header_bytes = 8192;  // Larger headers get 431.
+  // At the limit, a new connection closes the one that has waited longest;
+  // it is refused only if every connection is busy.
+  std::size_t max_connections = 128;
+  // One address (an IPv6 /64) keeps at most this many waiting connections:
+  // a new one closes that address's longest-waiting one, never another's.
+  std::size_t max_waiting_per_client = 32;
+  // From accept to the end of the first request (TLS handshake included),
+  // and from each response to the end of the next request.
+  std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{60};  // Per response.
+  // Password checks (bcrypt) per address: a check takes a token and a
+  // successful one gives it back; without a token the answer is 429 at
+  // once. Tokens refill one per login_refill up to login_burst.
+  double login_burst = 10;
+  std::chrono::milliseconds login_refill{1000};
+  // Checks of one address queued or running at once; more get 429, so a
+  // flood from one address delays another address by this many checks.
+  std::size_t max_pending_logins_per_client = 2;
+  // Load shedding and rate limiting are logged when they start, then as a
+  // count at most once per interval, and when an interval passes without.
+  std::chrono::milliseconds shed_log_interval{10000};
 };
 
 class ServerState;
 
 /// HTTP/1.1 server (optionally TLS and basic auth, see WebConfig) driven by
 /// one io_context thread. Only GET and HEAD are served; responses over 1 KiB
-/// are gzip-compressed when the client accepts it.
+/// are gzip-compressed when the client accepts it, on a thread of their own.
 ///
 /// Listen and SetWebConfig may be called from any thread; Stop may be called
 /// from any thread while the io_context runs, or from its thread. Destroy the

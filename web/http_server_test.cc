@@ -1,9 +1,9 @@
 #include "web/http_server.h"
 
-#include "testing/catch.h"
 #include <stdexcept>
 #include <string>
 
+#include "testing/catch.h"
 #include "web/web_test_support.h"
 
 namespace replwatch::web {
@@ -24,12 +24,14 @@ std::string BigBody() {
 
 Response TestHandler(const Request& request) {
   if (request.path == "/echo") {
-    return {200, "text/plain; charset=utf-8",
-            request.method + " " + request.path + " ?" + request.query + "\n"};
+    return {200,
+            "text/plain; charset=utf-8",
+            request.method + " " + request.path + " ?" + request.query + "\n",
+            {}};
   }
-  if (request.path == "/big") return {200, "text/plain", BigBody()};
+  if (request.path == "/big") return {200, "text/plain", BigBody(), {}};
   if (request.path == "/throw") throw std::runtime_error("handler bug");
-  return {404, "text/plain", "not found\n"};
+  return {404, "text/plain", "not found\n", {}};
 }
 
 TEST_CASE("GET returns the handler's status, content type and body") {
@@ -51,9 +53,10 @@ TEST_CASE("HEAD announces the GET length without sending a body") {
   client.Send("HEAD /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const std::string response = client.ReadUntilClosed();
   CHECK(response.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-  CHECK_THAT(response,
-             Catch::Matchers::ContainsSubstring("\r\nContent-Length: " +
-                             std::to_string(BigBody().size()) + "\r\n"));
+  CHECK_THAT(
+      response,
+      Catch::Matchers::ContainsSubstring(
+          "\r\nContent-Length: " + std::to_string(BigBody().size()) + "\r\n"));
   // Nothing follows the blank line that ends the head.
   CHECK(response.find("\r\n\r\n") + 4 == response.size());
 }
@@ -107,10 +110,12 @@ TEST_CASE("Listen reports the address that failed and binds nothing") {
       std::to_string(running.server().LocalEndpoints().at(0).port());
   boost::asio::io_context io;
   HttpServer second(io, TestHandler);
-  CHECK_THROWS_WITH(second.Listen({"127.0.0.1:0", taken}),
-                    Catch::Matchers::StartsWith("cannot listen on " + taken + ": "));
-  CHECK_THROWS_WITH(second.Listen({"127.0.0.1:http"}),
-                    Catch::Matchers::StartsWith("cannot listen on 127.0.0.1:http: "));
+  CHECK_THROWS_WITH(
+      second.Listen({"127.0.0.1:0", taken}),
+      Catch::Matchers::StartsWith("cannot listen on " + taken + ": "));
+  CHECK_THROWS_WITH(
+      second.Listen({"127.0.0.1:http"}),
+      Catch::Matchers::StartsWith("cannot listen on 127.0.0.1:http: "));
   CHECK(second.LocalEndpoints().empty());
 }
 

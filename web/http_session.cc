@@ -1,9 +1,8 @@
 #include "web/http_session.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -14,6 +13,7 @@
 #include <type_traits>
 
 #include "web/http_exchange.h"
+#include "web/login_gate.h"
 
 namespace replwatch::web {
 namespace {
@@ -23,19 +23,20 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using Clock = ConnectionTable::Clock;
 
 // GET and HEAD carry no body; other methods may send a small one, which is
 // read so that their 405 answer can keep the connection alive.
 constexpr std::uint64_t kMaxRequestBodyBytes = 64 * 1024;
-constexpr const char* kAuthenticateChallenge = R"(Basic realm="replwatch")";
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == make_error_code(http::error::bad_method).category();
 }
 
 // One connection: read a request, answer it, repeat while keep-alive holds.
-// Every step has a deadline on the socket, so a stalled peer only ever
-// occupies its own connection.
+// Every read and write has a deadline on the socket, so a stalled peer only
+// ever occupies its own connection, and while it waits for its client the
+// connection table may close it to admit another.
 template <class Stream>
 class HttpSession final
     : public Connection,
@@ -45,18 +46,22 @@ class HttpSession final
 
   HttpSession(std::shared_ptr<ServerState> state,
               std::shared_ptr<asio::ssl::context> tls, tcp::socket socket,
-              std::string peer)
+              std::string peer, std::string client)
       : state_(std::move(state)),
         tls_(std::move(tls)),
         stream_(MakeStream(std::move(socket))),
-        peer_(std::move(peer)) {}
+        peer_(std::move(peer)),
+        client_(std::move(client)) {}
 
-  ~HttpSession() { state_->Unregister(this); }
+  ~HttpSession() { state_->connections().Remove(this); }
 
   void Start() {
-    state_->Register(this, this->weak_from_this());
+    state_->connections().Add(this, this->weak_from_this(), client_,
+                              Clock::now());
+    // One deadline from accept to the end of the first request, TLS
+    // handshake included.
+    Lowest().expires_after(state_->limits().read_timeout);
     if constexpr (kTls) {
-      Lowest().expires_after(state_->limits().read_timeout);
       stream_.async_handshake(
           asio::ssl::stream_base::server,
           [self = this->shared_from_this()](beast::error_code ec) {
@@ -77,6 +82,8 @@ class HttpSession final
       spdlog::debug("web: {}: close failed: {}", peer_, e.what());
     }
   }
+
+  const std::string& peer() const override { return peer_; }
 
  private:
   Stream MakeStream(tcp::socket socket) {
@@ -111,7 +118,6 @@ class HttpSession final
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser_->body_limit(kMaxRequestBodyBytes);
-    Lowest().expires_after(limits.read_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -120,6 +126,7 @@ class HttpSession final
   }
 
   void OnRequest(const beast::error_code& ec) {
+    state_->connections().SetBusy(this);
     if (ec == http::error::end_of_stream) return Shutdown();
     if (ec == http::error::header_limit) return WriteAndClose(431);
     if (ec == http::error::body_limit) return WriteAndClose(413);
@@ -130,56 +137,37 @@ class HttpSession final
     if (ec) return Log("read ended", ec);
 
     ActiveWebConfig active = state_->active_config();
-    if (!active.authenticator) return Respond(active);
-    auto credentials = ParseBasicAuthorization(
-        ToStdView(request()[http::field::authorization]));
-    if (!credentials) return RespondUnauthorized(active);
-    if (active.authenticator->IsRemembered(*credentials)) {
-      return Respond(active);
+    LoginDecision login = DecideLogin(*state_, active, request(), client_);
+    switch (login.step) {
+      case LoginDecision::kServe:
+        return Respond(active);
+      case LoginDecision::kUnauthorized:
+        return Write(RenderUnauthorized(request(), *active.config));
+      case LoginDecision::kTooMany:
+        return Write(RenderTooManyLogins(request(), *active.config,
+                                         login.retry_after_seconds));
+      case LoginDecision::kCheckPassword:
+        break;
     }
-    CheckPasswordInBackground(std::move(active), std::move(*credentials));
-  }
-
-  void CheckPasswordInBackground(ActiveWebConfig active,
-                                 BasicCredentials credentials) {
-    // The work guard keeps io_context::run() from returning while the
-    // connection has no I/O pending.
-    asio::post(state_->password_checker(),
-               [self = this->shared_from_this(), active = std::move(active),
-                credentials = std::move(credentials),
-                work = asio::make_work_guard(state_->io())]() mutable {
-                 bool accepted = false;
-                 try {
-                   accepted = active.authenticator->Verify(credentials);
-                 } catch (const std::exception& e) {
-                   spdlog::error("web: password check failed: {}", e.what());
-                 }
-                 // Moving self makes sure the session is released on the io
-                 // thread, never on this one.
-                 asio::io_context& io = self->state_->io();
-                 asio::post(io, [self = std::move(self),
-                                 active = std::move(active), accepted] {
-                   self->Guarded("authorization", [&] {
-                     if (!self->Lowest().socket().is_open()) return;
-                     if (accepted) return self->Respond(active);
-                     self->RespondUnauthorized(active);
-                   });
-                 });
-               });
-  }
-
-  void RespondUnauthorized(const ActiveWebConfig& active) {
-    spdlog::debug("web: {}: unauthorized request for {}", peer_,
-                  std::string(request().target()));
-    Write(RenderResponse(request(), ErrorResponse(401), *active.config,
-                         {{"WWW-Authenticate", kAuthenticateChallenge}}));
+    auto authenticator = active.authenticator;
+    CheckPassword(
+        state_, std::move(authenticator), std::move(login.credentials),
+        std::move(login.bucket),
+        [self = this->shared_from_this(),
+         active = std::move(active)](bool accepted) {
+          self->Guarded("authorization", [&] {
+            if (!self->Lowest().socket().is_open()) return;
+            if (accepted) return self->Respond(active);
+            self->Write(RenderUnauthorized(self->request(), *active.config));
+          });
+        });
   }
 
   void Respond(const ActiveWebConfig& active) {
     const BeastRequest& req = request();
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      return Write(RenderResponse(req, ErrorResponse(405), *active.config,
-                                  {{"Allow", "GET, HEAD"}}));
+      return Write(RenderResponse(req, ToAnswer(req, ErrorResponse(405)),
+                                  *active.config, {{"Allow", "GET, HEAD"}}));
     }
     Response response;
     try {
@@ -189,7 +177,22 @@ class HttpSession final
                     e.what());
       response = ErrorResponse(500);
     }
-    Write(RenderResponse(req, std::move(response), *active.config));
+    Answer answer = ToAnswer(req, std::move(response));
+    if (!WantsGzip(req, answer)) {
+      return Write(RenderResponse(req, answer, *active.config));
+    }
+    auto body = answer.body;
+    const bool shared = answer.shared;
+    state_->compressor().Compress(
+        std::move(body), shared,
+        [self = this->shared_from_this(), active, answer = std::move(answer)](
+            std::shared_ptr<const std::string> gzipped) {
+          self->Guarded("compression", [&] {
+            if (!self->Lowest().socket().is_open()) return;
+            self->Write(RenderResponse(self->request(), answer, *active.config,
+                                       {}, std::move(gzipped)));
+          });
+        });
   }
 
   void WriteAndClose(int status) {
@@ -209,6 +212,9 @@ class HttpSession final
   void OnWritten(const beast::error_code& ec) {
     if (ec) return Log("write failed", ec);
     if (response_.need_eof()) return Shutdown();
+    response_ = {};  // A shared body is not held while the client idles.
+    Lowest().expires_after(state_->limits().read_timeout);
+    state_->connections().SetWaiting(this, Clock::now());
     ReadRequest();
   }
 
@@ -229,10 +235,39 @@ class HttpSession final
   const std::shared_ptr<asio::ssl::context> tls_;
   Stream stream_;
   const std::string peer_;
+  const std::string client_;  // Who limits count this connection as.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   BeastResponse response_;
 };
+
+// Makes room for a connection from `client`, or refuses it; logs either
+// through the bounded shed log.
+bool Admit(ServerState& state, const std::string& peer,
+           const std::string& client) {
+  std::optional<ConnectionTable::Eviction> evicted;
+  const bool admitted =
+      state.connections().Admit(client, Clock::now(), evicted);
+  const std::size_t limit = state.limits().max_connections;
+  if (!admitted) {
+    state.shed_log().Record(
+        fmt::format("{} connections open, all busy with requests: refused {}",
+                    limit, peer));
+  } else if (evicted) {
+    const double waited =
+        std::chrono::duration<double>(evicted->waited).count();
+    state.shed_log().Record(
+        evicted->same_client
+            ? fmt::format("{} has {} connections waiting for a request: "
+                          "closed {} (waited {:.1f} s) to admit {}",
+                          client, state.limits().max_waiting_per_client,
+                          evicted->peer, waited, peer)
+            : fmt::format("{} connections open: closed {}, which waited "
+                          "longest ({:.1f} s) for a request, to admit {}",
+                          limit, evicted->peer, waited, peer));
+  }
+  return admitted;
+}
 
 }  // namespace
 
@@ -241,20 +276,20 @@ void StartConnection(const std::shared_ptr<ServerState>& state,
   beast::error_code ec;
   const tcp::endpoint remote = socket.remote_endpoint(ec);
   std::string peer = ec ? std::string("unknown peer") : FormatEndpoint(remote);
-  if (state->connection_count() >= state->limits().max_connections) {
-    spdlog::debug("web: {}: refused, {} connections already open", peer,
-                  state->connection_count());
+  std::string client = ec ? peer : ClientOf(remote.address());
+  if (!Admit(*state, peer, client)) {
     socket.close(ec);
     return;
   }
   auto tls = state->active_config().tls;
   if (tls) {
     std::make_shared<HttpSession<TlsStream>>(state, std::move(tls),
-                                             std::move(socket), std::move(peer))
+                                             std::move(socket), std::move(peer),
+                                             std::move(client))
         ->Start();
   } else {
     std::make_shared<HttpSession<beast::tcp_stream>>(
-        state, nullptr, std::move(socket), std::move(peer))
+        state, nullptr, std::move(socket), std::move(peer), std::move(client))
         ->Start();
   }
 }

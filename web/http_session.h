@@ -9,8 +9,9 @@
 
 namespace replwatch::web {
 
-// Serves one accepted connection, over TLS if the active web config has it,
-// or closes it at once when max_connections are already open.
+// Serves one accepted connection, over TLS if the active web config has it.
+// At max_connections it closes the connection that has waited longest for
+// its client to make room, or refuses this one if every connection is busy.
 // io_context thread only.
 void StartConnection(const std::shared_ptr<ServerState>& state,
                      boost::asio::ip::tcp::socket socket);

@@ -1,7 +1,7 @@
-#include "testing/catch.h"
 #include <memory>
 #include <string>
 
+#include "testing/catch.h"
 #include "web/http_server.h"
 #include "web/web_test_support.h"
 
@@ -13,7 +13,7 @@ using testing::MakeSelfSignedCertificate;
 using testing::RunningServer;
 using testing::TempDir;
 
-Response Hello(const Request&) { return {200, "text/plain", "hello\n"}; }
+Response Hello(const Request&) { return {200, "text/plain", "hello\n", {}}; }
 
 std::shared_ptr<WebConfig> TlsConfig(const testing::CertificatePair& server) {
   auto config = std::make_shared<WebConfig>();

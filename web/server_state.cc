@@ -7,7 +7,13 @@ ServerState::ServerState(boost::asio::io_context& io, Handler handler,
     : io_(io),
       handler_(std::move(handler)),
       limits_(limits),
-      active_{std::make_shared<const WebConfig>(), nullptr, nullptr} {}
+      active_{std::make_shared<const WebConfig>(), nullptr, nullptr},
+      connections_(limits.max_connections, limits.max_waiting_per_client),
+      login_throttle_({limits.login_burst, limits.login_refill,
+                       limits.max_pending_logins_per_client}),
+      compressor_(io),
+      shed_log_(io, "load shedding", limits.shed_log_interval),
+      login_limit_log_(io, "login rate limit", limits.shed_log_interval) {}
 
 ActiveWebConfig ServerState::active_config() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -40,27 +46,14 @@ bool ServerState::AddAcceptor(
   return true;
 }
 
-void ServerState::Register(Connection* connection,
-                           std::weak_ptr<Connection> owner) {
-  connections_.emplace(connection, std::move(owner));
-}
-
-void ServerState::Unregister(Connection* connection) {
-  connections_.erase(connection);
-}
-
 void ServerState::StopAll() {
   stopped_ = true;
   boost::system::error_code ignored;
   for (const auto& acceptor : acceptors_) acceptor->close(ignored);
   acceptors_.clear();
-  // Hold every connection while closing: Close() may drop the last other
-  // reference, and its destructor then edits connections_.
-  std::vector<std::shared_ptr<Connection>> open;
-  for (const auto& [raw, owner] : connections_) {
-    if (auto connection = owner.lock()) open.push_back(std::move(connection));
-  }
-  for (const auto& connection : open) connection->Close();
+  shed_log_.Stop();
+  login_limit_log_.Stop();
+  connections_.CloseAll();
 }
 
 }  // namespace replwatch::web

@@ -7,12 +7,15 @@
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20).
 #include <vector>
 
 #include "web/basic_auth.h"
+#include "web/body_compressor.h"
+#include "web/connection_table.h"
+#include "web/episode_log.h"
 #include "web/http_server.h"
+#include "web/login_throttle.h"
 #include "web/web_config.h"
 
 namespace replwatch::web {
@@ -22,15 +25,6 @@ struct ActiveWebConfig {
   std::shared_ptr<const WebConfig> config;            // Never null.
   std::shared_ptr<boost::asio::ssl::context> tls;     // Null: plain HTTP.
   std::shared_ptr<BasicAuthenticator> authenticator;  // Null: no auth.
-};
-
-// A connection that Stop() can close.
-class Connection {
- public:
-  virtual void Close() = 0;
-
- protected:
-  ~Connection() = default;
 };
 
 // Everything HttpServer shares with its accept loops and connections. Held by
@@ -56,9 +50,11 @@ class ServerState {
   // io_context thread only.
   // Returns false (and closes the acceptor) if the server already stopped.
   bool AddAcceptor(std::shared_ptr<boost::asio::ip::tcp::acceptor> acceptor);
-  std::size_t connection_count() const { return connections_.size(); }
-  void Register(Connection* connection, std::weak_ptr<Connection> owner);
-  void Unregister(Connection* connection);
+  ConnectionTable& connections() { return connections_; }
+  LoginThrottle& login_throttle() { return login_throttle_; }
+  BodyCompressor& compressor() { return compressor_; }
+  EpisodeLog& shed_log() { return shed_log_; }
+  EpisodeLog& login_limit_log() { return login_limit_log_; }
   void StopAll();
 
  private:
@@ -73,7 +69,11 @@ class ServerState {
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
 
   std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
-  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
+  ConnectionTable connections_;
+  LoginThrottle login_throttle_;
+  BodyCompressor compressor_;
+  EpisodeLog shed_log_;
+  EpisodeLog login_limit_log_;
 };
 
 }  // namespace replwatch::web

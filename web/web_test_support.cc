@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <spawn.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
@@ -17,8 +19,12 @@
 #include <boost/asio/write.hpp>
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include "testing/catch.h"
 
 extern char** environ;
 
@@ -30,6 +36,15 @@ std::string ReadFile(const std::string& path) {
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+// Server logs go to stderr so they never mix with Catch's reporter output.
+void LogToStderr() {
+  static const bool logging_to_stderr = [] {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("web_test"));
+    return true;
+  }();
+  (void)logging_to_stderr;
 }
 
 std::string Lowercase(std::string text) {
@@ -157,13 +172,97 @@ CertificatePair MakeSelfSignedCertificate(const TempDir& dir,
   return pair;
 }
 
-std::string BcryptHash(const std::string& user, const std::string& password) {
-  const CommandResult run = Run({"htpasswd", "-nbBC", "10", user, password});
+std::string BcryptHash(const std::string& user, const std::string& password,
+                       int cost) {
+  const CommandResult run =
+      Run({"htpasswd", "-nbBC", std::to_string(cost), user, password});
   const auto colon = run.output.find(':');
   if (run.exit_code != 0 || colon == std::string::npos) {
     throw std::runtime_error("htpasswd: " + run.errors);
   }
   return run.output.substr(colon + 1, run.output.find('\n') - colon - 1);
+}
+
+void ExpectEveryScrapeAnswered(const std::string& url, int count,
+                               std::vector<std::string> curl_args) {
+  curl_args.insert(curl_args.end(),
+                   {"--max-time", "10", "--interface", "127.0.0.1"});
+  for (int i = 0; i < count; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const CurlResult scrape = Curl(url, curl_args);
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
+    INFO("scrape " << i << ": curl exit " << scrape.exit_code << ", status "
+                   << scrape.status << ", " << took.count() << " s");
+    CHECK(scrape.exit_code == 0);
+    CHECK(scrape.status == 200);
+  }
+}
+
+std::string Gunzip(const std::string& compressed) {
+  z_stream stream{};
+  REQUIRE(inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK);
+  stream.next_in =
+      reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  std::string output;
+  char buffer[4096];
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    result = inflate(&stream, Z_NO_FLUSH);
+    output.append(buffer, sizeof buffer - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  REQUIRE(result == Z_STREAM_END);
+  return output;
+}
+
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+class CapturedLog::Sink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::vector<std::string> LinesWith(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> found;
+    for (const auto& line : lines_) {
+      if (line.find(text) != std::string::npos) found.push_back(line);
+    }
+    return found;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    lines_.emplace_back(message.payload.data(), message.payload.size());
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+CapturedLog::CapturedLog() : sink_(std::make_shared<Sink>()) {
+  LogToStderr();
+  sink_->set_level(spdlog::level::info);
+  spdlog::default_logger()->sinks().push_back(sink_);
+}
+
+CapturedLog::~CapturedLog() {
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+}
+
+std::vector<std::string> CapturedLog::LinesWith(const std::string& text) const {
+  return sink_->LinesWith(text);
 }
 
 RawClient::RawClient(const boost::asio::ip::tcp::endpoint& server)
@@ -198,12 +297,7 @@ RunningServer::RunningServer(Handler handler,
                              ServerLimits limits,
                              std::shared_ptr<const WebConfig> config)
     : server_(io_, std::move(handler), limits) {
-  // Server logs go to stderr so they never mix with Catch's reporter output.
-  static const bool logging_to_stderr = [] {
-    spdlog::set_default_logger(spdlog::stderr_color_mt("web_test"));
-    return true;
-  }();
-  (void)logging_to_stderr;
+  LogToStderr();
   if (config) server_.SetWebConfig(std::move(config));
   server_.Listen(addresses);
   thread_ = std::thread([this] { io_.run(); });

@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -56,8 +58,38 @@ struct CertificatePair {
 CertificatePair MakeSelfSignedCertificate(const TempDir& dir,
                                           const std::string& name);
 
-// bcrypt hash of password as made by `htpasswd -nbBC 10`.
-std::string BcryptHash(const std::string& user, const std::string& password);
+// bcrypt hash of password as made by `htpasswd -nbBC <cost>`.
+std::string BcryptHash(const std::string& user, const std::string& password,
+                       int cost = 10);
+
+// Scrapes url `count` times in a row from 127.0.0.1 with curl, as
+// Prometheus would: every scrape must be answered 200 within Prometheus'
+// default 10 s scrape timeout (Catch CHECKs; each latency goes to INFO).
+void ExpectEveryScrapeAnswered(const std::string& url, int count,
+                               std::vector<std::string> curl_args = {});
+
+// Decodes gzip with zlib's own reader, independent of GzipCompress.
+std::string Gunzip(const std::string& compressed);
+
+// Polls `condition` every 10 ms until it holds or `limit` passes; returns
+// whether it held.
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds limit);
+
+// Collects what the server logs (at info and above) while it exists, on
+// top of the usual stderr output. Create it before the server thread starts
+// and destroy it after the server stopped.
+class CapturedLog {
+ public:
+  CapturedLog();
+  ~CapturedLog();
+  // The lines logged so far that contain `text`.
+  std::vector<std::string> LinesWith(const std::string& text) const;
+
+ private:
+  class Sink;
+  std::shared_ptr<Sink> sink_;
+};
 
 // A raw client socket. Reads give up after 60 s instead of hanging the test
 // run if the server never closes the connection.
