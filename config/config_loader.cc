@@ -3,10 +3,9 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "config/bounded_file.h"
 #include "config/shard_assignment.h"
 #include "config/yaml_checker.h"
 #include "text/name_rules.h"
@@ -266,13 +265,12 @@ Config ParseConfig(const std::string& yaml_text, const std::string& file_name,
 
 Config LoadConfigFile(const std::string& path,
                       const std::vector<std::string>& collector_names) {
-  std::ifstream in(path);
-  if (!in) {
-    throw ConfigError({path + ":1:1: cannot read the config file"});
+  const BoundedFile file = ReadBoundedFile(path, kMaxConfigFileBytes);
+  if (!file.error.empty()) {
+    throw ConfigError(
+        {path + ":1:1: cannot read the config file: " + file.error});
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path, collector_names);
+  return ParseConfig(file.text, path, collector_names);
 }
 
 bool NodeConfig::operator==(const NodeConfig& o) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,7 +25,12 @@ class ConfigError : public std::runtime_error {
 Config ParseConfig(const std::string& yaml_text, const std::string& file_name,
                    const std::vector<std::string>& collector_names);
 
-/// Reads `path` and calls ParseConfig.
+/// A config holds a few hundred bytes per node: 1 MiB is thousands of nodes,
+/// and a file past it is a mistake (a log or image written over it). Parsing
+/// YAML takes many times its size in memory, so it is refused unread.
+constexpr std::size_t kMaxConfigFileBytes = 1 << 20;
+
+/// Reads `path` (at most kMaxConfigFileBytes) and calls ParseConfig.
 Config LoadConfigFile(const std::string& path,
                       const std::vector<std::string>& collector_names);
 

@@ -12,9 +12,9 @@
 #include "config/config_loader.h"
 #include "config/pve_discovery.h"
 #include "config/shard_assignment.h"
+#include "daemon/config_problems.h"
 #include "daemon/status_page.h"
 #include "diagnose/diagnosis.h"
-#include "web/web_config.h"
 
 namespace replwatch {
 namespace {
@@ -60,6 +60,7 @@ App::App(boost::asio::io_context& io, Flags flags)
       random_(std::random_device{}()) {}
 
 App::~App() {
+  stopping_ = true;  // A reload that finishes now is not applied.
   StopSchedules();
   if (http_) http_->Stop();
   for (const auto& worker : workers_) worker->Cancel();
@@ -71,17 +72,17 @@ App::~App() {
   io_.poll();
 }
 
-Config App::ReadConfig() const {
-  if (flags_.pve_discover && access(flags_.config_file.c_str(), F_OK) == 0) {
+Config App::ReadConfig(const Flags& flags) {
+  if (flags.pve_discover && access(flags.config_file.c_str(), F_OK) == 0) {
     spdlog::info(
         "--pve.discover: {} is not read, the PVE cluster is discovered",
-        flags_.config_file);
+        flags.config_file);
   }
-  return LoadOrDiscoverConfig(ConfigChoiceOf(flags_), AllCollectorNames());
+  return LoadOrDiscoverConfig(ConfigChoiceOf(flags), AllCollectorNames());
 }
 
-ShardStatus App::KeepOwnClusters(Config& config) const {
-  const ShardSpec shard = flags_.shard ? *flags_.shard : config.global.shard;
+ShardStatus App::KeepOwnClusters(const Flags& flags, Config& config) {
+  const ShardSpec shard = flags.shard ? *flags.shard : config.global.shard;
   config.global.shard = shard;
   const std::size_t configured = ClusterNames(config.nodes).size();
   config.nodes = NodesOfShard(config.nodes, shard);
@@ -102,21 +103,25 @@ ShardStatus App::KeepOwnClusters(Config& config) const {
 bool App::LoadInitialConfig() {
   ShardStatus shard;
   try {
-    config_ = ReadConfig();
-    shard = KeepOwnClusters(config_);
+    config_ = ReadConfig(flags_);
+    shard = KeepOwnClusters(flags_, config_);
   } catch (const ConfigError& e) {
-    for (const auto& problem : e.problems()) spdlog::error("{}", problem);
+    LogProblems(e.problems());
     return false;
   }
   pool_ = std::make_shared<boost::asio::thread_pool>(
       static_cast<std::size_t>(config_.global.max_concurrent_nodes));
   Apply(config_);
   state_.SetShard(shard);
-  last_reload_success_ = Now();
-  state_.SetReload({true, last_reload_success_});
+  RecordReload(true);
   spdlog::info("loaded {} with {} nodes", config_.source_file,
                config_.nodes.size());
   return true;
+}
+
+void App::RecordReload(bool success) {
+  if (success) last_reload_success_ = Now();
+  state_.SetReload({success, last_reload_success_});
 }
 
 void App::Apply(const Config& config) {
@@ -167,11 +172,13 @@ void App::StartSchedules() {
     for (std::size_t i = 0; i < worker->collector_count(); ++i) {
       const auto name = worker->collector_name(i);
       if (!Enabled(name)) continue;
-      auto run = std::make_shared<ScheduledRun>(io_, worker, i, IntervalOf(name));
+      auto run =
+          std::make_shared<ScheduledRun>(io_, worker, i, IntervalOf(name));
       // Spread the first runs so N nodes do not all connect at once.
       const auto splay_range = std::min(run->interval, config_.global.jitter);
       std::uniform_int_distribution<long> splay(0, splay_range.count());
-      run->next = SteadyClock::now() + std::chrono::milliseconds(splay(random_));
+      run->next =
+          SteadyClock::now() + std::chrono::milliseconds(splay(random_));
       runs_.push_back(run);
       Arm(run);
     }
@@ -233,13 +240,13 @@ void App::Fire(const std::shared_ptr<ScheduledRun>& run) {
 void App::Collect(const std::shared_ptr<NodeWorker>& worker, std::size_t index,
                   std::function<void()> after) {
   worker->in_flight()[index] = true;
-  worker->Collect(index, io_,
-                  [this, worker, after = std::move(after)](
-                      CollectionOutcome outcome) {
-                    worker->in_flight()[outcome.collector_index] = false;
-                    state_.Record(worker->config(), std::move(outcome));
-                    after();
-                  });
+  worker->Collect(
+      index, io_,
+      [this, worker, after = std::move(after)](CollectionOutcome outcome) {
+        worker->in_flight()[outcome.collector_index] = false;
+        state_.Record(worker->config(), std::move(outcome));
+        after();
+      });
 }
 
 void App::CollectEveryNodeOnce() {
@@ -292,11 +299,8 @@ int App::RunDiagnose(const diagnose::Filter& filter, bool json,
 int App::RunDaemon() {
   http_ = std::make_unique<web::HttpServer>(
       io_, [this](const web::Request& request) { return Handle(request); });
+  if (!LoadWebConfigFile()) return 1;
   try {
-    if (!flags_.web_config_file.empty()) {
-      http_->SetWebConfig(std::make_shared<const web::WebConfig>(
-          web::LoadWebConfig(flags_.web_config_file)));
-    }
     http_->Listen(flags_.listen_addresses);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
@@ -310,49 +314,17 @@ int App::RunDaemon() {
 }
 
 void App::WaitForSignal() {
-  signals_.async_wait([this](const boost::system::error_code& error,
-                             int signal) {
-    if (error) return;
-    if (signal == SIGHUP) {
-      Reload();
-      WaitForSignal();
-      return;
-    }
-    spdlog::info("signal {} received, shutting down", signal);
-    Shutdown();
-  });
-}
-
-void App::Reload() {
-  spdlog::info("SIGHUP: reloading {}", config_.source_file);
-  Config next;
-  try {
-    next = ReadConfig();
-  } catch (const ConfigError& e) {
-    for (const auto& problem : e.problems()) spdlog::error("{}", problem);
-    spdlog::error("new config is invalid; keeping the running one");
-    state_.SetReload({false, last_reload_success_});
-    return;
-  }
-  if (!flags_.web_config_file.empty()) {
-    try {
-      http_->SetWebConfig(std::make_shared<const web::WebConfig>(
-          web::LoadWebConfig(flags_.web_config_file)));
-    } catch (const std::exception& e) {
-      spdlog::error("web config: {}; keeping the running one", e.what());
-    }
-  }
-  if (next.global.max_concurrent_nodes != config_.global.max_concurrent_nodes) {
-    spdlog::warn("max_concurrent_nodes changes need a restart");
-  }
-  const ShardStatus shard = KeepOwnClusters(next);
-  StopSchedules();
-  Apply(next);
-  state_.SetShard(shard);
-  StartSchedules();
-  last_reload_success_ = Now();
-  state_.SetReload({true, last_reload_success_});
-  spdlog::info("reloaded: {} nodes", config_.nodes.size());
+  signals_.async_wait(
+      [this](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        if (signal == SIGHUP) {
+          Reload();
+          WaitForSignal();
+          return;
+        }
+        spdlog::info("signal {} received, shutting down", signal);
+        Shutdown();
+      });
 }
 
 void App::Shutdown() {

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "daemon/collection_state.h"
+#include "daemon/config_reader.h"
 #include "daemon/flags.h"
 #include "daemon/node_worker.h"
 #include "diagnose/diagnosis.h"
@@ -40,10 +41,14 @@ class App {
  private:
   struct ScheduledRun;
 
-  Config ReadConfig() const;  // the file, or discovery without one
+  // Static: a reload runs these on a thread that may outlive the App.
+  static Config ReadConfig(const Flags& flags);  // the file, or discovery
   // Drops the clusters other shards own from `config`; logs what is kept.
-  ShardStatus KeepOwnClusters(Config& config) const;
+  static ShardStatus KeepOwnClusters(const Flags& flags, Config& config);
+  static ReadConfigs ReadForReload(const Flags& flags);
   void Apply(const Config& config);
+  // For replwatch_config_last_reload_successful and its timestamp.
+  void RecordReload(bool success);
   void CollectEveryNodeOnce();
   void StartSchedules();
   void StopSchedules();
@@ -55,7 +60,13 @@ class App {
   std::chrono::milliseconds IntervalOf(std::string_view collector) const;
   bool Enabled(std::string_view collector) const;
   void WaitForSignal();
+  // Loads --web.config.file into the server, if given; false (after
+  // logging every problem) if it is invalid. Any thread.
+  bool LoadWebConfigFile() const;
+  // SIGHUP: the files are read and parsed by config_reader_, so a big,
+  // slow or hung file never holds up the io thread, which answers scrapes.
   void Reload();
+  void FinishReload(ReadConfigs read);
   void Shutdown();
   web::Response Handle(const web::Request& request);
 
@@ -72,6 +83,8 @@ class App {
   std::mt19937_64 random_;
   double last_reload_success_ = 0;  // epoch seconds
   bool stopping_ = false;
+  ConfigReader config_reader_{io_};
+  bool reload_again_ = false;  // SIGHUP while reading: once more after
 };
 
 }  // namespace replwatch

@@ -139,8 +139,9 @@ commands:
   (none)          run the daemon
   once            collect one cycle from every node, print the metrics, exit
   check-config    validate --config.file (or discovery, as the daemon
-                  would run it); print every problem as
-                  file:line:column: message and exit 1 if there is any
+                  would run it) and --web.config.file if given; print
+                  every problem as file:line:column: message (each cut
+                  to 512 bytes) and exit 1 if there is any
   diagnose        collect one cycle and run the field guide's playbook on
                   every job: the last error and its class, the three
                   prerequisites (node-to-node ssh, healthy pools with

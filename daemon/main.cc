@@ -6,25 +6,43 @@
 #include "collectors/collector.h"
 #include "config/config_loader.h"
 #include "daemon/app.h"
+#include "daemon/config_problems.h"
 #include "daemon/flags.h"
 #include "daemon/forced_command.h"
 #include "daemon/logging.h"
 #include "daemon/version.h"
+#include "web/web_config.h"
 
 namespace {
 
+// Every problem goes to stderr, each line cut to a readable length.
+void PrintProblems(const std::vector<std::string>& problems) {
+  for (const auto& line : replwatch::ProblemLines(problems, problems.size())) {
+    std::cerr << line << "\n";
+  }
+}
+
 int CheckConfig(const replwatch::Flags& flags) {
+  int status = 0;
   try {
     // The daemon's choice: the config file, or discovery on a PVE node.
     const replwatch::Config config = replwatch::LoadOrDiscoverConfig(
         replwatch::ConfigChoiceOf(flags), replwatch::AllCollectorNames());
     std::cout << config.source_file << ": OK (" << config.nodes.size()
               << " nodes)\n";
-    return 0;
   } catch (const replwatch::ConfigError& e) {
-    for (const auto& problem : e.problems()) std::cerr << problem << "\n";
-    return 1;
+    PrintProblems(e.problems());
+    status = 1;
   }
+  if (flags.web_config_file.empty()) return status;
+  try {
+    replwatch::web::LoadWebConfig(flags.web_config_file);
+    std::cout << flags.web_config_file << ": OK\n";
+  } catch (const std::exception& e) {
+    PrintProblems(replwatch::SplitLines(e.what()));
+    status = 1;
+  }
+  return status;
 }
 
 }  // namespace

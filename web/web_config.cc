@@ -3,12 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
+#include "config/bounded_file.h"
 #include "web/basic_auth.h"
 #include "web/tls_config_parser.h"
 #include "web/yaml_problems.h"
@@ -125,20 +123,15 @@ void ParseHttpServerConfig(const YAML::Node& section, WebConfig& config,
 }  // namespace
 
 WebConfig LoadWebConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    throw WebConfigError(path + ": cannot open: " + std::strerror(errno));
-  }
+  const BoundedFile file = ReadBoundedFile(path, kMaxWebConfigFileBytes);
+  if (!file.error.empty()) throw WebConfigError(path + ": " + file.error);
   YAML::Node root;
   try {
-    root = YAML::Load(in);
+    root = YAML::Load(file.text);
   } catch (const YAML::Exception& e) {
     YamlProblems problems(path);
     problems.Add(e.mark, e.msg);
     problems.ThrowIfAny();
-  }
-  if (in.bad()) {
-    throw WebConfigError(path + ": cannot read: " + std::strerror(errno));
   }
 
   WebConfig config;

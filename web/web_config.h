@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -46,6 +47,10 @@ struct WebConfig {
   /// http_server_config.headers: extra headers added to every response.
   std::map<std::string, std::string> response_headers;
 };
+
+/// Hundreds of users with their bcrypt hashes fit in 64 KiB; a bigger file
+/// is refused unread (YAML parsing takes many times its size in memory).
+constexpr std::size_t kMaxWebConfigFileBytes = 64 << 10;
 
 /// Reads and validates a web config file, including that the TLS certificate,
 /// key and client CA files load. Throws WebConfigError listing every problem.

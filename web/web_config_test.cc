@@ -1,8 +1,8 @@
 #include "web/web_config.h"
 
-#include "testing/catch.h"
 #include <string>
 
+#include "testing/catch.h"
 #include "web/web_test_support.h"
 
 namespace replwatch::web {
@@ -73,13 +73,15 @@ TEST_CASE("every structural problem is reported with file:line:column") {
                               "  key_file: [a, b]\n"
                               "  bogus: 1\n");
   const std::string error = LoadError(path);
-  CHECK_THAT(error, ContainsSubstring(path + ":2:3: basic_auth_users must be a map"));
+  CHECK_THAT(error,
+             ContainsSubstring(path + ":2:3: basic_auth_users must be a map"));
   CHECK_THAT(error, ContainsSubstring(path + ":3:1: unknown key \"listen\""));
-  CHECK_THAT(error, ContainsSubstring(path + ":6:13: key_file must be a string"));
+  CHECK_THAT(error,
+             ContainsSubstring(path + ":6:13: key_file must be a string"));
   CHECK_THAT(error, ContainsSubstring(path + ":7:3: unknown key \"bogus\""));
   CHECK_THAT(error, ContainsSubstring(path + ":5:14: cannot read cert_file \"" +
-                             (dir.path() / "missing.crt").string() +
-                             "\": No such file or directory"));
+                                      (dir.path() / "missing.crt").string() +
+                                      "\": No such file or directory"));
   CHECK(std::count(error.begin(), error.end(), '\n') == 4);  // 5 problems
 }
 
@@ -96,14 +98,16 @@ TEST_CASE("hashes, headers and unsupported exporter-toolkit keys are checked") {
                               "    Server: replwatch\n"
                               "  http2: false\n");
   const std::string error = LoadError(path);
-  CHECK_THAT(error,
-             ContainsSubstring(path + ":2:10: the hash of user \"alice\" is not"));
-  CHECK_THAT(error,
-             ContainsSubstring(path + ":3:1: \"rate_limit\" is an exporter-toolkit"));
-  CHECK_THAT(error,
-             ContainsSubstring(path + ":7:22: invalid value for X-Frame-Options"));
-  CHECK_THAT(error, ContainsSubstring(path + ":8:5: HTTP header \"Server\" can not be"));
-  CHECK_THAT(error, ContainsSubstring(path + ":9:3: \"http2\" is an exporter-toolkit"));
+  CHECK_THAT(error, ContainsSubstring(
+                        path + ":2:10: the hash of user \"alice\" is not"));
+  CHECK_THAT(error, ContainsSubstring(
+                        path + ":3:1: \"rate_limit\" is an exporter-toolkit"));
+  CHECK_THAT(error, ContainsSubstring(
+                        path + ":7:22: invalid value for X-Frame-Options"));
+  CHECK_THAT(error, ContainsSubstring(
+                        path + ":8:5: HTTP header \"Server\" can not be"));
+  CHECK_THAT(error, ContainsSubstring(
+                        path + ":9:3: \"http2\" is an exporter-toolkit"));
   CHECK_THAT(error, !ContainsSubstring("plaintext-password"));
 }
 
@@ -125,11 +129,12 @@ TEST_CASE("TLS settings are validated against each other and the files") {
                 "  key_file: a.key\n"
                 "  client_auth_type: RequireAndVerifyClientCert\n"
                 "  min_version: TLS10\n");
+  CHECK_THAT(LoadError(policy),
+             ContainsSubstring(
+                 policy + ":4:21: this client_auth_type needs client_ca_file"));
   CHECK_THAT(
       LoadError(policy),
-      ContainsSubstring(policy + ":4:21: this client_auth_type needs client_ca_file"));
-  CHECK_THAT(LoadError(policy),
-             ContainsSubstring(policy + ":5:16: min_version TLS10 is not supported"));
+      ContainsSubstring(policy + ":5:16: min_version TLS10 is not supported"));
 
   const auto no_key = dir.Write("no_key.yml",
                                 "tls_server_config:\n"
@@ -137,11 +142,12 @@ TEST_CASE("TLS settings are validated against each other and the files") {
                                 "  client_ca_file: b.crt\n"
                                 "  client_auth_type: Sometimes\n");
   const std::string error = LoadError(no_key);
+  CHECK_THAT(error, ContainsSubstring(
+                        no_key + ":1:1: tls_server_config needs key_file"));
+  CHECK_THAT(error, ContainsSubstring(
+                        no_key + ":4:21: client_auth_type must be one of"));
   CHECK_THAT(error,
-             ContainsSubstring(no_key + ":1:1: tls_server_config needs key_file"));
-  CHECK_THAT(error,
-             ContainsSubstring(no_key + ":4:21: client_auth_type must be one of"));
-  CHECK_THAT(error, ContainsSubstring(no_key + ":3:19: client_ca_file is set but"));
+             ContainsSubstring(no_key + ":3:19: client_ca_file is set but"));
 }
 
 TEST_CASE("unreadable or malformed files are reported") {
@@ -151,6 +157,15 @@ TEST_CASE("unreadable or malformed files are reported") {
         missing + ": cannot open: No such file or directory");
   const auto broken = dir.Write("broken.yml", "tls_server_config: [unclosed\n");
   CHECK_THAT(LoadError(broken), Catch::Matchers::StartsWith(broken + ":2:1: "));
+}
+
+TEST_CASE("a web config over 64 KiB is refused unread") {
+  TempDir dir;
+  const auto huge = dir.Write(
+      "huge.yml", "# " + std::string(kMaxWebConfigFileBytes, 'c') + "\n");
+  CHECK(LoadError(huge) == huge + ": the file is " +
+                               std::to_string(kMaxWebConfigFileBytes + 3) +
+                               " bytes, over the limit of 64 KiB");
 }
 
 }  // namespace

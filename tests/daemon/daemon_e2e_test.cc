@@ -2,13 +2,19 @@
 // loopback: scrapes, hung nodes, host keys, reloads, shutdown, once and
 // check-config.
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "testing/catch.h"
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "testing/catch.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_sshd.h"
 
@@ -182,6 +188,156 @@ TEST_CASE("a bad config on SIGHUP is refused and the old one kept", "[e2e]") {
                     std::chrono::seconds(20)));
   CHECK(daemon.ScrapeHas("replwatch_config_last_reload_successful 1"));
   CHECK_FALSE(daemon.ScrapeHas("node=\"pve1\""));
+}
+
+// Peak resident memory of a process (VmHWM), in KiB.
+long PeakMemoryKiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// The longest line of `text`, in bytes.
+std::size_t LongestLine(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t longest = 0;
+  while (std::getline(lines, line)) longest = std::max(longest, line.size());
+  return longest;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes `content` into the named pipe at `path` once a reader has it open
+// (opening a pipe for writing without a reader would block), then closes
+// it. False if no reader came within 10 s.
+bool WriteToWaitingReader(const std::string& path, const std::string& content) {
+  int fd = -1;
+  WaitUntil(
+      [&] {
+        fd = open(path.c_str(), O_WRONLY | O_NONBLOCK);
+        return fd >= 0;
+      },
+      std::chrono::seconds(10));
+  if (fd < 0) return false;
+  fcntl(fd, F_SETFL, 0);
+  const bool written = write(fd, content.data(), content.size()) ==
+                       static_cast<ssize_t>(content.size());
+  close(fd);
+  return written;
+}
+
+// Prometheus' default scrape_timeout: every scrape must beat it.
+constexpr int kScrapeTimeoutSeconds = 10;
+
+TEST_CASE("a config file that hangs on SIGHUP holds up no scrape", "[e2e]") {
+  TestSshd one, two;
+  const std::string path = TempPath("fifo.yml");
+  WriteConfig(path, {{"pve1", &one}});
+  RunningDaemon daemon(path);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve1", 1)); },
+                    std::chrono::seconds(20)));
+  // A named pipe stands for a file on a hung mount: opening it blocks
+  // until someone opens it for writing.
+  std::remove(path.c_str());
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  daemon.process->Signal(SIGHUP);
+  REQUIRE(WaitUntil(
+      [&] {
+        return daemon.process->Log().find("SIGHUP: reloading") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)));
+  for (int i = 0; i < 3; ++i) {
+    INFO("scrape " << i << " while the config read hangs");
+    CHECK_FALSE(HttpGet("127.0.0.1:" + std::to_string(daemon.port) + "/metrics",
+                        kScrapeTimeoutSeconds)
+                    .empty());
+  }
+  // The read ends, the reload goes through.
+  const std::string next = TempPath("fifo-next.yml");
+  WriteConfig(next, {{"pve2", &two}});
+  REQUIRE(WriteToWaitingReader(path, ReadFile(next)));
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve2", 1)); },
+                    std::chrono::seconds(20)));
+  CHECK(daemon.ScrapeHas("replwatch_config_last_reload_successful 1"));
+  std::remove(path.c_str());
+  std::remove(next.c_str());
+}
+
+TEST_CASE("a 100 MB config on SIGHUP is refused in one short line", "[e2e]") {
+  TestSshd sshd;
+  const std::string path = TempPath("huge.yml");
+  WriteConfig(path, {{"pve1", &sshd}});
+  RunningDaemon daemon(path);
+  REQUIRE(WaitUntil([&] { return daemon.ScrapeHas(UpLine("pve1", 1)); },
+                    std::chrono::seconds(20)));
+  const long peak_before = PeakMemoryKiB(daemon.process->pid());
+  // A valid config with a 100 MB comment after it, as a runaway script
+  // appending to the wrong file leaves it.
+  std::ofstream(path, std::ios::app)
+      << "# " << std::string(100 << 20, 'x') << "\n";
+  const auto size = std::filesystem::file_size(path);
+  daemon.process->Signal(SIGHUP);
+  REQUIRE(WaitUntil(
+      [&] {
+        const std::string scrape =
+            HttpGet("127.0.0.1:" + std::to_string(daemon.port) + "/metrics",
+                    kScrapeTimeoutSeconds);
+        REQUIRE_FALSE(scrape.empty());
+        return scrape.find("replwatch_config_last_reload_successful 0") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(30)));
+  const std::string log = daemon.process->Log();
+  CHECK(log.find(path + ":1:1: cannot read the config file: the file is " +
+                 std::to_string(size) + " bytes, over the limit of 1 MiB") !=
+        std::string::npos);
+  CHECK(LongestLine(log) < 1024);
+  // Refused unread: the daemon's peak memory did not grow by the file.
+  CHECK(PeakMemoryKiB(daemon.process->pid()) - peak_before < 32 * 1024);
+  CHECK(daemon.ScrapeHas(UpLine("pve1", 1)));  // still watched
+  std::remove(path.c_str());
+}
+
+TEST_CASE("check-config cuts long problems and refuses huge files", "[e2e]") {
+  TestSshd sshd;
+  const std::string config = TempPath("long-value.yml");
+  WriteConfig(config, {{"pve1", &sshd}});
+  // A 900 KB value fits the size limit; its problem line is cut.
+  std::ofstream(config, std::ios::app)
+      << "collectors:\n  node:\n    interval: " << std::string(900000, 'x')
+      << "\n";
+  int rc = -1;
+  const std::string long_value = RunCapture(
+      ReplwatchBinary() + " check-config --config.file=" + config + " 2>&1",
+      &rc);
+  CHECK(rc == 1);
+  CHECK(LongestLine(long_value) < 1024);
+  CHECK(long_value.find("more bytes)") != std::string::npos);
+
+  const std::string huge = TempPath("huge-web.yml");
+  std::ofstream(huge) << "# " << std::string(100 << 20, 'x') << "\n";
+  const std::string huge_files =
+      RunCapture(ReplwatchBinary() + " check-config --config.file=" + huge +
+                     " --web.config.file=" + huge + " 2>&1",
+                 &rc);
+  CHECK(rc == 1);
+  const std::string size = std::to_string((100 << 20) + 3);
+  CHECK(huge_files == huge + ":1:1: cannot read the config file: the file is " +
+                          size + " bytes, over the limit of 1 MiB\n" + huge +
+                          ": the file is " + size +
+                          " bytes, over the limit of 64 KiB\n");
+  std::remove(config.c_str());
+  std::remove(huge.c_str());
 }
 
 TEST_CASE("once prints one cycle and check-config lists every problem",
