@@ -43,6 +43,22 @@ long CeilSeconds(std::chrono::milliseconds d) {
   return static_cast<long>((d.count() + 999) / 1000);
 }
 
+// The command's exit status, -1 when there is none (ended by a signal, or the
+// channel closed without one).
+int ExitStatus(ssh_channel channel) {
+#if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
+  // libssh 0.11 (Debian 13) deprecates ssh_channel_get_exit_status, which is
+  // this call with the same -1 cases.
+  uint32_t code = static_cast<uint32_t>(-1);
+  if (ssh_channel_get_exit_state(channel, &code, nullptr, nullptr) != SSH_OK) {
+    return -1;
+  }
+  return static_cast<int>(code);
+#else
+  return ssh_channel_get_exit_status(channel);
+#endif
+}
+
 }  // namespace
 
 SshTransport::SshTransport(SshTarget target, TransportLimits limits)
@@ -301,7 +317,7 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
     AppendOutput(result.err, {buffer, std::size_t(n)}, limit);
     check_size();
   }
-  result.exit_status = ssh_channel_get_exit_status(channel);
+  result.exit_status = ExitStatus(channel);
   result.elapsed = Clock::now() - start;
   return result;
 }

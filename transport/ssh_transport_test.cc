@@ -148,16 +148,15 @@ TEST_CASE("keepalive drops a session whose node went away", "[ssh]") {
   CHECK(dropped);
 }
 
-// Replaces the host key on disk; a running sshd keeps its old sessions and
-// shows the new key to new connections.
-void ReplaceHostKeyUnderSessions(const TestSshd& sshd) {
-  testing::RunOrThrow("rm " + sshd.dir() + "/host_key*; ssh-keygen -q -t " +
-                      "ed25519 -N '' -f " + sshd.dir() + "/host_key");
+// The node gets a new host key and its sshd restarts; sessions established
+// before keep going, new connections see the new key.
+void ReplaceHostKeyUnderSessions(TestSshd& sshd) {
+  sshd.ChangeHostKeyKeepingSessions();
 }
 
 // A session opened before the node changed stays usable; Keepalive() must
 // drop it so that the next run fails for the change's real reason.
-void CheckKeepaliveNotices(const std::function<void(const TestSshd&)>& change,
+void CheckKeepaliveNotices(const std::function<void(TestSshd&)>& change,
                            TransportFailure expected) {
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());  // no max age
@@ -190,7 +189,7 @@ TEST_CASE("a keepalive notices a changed host key on a live session", "[ssh]") {
 
 TEST_CASE("a keepalive notices a client key no longer authorized", "[ssh]") {
   CheckKeepaliveNotices(
-      [](const TestSshd& sshd) {
+      [](TestSshd& sshd) {
         testing::RunOrThrow(": > " + sshd.dir() + "/authorized_keys");
       },
       TransportFailure::kAuth);

@@ -123,6 +123,10 @@ void TestSshd::Stop() {
   // Per-connection sshd processes outlive their listener; a stopped node
   // must drop its established sessions too.
   std::system(("pkill -TERM -P " + std::to_string(pid_)).c_str());
+  StopListener();
+}
+
+void TestSshd::StopListener() {
   kill(pid_, SIGTERM);
   int status = 0;
   waitpid(pid_, &status, 0);
@@ -138,10 +142,22 @@ void TestSshd::ForceCommand(const std::string& command) {
       << "command=\"" << command << "\",restrict " << key;
 }
 
-void TestSshd::ChangeHostKey() {
-  Stop();
+void TestSshd::NewHostKey() {
   RunOrThrow("rm -f " + dir_ + "/host_key " + dir_ + "/host_key.pub");
   RunOrThrow("ssh-keygen -q -t ed25519 -N '' -f " + dir_ + "/host_key");
+}
+
+void TestSshd::ChangeHostKey() {
+  Stop();
+  NewHostKey();
+  Start();
+}
+
+void TestSshd::ChangeHostKeyKeepingSessions() {
+  // OpenSSH 10 (Debian 13) loads the host key once, when sshd starts (9.2 read
+  // it again for every connection): a new key shows after a restart.
+  StopListener();
+  NewHostKey();
   Start();
 }
 

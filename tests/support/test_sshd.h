@@ -28,11 +28,16 @@ class TestSshd {
   void Start();
   /// Replaces the host key (known_hosts keeps the old one) and restarts.
   void ChangeHostKey();
+  /// The same, but only the listener restarts: sessions established before
+  /// live on with the old key, as when a node's ssh.service restarts.
+  void ChangeHostKeyKeepingSessions();
   /// Authorises the client key only with command="<command>",restrict.
   void ForceCommand(const std::string& command);
 
  private:
   void WriteConfig();
+  void StopListener();
+  void NewHostKey();
 
   std::string dir_;
   std::string client_key_;
