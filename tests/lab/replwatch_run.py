@@ -9,6 +9,9 @@ from labhelper import REPO, LabCase
 SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$")
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon", "replwatch"))
+# A Debian root tree (debian-roots/) whose libraries BINARY runs on, e.g. the Debian 13
+# build root for the Debian 13 binary; unset: the host's.
+ROOT = os.environ.get("REPLWATCH_ROOT")
 PORT = 10131
 # replwatch's collectors, each run on every node.
 COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
@@ -31,6 +34,17 @@ def lab_config(statedir, nodes):
     return path
 
 
+def binary_command(config):
+    """BINARY as the host runs it, or inside ROOT (run-in-root.sh: same pid) with the
+    config's folder (the lab's state: keys, known_hosts) and BINARY's folder at their
+    own paths."""
+    if not ROOT:
+        return [BINARY]
+    return [os.path.join(REPO, "debian-roots", "run-in-root.sh"),
+            "--bind-ro", os.path.dirname(config), "--bind-ro", os.path.dirname(BINARY),
+            ROOT, "--", BINARY]
+
+
 class Replwatch:
     """The daemon in the lab namespace, listening on the bridge address."""
 
@@ -38,8 +52,9 @@ class Replwatch:
         self.netns = "rwlab-%s" % lab_name
         self.log = open(config + ".log", "w+")
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.netns, BINARY, "--config.file=" + config,
-             "--web.listen-address=198.18.0.1:%d" % PORT], stdout=self.log, stderr=self.log)
+            ["ip", "netns", "exec", self.netns] + binary_command(config) +
+            ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % PORT],
+            stdout=self.log, stderr=self.log)
 
     def stop(self):
         if self.proc.poll() is None:
