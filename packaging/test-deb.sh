@@ -1,101 +1,65 @@
 #!/usr/bin/env bash
-# Builds the .deb, runs lintian on it (any E: fails) and installs it with apt into a clean
-# Debian 12 minbase chroot, then checks what the package promises: the binary runs, the
-# example config fails only on its missing key and known_hosts files, the user, the
-# permissions and the enabled unit are in place, the README's admin steps make the config
-# valid, a reinstall keeps the admin's edits, and remove/purge leave what Debian policy says.
-# Then, in the purged root made a fake Proxmox VE node, a fresh install links the discovery
-# drop-in and starts the service, which (given systemd's credentials) passes check-config.
-#   packaging/test-deb.sh [--build-dir DIR]   (DIR: an already built tree, see build-deb.sh)
-# Needs root. Debian 12 is bootstrapped once from apt's own Debian mirror and kept, with the
-# downloaded .debs, in $REPLWATCH_TEST_CACHE (default /var/cache/replwatch-test); delete it
-# to start cold. KEEP_ROOT=1 keeps the chroot for inspection.
+# Builds the .deb of one Debian release, runs that release's lintian on it (any E: fails)
+# and installs it with apt into a clean minbase root of that release, then checks what the
+# package promises: the binary runs, the example config fails only on its missing key and
+# known_hosts files, the user, the permissions and the enabled unit are in place, the
+# README's admin steps make the config valid, a reinstall keeps the admin's edits, and
+# remove/purge leave what Debian policy says. Then, in the purged root made a fake Proxmox VE
+# node, a fresh install links the discovery drop-in and starts the service, which (given
+# systemd's credentials) passes check-config.
+#   packaging/test-deb.sh [--release 12|13] [--build-dir DIR]   (see build-deb.sh)
+# --release defaults to this machine's; Debian 13's package is built and linted in the
+# Debian 13 build root (debian-roots/). Needs root. Each release's minbase root is
+# bootstrapped once from Debian's archive and kept, with the downloaded .debs, in
+# $REPLWATCH_CACHE (default /var/cache/replwatch); delete it to start cold. KEEP_ROOT=1
+# keeps the chroot for inspection.
 set -euo pipefail
 umask 022
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${REPLWATCH_TEST_CACHE:-/var/cache/replwatch-test}
-started=$(date +%s)
-source "$here/chroot-support.sh"
-
-step() { echo "test-deb: $* ($(($(date +%s) - started)) s)" >&2; }
-fail() {
-  echo "test-deb: FAIL: $*" >&2
-  exit 1
+test_name=test-deb
+source "$here/../debian-roots/chroot.sh"
+source "$here/test-root.sh"
+enter_own_mount_namespace "$@"
+this_release=$(. /etc/os-release && echo "$VERSION_ID")
+release=$this_release
+[ "${1:-}" != --release ] || {
+  release=$2
+  shift 2
 }
-
-[ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot)"
-# In a mount namespace of its own, the chroots' mounts vanish with the script even when it
-# is killed. KEEP_ROOT=1 stays outside, so the kept chroot can be entered.
-if [ -z "${REPLWATCH_TEST_UNSHARED:-}" ] && [ "${KEEP_ROOT:-0}" != 1 ]; then
-  exec env REPLWATCH_TEST_UNSHARED=1 unshare --mount --propagation private "$0" "$@"
-fi
+case "$release" in
+  12) codename=bookworm ;;
+  13) codename=trixie ;;
+  *) fail "--release 12 or 13, not $release" ;;
+esac
 "$here/../scripts/install-deps.sh" lintian debootstrap
 
-step "building the package"
-deb=$("$here/build-deb.sh" "$@" | tail -n 1)
+step "building the Debian $release package"
+deb=$("$here/build-deb.sh" --release "$release" "$@" | tail -n 1)
 deb_version=$(dpkg-deb -f "$deb" Version)
+[[ "$deb_version" == *"~deb$release" ]] || fail "$(basename "$deb") is version $deb_version, not ~deb$release"
+# Where the package puts the unit: the enablement link must point there.
+unit_file=$(dpkg-deb -c "$deb" | awk '{ sub(/^\./, "", $6); print $6 }' | grep '/systemd/system/replwatch.service$')
 
-step "lintian $(basename "$deb")"
-lintian_output=$(lintian --fail-on none --tag-display-limit 0 "$deb" 2>&1) || fail "lintian did not run"
+# The release's own lintian: Debian 13's knows the /usr merge and newer policy.
+lintian_of_release() {
+  if [ "$release" = "$this_release" ]; then
+    lintian "$@"
+  else
+    "$here/../debian-roots/run-in-root.sh" --bind-ro "$(dirname "$deb")" \
+      "$("$here/../debian-roots/debian13-root.sh" --path | tail -n 1)" -- lintian "$@"
+  fi
+}
+step "lintian (Debian $release) $(basename "$deb")"
+lintian_output=$(lintian_of_release --fail-on none --tag-display-limit 0 "$deb" 2>&1) || fail "lintian did not run"
 lintian_output=$(grep -v '^running with root privileges' <<< "$lintian_output" || true)
 [ -n "$lintian_output" ] && echo "$lintian_output" >&2
 if grep -q '^E: ' <<< "$lintian_output"; then
   fail "lintian reports errors"
 fi
 
-# The chroots live in tmpfs mounts: unpacking and deleting a 200 MB tree on a busy disk
-# took 25 s, in memory it takes 1 s.
-bootstrap_dir=""
-root=""
-cleanup() {
-  if [ -n "$bootstrap_dir" ]; then
-    unmount_under "$bootstrap_dir"
-    rmdir "$bootstrap_dir"
-  fi
-  [ -n "$root" ] || return 0
-  if [ "${KEEP_ROOT:-0}" = 1 ]; then
-    echo "test-deb: chroot kept in $root (remove: umount $root && rmdir $root)" >&2
-  else
-    unmount_under "$root"
-    rmdir "$root"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-mkdir -p "$cache/archives"
-exec 9> "$cache/lock"
-flock 9
-tarball=$cache/bookworm-minbase-$(dpkg --print-architecture).tar
-if [ ! -f "$tarball" ]; then
-  step "bootstrapping Debian 12 into $tarball (once)"
-  bootstrap_dir=$(mktemp -d "$cache/bootstrap.XXXXXX")
-  mount_tmpfs "$bootstrap_dir"
-  bootstrap_root "$tarball" "$bootstrap_dir"
-fi
-
-root=$(mktemp -d "$cache/root.XXXXXX")
-mount_tmpfs "$root"
-tar -C "$root" --numeric-owner --no-overwrite-dir -xf "$tarball"
-cp -L /etc/resolv.conf "$root/etc/resolv.conf"
-cp "$cache/archives/"*.deb "$root/var/cache/apt/archives/" 2> /dev/null || true
+make_test_root "$codename"
+debs=$replwatch_cache/debs/$codename
 cp "$deb" "$root/tmp/"
-
-# systemd does not run in a chroot: /run/systemd/system makes the maintainer scripts believe
-# it does, and a stand-in systemctl on root's PATH records what they ask of it. It is not in
-# /usr/bin, where deb-systemd-helper would hand enabling over to it (`systemctl preset`).
-mkdir -p "$root/run/systemd/system"
-cat > "$root/usr/local/sbin/systemctl" << 'EOF'
-#!/bin/sh
-echo "$*" >> /tmp/systemctl.log
-case "$*" in
-  *is-enabled*) echo enabled ;;
-  *is-active*) exit 3 ;;
-esac
-EOF
-chmod 755 "$root/usr/local/sbin/systemctl"
-# apt runs dpkg with a PATH of its own (DPkg::Path), without /usr/local; no pty in a chroot.
-apt_options=(-y -q -o Dpkg::Use-Pty=0 -o DPkg::Path=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin)
 
 step "apt-get install /tmp/$(basename "$deb") in a clean chroot"
 install_deb() {
@@ -106,7 +70,7 @@ install_deb > "$root/tmp/install.log" 2>&1 || {
   cat "$root/tmp/install.log" >&2
   fail "apt-get install"
 }
-cp -n "$root/var/cache/apt/archives/"*.deb "$cache/archives/" 2> /dev/null || true
+debs_from_root "$debs"
 
 step "checking the installed package"
 grep -q "^replwatch: enabled but not started" "$root/tmp/install.log" || fail "postinst did not say why it did not start"
@@ -138,14 +102,19 @@ in_root getent group replwatch > /dev/null || fail "no group replwatch"
   fail "/etc/replwatch is $(in_root stat -c '%a %U %G' /etc/replwatch)"
 # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
 in_root dpkg-query -W -f='${Conffiles}\n' replwatch | grep -q "^ $config " || fail "$config is no conffile"
-cmp "$root/lib/systemd/system/replwatch.service" "$here/../systemd/replwatch.service" || fail "unit file"
+cmp "$root$unit_file" "$here/../systemd/replwatch.service" || fail "unit file"
 cmp "$root/usr/share/replwatch/pve-discovery.conf" "$here/../systemd/pve-discovery.conf" || fail "drop-in file"
 [ ! -e "$root/etc/systemd/system/replwatch.service.d" ] || fail "postinst linked a drop-in on a non-PVE host"
-[ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/replwatch.service")" = /lib/systemd/system/replwatch.service ] ||
-  fail "replwatch.service is not enabled"
+# deb-systemd-helper names the unit by its /lib path on both releases; on a merged /usr that
+# is the Debian 13 package's /usr/lib file.
+enablement=/etc/systemd/system/multi-user.target.wants/replwatch.service
+if [ ! -L "$root$enablement" ] ||
+  [ "$(in_root readlink -f "$enablement")" != "$(in_root readlink -f "$unit_file")" ]; then
+  fail "replwatch.service is not enabled ($enablement -> $(readlink "$root$enablement"), unit $unit_file)"
+fi
 # Every program the unit and the drop-in run must be installed (ExecReload's /bin/kill comes
 # from procps).
-for program in $(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$root/lib/systemd/system/replwatch.service" \
+for program in $(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$root$unit_file" \
   "$root/usr/share/replwatch/pve-discovery.conf"); do
   [ -x "$root$program" ] || fail "the unit runs $program, which is not installed"
 done
