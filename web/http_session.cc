@@ -1,6 +1,5 @@
 #include "web/http_session.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -241,34 +240,6 @@ class HttpSession final
   BeastResponse response_;
 };
 
-// Makes room for a connection from `client`, or refuses it; logs either
-// through the bounded shed log.
-bool Admit(ServerState& state, const std::string& peer,
-           const std::string& client) {
-  std::optional<ConnectionTable::Eviction> evicted;
-  const bool admitted =
-      state.connections().Admit(client, Clock::now(), evicted);
-  const std::size_t limit = state.limits().max_connections;
-  if (!admitted) {
-    state.shed_log().Record(
-        fmt::format("{} connections open, all busy with requests: refused {}",
-                    limit, peer));
-  } else if (evicted) {
-    const double waited =
-        std::chrono::duration<double>(evicted->waited).count();
-    state.shed_log().Record(
-        evicted->same_client
-            ? fmt::format("{} has {} connections waiting for a request: "
-                          "closed {} (waited {:.1f} s) to admit {}",
-                          client, state.limits().max_waiting_per_client,
-                          evicted->peer, waited, peer)
-            : fmt::format("{} connections open: closed {}, which waited "
-                          "longest ({:.1f} s) for a request, to admit {}",
-                          limit, evicted->peer, waited, peer));
-  }
-  return admitted;
-}
-
 }  // namespace
 
 void StartConnection(const std::shared_ptr<ServerState>& state,
@@ -277,7 +248,7 @@ void StartConnection(const std::shared_ptr<ServerState>& state,
   const tcp::endpoint remote = socket.remote_endpoint(ec);
   std::string peer = ec ? std::string("unknown peer") : FormatEndpoint(remote);
   std::string client = ec ? peer : ClientOf(remote.address());
-  if (!Admit(*state, peer, client)) {
+  if (!state->AdmitConnection(peer, client)) {
     socket.close(ec);
     return;
   }

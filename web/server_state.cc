@@ -1,5 +1,9 @@
 #include "web/server_state.h"
 
+#include <fmt/format.h>
+
+#include <optional>
+
 namespace replwatch::web {
 
 ServerState::ServerState(boost::asio::io_context& io, Handler handler,
@@ -44,6 +48,32 @@ bool ServerState::AddAcceptor(
   }
   acceptors_.push_back(std::move(acceptor));
   return true;
+}
+
+bool ServerState::AdmitConnection(const std::string& peer,
+                                  const std::string& client) {
+  std::optional<ConnectionTable::Eviction> evicted;
+  const bool admitted =
+      connections_.Admit(client, ConnectionTable::Clock::now(), evicted);
+  const std::size_t limit = limits_.max_connections;
+  if (!admitted) {
+    shed_log_.Record(
+        fmt::format("{} connections open, all busy with requests: refused {}",
+                    limit, peer));
+  } else if (evicted) {
+    const double waited =
+        std::chrono::duration<double>(evicted->waited).count();
+    shed_log_.Record(
+        evicted->same_client
+            ? fmt::format("{} has {} connections waiting for a request: "
+                          "closed {} (waited {:.1f} s) to admit {}",
+                          client, limits_.max_waiting_per_client, evicted->peer,
+                          waited, peer)
+            : fmt::format("{} connections open: closed {}, which waited "
+                          "longest ({:.1f} s) for a request, to admit {}",
+                          limit, evicted->peer, waited, peer));
+  }
+  return admitted;
 }
 
 void ServerState::StopAll() {

@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <utility>  // Boost 1.74 Asio needs std::exchange declared first (C++20).
 #include <vector>
 
@@ -50,6 +51,9 @@ class ServerState {
   // io_context thread only.
   // Returns false (and closes the acceptor) if the server already stopped.
   bool AddAcceptor(std::shared_ptr<boost::asio::ip::tcp::acceptor> acceptor);
+  // Makes room for a new connection (see ConnectionTable::Admit) and logs
+  // what that cost through the shed log; false: refuse the connection.
+  bool AdmitConnection(const std::string& peer, const std::string& client);
   ConnectionTable& connections() { return connections_; }
   LoginThrottle& login_throttle() { return login_throttle_; }
   BodyCompressor& compressor() { return compressor_; }

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <spawn.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@
 #include <boost/asio/write.hpp>
 #include <cctype>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -39,13 +37,11 @@ std::string ReadFile(const std::string& path) {
 }
 
 // Server logs go to stderr so they never mix with Catch's reporter output.
-void LogToStderr() {
-  static const bool logging_to_stderr = [] {
-    spdlog::set_default_logger(spdlog::stderr_color_mt("web_test"));
-    return true;
-  }();
-  (void)logging_to_stderr;
-}
+// Set before main, so that a CapturedLog taking over later is not undone.
+const bool kLogToStderr = [] {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("web_test"));
+  return true;
+}();
 
 std::string Lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -229,42 +225,6 @@ bool WaitFor(const std::function<bool()>& condition,
   return true;
 }
 
-class CapturedLog::Sink : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  std::vector<std::string> LinesWith(const std::string& text) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<std::string> found;
-    for (const auto& line : lines_) {
-      if (line.find(text) != std::string::npos) found.push_back(line);
-    }
-    return found;
-  }
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& message) override {
-    lines_.emplace_back(message.payload.data(), message.payload.size());
-  }
-  void flush_() override {}
-
- private:
-  std::vector<std::string> lines_;
-};
-
-CapturedLog::CapturedLog() : sink_(std::make_shared<Sink>()) {
-  LogToStderr();
-  sink_->set_level(spdlog::level::info);
-  spdlog::default_logger()->sinks().push_back(sink_);
-}
-
-CapturedLog::~CapturedLog() {
-  auto& sinks = spdlog::default_logger()->sinks();
-  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-}
-
-std::vector<std::string> CapturedLog::LinesWith(const std::string& text) const {
-  return sink_->LinesWith(text);
-}
-
 RawClient::RawClient(const boost::asio::ip::tcp::endpoint& server)
     : socket_(io_) {
   socket_.connect(server);
@@ -297,7 +257,6 @@ RunningServer::RunningServer(Handler handler,
                              ServerLimits limits,
                              std::shared_ptr<const WebConfig> config)
     : server_(io_, std::move(handler), limits) {
-  LogToStderr();
   if (config) server_.SetWebConfig(std::move(config));
   server_.Listen(addresses);
   thread_ = std::thread([this] { io_.run(); });

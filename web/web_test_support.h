@@ -76,21 +76,6 @@ std::string Gunzip(const std::string& compressed);
 bool WaitFor(const std::function<bool()>& condition,
              std::chrono::milliseconds limit);
 
-// Collects what the server logs (at info and above) while it exists, on
-// top of the usual stderr output. Create it before the server thread starts
-// and destroy it after the server stopped.
-class CapturedLog {
- public:
-  CapturedLog();
-  ~CapturedLog();
-  // The lines logged so far that contain `text`.
-  std::vector<std::string> LinesWith(const std::string& text) const;
-
- private:
-  class Sink;
-  std::shared_ptr<Sink> sink_;
-};
-
 // A raw client socket. Reads give up after 60 s instead of hanging the test
 // run if the server never closes the connection.
 class RawClient {
