@@ -35,14 +35,17 @@ def repl_snap_name(jobid, epoch):
 def new_pool(name, size, now, disks, rng, openzfs, layout="mirror"):
     """A pool of one top-level vdev (`mirror` or `raidz1`) as the release creates it."""
     top = "mirror" if layout == "mirror" else "raidz"
+    guid = new_guid(rng)
     return {
-        "name": name, "guid": new_guid(rng), "size": size, "base_alloc": 3 * GiB, "fill": 0,
+        "name": name, "guid": guid, "size": size, "base_alloc": 3 * GiB, "fill": 0,
         "frag": rng.randint(1, 12), "ashift": 12, "created": now - 400 * 86400,
         "txg": rng.randint(9000000, 14000000), "txg_time": now,
         "features": poolfeatures.new_pool(openzfs),
-        "vdevs": [{"name": "%s-0" % layout, "type": top, "guid": new_guid(rng), "children": [
-            {"name": d, "guid": new_guid(rng), "state": "ONLINE", "read": 0, "write": 0,
-             "cksum": 0, "cksum_rate": 0.0, "cksum_since": now, "note": ""} for d in disks]}],
+        # Drawn apart from `rng`: a lab of a given name keeps the sizes it always had.
+        "vdevs": [{"name": "%s-0" % layout, "type": top, "guid": new_guid(random.Random(guid)),
+                   "children": [{"name": d, "guid": new_guid(rng), "state": "ONLINE", "read": 0,
+                                 "write": 0, "cksum": 0, "cksum_rate": 0.0, "cksum_since": now,
+                                 "note": ""} for d in disks]}],
         "scan": {"func": "scrub", "start": now - 9 * 86400, "total": 0, "rate": 400 << 20,
                  "errors": 0},
         "expand": None, "suspended": False, "data_errors": 0,

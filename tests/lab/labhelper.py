@@ -19,6 +19,7 @@ def fixture_lines(relpath):
 class LabCase(unittest.TestCase):
     NAME = None
     NODES, GUESTS, SNAPSHOTS = 3, 2, 3
+    UP = []  # more `lab up` options (--pve 8, --layout raidz1, ...)
 
     @classmethod
     def setUpClass(cls):
@@ -28,7 +29,7 @@ class LabCase(unittest.TestCase):
         subprocess.run([LAB, "down", "--name", cls.NAME], capture_output=True)
         try:
             cls.lab("up", "--nodes", str(cls.NODES), "--guests", str(cls.GUESTS),
-                    "--snapshots", str(cls.SNAPSHOTS))
+                    "--snapshots", str(cls.SNAPSHOTS), *cls.UP)
         except BaseException:
             cls.tearDownClass()
             raise
@@ -56,10 +57,12 @@ class LabCase(unittest.TestCase):
         return proc
 
     @classmethod
-    def ssh(cls, address, command, timeout=10):
-        """replwatch's view: real ssh with the lab's key and known_hosts, from the lab namespace."""
+    def ssh(cls, address, command, timeout=10, key=None):
+        """replwatch's view: real ssh with the lab's key (or `key` only) and known_hosts,
+        from the lab namespace."""
         argv = ["ip", "netns", "exec", "rwlab-%s" % cls.NAME, "ssh", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=3", "-i", os.path.join(cls.statedir, "replwatch_id_ed25519"),
+                "-o", "ConnectTimeout=3", "-o", "IdentitiesOnly=yes",
+                "-i", key or os.path.join(cls.statedir, "replwatch_id_ed25519"),
                 "-o", "UserKnownHostsFile=%s" % os.path.join(cls.statedir, "known_hosts"),
                 "-o", "GlobalKnownHostsFile=/dev/null", "root@%s" % address, command]
         try:

@@ -1,6 +1,6 @@
 """The admin commands the stand-ins accept for repairs: `zfs send -n`, `zfs destroy`,
-`zfs receive -A`, `zfs rename` and `pvesr schedule-now|enable|disable`, in OpenZFS 2.2 / PVE 8.2
-formats and semantics."""
+`zfs receive -A`, `zfs rename` and `pvesr schedule-now|enable|disable`, in OpenZFS 2.4 / PVE 9.2
+formats and semantics (their texts are the same in 2.2 / 8.4)."""
 import json
 import os
 import unittest

@@ -16,7 +16,7 @@ class FormatsTest(LabCase):
     def test_replwatch_key_and_known_hosts_work_from_the_lab_namespace(self):
         result = self.ssh("198.18.0.12", "hostname; zfs version")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "pve2\nzfs-2.2.4-pve1\nzfs-kmod-2.2.4-pve1\n")
+        self.assertEqual(result.stdout, "pve2\nzfs-2.4.4-pve1\nzfs-kmod-2.4.4-pve1\n")
 
     def test_node_to_node_ssh_uses_the_cluster_key(self):
         result = self.on("pve1", "ssh", "-o", "BatchMode=yes", "root@198.18.0.12", "hostname")
@@ -174,7 +174,7 @@ class FormatsTest(LabCase):
         cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
         self.assertIn("local: 100-0\n\ttarget pve2\n", cfg)
         self.assertEqual(self.on("pve1", "pveversion").stdout,
-                         "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)\n")
+                         "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ class ReplwatchInLab(ReplwatchLabCase):
             self.assertIsNotNone(offset)
             self.assertLess(abs(offset), 1.0)
             self.assertEqual(self.daemon.value("replwatch_node_pve_info", node=node,
-                                               version="8.2.4"), 1)
+                                               version="9.2.20"), 1)
             self.assertEqual(self.daemon.value("replwatch_collector_success", node=node,
                                                collector="node"), 1)
             self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node=node), 0)

@@ -175,9 +175,9 @@ class SignalsInLab(ReplwatchLabCase):
                 self.assertEqual(s.value("replwatch_ssh_host_key_changed", node=node), 0)
                 self.assertEqual(s.value("replwatch_ssh_host_key_unknown", node=node), 0)
                 self.assertLess(abs(s.value("replwatch_node_clock_offset_seconds", node=node)), 1)
-                self.assertEqual(s.value("replwatch_node_pve_info", node=node, version="8.2.4"), 1)
+                self.assertEqual(s.value("replwatch_node_pve_info", node=node, version="9.2.20"), 1)
                 self.assertEqual(s.value("replwatch_node_zfs_info", node=node,
-                                         version="2.2.4-pve1"), 1)
+                                         version="2.4.4-pve1"), 1)
                 self.assertPoolHealthy(s, node)
                 self.assertNicHealthy(s, node)
         for job in JOBS:
