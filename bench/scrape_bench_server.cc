@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "collectors/metric_set.h"
+#include "exposition/metric_set.h"
 #include "web/http_server.h"
 
 int main(int argc, char** argv) {
@@ -32,21 +32,20 @@ int main(int argc, char** argv) {
                {"job_id", std::to_string(100 + volume) + "-0"},
                {"source", "pve" + std::to_string(volume % 50)},
                {"target", "pve" + std::to_string((volume + 1) % 50)},
-               {"volume", "rpool/data/vm-" + std::to_string(100 + volume) +
-                              "-disk-0"}},
+               {"volume",
+                "rpool/data/vm-" + std::to_string(100 + volume) + "-disk-0"}},
               static_cast<double>(i % 7));
   }
   const std::string exposition = set.Serialize();
   std::ofstream(std::string(argv[3]) + "/replwatch.prom") << exposition;
 
   boost::asio::io_context io;
-  replwatch::web::HttpServer server(
-      io, [&](const replwatch::web::Request&) {
-        replwatch::web::Response response;
-        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        response.body = exposition;
-        return response;
-      });
+  replwatch::web::HttpServer server(io, [&](const replwatch::web::Request&) {
+    replwatch::web::Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = exposition;
+    return response;
+  });
   server.Listen({argv[2]});
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](auto, int) {

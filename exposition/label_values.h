@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace replwatch {
@@ -9,5 +10,10 @@ namespace replwatch {
 /// that fails is not rendered rather than mangled, so two different names
 /// never end up in one series.
 bool IsSafeLabelValue(std::string_view value);
+
+/// The warning for a name that fails IsSafeLabelValue: what it is, a
+/// printable copy and why its series are left out.
+std::string UnsafeLabelValueWarning(std::string_view what,
+                                    std::string_view value);
 
 }  // namespace replwatch

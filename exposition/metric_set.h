@@ -2,6 +2,8 @@
 
 #include <prometheus/metric_family.h>
 
+#include <array>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -13,25 +15,45 @@ namespace replwatch {
 using LabelList = std::vector<std::pair<std::string, std::string>>;
 
 /// Samples gathered for one exposition, grouped by family so every family
-/// is written exactly once (prometheus-cpp's serializer does not merge
-/// duplicates). Families come out sorted by name.
+/// is written exactly once. Families come out sorted by name, then the
+/// count of dropped samples. A sample
+/// Prometheus would refuse, and with it the whole scrape, is dropped
+/// instead and counted in replwatch_exposition_dropped_samples{reason}: a
+/// value that is not finite, a second series with the same labels, an
+/// invalid name or a label value that is not UTF-8.
 class MetricSet {
  public:
+  enum class DropReason {
+    kNonFinite,
+    kDuplicateSeries,
+    kInvalidName,
+    kInvalidLabelValue,
+  };
+  static constexpr std::size_t kDropReasons = 4;
+
   void Gauge(const std::string& name, std::string_view help,
              const LabelList& labels, double value);
   void Counter(const std::string& name, std::string_view help,
                const LabelList& labels, double value);
 
   std::size_t series_count() const;
-  /// Prometheus text format 0.0.4.
-  std::string Serialize() const;
+  /// Prometheus text format 0.0.4. Counts what it drops (see dropped()).
+  std::string Serialize();
+  /// Samples dropped so far, by reason, as Serialize() reports them.
+  const std::array<std::size_t, kDropReasons>& dropped() const {
+    return dropped_;
+  }
 
  private:
-  prometheus::ClientMetric& Add(const std::string& name, std::string_view help,
+  prometheus::ClientMetric* Add(const std::string& name, std::string_view help,
                                 prometheus::MetricType type,
-                                const LabelList& labels);
+                                const LabelList& labels, double value);
+  void Drop(DropReason reason, std::size_t count = 1);
+  void SerializeFamily(const prometheus::MetricFamily& family,
+                       std::string* out);
 
   std::map<std::string, prometheus::MetricFamily> families_;
+  std::array<std::size_t, kDropReasons> dropped_{};
 };
 
 }  // namespace replwatch

@@ -4,8 +4,8 @@
 #include <string_view>
 
 #include "collectors/datasets.h"
-#include "collectors/metric_set.h"
 #include "collectors/parsers/zfs_get_parser.h"
+#include "exposition/metric_set.h"
 #include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collectors/metric_set.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 #include "collectors/snapshots.h"
+#include "exposition/metric_set.h"
 #include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

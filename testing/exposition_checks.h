@@ -6,13 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testing/catch.h"
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+
+#include "testing/catch.h"
 
 namespace replwatch::testing {
 
@@ -50,6 +51,14 @@ inline void CheckPromtoolClean(const std::string& text) {
   INFO(text);
   CHECK(lint.output == "");
   CHECK(lint.exit_status == 0);
+}
+
+/// Fails the current test if promtool cannot parse `text` (its lint
+/// remarks, exit status 3, are allowed).
+inline void CheckPromtoolParses(const std::string& text) {
+  const LintResult lint = PromtoolCheckMetrics(text);
+  INFO(text << "\npromtool: " << lint.output);
+  CHECK((lint.exit_status == 0 || lint.exit_status == 3));
 }
 
 /// The value of the sample whose name and labels are exactly `series`

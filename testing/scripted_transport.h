@@ -43,7 +43,8 @@ struct TestContext {
   CollectContext Get() const;
 };
 
-/// Renders `facts` with pve_cluster="lab", node=<node> labels.
+/// Renders `facts` with pve_cluster="lab", node=<node> labels: their own
+/// series, without the drop counts that end every exposition.
 std::string RenderText(const Facts& facts, const std::string& node = "pve1");
 
 }  // namespace replwatch::testing
