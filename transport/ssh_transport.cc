@@ -350,7 +350,10 @@ bool SshTransport::NewConnectionWorks() {
   // SSH checks the host key and the client key once, at login: a node whose
   // host key changed, or that no longer authorizes our key, keeps answering
   // on a session opened before (PVE's own replication connects anew). A
-  // second connection that stops short of login sees what a new one would.
+  // second login, without a channel, sees what a new one would. It must
+  // succeed: OpenSSH >= 9.8 (PVE 9) counts a key offered and then dropped
+  // as a failed authentication and, past 15 s of such penalties, refuses
+  // the address (PerSourcePenalties).
   auto probe = std::make_unique<SshTransport>(target_, limits_);
   {
     std::lock_guard<std::mutex> lock(fd_mutex_);
@@ -360,37 +363,13 @@ bool SshTransport::NewConnectionWorks() {
   bool works = true;
   try {
     probe->Handshake();
-    works = probe->KeyStillAccepted();
+    probe->Authenticate();
   } catch (const TransportError& e) {
     works = e.kind() == TransportFailure::kCancelled;
   }
   std::lock_guard<std::mutex> lock(fd_mutex_);
   connection_probe_ = nullptr;
   return works;
-}
-
-bool SshTransport::KeyStillAccepted() {
-  // Offers the public key without signing anything (no login, no session on
-  // the node). An agent's keys are not probed: they are the agent's to list.
-  if (target_.key_file.empty()) return true;
-  ssh_key key = nullptr;
-  if (ssh_pki_import_privkey_file(target_.key_file.c_str(), nullptr, nullptr,
-                                  nullptr, &key) != SSH_OK) {
-    return false;  // the next login says why
-  }
-  ssh_key public_key = nullptr;
-  bool accepted = true;
-  if (ssh_pki_export_privkey_to_pubkey(key, &public_key) == SSH_OK) {
-    const int rc = ssh_userauth_try_publickey(session_, nullptr, public_key);
-    accepted = rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL;
-    if (rc == SSH_AUTH_ERROR && !cancelled_) {
-      Fail(TransportFailure::kConnect,
-           std::string("key probe failed: ") + ssh_get_error(session_));
-    }
-  }
-  ssh_key_free(public_key);
-  ssh_key_free(key);
-  return accepted;
 }
 
 }  // namespace replwatch

@@ -25,10 +25,10 @@ struct SshTarget {
 /// re-opened on demand after a failure. Host keys are checked strictly
 /// against the configured known_hosts file only: a changed or unknown key
 /// refuses the connection (libssh's config files are never read). Each
-/// Keepalive() also makes a second connection up to the host key check and
-/// an offer of the client key, and drops the session if either fails: a
-/// changed host key, a key no longer authorized or an sshd that no longer
-/// accepts connections shows at once, not when the session is recycled.
+/// Keepalive() also logs in on a second connection (no channel, no command)
+/// and drops the session if that fails: a changed host key, a key no longer
+/// authorized or an sshd that no longer accepts connections shows at once,
+/// not when the session is recycled.
 class SshTransport : public Transport {
  public:
   SshTransport(SshTarget target, TransportLimits limits);
@@ -45,7 +45,6 @@ class SshTransport : public Transport {
   void Connect();
   void Handshake();  // TCP, key exchange and host key check; no login
   bool NewConnectionWorks();
-  bool KeyStillAccepted();  // after Handshake(): our key offered, not used
   CommandResult RunOnSession(const RemoteCommand& command);
   void Disconnect();
   int OpenSocket();  // TCP connect bounded by connect_timeout and Cancel()

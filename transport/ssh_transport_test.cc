@@ -3,11 +3,11 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "testing/catch.h"
 #include <functional>
 #include <optional>
 #include <thread>
 
+#include "testing/catch.h"
 #include "tests/support/test_sshd.h"
 
 namespace replwatch {
@@ -193,6 +193,23 @@ TEST_CASE("a keepalive notices a client key no longer authorized", "[ssh]") {
         testing::RunOrThrow(": > " + sshd.dir() + "/authorized_keys");
       },
       TransportFailure::kAuth);
+}
+
+TEST_CASE("keepalives never count as failed logins", "[ssh]") {
+  // OpenSSH >= 9.8 (Debian 13, PVE 9) refuses an address after 15 s of
+  // penalties, 5 s per failed authentication: a probe that offered the key
+  // and hung up would lock replwatch out after three keepalives. (On
+  // Debian 12's OpenSSH 9.2, without penalties, this passes either way; the
+  // Debian 13 suite runs it against 10.0.)
+  TestSshd sshd;
+  SshTransport transport(TargetFor(sshd), ShortLimits());
+  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  for (int i = 0; i < 10; ++i) {
+    transport.Keepalive();
+    REQUIRE(transport.connected());
+  }
+  SshTransport fresh(TargetFor(sshd), ShortLimits());
+  CHECK(fresh.Run(MakeCommand("date")).exit_status == 0);
 }
 
 TEST_CASE("recycled and closed sessions leak no fds", "[ssh]") {
