@@ -1,14 +1,16 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "collectors/metric_set.h"
 #include "config/config.h"
+#include "exposition/metric_set.h"
+#include "text/parse_error.h"
 #include "transport/transport.h"
 
 namespace replwatch {
@@ -19,6 +21,24 @@ class Facts {
  public:
   virtual ~Facts() = default;
   virtual void Render(const LabelList& node_labels, MetricSet& out) const = 0;
+
+  /// What the run met but could work around (a line it skipped, a probe
+  /// that failed). Never labels; the daemon logs them when they change and
+  /// counts them in replwatch_collector_warnings.
+  text::ParseWarnings warnings;
+
+  /// Items left out because a node reported more than a cap allows, by kind
+  /// ("pools", "vdevs", "interfaces", ...; snake_case, it is a label value):
+  /// the series stay bounded and
+  /// replwatch_collector_items_over_cap says what is missing.
+  std::map<std::string, std::size_t> over_cap;
+
+  /// Records `count` items of `kind` left out over `cap`, with a warning.
+  void LeaveOut(const std::string& kind, std::size_t count, std::size_t cap) {
+    over_cap[kind] += count;
+    warnings.Add(std::to_string(count) + " " + kind + " over the cap of " +
+                 std::to_string(cap) + " left out");
+  }
 };
 
 /// A collector failed for a reason other than the transport (bad output,

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "collectors/cluster_view.h"
-#include "collectors/metric_set.h"
+#include "exposition/metric_set.h"
 
 namespace replwatch {
 

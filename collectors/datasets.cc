@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "collectors/checked_command.h"
+#include "exposition/label_values.h"
 
 namespace replwatch {
 namespace {
@@ -48,7 +49,16 @@ double SystemNow() {
 std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
     const parsers::PropertyTable& properties) {
   auto facts = std::make_shared<DatasetsFacts>();
+  std::size_t over_cap = 0;
   for (const auto& [name, props] : properties) {
+    if (!IsSafeLabelValue(name)) {
+      facts->warnings.Add(UnsafeLabelValueWarning("dataset", name));
+      continue;
+    }
+    if (facts->datasets.size() == DatasetsFacts::kMaxDatasets) {
+      ++over_cap;
+      continue;
+    }
     DatasetInfo& info = facts->datasets[name];
     info.type = Text(props, "type").value_or("");
     info.available_bytes = Number(props, "available");
@@ -63,6 +73,9 @@ std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
     info.keystatus = Text(props, "keystatus");
     info.encryption = Text(props, "encryption");
     info.guid = Number(props, "guid");
+  }
+  if (over_cap > 0) {
+    facts->LeaveOut("datasets", over_cap, DatasetsFacts::kMaxDatasets);
   }
   return facts;
 }
@@ -106,6 +119,7 @@ std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
   const parsers::PropertyListing listing = parsers::ParseZfsGet(
       RunExpectingSuccess(transport, "zfs-get-replication-props"));
   auto facts = BuildDatasetsFacts(listing.properties);
+  facts->warnings.AddAll("zfs get: ", listing.warnings);
   const double now = now_();
   std::map<std::string, TokenSighting> sightings;
   for (auto& [name, info] : facts->datasets) {

@@ -39,6 +39,8 @@ struct DatasetInfo {
 /// Every filesystem and volume of one node.
 class DatasetsFacts : public Facts {
  public:
+  static constexpr std::size_t kMaxDatasets = 20000;
+
   std::map<std::string, DatasetInfo> datasets;  // by full name
 
   const DatasetInfo* Find(const std::string& dataset) const;

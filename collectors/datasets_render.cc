@@ -4,8 +4,8 @@
 #include <set>
 
 #include "collectors/datasets.h"
-#include "collectors/label_values.h"
 #include "collectors/pve_volume_names.h"
+#include "exposition/label_values.h"
 
 namespace replwatch {
 namespace {

@@ -3,9 +3,9 @@
 #include <array>
 
 #include "collectors/parsers/test_fixtures.h"
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
 #include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 #include "text/parse_error.h"
 
 namespace replwatch {

@@ -8,7 +8,9 @@
 
 #include "collectors/jobs_state.h"
 #include "collectors/parsers/replication_log_parser.h"
+#include "text/name_rules.h"
 #include "text/parse_error.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
@@ -96,10 +98,10 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   facts->node = context.node.name;
   facts->collected_at = now;
   jobs::JobStates states =
-      jobs::ReadJobStates(transport, context.node.name, now);
+      jobs::ReadJobStates(transport, context.node.name, now, &facts->warnings);
   facts->from_pvesr_fallback = states.from_pvesr;
   LogStateSource(context, states);
-  if (auto config = jobs::ReadReplicationConfig(transport, context.node)) {
+  if (auto config = jobs::ReadReplicationConfig(transport, &facts->warnings)) {
     jobs::MergeConfig(*config, &states.jobs);
   }
   std::size_t logs_read = 0;
@@ -107,8 +109,14 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   for (auto& state : states.jobs) {
     // Ids are unique in PVE; a repeated one would duplicate series.
     if (!present.insert(state.id).second) {
-      spdlog::debug("replication job {} listed twice, keeping the first",
-                    state.id);
+      facts->warnings.Add("replication job " + state.id +
+                          " listed twice, keeping the first");
+      continue;
+    }
+    if (!text::IsValidNodeName(state.target)) {
+      facts->warnings.Add(
+          "replication job " + state.id + " skipped: its target '" +
+          text::Printable(state.target) + "' is not a node name");
       continue;
     }
     JobFacts& job = facts->jobs.emplace_back();

@@ -17,11 +17,13 @@ LabelList JobLabels(const LabelList& node_labels, const JobFacts& job) {
   for (const auto& label : node_labels) {
     if (label.first != "node") labels.push_back(label);
   }
-  // Remote text: printable ASCII and bounded before it becomes a label.
-  labels.emplace_back("job_id", text::Printable(job.state.id, 32));
+  // Checked when read: the id is <guest>-<jobnum> in decimal (at most 41
+  // characters), the nodes are node names. Never cut: two long ids cut to
+  // one would merge two jobs' series and lose one of them.
+  labels.emplace_back("job_id", job.state.id);
   labels.emplace_back("guest", std::to_string(job.state.guest));
-  labels.emplace_back("source", text::Printable(job.state.source, 63));
-  labels.emplace_back("target", text::Printable(job.state.target, 63));
+  labels.emplace_back("source", job.state.source);
+  labels.emplace_back("target", job.state.target);
   return labels;
 }
 

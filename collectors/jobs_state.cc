@@ -40,13 +40,6 @@ Attempt TryRun(Transport& transport, const RemoteCommand& command) {
   }
 }
 
-void LogWarnings(const char* what,
-                 const std::vector<text::ParseWarning>& warnings) {
-  for (const auto& w : warnings) {
-    spdlog::debug("{} line {}: {}", what, w.line, w.message);
-  }
-}
-
 bool HasPvesrHeader(std::string_view text) {
   text::LineReader lines(text);
   std::string_view line;
@@ -88,14 +81,14 @@ parsers::ReplicationJobState JobStateFromPvesrRow(
 }
 
 JobStates ReadJobStates(Transport& transport, const std::string& node,
-                        double now) {
+                        double now, text::ParseWarnings* warnings) {
   JobStates states;
   const Attempt pvesh =
       TryRun(transport, MakeCommand("pvesh-replication", {node}));
   if (pvesh.out) {
     parsers::ReplicationStatus status =
         parsers::ParsePveshReplication(*pvesh.out);
-    LogWarnings("pvesh replication", status.warnings);
+    warnings->AddAll("pvesh replication: ", status.warnings);
     states.jobs = std::move(status.jobs);
     return states;
   }
@@ -111,7 +104,7 @@ JobStates ReadJobStates(Transport& transport, const std::string& node,
                          "; pvesr status printed no JobID header");
   }
   const parsers::PvesrStatus status = parsers::ParsePvesrStatus(*pvesr.out);
-  LogWarnings("pvesr status", status.warnings);
+  warnings->AddAll("pvesr status: ", status.warnings);
   for (const auto& row : status.rows) {
     states.jobs.push_back(JobStateFromPvesrRow(row, now));
   }
@@ -119,23 +112,21 @@ JobStates ReadJobStates(Transport& transport, const std::string& node,
 }
 
 std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport, const NodeConfig& node) {
+    Transport& transport, text::ParseWarnings* warnings) {
   const Attempt cat = TryRun(transport, MakeCommand("cat-replication-cfg"));
   if (!cat.out) {
-    spdlog::warn(
-        "node {}/{}: replication.cfg not read, using job state only: {}",
-        node.cluster, node.name, cat.failure);
+    warnings->Add("replication.cfg not read, using job state only: " +
+                  cat.failure);
     return std::nullopt;
   }
   try {
     parsers::ReplicationConfig config =
         parsers::ParseReplicationConfig(*cat.out);
-    LogWarnings("replication.cfg", config.warnings);
+    warnings->AddAll("replication.cfg: ", config.warnings);
     return config;
   } catch (const text::ParseError& e) {
-    spdlog::warn(
-        "node {}/{}: replication.cfg not parsed, using job state only: {}",
-        node.cluster, node.name, e.what());
+    warnings->Add("replication.cfg not parsed, using job state only: " +
+                  std::string(e.what()));
     return std::nullopt;
   }
 }

@@ -24,7 +24,7 @@ struct JobStates {
 /// prints no header), ParseError on unparsable pvesh JSON, TransportError
 /// for failures of the connection itself.
 JobStates ReadJobStates(Transport& transport, const std::string& node,
-                        double now);
+                        double now, text::ParseWarnings* warnings);
 
 /// A `pvesr status` row as a job state. pvesr prints node-local times
 /// without a zone and replwatch has no cheap way to learn the node's zone,
@@ -36,7 +36,7 @@ parsers::ReplicationJobState JobStateFromPvesrRow(
 
 /// /etc/pve/replication.cfg, or nullopt (logged) if it cannot be read.
 std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport, const NodeConfig& node);
+    Transport& transport, text::ParseWarnings* warnings);
 
 /// Fills what a state lacks (schedule, rate, comment, removal) from the job's
 /// config section; the state's own values win. Config sections without a

@@ -3,9 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "collectors/jobs_testing.h"
-#include "collectors/testing/captured_log.h"
-#include "collectors/testing/scripted_transport.h"
+#include "testing/captured_log.h"
 #include "testing/catch.h"
+#include "testing/exposition_reader.h"
+#include "testing/scripted_transport.h"
 #include "text/parse_error.h"
 
 namespace replwatch {
@@ -147,6 +148,43 @@ TEST_CASE("jobs: unparsable pvesh output fails the collector", "[jobs]") {
   t.Answer(kPvesh, "<html>proxy error</html>");
   t.Answer(kCatConfig, "");
   CHECK_THROWS_AS(testing::CollectJobs(collector, t), text::ParseError);
+}
+
+TEST_CASE("jobs: long ids are never cut into one series", "[jobs]") {
+  // Two ids that agree in their first 32 characters.
+  const std::string a = "1234567890123456789-12345678901234567890";
+  const std::string b = "1234567890123456789-12345678901234567891";
+  JobsCollector collector;
+  testing::ScriptedTransport t;
+  t.Answer(kPvesh, R"([{"id":")" + a +
+                       R"(","target":"pve2","fail_count":9},)"
+                       R"({"id":")" +
+                       b + R"(","target":"pve2","fail_count":0}])");
+  t.Answer(kCatConfig, "");
+  const auto run = testing::CollectJobs(collector, t);
+  CHECK(SampleValue(run.text, JobSeries("replwatch_job_consecutive_failures", a,
+                                        "pve2")) == 9);
+  CHECK(SampleValue(run.text, JobSeries("replwatch_job_consecutive_failures", b,
+                                        "pve2")) == 0);
+  CHECK(testing::ReadExposition(run.text).size() > 0);
+}
+
+TEST_CASE("jobs: a target that is no node name skips the job, with a warning",
+          "[jobs]") {
+  JobsCollector collector;
+  testing::ScriptedTransport t;
+  t.Answer(kPvesh, R"([{"id":"100-0","target":"pve2"},)"
+                   R"({"id":"101-0","target":"pve 2; rm"},)"
+                   R"({"id":"100-0","target":"pve3"}])");
+  t.Answer(kCatConfig, "");
+  const auto run = testing::CollectJobs(collector, t);
+  REQUIRE(run.facts->jobs.size() == 1);
+  CHECK(run.facts->jobs[0].state.target == "pve2");
+  REQUIRE(run.facts->warnings.size() == 2);
+  CHECK_THAT(run.facts->warnings[0].message,
+             Catch::Matchers::ContainsSubstring("101-0 skipped"));
+  CHECK_THAT(run.facts->warnings[1].message,
+             Catch::Matchers::ContainsSubstring("100-0 listed twice"));
 }
 
 }  // namespace

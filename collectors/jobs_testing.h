@@ -9,8 +9,8 @@
 #include <string>
 
 #include "collectors/jobs.h"
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 
 namespace replwatch::testing {
 

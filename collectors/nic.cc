@@ -63,20 +63,20 @@ std::shared_ptr<const NicFacts> FactsFromIpLinkJson(std::string_view json) {
   const parsers::LinkListing listing = parsers::ParseIpLinkJson(json);
   const std::map<std::string, LinkDetails> details = ReadLinkDetails(json);
   auto facts = std::make_shared<NicFacts>();
-  for (const auto& warning : listing.warnings)
-    facts->warnings.push_back("ip link: " + warning.message);
+  facts->warnings.AddAll("ip link: ", listing.warnings);
   std::set<std::string> seen;
+  std::size_t skipped_over_cap = 0;
   for (const parsers::InterfaceStats& link : listing.interfaces) {
     if (!IsWatchedInterfaceName(link.ifname)) {
       ++facts->skipped_by_name;
       continue;
     }
     if (!seen.insert(link.ifname).second) {
-      facts->warnings.push_back("ip link: duplicate interface " + link.ifname);
+      facts->warnings.Add("ip link: duplicate interface " + link.ifname);
       continue;
     }
     if (facts->interfaces.size() == NicFacts::kMaxInterfaces) {
-      ++facts->skipped_over_cap;
+      ++skipped_over_cap;
       continue;
     }
     NicFacts::Interface& nic = facts->interfaces.emplace_back();
@@ -93,11 +93,8 @@ std::shared_ptr<const NicFacts> FactsFromIpLinkJson(std::string_view json) {
     if (!nic.carrier_changes && detail != details.end())
       nic.carrier_changes = detail->second.tx_carrier_changes;
   }
-  if (facts->skipped_over_cap > 0) {
-    facts->warnings.push_back(
-        "ip link: " + std::to_string(facts->skipped_over_cap) +
-        " watched interfaces over the cap of " +
-        std::to_string(NicFacts::kMaxInterfaces) + " not reported");
+  if (skipped_over_cap > 0) {
+    facts->LeaveOut("interfaces", skipped_over_cap, NicFacts::kMaxInterfaces);
   }
   return facts;
 }
@@ -173,10 +170,6 @@ std::shared_ptr<const Facts> NicCollector::Collect(
     Transport& transport, const CollectContext& context) {
   auto facts =
       FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-link-stats"));
-  for (const std::string& warning : facts->warnings) {
-    spdlog::warn("{}/{} nic: {}", context.node.cluster, context.node.name,
-                 warning);
-  }
   return facts;
 }
 

@@ -37,8 +37,6 @@ class NicFacts : public Facts {
 
   std::vector<Interface> interfaces;  // in ip's (ifindex) order
   std::size_t skipped_by_name = 0;    // guest taps, firewall bridges, lo...
-  std::size_t skipped_over_cap = 0;
-  std::vector<std::string> warnings;  // for the log, never labels
 
   const Interface* Find(std::string_view name) const;
 

@@ -1,9 +1,9 @@
 #include "collectors/nic.h"
 
 #include "collectors/parsers/test_fixtures.h"
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
 #include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 #include "text/parse_error.h"
 
 namespace replwatch {
@@ -77,7 +77,7 @@ TEST_CASE("nic: a PVE node keeps its uplinks and skips guest plumbing",
                                                   "bond0", "vmbr0",
                                                   "vmbr0.30"});
   CHECK(facts->skipped_by_name == 6);  // lo, tap, fwbr, fwpr, fwln, veth
-  CHECK(facts->skipped_over_cap == 0);
+  CHECK(facts->over_cap.empty());
   CHECK(facts->Find("tap100i0") == nullptr);
 
   const NicFacts::Interface* eno2 = facts->Find("eno2");
@@ -203,7 +203,7 @@ TEST_CASE("nic: at most 64 interfaces, duplicates once", "[nic]") {
   json += R"(,{"ifname":"enp0s0","mtu":9000,"operstate":"UP"}])";
   const auto facts = CollectFrom(json);
   CHECK(facts->interfaces.size() == NicFacts::kMaxInterfaces);
-  CHECK(facts->skipped_over_cap == 6);
+  CHECK(facts->over_cap.at("interfaces") == 6);
   CHECK(facts->Find("enp0s0")->mtu == 1500u);  // the first one wins
   CHECK(facts->warnings.size() == 2);          // duplicate + over the cap
   CheckPromtoolClean(RenderText(*facts));

@@ -71,11 +71,21 @@ std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
   const double local_midpoint =
       SecondsSinceEpoch(received) - date.elapsed.count() / 2;
   facts->clock_offset_seconds = *remote - local_midpoint;
-  if (auto text = OutputIfInstalled(transport, "zfs-version")) {
-    facts->zfs = parsers::ParseZfsVersion(*text);
+  // A version that cannot be read leaves the version unknown; the clock
+  // offset and the other version still count.
+  try {
+    if (auto text = OutputIfInstalled(transport, "zfs-version")) {
+      facts->zfs = parsers::ParseZfsVersion(*text);
+    }
+  } catch (const text::ParseError& e) {
+    facts->warnings.Add(e.what());
   }
-  if (auto text = OutputIfInstalled(transport, "pveversion")) {
-    facts->pve = parsers::ParsePveVersion(*text);
+  try {
+    if (auto text = OutputIfInstalled(transport, "pveversion")) {
+      facts->pve = parsers::ParsePveVersion(*text);
+    }
+  } catch (const text::ParseError& e) {
+    facts->warnings.Add(e.what());
   }
   return facts;
 }

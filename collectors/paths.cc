@@ -68,18 +68,18 @@ std::optional<std::uint64_t> ReplicationMtu(const CollectContext& context) {
 // Runs one probe; nullopt (and a warning) when the node cannot start it.
 std::optional<CommandResult> RunProbe(Transport& transport,
                                       const RemoteCommand& command,
-                                      std::vector<std::string>* warnings) {
+                                      text::ParseWarnings* warnings) {
   try {
     return transport.Run(command);
   } catch (const TransportError& e) {
     if (e.kind() != TransportFailure::kExec) throw;
-    warnings->push_back(command.id() + ": " + e.what());
+    warnings->Add(command.id() + ": " + e.what());
     return std::nullopt;
   }
 }
 
 void CheckSsh(Transport& transport, const PeerNode& peer, PathCheck* check,
-              std::vector<std::string>* warnings) {
+              text::ParseWarnings* warnings) {
   const auto result = RunProbe(
       transport, MakeCommand("ssh-batch-check", {peer.name, peer.address}),
       warnings);
@@ -89,21 +89,21 @@ void CheckSsh(Transport& transport, const PeerNode& peer, PathCheck* check,
   } else if (result->exit_status == kSshFailed) {
     check->ssh_ok = false;
     check->ssh_error = LastLine(result->err);
-    warnings->push_back("ssh to " + peer.name + " (" + peer.address +
-                        ") failed: " + check->ssh_error);
+    warnings->Add("ssh to " + peer.name + " (" + peer.address +
+                  ") failed: " + check->ssh_error);
   } else {
-    warnings->push_back("ssh check to " + peer.name + " exited " +
-                        std::to_string(result->exit_status));
+    warnings->Add("ssh check to " + peer.name + " exited " +
+                  std::to_string(result->exit_status));
   }
 }
 
 void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
-                  PathCheck* check, std::vector<std::string>* warnings) {
+                  PathCheck* check, text::ParseWarnings* warnings) {
   // IP + ICMP headers: 20 + 8 (IPv4), 40 + 8 (IPv6).
   const std::uint64_t headers =
       peer.address.find(':') == std::string::npos ? 28 : 48;
   if (mtu <= headers || mtu - headers > 65507) {
-    warnings->push_back("MTU " + std::to_string(mtu) + " cannot be probed");
+    warnings->Add("MTU " + std::to_string(mtu) + " cannot be probed");
     return;
   }
   const auto result =
@@ -116,9 +116,9 @@ void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
     check->probe_mtu = mtu;
     check->path_mtu_ok = result->exit_status == 0;
   } else {
-    warnings->push_back("path MTU probe to " + peer.name + " exited " +
-                        std::to_string(result->exit_status) + ": " +
-                        LastLine(result->err));
+    warnings->Add("path MTU probe to " + peer.name + " exited " +
+                  std::to_string(result->exit_status) + ": " +
+                  LastLine(result->err));
   }
 }
 
@@ -171,13 +171,12 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
   targets.erase(context.node.name);
   const std::optional<std::uint64_t> mtu = ReplicationMtu(context);
   if (!mtu && !targets.empty())
-    facts->warnings.push_back(
-        "no nic facts with an up uplink: path MTU not probed");
+    facts->warnings.Add("no nic facts with an up uplink: path MTU not probed");
   for (const std::string& target : targets) {
     if (facts->paths.size() == PathsFacts::kMaxTargets) {
-      facts->warnings.push_back(
-          std::to_string(targets.size() - PathsFacts::kMaxTargets) +
-          " replication targets over the cap not checked");
+      facts->LeaveOut("replication_targets",
+                      targets.size() - PathsFacts::kMaxTargets,
+                      PathsFacts::kMaxTargets);
       break;
     }
     PathCheck& check = facts->paths.emplace_back();
@@ -186,21 +185,16 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
         std::find_if(context.peers.begin(), context.peers.end(),
                      [&target](const PeerNode& p) { return p.name == target; });
     if (peer == context.peers.end()) {
-      facts->warnings.push_back("replication target " +
-                                text::Printable(target) +
-                                " is not a configured node of this cluster");
+      facts->warnings.Add("replication target " + text::Printable(target) +
+                          " is not a configured node of this cluster");
       continue;
     }
     try {
       CheckSsh(transport, *peer, &check, &facts->warnings);
       if (mtu) ProbePathMtu(transport, *peer, *mtu, &check, &facts->warnings);
     } catch (const CommandRejected& e) {
-      facts->warnings.push_back(e.what());
+      facts->warnings.Add(e.what());
     }
-  }
-  for (const std::string& warning : facts->warnings) {
-    spdlog::warn("{}/{} paths: {}", context.node.cluster, context.node.name,
-                 warning);
   }
   return facts;
 }

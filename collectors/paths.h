@@ -32,8 +32,7 @@ class PathsFacts : public Facts {
  public:
   static constexpr std::size_t kMaxTargets = 16;
 
-  std::vector<PathCheck> paths;       // sorted by target
-  std::vector<std::string> warnings;  // for the log, never labels
+  std::vector<PathCheck> paths;  // sorted by target
 
   const PathCheck* Find(std::string_view target) const;
   /// Series with `pve_cluster`, `source` (this node) and `target`.

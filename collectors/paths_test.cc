@@ -1,11 +1,10 @@
 #include "collectors/paths.h"
 
-#include "testing/catch.h"
-
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 
 namespace replwatch {
 namespace {

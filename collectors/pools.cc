@@ -4,6 +4,7 @@
 #include <set>
 
 #include "collectors/checked_command.h"
+#include "exposition/label_values.h"
 
 namespace replwatch {
 namespace {
@@ -28,14 +29,26 @@ PoolScan ScanOf(const parsers::ScanStatus& reported) {
   return scan;
 }
 
-std::vector<VdevErrors> VdevCounters(const std::vector<parsers::Vdev>& rows) {
+std::vector<VdevErrors> VdevCounters(const std::vector<parsers::Vdev>& rows,
+                                     Facts* facts) {
   std::vector<VdevErrors> vdevs;
   std::set<std::string> seen;  // a duplicate name would duplicate a series
+  std::size_t over_cap = 0;
   for (const parsers::Vdev& row : rows) {
-    if (vdevs.size() == PoolsFacts::kMaxVdevsPerPool) break;
     if (!row.has_counters || !seen.insert(row.name).second) continue;
+    if (!IsSafeLabelValue(row.name)) {
+      facts->warnings.Add(UnsafeLabelValueWarning("vdev", row.name));
+      continue;
+    }
+    if (vdevs.size() == PoolsFacts::kMaxVdevsPerPool) {
+      ++over_cap;
+      continue;
+    }
     vdevs.push_back(
         {row.name, row.read_errors, row.write_errors, row.checksum_errors});
+  }
+  if (over_cap > 0) {
+    facts->LeaveOut("vdevs", over_cap, PoolsFacts::kMaxVdevsPerPool);
   }
   return vdevs;
 }
@@ -75,6 +88,7 @@ const PoolInfo* PoolsFacts::Find(const std::string& pool) const {
 std::shared_ptr<PoolsFacts> BuildPoolsFacts(
     const parsers::ZpoolList& list, const parsers::ZpoolStatus& status,
     const parsers::PropertyTable& pool_properties) {
+  auto facts = std::make_shared<PoolsFacts>();
   std::map<std::string, PoolInfo> by_name;
   for (const parsers::PoolListEntry& entry : list.pools) {
     if (entry.name.empty()) continue;
@@ -92,18 +106,31 @@ std::shared_ptr<PoolsFacts> BuildPoolsFacts(
     PoolInfo& pool = by_name[reported.name];
     pool.name = reported.name;
     if (pool.health.empty()) pool.health = reported.state;
-    pool.vdevs = VdevCounters(reported.vdevs);
+    pool.vdevs = VdevCounters(reported.vdevs, facts.get());
     pool.data_errors = reported.data_errors;
     pool.scan = ScanOf(reported.scan);
   }
-  auto facts = std::make_shared<PoolsFacts>();
+  facts->warnings.AddAll("zpool list: ", list.warnings);
+  facts->warnings.AddAll("zpool status: ", status.warnings);
+  std::size_t pools_over_cap = 0;
   for (auto& [name, pool] : by_name) {
+    if (!IsSafeLabelValue(name)) {
+      facts->warnings.Add(UnsafeLabelValueWarning("pool", name));
+      continue;
+    }
+    if (facts->pools.size() == PoolsFacts::kMaxPools) {
+      ++pools_over_cap;
+      continue;
+    }
     const auto properties = pool_properties.find(name);
     if (properties != pool_properties.end()) {
       pool.features = parsers::FeatureStates(properties->second);
       pool.special_capacity_ratio = SpecialCapacity(properties->second);
     }
     facts->pools.push_back(std::move(pool));
+  }
+  if (pools_over_cap > 0) {
+    facts->LeaveOut("pools", pools_over_cap, PoolsFacts::kMaxPools);
   }
   return facts;
 }
@@ -116,7 +143,9 @@ std::shared_ptr<const Facts> PoolsCollector::Collect(Transport& transport,
       parsers::ParseZpoolStatus(RunExpectingSuccess(transport, "zpool-status"));
   const parsers::PropertyListing properties =
       parsers::ParseZpoolGet(RunExpectingSuccess(transport, "zpool-get-all"));
-  return BuildPoolsFacts(list, status, properties.properties);
+  auto facts = BuildPoolsFacts(list, status, properties.properties);
+  facts->warnings.AddAll("zpool get: ", properties.warnings);
+  return facts;
 }
 
 }  // namespace replwatch

@@ -63,6 +63,7 @@ struct PoolInfo {
 /// The pools of one node.
 class PoolsFacts : public Facts {
  public:
+  static constexpr std::size_t kMaxPools = 256;
   static constexpr std::size_t kMaxVdevsPerPool = 256;
 
   std::vector<PoolInfo> pools;  // sorted by name

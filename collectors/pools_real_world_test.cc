@@ -1,9 +1,8 @@
-#include "testing/catch.h"
-
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/pools.h"
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
+#include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 
 // The pools collector on real `zpool status` / `zpool list` output posted by
 // users and projects (read in place, see fixtures/real-world/INDEX.md).

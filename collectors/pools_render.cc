@@ -2,8 +2,8 @@
 #include <array>
 #include <string_view>
 
-#include "collectors/label_values.h"
 #include "collectors/pools.h"
+#include "exposition/label_values.h"
 
 namespace replwatch {
 namespace {

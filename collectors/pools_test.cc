@@ -1,8 +1,8 @@
 #include "collectors/pools.h"
 
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
 #include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 #include "text/parse_error.h"
 
 namespace replwatch {
@@ -306,6 +306,8 @@ TEST_CASE("pools: vdev series are capped per pool and unique", "[pools]") {
   const auto facts = Collect(transport);
   REQUIRE(facts->pools.size() == 1);
   CHECK(facts->pools[0].vdevs.size() == PoolsFacts::kMaxVdevsPerPool);
+  // The root row and 300 disks; the repeated disk0 is dropped, not capped.
+  CHECK(facts->over_cap.at("vdevs") == 1 + 300 - PoolsFacts::kMaxVdevsPerPool);
   const std::string text = testing::RenderText(*facts);
   CheckPromtoolClean(text);
   CHECK(SampleCount(text, "replwatch_pool_vdev_errors") ==
@@ -322,6 +324,57 @@ TEST_CASE("pools: vdev series are capped per pool and unique", "[pools]") {
             small_text,
             "replwatch_pool_vdev_errors{pve_cluster=\"lab\",node="
             "\"pve1\",pool=\"big\",vdev=\"disk0\",type=\"checksum\"}") == 0);
+}
+
+TEST_CASE("pools: pools over the cap are left out and counted", "[pools]") {
+  std::string list;
+  for (int i = 0; i < 300; ++i) {
+    list += "pool" + std::to_string(1000 + i) + "\t1\t0\t1\t0\t0\tONLINE\n";
+  }
+  ScriptedTransport transport;
+  transport.Answer(kList, list);
+  transport.Answer(kStatus, "no pools available\n");
+  transport.Answer(kGet, "");
+  const auto facts = Collect(transport);
+  CHECK(facts->pools.size() == PoolsFacts::kMaxPools);
+  CHECK(facts->over_cap.at("pools") == 300 - PoolsFacts::kMaxPools);
+  CHECK_THAT(
+      facts->warnings.front().message,
+      Catch::Matchers::ContainsSubstring("44 pools over the cap of 256"));
+}
+
+TEST_CASE("pools: a name that cannot be a label is left out, with a warning",
+          "[pools]") {
+  ScriptedTransport transport;
+  transport.Answer(kList,
+                   "rpool\t1\t0\t1\t0\t0\tONLINE\n"
+                   "t\xC3\xA9st\t1\t0\t1\t0\t0\tONLINE\n" +
+                       std::string(300, 'p') + "\t1\t0\t1\t0\t0\tONLINE\n");
+  transport.Answer(kStatus, "no pools available\n");
+  transport.Answer(kGet, "");
+  const auto facts = Collect(transport);
+  REQUIRE(facts->pools.size() == 1);
+  CHECK(facts->pools[0].name == "rpool");
+  REQUIRE(facts->warnings.size() == 2);
+  CHECK_THAT(facts->warnings[0].message,
+             Catch::Matchers::StartsWith("pool 'pppp"));
+  CHECK_THAT(facts->warnings[1].message,
+             Catch::Matchers::ContainsSubstring("'t??st' (5 bytes)"));
+}
+
+TEST_CASE("pools: rows zpool status could not read become warnings",
+          "[pools]") {
+  ScriptedTransport transport;
+  transport.Answer(kList, kLabList);
+  std::string status = kLabStatus;
+  status.insert(status.find("errors:"),
+                "\t    nvme-third-disk  ONLINE  x  0  0\n");
+  transport.Answer(kStatus, status);
+  transport.Answer(kGet, "");
+  const auto facts = Collect(transport);
+  REQUIRE_FALSE(facts->warnings.empty());
+  CHECK_THAT(facts->warnings.front().message,
+             Catch::Matchers::StartsWith("zpool status: line "));
 }
 
 TEST_CASE("pools: failures escape and stop the cycle", "[pools]") {

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "collectors/checked_command.h"
-#include "collectors/label_values.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 #include "collectors/pve_volume_names.h"
+#include "exposition/label_values.h"
 
 namespace replwatch {
 
@@ -49,6 +49,8 @@ std::shared_ptr<SnapshotsFacts> SnapshotsFacts::FromZfsList(
 
 void SnapshotsFacts::Finish() {
   names_.StopInterning();
+  std::size_t datasets_over_cap = 0;
+  std::size_t jobs_over_cap = 0;
   for (auto& [dataset, snapshots] : datasets_) {
     snapshots.shrink_to_fit();
     const auto by_txg = [](const Snapshot& a, const Snapshot& b) {
@@ -61,12 +63,35 @@ void SnapshotsFacts::Finish() {
     for (const Snapshot& snapshot : snapshots) {
       const auto parsed = parsers::ParseReplicationSnapshotName(snapshot.name);
       if (!parsed) continue;
-      std::int64_t& latest = replicated.latest_by_job[parsed->job_id];
-      latest = std::max(latest, parsed->timestamp);
+      auto& by_job = replicated.latest_by_job;
+      auto it = by_job.find(parsed->job_id);
+      if (it == by_job.end()) {
+        if (by_job.size() == kMaxJobsPerDataset) {
+          ++jobs_over_cap;
+          continue;
+        }
+        it = by_job.emplace(parsed->job_id, parsed->timestamp).first;
+      }
+      it->second = std::max(it->second, parsed->timestamp);
     }
-    if (!replicated.latest_by_job.empty() || IsPveVolumeDataset(dataset)) {
-      replicated_.push_back(std::move(replicated));
+    if (replicated.latest_by_job.empty() && !IsPveVolumeDataset(dataset)) {
+      continue;
     }
+    if (!IsSafeLabelValue(dataset)) {
+      warnings.Add(UnsafeLabelValueWarning("dataset", dataset));
+      continue;
+    }
+    if (replicated_.size() == kMaxReplicatedDatasets) {
+      ++datasets_over_cap;
+      continue;
+    }
+    replicated_.push_back(std::move(replicated));
+  }
+  if (datasets_over_cap > 0) {
+    LeaveOut("replicated_datasets", datasets_over_cap, kMaxReplicatedDatasets);
+  }
+  if (jobs_over_cap > 0) {
+    LeaveOut("job_ids_per_dataset", jobs_over_cap, kMaxJobsPerDataset);
   }
 }
 

@@ -51,6 +51,10 @@ class SnapshotsFacts : public Facts {
   std::size_t snapshot_count() const { return snapshot_count_; }
 
   /// A dataset with replication snapshots or a PVE guest volume name.
+  /// Caps on the series (not on the inventory, which the chain checks need).
+  static constexpr std::size_t kMaxReplicatedDatasets = 10000;
+  static constexpr std::size_t kMaxJobsPerDataset = 16;
+
   struct ReplicatedDataset {
     const std::string* dataset;  // a key of datasets()
     std::size_t snapshots = 0;

@@ -1,8 +1,8 @@
 #include "collectors/snapshots.h"
 
-#include "collectors/testing/exposition_checks.h"
-#include "collectors/testing/scripted_transport.h"
 #include "testing/catch.h"
+#include "testing/exposition_checks.h"
+#include "testing/scripted_transport.h"
 #include "text/parse_error.h"
 
 namespace replwatch {

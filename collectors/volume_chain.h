@@ -9,8 +9,8 @@
 #include "collectors/cluster_view.h"
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
-#include "collectors/metric_set.h"
 #include "collectors/snapshots.h"
+#include "exposition/metric_set.h"
 
 namespace replwatch {
 

@@ -7,9 +7,12 @@
 #include "collectors/cluster_view.h"
 #include "collectors/cross_node.h"
 #include "daemon/self_metrics.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
+
+constexpr std::size_t kMaxLoggedWarningLength = 300;
 
 double Seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -42,6 +45,33 @@ void LogChange(const NodeStatus& node, const CollectorStatus& collector,
     spdlog::debug("node {}/{} collector {} still failing: {}", config.cluster,
                   config.name, collector.name, outcome.error);
   }
+}
+
+// A collector's warnings are logged when they appear or change; the same
+// ones every cycle only at debug (replwatch_collector_warnings counts them).
+void LogWarnings(const NodeConfig& config, const Facts& facts,
+                 CollectorStatus* collector) {
+  std::vector<std::string> now;
+  for (const auto& warning : facts.warnings) {
+    now.push_back(text::Printable(warning.message, kMaxLoggedWarningLength));
+  }
+  const std::size_t unlisted = facts.warnings.total() - now.size();
+  if (unlisted > 0) {
+    now.push_back("and " + std::to_string(unlisted) + " more warnings");
+  }
+  for (const std::string& message : now) {
+    const bool seen = std::find(collector->logged_warnings.begin(),
+                                collector->logged_warnings.end(),
+                                message) != collector->logged_warnings.end();
+    if (seen) {
+      spdlog::debug("node {}/{} collector {}: {}", config.cluster, config.name,
+                    collector->name, message);
+    } else {
+      spdlog::warn("node {}/{} collector {}: {}", config.cluster, config.name,
+                   collector->name, message);
+    }
+  }
+  collector->logged_warnings = std::move(now);
 }
 
 }  // namespace
@@ -81,6 +111,7 @@ void CollectionState::Record(const NodeConfig& node,
     collector.success = outcome.success;
     collector.duration_seconds = outcome.duration_seconds;
     collector.facts = std::move(outcome.facts);
+    if (collector.facts) LogWarnings(node, *collector.facts, &collector);
     if (outcome.success) {
       collector.last_success_seconds = Seconds(outcome.finished);
       collector.last_error.clear();
@@ -138,6 +169,19 @@ void CollectionState::SetReload(ReloadStatus reload) {
   dirty_ = true;
 }
 
+void CollectionState::LogDroppedSamples(
+    const std::array<std::size_t, MetricSet::kDropReasons>& dropped) {
+  if (dropped == dropped_) return;
+  dropped_ = dropped;
+  std::size_t total = 0;
+  for (const std::size_t n : dropped) total += n;
+  if (total == 0) return;
+  spdlog::warn(
+      "{} samples left out of the exposition because Prometheus would refuse "
+      "the scrape for them; replwatch_exposition_dropped_samples says why",
+      total);
+}
+
 void CollectionState::SetShard(ShardStatus shard) {
   shard_ = shard;
   dirty_ = true;
@@ -164,6 +208,7 @@ std::shared_ptr<const std::string> CollectionState::SharedExposition() {
   }
   RenderClusters(set);
   exposition_ = std::make_shared<const std::string>(set.Serialize());
+  LogDroppedSamples(set.dropped());
   dirty_ = false;
   return exposition_;
 }

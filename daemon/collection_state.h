@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -21,7 +22,8 @@ struct CollectorStatus {
   double duration_seconds = 0;
   double last_success_seconds = 0;  // epoch; 0 = never
   std::string last_error;
-  std::shared_ptr<const Facts> facts;  // null after a failure
+  std::shared_ptr<const Facts> facts;        // null after a failure
+  std::vector<std::string> logged_warnings;  // as last logged
 };
 
 /// What replwatch knows about one node.
@@ -69,11 +71,14 @@ class CollectionState {
 
  private:
   void RenderClusters(MetricSet& set) const;
+  void LogDroppedSamples(
+      const std::array<std::size_t, MetricSet::kDropReasons>& dropped);
 
   std::vector<NodeStatus> nodes_;
   ReloadStatus reload_;
   ShardStatus shard_;
   std::shared_ptr<const std::string> exposition_;
+  std::array<std::size_t, MetricSet::kDropReasons> dropped_{};  // logged
   bool dirty_ = true;
 };
 

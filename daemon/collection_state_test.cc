@@ -1,9 +1,9 @@
 #include "daemon/collection_state.h"
 
 #include <boost/asio/thread_pool.hpp>
-#include "testing/catch.h"
 
-#include "collectors/testing/captured_log.h"
+#include "testing/captured_log.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

@@ -79,6 +79,20 @@ void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
                   "End time of the collector's last successful run.",
                   with_collector, collector.last_success_seconds);
       }
+      if (!collector.facts) continue;
+      out.Gauge("replwatch_collector_warnings",
+                "Things the collector's last successful run met but worked "
+                "around (skipped lines, failed probes); the log says which.",
+                with_collector,
+                static_cast<double>(collector.facts->warnings.total()));
+      for (const auto& [kind, count] : collector.facts->over_cap) {
+        LabelList with_kind = with_collector;
+        with_kind.emplace_back("kind", kind);
+        out.Gauge("replwatch_collector_items_over_cap",
+                  "Items the node reported beyond replwatch's cap for their "
+                  "kind, left out of the series.",
+                  with_kind, static_cast<double>(count));
+      }
     }
   }
 }

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "collectors/metric_set.h"
+#include "exposition/metric_set.h"
 
 namespace replwatch {
 

@@ -28,7 +28,7 @@ bool Check(LoginThrottle& throttle, const std::string& client,
   return true;
 }
 
-TEST_CASE("failed logins run a client's bucket dry; it refills over time") {
+TEST_CASE("failed logins run a client bucket dry and it refills over time") {
   LoginThrottle throttle(SmallLimits());
   const auto start = Clock::now();
   for (int i = 0; i < 3; ++i) CHECK(Check(throttle, "10.0.0.1", start));

@@ -4,10 +4,16 @@
 #include <cstdlib>
 #include <string>
 
+#include "text/text_scan.h"
+#include "text/value_bounds.h"
+
 namespace replwatch::parsers {
 
 std::optional<double> ParseEpochSeconds(std::string_view text) {
-  const std::string line(text.substr(0, text.find('\n')));
+  std::string_view first;
+  text::LineReader lines(text);  // drops a '\r' before the '\n', as all do
+  if (!lines.Next(&first)) return std::nullopt;
+  const std::string line(first);
   if (line.empty() || line.size() > 32) return std::nullopt;
   int dots = 0;
   for (char c : line) {
@@ -18,7 +24,9 @@ std::optional<double> ParseEpochSeconds(std::string_view text) {
     }
   }
   if (dots > 1 || line.front() == '.') return std::nullopt;
-  return std::strtod(line.c_str(), nullptr);
+  const double seconds = std::strtod(line.c_str(), nullptr);
+  if (!text::IsPlausibleEpoch(seconds)) return std::nullopt;
+  return seconds;
 }
 
 }  // namespace replwatch::parsers

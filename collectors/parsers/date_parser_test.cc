@@ -1,7 +1,8 @@
 #include "collectors/parsers/date_parser.h"
 
-#include "testing/catch.h"
 #include <string>
+
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -15,6 +16,15 @@ TEST_CASE("date +%s.%N output is parsed", "[date]") {
   CHECK_FALSE(ParseEpochSeconds("1732583216,12\n"));  // another locale
   CHECK_FALSE(ParseEpochSeconds("1.2.3\n"));
   CHECK_FALSE(ParseEpochSeconds(std::string(100, '1')));
+}
+
+TEST_CASE("date output ending in CRLF is read like any other line", "[date]") {
+  CHECK(*ParseEpochSeconds("1732583216.5\r\n") == Approx(1732583216.5));
+}
+
+TEST_CASE("a date far outside any plausible clock is refused", "[date]") {
+  CHECK_FALSE(ParseEpochSeconds("99999999999999999999\n"));
+  CHECK_FALSE(ParseEpochSeconds("-5\n"));
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ struct InterfaceStats {
 
 struct LinkListing {
   std::vector<InterfaceStats> interfaces;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// `ip -j -s -d link` (also `ip -j stats ... group link`): a JSON array of

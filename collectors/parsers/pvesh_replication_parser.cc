@@ -2,6 +2,7 @@
 
 #include "text/json.h"
 #include "text/text_scan.h"
+#include "text/value_bounds.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -9,7 +10,7 @@ namespace {
 class JobReader {
  public:
   JobReader(const text::JsonValue& job, std::size_t index,
-            std::vector<text::ParseWarning>* warnings)
+            text::ParseWarnings* warnings)
       : job_(job), index_(index), warnings_(warnings) {}
 
   void Warn(const std::string& message) {
@@ -42,6 +43,21 @@ class JobReader {
   std::optional<double> Double(const char* key) {
     return Number<double>(key, text::NumberOrNumericStringDouble);
   }
+  // An epoch; 0 (PVE's "never") when absent or implausible.
+  std::int64_t Epoch(const char* key) {
+    const auto value = Int(key);
+    if (!value) return 0;
+    if (text::IsPlausibleEpoch(static_cast<double>(*value))) return *value;
+    Warn(std::string("field '") + key +
+         "' is not a plausible epoch: " + std::to_string(*value));
+    return 0;
+  }
+  std::optional<double> Duration(const char* key) {
+    const auto value = Double(key);
+    if (!value || text::IsPlausibleDuration(*value)) return value;
+    Warn(std::string("field '") + key + "' is not a plausible duration");
+    return std::nullopt;
+  }
 
   bool Flag(const char* key) {
     const text::JsonValue* v = job_.Find(key);
@@ -55,12 +71,12 @@ class JobReader {
  private:
   const text::JsonValue& job_;
   std::size_t index_;
-  std::vector<text::ParseWarning>* warnings_;
+  text::ParseWarnings* warnings_;
 };
 
-std::optional<ReplicationJobState> ReadJob(
-    const text::JsonValue& value, std::size_t index,
-    std::vector<text::ParseWarning>* warnings) {
+std::optional<ReplicationJobState> ReadJob(const text::JsonValue& value,
+                                           std::size_t index,
+                                           text::ParseWarnings* warnings) {
   JobReader r(value, index, warnings);
   if (!value.is_object()) {
     r.Warn("not a JSON object, skipped");
@@ -94,11 +110,11 @@ std::optional<ReplicationJobState> ReadJob(
   job.comment = r.String("comment").value_or("");
   job.disabled = r.Flag("disable");
   job.remove_job = r.String("remove_job").value_or("");
-  job.next_sync = r.Int("next_sync").value_or(0);
-  job.last_sync = r.Int("last_sync").value_or(0);
-  job.last_try = r.Int("last_try").value_or(0);
+  job.next_sync = r.Epoch("next_sync");
+  job.last_sync = r.Epoch("last_sync");
+  job.last_try = r.Epoch("last_try");
   job.fail_count = r.Uint("fail_count").value_or(0);
-  job.duration_seconds = r.Double("duration");
+  job.duration_seconds = r.Duration("duration");
   job.error = r.String("error");
   job.pid = r.Int("pid");
   return job;

@@ -40,7 +40,7 @@ struct ReplicationJobState {
 
 struct ReplicationStatus {
   std::vector<ReplicationJobState> jobs;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// Accepts numbers or numeric strings for every numeric field and `disable`

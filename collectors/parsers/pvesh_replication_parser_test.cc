@@ -86,6 +86,21 @@ TEST_CASE("pvesh replication: non-array or broken JSON throws",
   CHECK_THROWS_AS(ParsePveshReplication(""), text::ParseError);
 }
 
+TEST_CASE("pvesh replication: absurd numbers are unknown, with a warning",
+          "[pvesh_replication]") {
+  // The largest double as a duration once made the whole exposition invalid.
+  const ReplicationStatus s = ParsePveshReplication(
+      R"([{"id":"100-0","target":"pve2","duration":1.7976931348623157e308,)"
+      R"("last_sync":-5,"last_try":99999999999999,"next_sync":1764000900}])");
+  REQUIRE(s.jobs.size() == 1);
+  const auto& job = s.jobs[0];
+  CHECK_FALSE(job.duration_seconds.has_value());
+  CHECK(job.last_sync == 0);
+  CHECK(job.last_try == 0);
+  CHECK(job.next_sync == 1764000900);
+  CHECK(s.warnings.size() == 3);
+}
+
 TEST_CASE("replication job ids", "[pvesh_replication]") {
   CHECK(ParseReplicationJobId("100-10") ==
         std::make_pair<std::uint64_t, std::uint64_t>(100, 10));

@@ -2,6 +2,7 @@
 
 #include "collectors/parsers/pvesh_replication_parser.h"
 #include "text/text_scan.h"
+#include "text/value_bounds.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -37,6 +38,12 @@ std::string ReadRow(std::string_view line, PvesrStatusRow* row) {
   if (duration != "-") {
     row->duration_seconds = text::ParseDecimal(duration);
     if (!row->duration_seconds) return "bad Duration";
+    // A number, but not a duration: the row stays, without one.
+    if (!text::IsPlausibleDuration(*row->duration_seconds)) {
+      row->duration_seconds.reset();
+      row->note =
+          "implausible Duration " + text::Printable(duration) + " ignored";
+    }
   }
   const auto fail_count = text::ParseUint64(fails);
   if (!fail_count) return "bad FailCount";
@@ -76,6 +83,9 @@ PvesrStatus ParsePvesrStatus(std::string_view text) {
       const std::string error = ReadRow(line, &row);
       continuing = error.empty();
       if (continuing) {
+        if (!row.note.empty()) {
+          status.warnings.push_back({lines.line_number(), row.note});
+        }
         status.rows.push_back(std::move(row));
       } else {
         status.warnings.push_back(

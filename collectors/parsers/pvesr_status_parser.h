@@ -31,11 +31,12 @@ struct PvesrStatusRow {
   std::string state;  // "OK", "SYNCING" or the error text (may be multi-line)
   bool syncing() const { return state == "SYNCING"; }
   std::size_t line = 0;
+  std::string note;  // a value read but ignored, for a warning
 };
 
 struct PvesrStatus {
   std::vector<PvesrStatusRow> rows;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// Rows are split on blanks (columns overflow for long node names); a line

@@ -112,6 +112,16 @@ TEST_CASE("pvesr status: malformed rows are skipped, not misread",
                   text::ParseError);
 }
 
+TEST_CASE("pvesr status: an absurd duration costs the duration, not the job",
+          "[pvesr_status]") {
+  const PvesrStatus s =
+      ParsePvesrStatus("100-0 Yes local/pve2 - - 1e308 0 OK\n");
+  REQUIRE(s.rows.size() == 1);
+  CHECK_FALSE(s.rows[0].duration_seconds.has_value());
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0].message == "implausible Duration 1e308 ignored");
+}
+
 TEST_CASE("pvesr timestamps to epoch with a UTC offset", "[pvesr_status]") {
   CHECK(PvesrTimestampToEpoch("2025-12-27_21:11:16", 0) == 1766869876);
   CHECK(PvesrTimestampToEpoch("2025-12-27_21:11:16", 3600) == 1766866276);

@@ -5,16 +5,6 @@
 #include "text/text_scan.h"
 
 namespace replwatch::parsers {
-namespace {
-
-// Version strings become label values: keep them short and printable.
-constexpr std::size_t kMaxVersionLength = 64;
-
-bool Plausible(std::string_view s) {
-  return text::IsPrintableToken(s, kMaxVersionLength);
-}
-
-}  // namespace
 
 PveVersion ParsePveVersion(std::string_view text) {
   text::RejectNulBytes(text, "pveversion");
@@ -32,10 +22,11 @@ PveVersion ParsePveVersion(std::string_view text) {
     if (kernel != std::string_view::npos) {
       std::string_view k = rest.substr(kernel + 17);
       k = k.substr(0, k.find(')'));
-      if (Plausible(k)) version.running_kernel = std::string(k);
+      if (IsUsableVersionText(k)) version.running_kernel = std::string(k);
     }
-    if (!Plausible(version.manager) || !ParseReleaseNumber(version.manager) ||
-        (!version.revision.empty() && !Plausible(version.revision))) {
+    if (!IsUsableVersionText(version.manager) ||
+        !ParseReleaseNumber(version.manager) ||
+        (!version.revision.empty() && !IsUsableVersionText(version.revision))) {
       throw text::ParseError("pveversion: malformed pve-manager version",
                              lines.line_number());
     }

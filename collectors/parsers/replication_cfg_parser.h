@@ -31,7 +31,7 @@ struct ReplicationJobConfig {
 
 struct ReplicationConfig {
   std::vector<ReplicationJobConfig> jobs;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// Parses the SectionConfig file best-effort, like PVE itself: bad headers or

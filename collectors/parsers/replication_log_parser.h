@@ -31,7 +31,7 @@ struct ReplicationLog {
   std::vector<ReplicationLogEntry> entries;
   ReplicationRunOutcome outcome = ReplicationRunOutcome::kUnknown;
   std::string error;  // text after "end replication job with error: "
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// The message part of one prefixed log line ("<time> <jobid>: <message>"),

@@ -26,7 +26,7 @@ using PropertyTable =
 
 struct PropertyListing {
   PropertyTable properties;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 PropertyValue MakePropertyValue(std::string_view text);

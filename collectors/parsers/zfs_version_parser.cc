@@ -4,16 +4,10 @@
 #include "text/text_scan.h"
 
 namespace replwatch::parsers {
-namespace {
 
-// Version strings become label values: keep them short and printable.
-constexpr std::size_t kMaxVersionLength = 64;
-
-bool Plausible(std::string_view s) {
+bool IsUsableVersionText(std::string_view s) {
   return text::IsPrintableToken(s, kMaxVersionLength);
 }
-
-}  // namespace
 
 std::optional<ReleaseNumber> ParseReleaseNumber(std::string_view release) {
   ReleaseNumber number;
@@ -44,9 +38,18 @@ ZfsVersion ParseZfsVersion(std::string_view text) {
   while (lines.Next(&line)) {
     const std::string_view t = text::TrimSpace(line);
     if (text::StartsWith(t, "zfs-kmod-")) {
-      if (Plausible(t.substr(9))) version.kernel = std::string(t.substr(9));
+      if (IsUsableVersionText(t.substr(9))) {
+        version.kernel = std::string(t.substr(9));
+      }
     } else if (text::StartsWith(t, "zfs-") && version.userland.empty()) {
-      if (Plausible(t.substr(4))) version.userland = std::string(t.substr(4));
+      if (!IsUsableVersionText(t.substr(4))) {
+        throw text::ParseError(
+            "zfs version: '" + text::Printable(t.substr(4)) +
+                "' is not a version (printable ASCII, at most " +
+                std::to_string(kMaxVersionLength) + " characters)",
+            lines.line_number());
+      }
+      version.userland = std::string(t.substr(4));
     }
   }
   if (version.userland.empty())

@@ -20,7 +20,12 @@ struct ZfsVersion {
   std::optional<ReleaseNumber> userland_release;
 };
 
-/// Throws text::ParseError without a "zfs-<version>" line.
+/// Version strings become label values: short and printable.
+constexpr std::size_t kMaxVersionLength = 64;
+bool IsUsableVersionText(std::string_view s);
+
+/// Throws text::ParseError without a "zfs-<version>" line or when its
+/// version is not usable text.
 ZfsVersion ParseZfsVersion(std::string_view text);
 
 /// Leading "X.Y[.Z]" of a release string; nullopt if it does not start so.

@@ -26,6 +26,18 @@ TEST_CASE("zfs version", "[version]") {
                   text::ParseError);
 }
 
+TEST_CASE("a zfs version that is not text names the line, not a missing one",
+          "[version]") {
+  try {
+    ParseZfsVersion("zfs-2.2.6-pv\xC3\xA9\nzfs-kmod-2.2.6-pve1\n");
+    FAIL("expected a ParseError");
+  } catch (const text::ParseError& e) {
+    CHECK_THAT(e.what(), Catch::Matchers::ContainsSubstring(
+                             "'2.2.6-pv??' is not a version"));
+    CHECK(e.line() == 1u);
+  }
+}
+
 TEST_CASE("pveversion", "[version]") {
   const PveVersion v = ParsePveVersion(
       "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)\n");

@@ -4,6 +4,7 @@
 
 #include "text/json.h"
 #include "text/text_scan.h"
+#include "text/value_bounds.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -12,7 +13,7 @@ enum class Column { kSize, kAlloc, kFree, kCap, kFrag };
 
 class ValueReader {
  public:
-  ValueReader(PoolListEntry* entry, std::vector<text::ParseWarning>* warnings,
+  ValueReader(PoolListEntry* entry, text::ParseWarnings* warnings,
               std::size_t line, bool human)
       : entry_(entry), warnings_(warnings), line_(line), human_(human) {}
 
@@ -21,7 +22,9 @@ class ValueReader {
     if (column == Column::kCap || column == Column::kFrag) {
       if (value.back() == '%') value.remove_suffix(1);
       const auto percent = text::ParseDecimal(value);
-      if (!percent || *percent < 0) return Warn(value);
+      if (!percent || !text::IsPlausibleRatio(*percent / 100.0)) {
+        return Warn(value);
+      }
       (column == Column::kCap ? entry_->capacity_ratio
                               : entry_->fragmentation_ratio) = *percent / 100.0;
       return;
@@ -45,7 +48,7 @@ class ValueReader {
   }
 
   PoolListEntry* entry_;
-  std::vector<text::ParseWarning>* warnings_;
+  text::ParseWarnings* warnings_;
   std::size_t line_;
   bool human_;
 };

@@ -25,7 +25,7 @@ struct PoolListEntry {
 
 struct ZpoolList {
   std::vector<PoolListEntry> pools;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// `zpool list -Hp -o name,size,alloc,free,cap,frag,health`. A line without

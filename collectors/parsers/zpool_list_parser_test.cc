@@ -76,6 +76,16 @@ TEST_CASE("zpool list -Hp", "[zpool_list]") {
   CHECK(list.pools[2].capacity_ratio == Approx(0.03));  // old ZoL "3%"
 }
 
+TEST_CASE("zpool list: an absurd capacity is unknown, not exported",
+          "[zpool_list]") {
+  const ZpoolList list =
+      ParseZpoolList("rpool\t100\t50\t50\t1.8e308\t-5\tONLINE\n");
+  REQUIRE(list.pools.size() == 1);
+  CHECK_FALSE(list.pools[0].capacity_ratio.has_value());
+  CHECK_FALSE(list.pools[0].fragmentation_ratio.has_value());
+  CHECK(list.warnings.size() == 2);
+}
+
 TEST_CASE("zpool list: malformed input", "[zpool_list]") {
   CHECK(ParseZpoolList("").pools.empty());
   CHECK_THROWS_AS(ParseZpoolList("tank 1 2 3 4 5 ONLINE\n"), text::ParseError);

@@ -59,7 +59,7 @@ struct PoolStatus {
 
 struct ZpoolStatus {
   std::vector<PoolStatus> pools;
-  std::vector<text::ParseWarning> warnings;
+  text::ParseWarnings warnings;
 };
 
 /// Text `zpool status [-p] [-v]` (all formats from Solaris to OpenZFS 2.4,

@@ -5,6 +5,7 @@
 #include "collectors/parsers/zpool_status.h"
 #include "text/json.h"
 #include "text/text_scan.h"
+#include "text/value_bounds.h"
 
 namespace replwatch::parsers {
 namespace {
@@ -106,6 +107,12 @@ class JsonStatusReader {
         scan.state == ScanState::kCanceled) {
       scan.end_time_epoch =
           text::NumberOrNumericStringInt64(s.Find("end_time"));
+      if (scan.end_time_epoch &&
+          !text::IsPlausibleEpoch(static_cast<double>(*scan.end_time_epoch))) {
+        Warn("scan end time " + std::to_string(*scan.end_time_epoch) +
+             " is not a plausible epoch, ignored");
+        scan.end_time_epoch.reset();
+      }
     } else {
       const auto to_examine = Count(s.Find("to_examine"), &approximate);
       const auto skipped = Count(s.Find("skipped"), &approximate).value_or(0);
