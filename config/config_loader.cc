@@ -8,6 +8,7 @@
 #include "config/bounded_file.h"
 #include "config/shard_assignment.h"
 #include "config/yaml_checker.h"
+#include "config/yaml_text_check.h"
 #include "text/name_rules.h"
 
 namespace replwatch {
@@ -229,6 +230,10 @@ ConfigError::ConfigError(std::vector<std::string> problems)
 Config ParseConfig(const std::string& yaml_text, const std::string& file_name,
                    const std::vector<std::string>& collector_names) {
   YamlChecker check(file_name);
+  if (const auto problem = FindYamlTextProblem(yaml_text)) {
+    check.ErrorAt(problem->line, problem->column, problem->message);
+    throw ConfigError(check.problems());
+  }
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);

@@ -1,12 +1,13 @@
 #include "config/config_loader.h"
-#include "config/yaml_checker.h"
 
 #include <unistd.h>
 
-#include "testing/catch.h"
 #include <cstdio>
 #include <fstream>
 #include <string>
+
+#include "config/yaml_checker.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {
@@ -32,8 +33,8 @@ struct TempFiles {
     rmdir(dir.c_str());
   }
   std::string SshBlock() const {
-    return "ssh:\n  key_file: " + key + "\n  known_hosts_file: " +
-           known_hosts + "\n";
+    return "ssh:\n  key_file: " + key + "\n  known_hosts_file: " + known_hosts +
+           "\n";
   }
 };
 
@@ -73,8 +74,7 @@ TEST_CASE("a valid config is read with overrides and defaults", "[config]") {
   CHECK(config.collectors.at("node").enabled);
 }
 
-TEST_CASE("unknown keys are reported with file, line and column",
-          "[config]") {
+TEST_CASE("unknown keys are reported with file, line and column", "[config]") {
   TempFiles files;
   const auto problems = ProblemsOf(files.SshBlock() +
                                    "clusters:\n"
@@ -138,11 +138,11 @@ TEST_CASE("duplicates are reported", "[config]") {
 }
 
 TEST_CASE("missing key and known_hosts files are reported", "[config]") {
-  const auto problems =
-      ProblemsOf("ssh:\n  key_file: /nonexistent/key\n"
-                 "  known_hosts_file: /nonexistent/known_hosts\n"
-                 "clusters:\n  - name: lab\n    nodes:\n"
-                 "      - {name: pve1, address: 10.0.0.1}\n");
+  const auto problems = ProblemsOf(
+      "ssh:\n  key_file: /nonexistent/key\n"
+      "  known_hosts_file: /nonexistent/known_hosts\n"
+      "clusters:\n  - name: lab\n    nodes:\n"
+      "      - {name: pve1, address: 10.0.0.1}\n");
   REQUIRE(problems.size() == 3);
   CHECK(problems[0] ==
         "test.yml:2:13: 'key_file' file '/nonexistent/key' does not exist or "
@@ -153,10 +153,10 @@ TEST_CASE("missing key and known_hosts files are reported", "[config]") {
 
 TEST_CASE("hostile node names and addresses are refused", "[config]") {
   TempFiles files;
-  const auto problems = ProblemsOf(
-      files.SshBlock() +
-      "clusters:\n  - name: lab\n    nodes:\n"
-      "      - {name: \"pve1;reboot\", address: \"10.0.0.1 -oProxyCommand=x\"}\n");
+  const auto problems = ProblemsOf(files.SshBlock() +
+                                   "clusters:\n  - name: lab\n    nodes:\n"
+                                   "      - {name: \"pve1;reboot\", address: "
+                                   "\"10.0.0.1 -oProxyCommand=x\"}\n");
   REQUIRE(problems.size() == 2);
   CHECK(problems[0].find("is not a valid PVE node name") != std::string::npos);
   CHECK(problems[1].find("is not a valid IP address or host") !=
@@ -167,6 +167,18 @@ TEST_CASE("YAML syntax errors carry their position", "[config]") {
   const auto problems = ProblemsOf("clusters: [\n");
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].rfind("test.yml:2:1: YAML syntax error", 0) == 0);
+}
+
+TEST_CASE("a NUL byte and deep nesting are named, not a YAML syntax error",
+          "[config]") {
+  const auto nul = ProblemsOf(std::string("clusters:\n  - name: a\0b\n", 23));
+  REQUIRE(nul.size() == 1);
+  CHECK(nul[0] ==
+        "test.yml:2:12: control character 0x00 (NUL); a config file is text");
+  const auto deep = ProblemsOf("clusters: " + std::string(20000, '[') +
+                               std::string(20000, ']') + "\n");
+  REQUIRE(deep.size() == 1);
+  CHECK(deep[0].rfind("test.yml:1:74: nesting deeper than 64 levels", 0) == 0);
 }
 
 TEST_CASE("unknown collectors are refused", "[config]") {

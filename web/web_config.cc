@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/bounded_file.h"
+#include "config/yaml_text_check.h"
 #include "web/basic_auth.h"
 #include "web/tls_config_parser.h"
 #include "web/yaml_problems.h"
@@ -125,6 +126,14 @@ void ParseHttpServerConfig(const YAML::Node& section, WebConfig& config,
 WebConfig LoadWebConfig(const std::string& path) {
   const BoundedFile file = ReadBoundedFile(path, kMaxWebConfigFileBytes);
   if (!file.error.empty()) throw WebConfigError(path + ": " + file.error);
+  if (const auto problem = FindYamlTextProblem(file.text)) {
+    YAML::Mark mark;
+    mark.line = problem->line;
+    mark.column = problem->column;
+    YamlProblems problems(path);
+    problems.Add(mark, problem->message);
+    problems.ThrowIfAny();
+  }
   YAML::Node root;
   try {
     root = YAML::Load(file.text);
