@@ -167,10 +167,8 @@ void NicFacts::Render(const LabelList& node_labels, MetricSet& out) const {
 }
 
 std::shared_ptr<const Facts> NicCollector::Collect(
-    Transport& transport, const CollectContext& context) {
-  auto facts =
-      FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-link-stats"));
-  return facts;
+    Transport& transport, const CollectContext& /*context*/) {
+  return FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-link-stats"));
 }
 
 }  // namespace replwatch

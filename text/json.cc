@@ -115,19 +115,29 @@ class TapeBuilder {
   bool Charge(std::size_t bytes) {
     used_ += bytes;
     if (used_ <= limits_.max_tree_bytes) return true;
+    return RefuseOverBudget();
+  }
+
+  bool RefuseOverBudget() {
     return Refuse("JSON document needs more than " +
                   std::to_string(limits_.max_tree_bytes >> 20) +
                   " MiB in memory; refusing it");
   }
 
-  // Grows a buffer by half its size at a time, charging the new capacity.
+  // `used_` is the capacity of every buffer the document holds. A buffer
+  // grows by half its size at a time; while reserve() copies it, the old
+  // and the new buffer both exist, so the new one must fit next to all of
+  // `used_`: the budget bounds the peak, not only what is kept.
   template <typename Buffer>
   bool MakeRoom(Buffer& buffer, std::size_t more, std::size_t unit) {
     const std::size_t need = buffer.size() + more;
     if (need <= buffer.capacity()) return true;
     const std::size_t grown =
         std::max(need, std::max<std::size_t>(64, buffer.capacity() * 3 / 2));
-    if (!Charge((grown - buffer.capacity()) * unit)) return false;
+    if (used_ + grown * unit > limits_.max_tree_bytes) {
+      return RefuseOverBudget();
+    }
+    used_ += (grown - buffer.capacity()) * unit;
     buffer.reserve(grown);
     return true;
   }

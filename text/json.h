@@ -17,10 +17,11 @@ class JsonObjectView;
 struct JsonLimits {
   std::size_t max_depth = 64;
   std::size_t max_bytes = 64u << 20;
-  /// Memory the document may take, counted as it is built. A document that
-  /// needs more (a 60 MB array of zeros needs 480 MB) is refused on the way,
-  /// before it exhausts the daemon's memory.
-  std::size_t max_tree_bytes = 192u << 20;
+  /// Memory the document may take at its peak, counted as it is built. A
+  /// document that needs more (a 60 MB array of zeros needs 480 MB) is
+  /// refused on the way, before it exhausts the daemon's memory. Real
+  /// documents need about twice their text.
+  std::size_t max_tree_bytes = 128u << 20;
 };
 
 namespace json_internal {
