@@ -29,13 +29,21 @@ PoolScan ScanOf(const parsers::ScanStatus& reported) {
   return scan;
 }
 
-std::vector<VdevErrors> VdevCounters(const std::vector<parsers::Vdev>& rows,
-                                     Facts* facts) {
-  std::vector<VdevErrors> vdevs;
-  std::set<std::string> seen;  // a duplicate name would duplicate a series
+// ZFS prints a missing device as its GUID followed by "was <path>"; the
+// label keeps the path, which is what an operator recognizes.
+std::string VdevLabel(const parsers::Vdev& row) {
+  if (row.annotation.rfind("was ", 0) == 0) {
+    return row.name + " (" + row.annotation + ")";
+  }
+  return row.name;
+}
+
+std::vector<VdevRow> VdevRows(const std::vector<parsers::Vdev>& rows,
+                              Facts* facts) {
+  std::vector<VdevRow> vdevs;
+  std::map<std::string, int> seen;  // rows so far per printed label
   std::size_t over_cap = 0;
   for (const parsers::Vdev& row : rows) {
-    if (!row.has_counters || !seen.insert(row.name).second) continue;
     if (!IsSafeLabelValue(row.name)) {
       facts->warnings.Add(UnsafeLabelValueWarning("vdev", row.name));
       continue;
@@ -44,8 +52,12 @@ std::vector<VdevErrors> VdevCounters(const std::vector<parsers::Vdev>& rows,
       ++over_cap;
       continue;
     }
-    vdevs.push_back(
-        {row.name, row.read_errors, row.write_errors, row.checksum_errors});
+    std::string label = VdevLabel(row);
+    // Redacted outputs and replaced disks can print one name twice.
+    const int occurrence = ++seen[label];
+    if (occurrence > 1) label += " (" + std::to_string(occurrence) + ")";
+    vdevs.push_back({std::move(label), row.depth, row.state, row.has_counters,
+                     row.read_errors, row.write_errors, row.checksum_errors});
   }
   if (over_cap > 0) {
     facts->LeaveOut("vdevs", over_cap, PoolsFacts::kMaxVdevsPerPool);
@@ -106,7 +118,7 @@ std::shared_ptr<PoolsFacts> BuildPoolsFacts(
     PoolInfo& pool = by_name[reported.name];
     pool.name = reported.name;
     if (pool.health.empty()) pool.health = reported.state;
-    pool.vdevs = VdevCounters(reported.vdevs, facts.get());
+    pool.vdevs = VdevRows(reported.vdevs, facts.get());
     pool.data_errors = reported.data_errors;
     pool.scan = ScanOf(reported.scan);
   }

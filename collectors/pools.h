@@ -14,10 +14,17 @@
 
 namespace replwatch {
 
-/// READ/WRITE/CKSUM counters of one vdev row of `zpool status -p` (the pool
-/// root, interior vdevs such as mirror-0, and leaves).
-struct VdevErrors {
-  std::string name;
+/// One vdev row of `zpool status -p` (the pool root, interior vdevs such as
+/// mirror-0, leaves, spares): its state and READ/WRITE/CKSUM counters.
+struct VdevRow {
+  /// The `vdev` label: the name ZFS prints. A device ZFS knows only by GUID
+  /// keeps its "was <path>" text ("123... (was /dev/sdb1)"), and a name that
+  /// an earlier row of the pool already has gets " (2)", " (3)"..., so that
+  /// every row keeps its own series.
+  std::string label;
+  int depth = 0;      // 0 = pool root, as parsers::Vdev
+  std::string state;  // ONLINE DEGRADED FAULTED UNAVAIL REMOVED AVAIL ...
+  bool has_counters = false;  // spares have none
   std::uint64_t read = 0;
   std::uint64_t write = 0;
   std::uint64_t checksum = 0;
@@ -51,8 +58,8 @@ struct PoolInfo {
   /// after 2.4 report it (`class_special_*` pool properties); older ones have
   /// no source for it among these commands, so it stays absent.
   std::optional<double> special_capacity_ratio;
-  /// Rows with counters, first kMaxVdevsPerPool of them, unique by name.
-  std::vector<VdevErrors> vdevs;
+  /// The first kMaxVdevsPerPool rows, unique by label.
+  std::vector<VdevRow> vdevs;
   /// nullopt when zpool status does not say (e.g. "List of errors
   /// unavailable").
   std::optional<std::uint64_t> data_errors;

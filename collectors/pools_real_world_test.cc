@@ -73,10 +73,18 @@ TEST_CASE("pools: real-world error counts and unknown data errors",
       FromStatusSample("danjl-degraded-unavail-guid-was-cksum100980");
   REQUIRE(overflow->pools.size() == 1);
   std::uint64_t max_checksum = 0;
-  for (const VdevErrors& vdev : overflow->pools[0].vdevs) {
+  for (const VdevRow& vdev : overflow->pools[0].vdevs) {
     max_checksum = std::max(max_checksum, vdev.checksum);
   }
   CHECK(max_checksum == 100980);
+  // A device known only by its GUID keeps the path ZFS remembers.
+  const std::string text = testing::RenderText(*overflow);
+  CHECK(
+      SampleValue(text,
+                  "replwatch_pool_vdev_state{pve_cluster=\"lab\",node=\"pve1\","
+                  "pool=\"mypool\",vdev=\"12345678901234567890 (was "
+                  "/dev/disk/by-id/ata-ST8000DM004-xxxxxx_redacted-part1)\","
+                  "state=\"UNAVAIL\"}") == 1);
   CHECK(overflow->pools[0].health == "DEGRADED");
 
   const auto suspended =

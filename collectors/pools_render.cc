@@ -75,9 +75,9 @@ void RenderErrors(const PoolInfo& pool, const LabelList& labels,
   static constexpr std::string_view kHelp =
       "READ/WRITE/CKSUM error count of a vdev (zpool status -p); reset by "
       "zpool clear.";
-  for (const VdevErrors& vdev : pool.vdevs) {
-    if (!IsSafeLabelValue(vdev.name)) continue;
-    const LabelList vdev_labels = With(labels, "vdev", vdev.name);
+  for (const VdevRow& vdev : pool.vdevs) {
+    if (!vdev.has_counters) continue;
+    const LabelList vdev_labels = With(labels, "vdev", vdev.label);
     out.Gauge("replwatch_pool_vdev_errors", kHelp,
               With(vdev_labels, "type", "read"), vdev.read);
     out.Gauge("replwatch_pool_vdev_errors", kHelp,
@@ -89,6 +89,24 @@ void RenderErrors(const PoolInfo& pool, const LabelList& labels,
     out.Gauge("replwatch_pool_data_errors",
               "Known permanent data errors (zpool status errors: line).",
               labels, *pool.data_errors);
+  }
+}
+
+// One series per vdev below the pool root, for its current state: a
+// stateset of every state for up to 256 vdevs per pool would multiply the
+// series by ten for the one that matters.
+void RenderVdevStates(const PoolInfo& pool, const LabelList& labels,
+                      MetricSet& out) {
+  for (const VdevRow& vdev : pool.vdevs) {
+    if (vdev.depth == 0 || vdev.state.empty()) continue;
+    LabelList vdev_labels = With(labels, "vdev", vdev.label);
+    vdev_labels.emplace_back(
+        "state", IsSafeLabelValue(vdev.state) ? vdev.state : "UNKNOWN");
+    out.Gauge("replwatch_pool_vdev_state",
+              "1, labelled with the vdev's state as zpool status prints it "
+              "(ONLINE, DEGRADED, FAULTED, UNAVAIL, REMOVED, OFFLINE, AVAIL, "
+              "INUSE...); one series per vdev below the pool root.",
+              vdev_labels, 1);
   }
 }
 
@@ -137,6 +155,7 @@ void PoolsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
     RenderHealth(pool, labels, out);
     RenderSpace(pool, labels, out);
     RenderErrors(pool, labels, out);
+    RenderVdevStates(pool, labels, out);
     RenderScan(pool.scan, labels, out);
     RenderFeatures(pool, labels, out);
   }

@@ -306,8 +306,9 @@ TEST_CASE("pools: vdev series are capped per pool and unique", "[pools]") {
   const auto facts = Collect(transport);
   REQUIRE(facts->pools.size() == 1);
   CHECK(facts->pools[0].vdevs.size() == PoolsFacts::kMaxVdevsPerPool);
-  // The root row and 300 disks; the repeated disk0 is dropped, not capped.
-  CHECK(facts->over_cap.at("vdevs") == 1 + 300 - PoolsFacts::kMaxVdevsPerPool);
+  // The root row, 300 disks and the repeated disk0, which keeps its own row.
+  CHECK(facts->over_cap.at("vdevs") ==
+        1 + 300 + 1 - PoolsFacts::kMaxVdevsPerPool);
   const std::string text = testing::RenderText(*facts);
   CheckPromtoolClean(text);
   CHECK(SampleCount(text, "replwatch_pool_vdev_errors") ==
@@ -318,12 +319,16 @@ TEST_CASE("pools: vdev series are capped per pool and unique", "[pools]") {
   small.Answer(kStatus, ManyVdevsStatus(2));
   small.Answer(kGet, "");
   const std::string small_text = testing::RenderText(*Collect(small));
-  CheckPromtoolClean(small_text);  // the duplicate disk0 row is dropped
-  CHECK(SampleCount(small_text, "replwatch_pool_vdev_errors") == 3 * 3);
+  CheckPromtoolClean(small_text);  // the duplicate disk0 row keeps its own
+  CHECK(SampleCount(small_text, "replwatch_pool_vdev_errors") == 3 * 4);
   CHECK(SampleValue(
             small_text,
             "replwatch_pool_vdev_errors{pve_cluster=\"lab\",node="
             "\"pve1\",pool=\"big\",vdev=\"disk0\",type=\"checksum\"}") == 0);
+  CHECK(SampleValue(small_text,
+                    "replwatch_pool_vdev_errors{pve_cluster=\"lab\",node="
+                    "\"pve1\",pool=\"big\",vdev=\"disk0 (2)\",type="
+                    "\"checksum\"}") == 7);
 }
 
 TEST_CASE("pools: pools over the cap are left out and counted", "[pools]") {
@@ -416,4 +421,68 @@ TEST_CASE("pools: failures escape and stop the cycle", "[pools]") {
 }
 
 }  // namespace
+}  // namespace replwatch
+
+namespace replwatch {
+
+std::string TankSeries(const std::string& name, const std::string& extra) {
+  return name + "{pve_cluster=\"lab\",node=\"pve1\",pool=\"tank\"" + extra +
+         "}";
+}
+
+TEST_CASE("pools: rows that share a name each keep their own counters",
+          "[pools]") {
+  ScriptedTransport transport;
+  transport.Answer(kList, "tank\t1\t0\t1\t0\t0\tDEGRADED\n");
+  transport.Answer(kStatus,
+                   "  pool: tank\n state: DEGRADED\nconfig:\n\n"
+                   "\tNAME        STATE     READ WRITE CKSUM\n"
+                   "\ttank        DEGRADED     0     0     0\n"
+                   "\t  mirror-0  DEGRADED     0     0     0\n"
+                   "\t    sdX     ONLINE       0     0     0\n"
+                   "\t    sdX     FAULTED      3     1    40  too many errors\n"
+                   "\nerrors: No known data errors\n");
+  transport.Answer(kGet, "");
+  const std::string text = testing::RenderText(*Collect(transport));
+  CheckPromtoolClean(text);
+  const auto errors = [&](const std::string& vdev, const std::string& type) {
+    return SampleValue(
+        text, TankSeries("replwatch_pool_vdev_errors",
+                         ",vdev=\"" + vdev + "\",type=\"" + type + "\""));
+  };
+  CHECK(errors("sdX", "checksum") == 0);
+  CHECK(errors("sdX (2)", "checksum") == 40);
+  CHECK(errors("sdX (2)", "read") == 3);
+}
+
+TEST_CASE("pools: a FAULTED member of a mirror has its own state series",
+          "[pools]") {
+  ScriptedTransport transport;
+  transport.Answer(kList, "tank\t1\t0\t1\t0\t0\tDEGRADED\n");
+  transport.Answer(kStatus,
+                   "  pool: tank\n state: DEGRADED\nconfig:\n\n"
+                   "\tNAME        STATE     READ WRITE CKSUM\n"
+                   "\ttank        DEGRADED     0     0     0\n"
+                   "\t  mirror-0  DEGRADED     0     0     0\n"
+                   "\t    sda     ONLINE       0     0     0\n"
+                   "\t    sdb     FAULTED      3     1    40  too many errors\n"
+                   "\tspares\n"
+                   "\t  sdc       AVAIL\n"
+                   "\nerrors: No known data errors\n");
+  transport.Answer(kGet, "");
+  const std::string text = testing::RenderText(*Collect(transport));
+  CheckPromtoolClean(text);
+  const auto state = [&](const std::string& vdev, const std::string& value) {
+    return SampleValue(
+        text, TankSeries("replwatch_pool_vdev_state",
+                         ",vdev=\"" + vdev + "\",state=\"" + value + "\""));
+  };
+  CHECK(state("mirror-0", "DEGRADED") == 1);
+  CHECK(state("sda", "ONLINE") == 1);
+  CHECK(state("sdb", "FAULTED") == 1);
+  CHECK(state("sdc", "AVAIL") == 1);
+  // One series per vdev below the root: mirror-0, sda, sdb, sdc.
+  CHECK(SampleCount(text, "replwatch_pool_vdev_state") == 4);
+}
+
 }  // namespace replwatch
