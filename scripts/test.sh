@@ -20,6 +20,7 @@ case "${1:-}" in
     exit 2
     ;;
 esac
+started=$SECONDS
 scripts/install-deps.sh
 # The Debian 13 build root (a download from Debian the first time) is made while the host
 # build compiles; debian13:build waits for it (a lock) and reports its errors.
@@ -29,6 +30,8 @@ debian-roots/debian13-root.sh > "$build_dir/debian13-root.log" 2>&1 &
 scripts/build.sh
 # Three at a time: the lab tests mostly wait, and the Debian 13 chain (niced) runs beside them.
 (cd "$build_dir" && ctest --output-on-failure -j3 --timeout 900)
+elapsed=$((SECONDS - started))
+echo "scripts/test.sh: every test passed in $((elapsed / 60)) min $((elapsed % 60)) s"
 if [ "${1:-}" = --full ]; then
   scripts/test-sanitizers.sh address
   scripts/test-sanitizers.sh thread
