@@ -31,7 +31,7 @@ TEST_CASE("a NUL byte is named with its position", "[config]") {
         "control character 0x00 (NUL); a config file is text");
 }
 
-TEST_CASE("tabs, CR and LF are text; other control bytes are not", "[config]") {
+TEST_CASE("tabs, CR and LF are text, other control bytes are not", "[config]") {
   CHECK_FALSE(FindYamlTextProblem("a:\t1\r\nb: 2\r\n"));
   const auto problem = FindYamlTextProblem("a: \x1b[31m\n");
   REQUIRE(problem);
@@ -49,7 +49,7 @@ TEST_CASE("deep flow nesting is refused at the level that passes the limit",
         std::string::npos);
 }
 
-TEST_CASE("deep block nesting is refused too; siblings do not add up",
+TEST_CASE("deep block nesting is refused too, siblings do not add up",
           "[config]") {
   CHECK_FALSE(FindYamlTextProblem(BlockNested(kMaxYamlNesting)));
   REQUIRE(FindYamlTextProblem(BlockNested(kMaxYamlNesting + 1)));
