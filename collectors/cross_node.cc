@@ -5,6 +5,7 @@
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
+#include "collectors/paths.h"
 #include "collectors/pools.h"
 #include "collectors/volume_chain.h"
 
@@ -42,6 +43,24 @@ void RenderJobHeadroom(const LabelList& labels,
             labels, static_cast<double>(*headroom));
 }
 
+// The MTU of the interface replication arrives by on the target: the one in
+// the replication network, else the one holding the address the source
+// sends to, else the target's ReplicationMtu().
+std::optional<std::uint64_t> TargetMtu(const NicFacts& target,
+                                       const PathCheck* path) {
+  if (const NicFacts::Interface* in_network =
+          target.ReplicationNetworkInterface()) {
+    return in_network->mtu;
+  }
+  if (path != nullptr) {
+    if (const NicFacts::Interface* holder =
+            target.FindByAddress(path->address)) {
+      if (holder->mtu) return holder->mtu;
+    }
+  }
+  return target.ReplicationMtu();
+}
+
 void RenderPath(const std::string& source_node, const std::string& target_node,
                 const ClusterView& view, const std::set<std::string>& pools,
                 MetricSet& out) {
@@ -51,8 +70,13 @@ void RenderPath(const std::string& source_node, const std::string& target_node,
   const auto* source_nic = view.Find<NicFacts>(source_node, "nic");
   const auto* target_nic = view.Find<NicFacts>(target_node, "nic");
   if (source_nic != nullptr && target_nic != nullptr) {
-    const auto a = source_nic->ReplicationMtu();
-    const auto b = target_nic->ReplicationMtu();
+    const auto* source_paths = view.Find<PathsFacts>(source_node, "paths");
+    const PathCheck* path =
+        source_paths != nullptr ? source_paths->Find(target_node) : nullptr;
+    const auto a = path != nullptr && path->interface_mtu
+                       ? path->interface_mtu
+                       : source_nic->ReplicationMtu();
+    const auto b = TargetMtu(*target_nic, path);
     if (a && b) {
       out.Gauge("replwatch_link_mtu_mismatch",
                 "1 if the replication interfaces of source and target have "

@@ -72,6 +72,7 @@ std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
     info.receive_resume_token = Text(props, "receive_resume_token");
     info.keystatus = Text(props, "keystatus");
     info.encryption = Text(props, "encryption");
+    info.encryption_root = Text(props, "encryptionroot");
     info.guid = Number(props, "guid");
   }
   if (over_cap > 0) {
@@ -110,6 +111,30 @@ std::optional<std::uint64_t> DatasetsFacts::PoolSlopBytes(
   const std::uint64_t usable = usable_after_slop + usable_after_slop / 31;
   const std::uint64_t slop = std::min(usable / 32, kMaxSlop);
   return std::max(slop, std::min(usable / 2, kMinSlop));
+}
+
+std::optional<EncryptionDrift> DatasetsFacts::EncryptionDriftOf(
+    const std::string& dataset) const {
+  const DatasetInfo* info = Find(dataset);
+  if (info == nullptr || !info->encryption) return std::nullopt;
+  std::string parent = dataset;
+  const DatasetInfo* parent_info = nullptr;
+  while (parent_info == nullptr) {
+    const std::size_t slash = parent.rfind('/');
+    if (slash == std::string::npos) return std::nullopt;
+    parent.resize(slash);
+    parent_info = Find(parent);
+  }
+  if (!parent_info->encryption || !parent_info->encrypted()) {
+    return std::nullopt;
+  }
+  if (!info->encrypted()) {
+    return EncryptionDrift::kUnencryptedUnderEncryptedParent;
+  }
+  if (info->encryption_root == dataset) {
+    return EncryptionDrift::kOwnRootUnderEncryptedParent;
+  }
+  return EncryptionDrift::kNone;
 }
 
 DatasetsCollector::DatasetsCollector() : now_(SystemNow) {}

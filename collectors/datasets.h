@@ -27,13 +27,30 @@ struct DatasetInfo {
   std::optional<std::uint64_t> written_bytes;
   /// Partial `zfs receive -s` state, also of the hidden `<ds>/%recv` child.
   std::optional<std::string> receive_resume_token;
-  std::optional<std::string> keystatus;   // "available" / "unavailable"
-  std::optional<std::string> encryption;  // "off", "aes-256-gcm", ...
+  std::optional<std::string> keystatus;        // "available" / "unavailable"
+  std::optional<std::string> encryption;       // "off", "aes-256-gcm", ...
+  std::optional<std::string> encryption_root;  // absent when unencrypted
   std::optional<std::uint64_t> guid;
   /// When replwatch first saw the current resume token (epoch seconds).
   std::optional<double> resume_token_first_seen;
 
   bool encrypted() const { return encryption && *encryption != "off"; }
+};
+
+/// How a dataset's encryption stands next to its parent's. Since PVE 9.2
+/// (pve-storage 9.1.3) replication sends with `zfs send -RpvU` and receives
+/// with `zfs recv -F -x encryption`, so a replica inherits its target
+/// parent's encryption: same encryption, the parent's encryption root.
+enum class EncryptionDrift {
+  kNone,
+  /// Not encrypted under an encrypted parent: received from a sender that
+  /// does not strip encryption on receive (pve-storage before 9.1.3 on
+  /// either side), or made by hand. Its data is at rest in the clear.
+  kUnencryptedUnderEncryptedParent,
+  /// Encrypted with its own encryption root under an encrypted parent: a
+  /// raw (`zfs send -w`) receive, which PVE never does; its key must be
+  /// loaded on its own before a failover can start the guest.
+  kOwnRootUnderEncryptedParent,
 };
 
 /// Every filesystem and volume of one node.
@@ -53,6 +70,11 @@ class DatasetsFacts : public Facts {
   /// clamped to [128 MiB, 128 GiB] and to at most half the pool (OpenZFS
   /// spa_get_slop_space(); ignores checkpoint and embedded-log space).
   std::optional<std::uint64_t> PoolSlopBytes(const std::string& pool) const;
+  /// The drift of `dataset` next to its nearest listed ancestor; nullopt
+  /// when either is unknown or the ancestor is not encrypted (nothing to
+  /// inherit).
+  std::optional<EncryptionDrift> EncryptionDriftOf(
+      const std::string& dataset) const;
 
   void Render(const LabelList& node_labels, MetricSet& out) const override;
 };

@@ -59,6 +59,26 @@ void RenderGuestVolume(const DatasetInfo& info, const LabelList& labels,
   }
 }
 
+// Two series per guest volume under an encrypted parent, none elsewhere:
+// without an encrypted parent there is nothing the volume should inherit.
+void RenderEncryptionDrift(std::optional<EncryptionDrift> drift,
+                           const LabelList& labels, MetricSet& out) {
+  if (!drift) return;
+  static constexpr std::string_view kHelp =
+      "1 if a guest volume under an encrypted parent does not inherit its "
+      "encryption as PVE 9.2 replication makes it (reason: "
+      "unencrypted_under_encrypted_parent or own_encryption_root).";
+  LabelList unencrypted = labels;
+  unencrypted.emplace_back("reason", "unencrypted_under_encrypted_parent");
+  out.Gauge(
+      "replwatch_dataset_encryption_drift", kHelp, unencrypted,
+      *drift == EncryptionDrift::kUnencryptedUnderEncryptedParent ? 1 : 0);
+  LabelList own_root = labels;
+  own_root.emplace_back("reason", "own_encryption_root");
+  out.Gauge("replwatch_dataset_encryption_drift", kHelp, own_root,
+            *drift == EncryptionDrift::kOwnRootUnderEncryptedParent ? 1 : 0);
+}
+
 }  // namespace
 
 void DatasetsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
@@ -76,6 +96,7 @@ void DatasetsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
     labels.emplace_back("dataset", name);
     if (IsPveVolumeDataset(name)) {
       RenderGuestVolume(info, labels, out);
+      RenderEncryptionDrift(EncryptionDriftOf(name), labels, out);
     } else if (headroom_datasets.count(name) != 0) {
       RenderAvailable(info, labels, out);
     }

@@ -19,25 +19,19 @@ using testing::ScriptedTransport;
 constexpr char kGet[] =
     "zfs get -Hp -t filesystem,volume -o name,property,value "
     "type,available,used,quota,refquota,reservation,refreservation,volsize,"
-    "written,receive_resume_token,keystatus,encryption,guid";
+    "written,receive_resume_token,keystatus,encryption,guid,encryptionroot";
 
-constexpr const char* kProperties[] = {"type",
-                                       "available",
-                                       "used",
-                                       "quota",
-                                       "refquota",
-                                       "reservation",
-                                       "refreservation",
-                                       "volsize",
-                                       "written",
-                                       "receive_resume_token",
-                                       "keystatus",
-                                       "encryption",
-                                       "guid"};
+constexpr const char* kProperties[] = {"type",           "available",
+                                       "used",           "quota",
+                                       "refquota",       "reservation",
+                                       "refreservation", "volsize",
+                                       "written",        "receive_resume_token",
+                                       "keystatus",      "encryption",
+                                       "guid",           "encryptionroot"};
 
 struct Row {
   const char* name;
-  std::array<const char*, 13> values;  // in kProperties order
+  std::array<const char*, 14> values;  // in kProperties order
 };
 
 // `zfs get -Hp` prints one name/property/value line per property, dataset
@@ -58,25 +52,27 @@ constexpr char kToken[] = "1-656f71d21-d3-789c01b4004bff7b6850240797f56a0d";
 const std::vector<Row> kLabRows = {
     {"rpool",
      {"filesystem", "187276092061", "91393465699", "0", "0", "0", "0", "-",
-      "106496", "-", "none", "off", "17744636825010227792"}},
+      "106496", "-", "none", "off", "17744636825010227792", "-"}},
     {"rpool/ROOT/pve-1",
      {"filesystem", "187276092061", "3978615915", "0", "0", "0", "0", "-",
-      "3978615915", "-", "none", "off", "12536959644873032284"}},
+      "3978615915", "-", "none", "off", "12536959644873032284", "-"}},
     {"rpool/data",
      {"filesystem", "187276092061", "85663030323", "0", "0", "0", "0", "-",
-      "98304", "-", "none", "off", "3115477589085452615"}},
+      "98304", "-", "none", "off", "3115477589085452615", "-"}},
     {"rpool/data/vm-100-disk-0",
      {"volume", "187276092061", "39495026743", "-", "-", "0", "0",
-      "68719476736", "0", kToken, "none", "off", "10361851376387316514"}},
+      "68719476736", "0", kToken, "none", "off", "10361851376387316514", "-"}},
     {"rpool/data/vm-101-disk-0",
      {"volume", "187276092061", "8116728157", "-", "-", "0", "0", "8589934592",
-      "0", "-", "unavailable", "aes-256-gcm", "10547925507531146710"}},
+      "0", "-", "unavailable", "aes-256-gcm", "10547925507531146710",
+      "rpool/data/vm-101-disk-0"}},
     {"rpool/data/subvol-102-disk-0",
      {"filesystem", "8589934592", "1073741824", "0", "8589934592", "0", "0",
-      "-", "65536", "-", "available", "aes-256-gcm", "42"}},
+      "-", "65536", "-", "available", "aes-256-gcm", "42",
+      "rpool/data/subvol-102-disk-0"}},
     {"rpool/var-lib-vz",
      {"filesystem", "187276092061", "98304", "0", "0", "0", "0", "-", "98304",
-      "-", "none", "off", "7"}}};
+      "-", "none", "off", "7", "-"}}};
 
 const std::string kNode = "{pve_cluster=\"lab\",node=\"pve1\"";
 
@@ -265,4 +261,68 @@ TEST_CASE("datasets: real-world zfs get samples through the human parser",
 }
 
 }  // namespace
+}  // namespace replwatch
+
+namespace replwatch {
+
+TEST_CASE("datasets: a volume that does not inherit its encrypted parent",
+          "[datasets]") {
+  // pve2 after the rolling upgrade (lab scenario 4): rpool/data encrypted;
+  // vm-100 received by zfs recv -F (unencrypted), vm-101 by zfs recv -F -x
+  // encryption (inherits, as PVE 9.2 does), vm-103 received raw by hand.
+  const auto row = [](const char* name, const char* encryption,
+                      const char* root) {
+    return Row{name,
+               {"volume", "1", "1", "-", "-", "0", "0", "8589934592", "0", "-",
+                std::string(encryption) == "off" ? "-" : "available",
+                encryption, "1", root}};
+  };
+  const std::vector<Row> rows = {
+      {"rpool",
+       {"filesystem", "1", "1", "0", "0", "0", "0", "-", "1", "-", "-", "off",
+        "1", "-"}},
+      {"rpool/data",
+       {"filesystem", "1", "1", "0", "0", "0", "0", "-", "1", "-", "available",
+        "aes-256-gcm", "1", "rpool/data"}},
+      row("rpool/data/vm-100-disk-0", "off", "-"),
+      row("rpool/data/vm-101-disk-0", "aes-256-gcm", "rpool/data"),
+      row("rpool/data/vm-103-disk-0", "aes-256-gcm",
+          "rpool/data/vm-103-disk-0"),
+  };
+  ScriptedTransport transport;
+  transport.Answer(kGet, ZfsGetOutput(rows));
+  DatasetsCollector collector([] { return 1000.0; });
+  const auto facts = Collect(collector, transport);
+  CHECK(facts->EncryptionDriftOf("rpool/data/vm-100-disk-0") ==
+        EncryptionDrift::kUnencryptedUnderEncryptedParent);
+  CHECK(facts->EncryptionDriftOf("rpool/data/vm-101-disk-0") ==
+        EncryptionDrift::kNone);
+  CHECK(facts->EncryptionDriftOf("rpool/data/vm-103-disk-0") ==
+        EncryptionDrift::kOwnRootUnderEncryptedParent);
+  CHECK_FALSE(
+      facts->EncryptionDriftOf("rpool/data"));  // rpool is not encrypted
+
+  const std::string text = testing::RenderText(*facts);
+  CheckPromtoolClean(text);
+  const auto drift = [&](const std::string& volume, const std::string& reason) {
+    return SampleValue(text, "replwatch_dataset_encryption_drift" + kNode +
+                                 ",dataset=\"rpool/data/" + volume +
+                                 "\",reason=\"" + reason + "\"}");
+  };
+  CHECK(drift("vm-100-disk-0", "unencrypted_under_encrypted_parent") == 1);
+  CHECK(drift("vm-100-disk-0", "own_encryption_root") == 0);
+  CHECK(drift("vm-101-disk-0", "unencrypted_under_encrypted_parent") == 0);
+  CHECK(drift("vm-101-disk-0", "own_encryption_root") == 0);
+  CHECK(drift("vm-103-disk-0", "own_encryption_root") == 1);
+}
+
+TEST_CASE("datasets: no drift series where the parent is not encrypted",
+          "[datasets]") {
+  ScriptedTransport transport;
+  transport.Answer(kGet, ZfsGetOutput(kLabRows));
+  DatasetsCollector collector([] { return 1000.0; });
+  const std::string text = testing::RenderText(*Collect(collector, transport));
+  CHECK(SampleCount(text, "replwatch_dataset_encryption_drift") == 0);
+}
+
 }  // namespace replwatch

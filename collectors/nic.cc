@@ -7,6 +7,8 @@
 #include <set>
 
 #include "collectors/checked_command.h"
+#include "collectors/ip_network.h"
+#include "collectors/node.h"
 #include "collectors/parsers/ip_link_parser.h"
 #include "text/json.h"
 #include "text/text_scan.h"
@@ -59,7 +61,7 @@ std::optional<bool> IsUp(const parsers::InterfaceStats& link) {
   return false;
 }
 
-std::shared_ptr<const NicFacts> FactsFromIpLinkJson(std::string_view json) {
+std::shared_ptr<NicFacts> FactsFromIpLinkJson(std::string_view json) {
   const parsers::LinkListing listing = parsers::ParseIpLinkJson(json);
   const std::map<std::string, LinkDetails> details = ReadLinkDetails(json);
   auto facts = std::make_shared<NicFacts>();
@@ -90,6 +92,7 @@ std::shared_ptr<const NicFacts> FactsFromIpLinkJson(std::string_view json) {
     nic.rx_dropped = link.rx.dropped;
     nic.tx_dropped = link.tx.dropped;
     nic.carrier_changes = link.carrier_changes;
+    nic.addresses = link.addresses;
     if (!nic.carrier_changes && detail != details.end())
       nic.carrier_changes = detail->second.tx_carrier_changes;
   }
@@ -126,7 +129,39 @@ const NicFacts::Interface* NicFacts::Find(std::string_view name) const {
   return nullptr;
 }
 
+const NicFacts::Interface* NicFacts::FindByAddress(
+    std::string_view address) const {
+  for (const Interface& nic : interfaces) {
+    for (const std::string& own : nic.addresses) {
+      if (own == address) return &nic;
+    }
+  }
+  return nullptr;
+}
+
+const NicFacts::Interface* NicFacts::ReplicationNetworkInterface() const {
+  if (!replication_network || replication_network->cidr.empty()) {
+    return nullptr;
+  }
+  const auto network = IpNetwork::Parse(replication_network->cidr);
+  if (!network) return nullptr;
+  for (const Interface& nic : interfaces) {
+    if (nic.up != true) continue;
+    for (const std::string& address : nic.addresses) {
+      if (network->Contains(address)) return &nic;
+    }
+  }
+  return nullptr;
+}
+
+bool NicFacts::InReplicationNetwork(std::string_view address) const {
+  if (!replication_network) return false;
+  const auto network = IpNetwork::Parse(replication_network->cidr);
+  return network && network->Contains(address);
+}
+
 std::optional<std::uint64_t> NicFacts::ReplicationMtu() const {
+  if (const Interface* nic = ReplicationNetworkInterface()) return nic->mtu;
   std::optional<std::uint64_t> lowest;
   for (const Interface& nic : interfaces) {
     if (nic.up != true || !nic.mtu) continue;
@@ -136,6 +171,7 @@ std::optional<std::uint64_t> NicFacts::ReplicationMtu() const {
 }
 
 void NicFacts::Render(const LabelList& node_labels, MetricSet& out) const {
+  RenderReplicationNetwork(out, node_labels);
   for (const Interface& nic : interfaces) {
     LabelList labels = node_labels;
     labels.emplace_back("interface", nic.name);
@@ -166,9 +202,61 @@ void NicFacts::Render(const LabelList& node_labels, MetricSet& out) const {
   }
 }
 
+void NicFacts::RenderReplicationNetwork(MetricSet& out,
+                                        const LabelList& node_labels) const {
+  if (!replication_network || replication_network->cidr.empty()) return;
+  LabelList labels = node_labels;
+  labels.emplace_back("network", replication_network->cidr);
+  labels.emplace_back("option", replication_network->option);
+  const Interface* nic = ReplicationNetworkInterface();
+  out.Gauge("replwatch_node_replication_network_present",
+            "1 if an interface of the node that is up has an address in the "
+            "replication network datacenter.cfg sets (replication:, else "
+            "migration:); without one, PVE cannot replicate to or from it.",
+            labels, nic != nullptr ? 1 : 0);
+  if (nic != nullptr) {
+    labels.emplace_back("interface", nic->name);
+    out.Gauge("replwatch_node_replication_network_interface",
+              "1 for the interface that holds the node's address in the "
+              "replication network.",
+              labels, 1);
+  }
+}
+
 std::shared_ptr<const Facts> NicCollector::Collect(
-    Transport& transport, const CollectContext& /*context*/) {
-  return FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-link-stats"));
+    Transport& transport, const CollectContext& context) {
+  auto facts =
+      FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-addr-stats"));
+  const CommandResult datacenter =
+      transport.Run(MakeCommand("cat-datacenter-cfg"));
+  // A node outside a cluster may have no datacenter.cfg: the cluster network.
+  if (datacenter.exit_status != 0 &&
+      !text::Contains(datacenter.err, "No such file or directory")) {
+    facts->warnings.Add("cat /etc/pve/datacenter.cfg exited " +
+                        std::to_string(datacenter.exit_status) +
+                        ": replication network unknown");
+  }
+  if (datacenter.exit_status == 0) {
+    const parsers::DatacenterConfig config =
+        parsers::ParseDatacenterCfg(datacenter.out);
+    facts->warnings.AddAll("datacenter.cfg: ", config.warnings);
+    const auto node = context.latest("node");
+    const auto* node_facts = dynamic_cast<const NodeFacts*>(node.get());
+    // Unknown version: PVE 9's rule, the platform's.
+    const int pve_major =
+        node_facts && node_facts->PveMajor() ? *node_facts->PveMajor() : 9;
+    facts->replication_network = config.NetworkFor(pve_major);
+    if (facts->replication_network &&
+        !facts->replication_network->cidr.empty() &&
+        !IpNetwork::Parse(facts->replication_network->cidr)) {
+      facts->warnings.Add(
+          "datacenter.cfg: " + facts->replication_network->option +
+          " network " + text::Printable(facts->replication_network->cidr) +
+          " is not a CIDR network");
+      facts->replication_network.reset();
+    }
+  }
+  return facts;
 }
 
 }  // namespace replwatch

@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "collectors/parsers/datacenter_cfg_parser.h"
 
 namespace replwatch {
 
-/// The node's watched network interfaces (`ip -j -s -s -d link`).
+/// The node's watched network interfaces (`ip -j -s -s -d addr`) and the
+/// replication network datacenter.cfg names.
 ///
 /// Only interfaces that can carry node-to-node traffic are kept, by name
 /// (see IsWatchedInterfaceName), and at most kMaxInterfaces of them, so the
@@ -33,6 +35,7 @@ class NicFacts : public Facts {
     std::optional<std::uint64_t> rx_dropped;
     std::optional<std::uint64_t> tx_dropped;
     std::optional<std::uint64_t> carrier_changes;
+    std::vector<std::string> addresses;  // IPv4 and IPv6, no prefix
   };
 
   std::vector<Interface> interfaces;  // in ip's (ifindex) order
@@ -40,15 +43,34 @@ class NicFacts : public Facts {
 
   const Interface* Find(std::string_view name) const;
 
-  /// The MTU node-to-node traffic is assumed to use: the lowest MTU among the
-  /// watched interfaces that are up (vmbr*, bond*, eth*, en*, nic*, vlan*;
-  /// never lo or guest plumbing). `ip link` carries no addresses, so the
-  /// interface that really routes to a peer is unknown. The lowest MTU never
-  /// over-probes (no false black-hole alarms) but can miss a jumbo-frame
-  /// replication network when another uplink has a smaller MTU.
+  /// The network this node's replication uses, from datacenter.cfg as its
+  /// PVE version reads it; nullopt: none set (the cluster network) or the
+  /// file could not be read.
+  std::optional<parsers::TransferNetwork> replication_network;
+
+  /// The watched interface holding `address`, or null.
+  const Interface* FindByAddress(std::string_view address) const;
+  /// The up interface with an address inside the replication network's
+  /// CIDR (PVE sends there: the target's address in that network, found
+  /// by `pvecm mtunnel -get_migration_ip`); null without a CIDR or when no
+  /// interface has one, which makes PVE's replication to and from this node
+  /// fail ("failed to get ip for node ... in network ...").
+  const Interface* ReplicationNetworkInterface() const;
+  /// True if a CIDR is set and `address` is inside it.
+  bool InReplicationNetwork(std::string_view address) const;
+  /// The MTU replication traffic is assumed to use: that of
+  /// ReplicationNetworkInterface() when a CIDR is set, else the lowest MTU
+  /// among the watched interfaces that are up. The lowest never over-probes
+  /// (no false black-hole alarms) but can miss a jumbo-frame network when
+  /// another uplink has a smaller MTU; the paths collector refines it per
+  /// target with the interface that routes there.
   std::optional<std::uint64_t> ReplicationMtu() const;
 
   void Render(const LabelList& node_labels, MetricSet& out) const override;
+
+ private:
+  void RenderReplicationNetwork(MetricSet& out,
+                                const LabelList& node_labels) const;
 };
 
 /// True for names that look like a node's own uplinks: vmbr*, bond*, eth*,
@@ -59,8 +81,9 @@ class NicFacts : public Facts {
 /// because a node's bridge may well be a veth (the lab's vmbr0 is).
 bool IsWatchedInterfaceName(std::string_view name);
 
-/// Reads per-interface MTU, state, error/drop and carrier-change counters.
-/// One remote command per cycle.
+/// Reads per-interface MTU, state, addresses, error/drop and carrier-change
+/// counters, and the replication network of datacenter.cfg. Two remote
+/// commands per cycle.
 class NicCollector : public Collector {
  public:
   std::string_view name() const override { return "nic"; }

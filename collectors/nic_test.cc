@@ -1,5 +1,6 @@
 #include "collectors/nic.h"
 
+#include "collectors/node.h"
 #include "collectors/parsers/test_fixtures.h"
 #include "testing/catch.h"
 #include "testing/exposition_checks.h"
@@ -13,7 +14,8 @@ using testing::RenderText;
 using testing::ScriptedTransport;
 using testing::TestContext;
 
-constexpr const char* kIpLink = "ip -j -s -s -d link";
+constexpr const char* kIpLink = "ip -j -s -s -d addr";
+constexpr const char* kDatacenter = "cat /etc/pve/datacenter.cfg";
 
 // `ip -j -s -s -d link` of a PVE node (iproute2 6.1 key order, irrelevant keys
 // such as txqlen and gso sizes left out): bond0 of eno1/eno2 in vmbr0, a VLAN
@@ -52,8 +54,10 @@ std::shared_ptr<const NicFacts> CollectFrom(ScriptedTransport& transport) {
 std::shared_ptr<const NicFacts> CollectFrom(const std::string& ip_output) {
   ScriptedTransport transport;
   transport.Answer(kIpLink, ip_output);
+  transport.Answer(kDatacenter, "keyboard: en-us\n");
   auto facts = CollectFrom(transport);
-  CHECK(transport.commands_run() == std::vector<std::string>{kIpLink});
+  CHECK(transport.commands_run() ==
+        std::vector<std::string>{kIpLink, kDatacenter});
   return facts;
 }
 
@@ -241,6 +245,80 @@ TEST_CASE("nic: failures fail the collector", "[nic]") {
   SECTION("no ip on the node") {
     CHECK_THROWS_AS(CollectFrom(transport), TransportError);
   }
+}
+
+// vmbr0 (1500) on the cluster network, vmbr1 (9000) on a storage network,
+// as `ip -j -s -s -d addr` prints them (keys irrelevant here left out).
+constexpr const char* kTwoNetworks =
+    R"([{"ifindex":2,"ifname":"vmbr0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","linkinfo":{"info_kind":"bridge"},"addr_info":[{"family":"inet","local":"198.18.0.11","prefixlen":24,"scope":"global","label":"vmbr0"},{"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}],"stats64":{"rx":{"bytes":1,"packets":1,"errors":0,"dropped":0},"tx":{"bytes":1,"packets":1,"errors":0,"dropped":0}}},)"
+    R"({"ifindex":3,"ifname":"vmbr1","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":9000,"operstate":"UP","linkinfo":{"info_kind":"bridge"},"addr_info":[{"family":"inet","local":"10.1.2.11","prefixlen":24,"scope":"global","label":"vmbr1"}],"stats64":{"rx":{"bytes":1,"packets":1,"errors":0,"dropped":0},"tx":{"bytes":1,"packets":1,"errors":0,"dropped":0}}}])";
+
+std::shared_ptr<const NicFacts> CollectWithDatacenter(
+    const std::string& datacenter_cfg, const std::string& pve_version) {
+  ScriptedTransport transport;
+  transport.Answer(kIpLink, kTwoNetworks);
+  transport.Answer(kDatacenter, datacenter_cfg);
+  TestContext context;
+  context.node.name = "pve1";
+  auto node = std::make_shared<NodeFacts>();
+  node->pve = parsers::PveVersion{pve_version, "49318c671b82f31e", "7.0.14"};
+  context.latest["node"] = node;
+  auto facts = std::dynamic_pointer_cast<const NicFacts>(
+      NicCollector().Collect(transport, context.Get()));
+  REQUIRE(facts != nullptr);
+  return facts;
+}
+
+const std::string kNetwork =
+    "{pve_cluster=\"lab\",node=\"pve1\",network=\"10.1.2.0/24\","
+    "option=\"replication\"";
+
+TEST_CASE("nic: the replication network's interface sets the MTU", "[nic]") {
+  const auto facts = CollectWithDatacenter(
+      "keyboard: en-us\nreplication: secure,network=10.1.2.0/24\n", "9.2.20");
+  CHECK(facts->Find("vmbr0")->addresses ==
+        std::vector<std::string>{"198.18.0.11", "fe80::1"});
+  REQUIRE(facts->ReplicationNetworkInterface() != nullptr);
+  CHECK(facts->ReplicationNetworkInterface()->name == "vmbr1");
+  CHECK(facts->ReplicationMtu() == 9000u);  // not the lowest, 1500
+  CHECK(facts->InReplicationNetwork("10.1.2.12"));
+  CHECK_FALSE(facts->InReplicationNetwork("198.18.0.12"));
+  const std::string text = RenderText(*facts);
+  CheckPromtoolClean(text);
+  CHECK(
+      testing::SampleValue(text, "replwatch_node_replication_network_present" +
+                                     kNetwork + "}") == 1);
+  CHECK(testing::SampleValue(
+            text, "replwatch_node_replication_network_interface" + kNetwork +
+                      ",interface=\"vmbr1\"}") == 1);
+}
+
+TEST_CASE("nic: PVE 8 reads migration: only", "[nic]") {
+  const auto facts = CollectWithDatacenter(
+      "replication: secure,network=10.1.2.0/24\n", "8.4.14");
+  CHECK_FALSE(facts->replication_network.has_value());
+  CHECK(facts->ReplicationMtu() == 1500u);
+  CHECK(RenderText(*facts).find("replication_network") == std::string::npos);
+}
+
+TEST_CASE("nic: no address in the replication network is reported", "[nic]") {
+  const auto facts = CollectWithDatacenter(
+      "replication: secure,network=10.7.0.0/24\n", "9.2.20");
+  CHECK(facts->ReplicationNetworkInterface() == nullptr);
+  CHECK(testing::SampleValue(
+            RenderText(*facts),
+            "replwatch_node_replication_network_present{pve_cluster=\"lab\","
+            "node=\"pve1\",network=\"10.7.0.0/24\",option=\"replication\"}") ==
+        0);
+}
+
+TEST_CASE("nic: a network that is no CIDR is a warning, not a label", "[nic]") {
+  const auto facts =
+      CollectWithDatacenter("replication: secure,network=10.1.2.0\n", "9.2.20");
+  CHECK_FALSE(facts->replication_network.has_value());
+  REQUIRE(facts->warnings.size() == 1);
+  CHECK(facts->warnings.front().message ==
+        "datacenter.cfg: replication network 10.1.2.0 is not a CIDR network");
 }
 
 }  // namespace

@@ -1,43 +1,14 @@
 #include "collectors/node.h"
 
+#include <charconv>
 #include <chrono>
 #include <optional>
 
 #include "collectors/parsers/date_parser.h"
-#include "collectors/parsers/pveversion_parser.h"
-#include "collectors/parsers/zfs_version_parser.h"
 #include "text/parse_error.h"
 
 namespace replwatch {
 namespace {
-
-class NodeFacts : public Facts {
- public:
-  double clock_offset_seconds = 0;
-  std::optional<parsers::ZfsVersion> zfs;
-  std::optional<parsers::PveVersion> pve;
-
-  void Render(const LabelList& node_labels, MetricSet& out) const override {
-    out.Gauge("replwatch_node_clock_offset_seconds",
-              "Node clock minus replwatch's clock, corrected for half the "
-              "command round trip.",
-              node_labels, clock_offset_seconds);
-    if (zfs) {
-      LabelList labels = node_labels;
-      labels.emplace_back("version", zfs->userland);
-      labels.emplace_back("kernel_version", zfs->kernel);
-      out.Gauge("replwatch_node_zfs_info",
-                "ZFS userland and kernel module versions (zfs version).",
-                labels, 1);
-    }
-    if (pve) {
-      LabelList labels = node_labels;
-      labels.emplace_back("version", pve->manager);
-      out.Gauge("replwatch_node_pve_info", "PVE manager version (pveversion).",
-                labels, 1);
-    }
-  }
-};
 
 double SecondsSinceEpoch(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -56,6 +27,37 @@ std::optional<std::string> OutputIfInstalled(Transport& transport,
 }
 
 }  // namespace
+
+void NodeFacts::Render(const LabelList& node_labels, MetricSet& out) const {
+  out.Gauge("replwatch_node_clock_offset_seconds",
+            "Node clock minus replwatch's clock, corrected for half the "
+            "command round trip.",
+            node_labels, clock_offset_seconds);
+  if (zfs) {
+    LabelList labels = node_labels;
+    labels.emplace_back("version", zfs->userland);
+    labels.emplace_back("kernel_version", zfs->kernel);
+    out.Gauge("replwatch_node_zfs_info",
+              "ZFS userland and kernel module versions (zfs version).", labels,
+              1);
+  }
+  if (pve) {
+    LabelList labels = node_labels;
+    labels.emplace_back("version", pve->manager);
+    out.Gauge("replwatch_node_pve_info", "PVE manager version (pveversion).",
+              labels, 1);
+  }
+}
+
+std::optional<int> NodeFacts::PveMajor() const {
+  if (!pve) return std::nullopt;
+  int major = 0;
+  const std::string& version = pve->manager;
+  const auto [end, error] =
+      std::from_chars(version.data(), version.data() + version.size(), major);
+  if (error != std::errc() || end == version.data()) return std::nullopt;
+  return major;
+}
 
 std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
                                                     const CollectContext&) {

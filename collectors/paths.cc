@@ -1,5 +1,6 @@
 #include "collectors/paths.h"
 
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
+#include "collectors/parsers/ip_route_parser.h"
 #include "collectors/parsers/replication_cfg_parser.h"
 #include "text/text_scan.h"
 
@@ -57,12 +59,6 @@ std::set<std::string> ReplicationTargets(Transport& transport,
     return {targets.begin(), targets.end()};
   }
   return TargetsFromConfig(transport, context.node.name);
-}
-
-std::optional<std::uint64_t> ReplicationMtu(const CollectContext& context) {
-  const std::shared_ptr<const Facts> latest = context.latest("nic");
-  const auto* nic = dynamic_cast<const NicFacts*>(latest.get());
-  return nic ? nic->ReplicationMtu() : std::nullopt;
 }
 
 // Runs one probe; nullopt (and a warning) when the node cannot start it.
@@ -122,6 +118,49 @@ void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
   }
 }
 
+bool IsIpLiteral(const std::string& address) {
+  unsigned char bytes[16];
+  return inet_pton(AF_INET, address.c_str(), bytes) == 1 ||
+         inet_pton(AF_INET6, address.c_str(), bytes) == 1;
+}
+
+// Sets check->interface and interface_mtu: the replication network's
+// interface when the peer's address is in that network, else the one the
+// node routes the address by (the probe then measures the path to the
+// configured address; the MTU comparison of source and target uses the
+// replication network's interfaces on both). A DNS name is not resolved
+// here (ip route get takes addresses only): ReplicationMtu() stands in.
+void FindRoute(Transport& transport, const PeerNode& peer, const NicFacts& nic,
+               PathCheck* check, text::ParseWarnings* warnings) {
+  const NicFacts::Interface* in_network = nic.ReplicationNetworkInterface();
+  if (in_network != nullptr && nic.InReplicationNetwork(peer.address)) {
+    check->interface = in_network->name;
+    check->interface_mtu = in_network->mtu;
+    return;
+  }
+  check->interface_mtu = nic.ReplicationMtu();
+  if (!IsIpLiteral(peer.address)) return;
+  const auto result = RunProbe(
+      transport, MakeCommand("ip-route-get", {peer.address}), warnings);
+  if (!result) return;
+  if (result->exit_status != 0) {
+    warnings->Add("ip route get " + peer.address + " exited " +
+                  std::to_string(result->exit_status) + ": " +
+                  LastLine(result->err));
+    return;
+  }
+  try {
+    check->interface = parsers::ParseRouteGetDevice(result->out);
+  } catch (const text::ParseError& e) {
+    warnings->Add(std::string("ip route get ") + peer.address + ": " +
+                  e.what());
+    return;
+  }
+  if (const NicFacts::Interface* routed = nic.Find(check->interface)) {
+    if (routed->mtu) check->interface_mtu = routed->mtu;
+  }
+}
+
 LabelList PathLabels(const LabelList& node_labels, const std::string& target) {
   LabelList labels;
   for (const auto& [name, value] : node_labels) {
@@ -155,6 +194,14 @@ void PathsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
                 "reached target and came back.",
                 labels, *path.path_mtu_ok ? 1 : 0);
     }
+    if (!path.interface.empty()) {
+      LabelList with_interface = labels;
+      with_interface.emplace_back("interface", path.interface);
+      out.Gauge("replwatch_link_interface_info",
+                "1 for the interface replication from source to target "
+                "leaves by (the replication network's, else the route's).",
+                with_interface, 1);
+    }
     if (path.probe_mtu) {
       out.Gauge("replwatch_link_probe_mtu_bytes",
                 "Packet size of the path MTU probe: the source's replication "
@@ -169,9 +216,10 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
   auto facts = std::make_shared<PathsFacts>();
   std::set<std::string> targets = ReplicationTargets(transport, context);
   targets.erase(context.node.name);
-  const std::optional<std::uint64_t> mtu = ReplicationMtu(context);
-  if (!mtu && !targets.empty())
-    facts->warnings.Add("no nic facts with an up uplink: path MTU not probed");
+  const std::shared_ptr<const Facts> latest_nic = context.latest("nic");
+  const auto* nic = dynamic_cast<const NicFacts*>(latest_nic.get());
+  if (nic == nullptr && !targets.empty())
+    facts->warnings.Add("no nic facts yet: path MTU not probed");
   for (const std::string& target : targets) {
     if (facts->paths.size() == PathsFacts::kMaxTargets) {
       facts->LeaveOut("replication_targets",
@@ -189,9 +237,16 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
                           " is not a configured node of this cluster");
       continue;
     }
+    check.address = peer->address;
     try {
       CheckSsh(transport, *peer, &check, &facts->warnings);
-      if (mtu) ProbePathMtu(transport, *peer, *mtu, &check, &facts->warnings);
+      if (nic != nullptr) {
+        FindRoute(transport, *peer, *nic, &check, &facts->warnings);
+      }
+      if (check.interface_mtu) {
+        ProbePathMtu(transport, *peer, *check.interface_mtu, &check,
+                     &facts->warnings);
+      }
     } catch (const CommandRejected& e) {
       facts->warnings.Add(e.what());
     }

@@ -20,7 +20,16 @@ struct PathCheck {
   /// OpenSSH's verdict when it failed (its last stderr line, e.g. "Host key
   /// verification failed."), for the log; never a label.
   std::string ssh_error;
-  /// The packet size probed: this node's replication MTU (NicFacts).
+  /// The address replication goes to: the target's configured address.
+  std::string address;
+  /// The interface replication leaves this node by: the one in the
+  /// replication network when datacenter.cfg sets one, else the one that
+  /// `ip route get <address>` names; empty when unknown.
+  std::string interface;
+  /// That interface's MTU; the node's ReplicationMtu() when the interface
+  /// is unknown or not watched.
+  std::optional<std::uint64_t> interface_mtu;
+  /// The packet size probed: interface_mtu.
   std::optional<std::uint64_t> probe_mtu;
   /// A don't-fragment ping of probe_mtu bytes went there and back. Also
   /// false when the target does not answer at all: read it with ssh_ok.
@@ -41,14 +50,17 @@ class PathsFacts : public Facts {
 
 /// Checks each distinct replication target of this node (at most
 /// kMaxTargets): `ssh -o BatchMode=yes root@<target> -- /bin/true` and
-/// `ping -M do -s <replication MTU - IP/ICMP headers> <target>`, both run on
-/// the node. Targets come from the jobs collector's facts, or, before those
-/// exist, from /etc/pve/replication.cfg (jobs whose `source` is this node).
-/// Addresses come from the configured peers; the MTU from the nic
-/// collector's facts (no MTU probe without them).
+/// `ping -M do -s <MTU - IP/ICMP headers> <target>`, both run on the node,
+/// with the MTU of the interface replication leaves by (the replication
+/// network's, else the one `ip -j route get <target>` names). Targets come
+/// from the jobs collector's facts, or, before those exist, from
+/// /etc/pve/replication.cfg (jobs whose `source` is this node). Addresses
+/// come from the configured peers; MTUs from the nic collector's facts (no
+/// MTU probe without them).
 ///
-/// Remote commands per cycle: 2 per target, plus 1 without jobs facts; so
-/// bounded by the cluster size, never by the number of guests or jobs.
+/// Remote commands per cycle: 3 per target (2 with a replication network),
+/// plus 1 without jobs facts; so bounded by the cluster size, never by the
+/// number of guests or jobs.
 class PathsCollector : public Collector {
  public:
   std::string_view name() const override { return "paths"; }

@@ -1,5 +1,7 @@
 #include "collectors/paths.h"
 
+#include <tuple>
+
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
 #include "testing/catch.h"
@@ -22,6 +24,17 @@ std::string Ssh(const std::string& name, const std::string& address) {
 std::string Ping(int payload, const std::string& address) {
   return "ping -n -q -c 1 -W 2 -M do -s " + std::to_string(payload) + " " +
          address;
+}
+
+std::string Route(const std::string& address) {
+  return "ip -j route get " + address;
+}
+
+// iproute2 6.1's answer (the lab's node namespace).
+std::string RouteOutput(const std::string& address, const std::string& dev) {
+  return "[{\"dst\":\"" + address + "\",\"dev\":\"" + dev +
+         "\",\"prefsrc\":\"198.18.0.11\",\"flags\":[],\"uid\":0,"
+         "\"cache\":[]}]\n";
 }
 
 std::string PingOutput(const std::string& address, int payload, bool reply) {
@@ -104,17 +117,20 @@ TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
                                  {"103-0", "pve9"}});
   ScriptedTransport transport;
   transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+  transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
   transport.Answer(Ping(1472, "198.18.0.12"),
                    PingOutput("198.18.0.12", 1472, true));
   transport.Answer(Ssh("pve3", "198.18.0.13"), "", 255, kHostKeyChanged);
+  transport.Answer(Route("198.18.0.13"), RouteOutput("198.18.0.13", "vmbr0"));
   transport.Answer(Ping(1472, "198.18.0.13"),
                    PingOutput("198.18.0.13", 1472, false), 1);
 
   const auto facts = CollectFrom(transport, context);
   CHECK(transport.commands_run() ==
         std::vector<std::string>{
-            Ssh("pve2", "198.18.0.12"), Ping(1472, "198.18.0.12"),
-            Ssh("pve3", "198.18.0.13"), Ping(1472, "198.18.0.13")});
+            Ssh("pve2", "198.18.0.12"), Route("198.18.0.12"),
+            Ping(1472, "198.18.0.12"), Ssh("pve3", "198.18.0.13"),
+            Route("198.18.0.13"), Ping(1472, "198.18.0.13")});
   REQUIRE(facts->paths.size() == 3);
   const PathCheck* pve3 = facts->Find("pve3");
   REQUIRE(pve3 != nullptr);
@@ -133,6 +149,10 @@ TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
   CHECK(SampleValue(text, Series("replwatch_link_path_mtu_ok", "pve2")) == 1);
   CHECK(SampleValue(text, Series("replwatch_link_probe_mtu_bytes", "pve2")) ==
         1500);
+  CHECK(SampleValue(text,
+                    "replwatch_link_interface_info{pve_cluster=\"lab\","
+                    "source=\"pve1\",target=\"pve2\",interface="
+                    "\"vmbr0\"}") == 1);
   CHECK(SampleValue(text, Series("replwatch_link_ssh_ok", "pve3")) == 0);
   CHECK(SampleValue(text, Series("replwatch_link_path_mtu_ok", "pve3")) == 0);
   CHECK(text.find("pve9") == std::string::npos);
@@ -149,6 +169,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
   context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
   ScriptedTransport transport;
   transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+  transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
   SECTION("jumbo frames") {
     context.latest["nic"] = Nic(9000);
     transport.Answer(Ping(8972, "198.18.0.12"), "", 1);
@@ -160,6 +181,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
     context.peers[0].address = "fd00::12";
     context.latest["nic"] = Nic(1500);
     transport.Answer(Ssh("pve2", "fd00::12"), "");
+    transport.Answer(Route("fd00::12"), RouteOutput("fd00::12", "vmbr0"));
     transport.Answer(Ping(1452, "fd00::12"), "");
     const auto facts = CollectFrom(transport, context);
     CHECK(facts->Find("pve2")->path_mtu_ok == true);
@@ -189,10 +211,12 @@ TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
                      "local: 102-0\n\ttarget pve1\n\tsource pve2\n\n"
                      "local: 103-0\n\ttarget pve4\n\tsource pve2\n");
     transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+    transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
     transport.Answer(Ping(1472, "198.18.0.12"), "");
     const auto facts = CollectFrom(transport, context);
     CHECK(transport.commands_run() ==
           std::vector<std::string>{cat, Ssh("pve2", "198.18.0.12"),
+                                   Route("198.18.0.12"),
                                    Ping(1472, "198.18.0.12")});
     REQUIRE(facts->paths.size() == 1);
     CHECK(facts->paths[0].target == "pve2");
@@ -216,17 +240,21 @@ TEST_CASE("paths: probes without a verdict leave their series out", "[paths]") {
   context.latest["nic"] = Nic(1500);
   context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
   ScriptedTransport transport;
-  SECTION("ssh killed by timeout, ping error") {
+  std::size_t warnings = 0;
+  SECTION("ssh killed by timeout, no route, ping error") {
     transport.Answer(Ssh("pve2", "198.18.0.12"), "", 124);
+    transport.Answer(Route("198.18.0.12"), "", 2,
+                     "RTNETLINK answers: Network is unreachable\n");
     transport.Answer(Ping(1472, "198.18.0.12"), "", 2,
                      "ping: connect: Network is unreachable\n");
+    warnings = 3;
   }
-  SECTION("neither ssh nor ping installed") {}
+  SECTION("neither ssh, ip nor ping installed") { warnings = 3; }
   const auto facts = CollectFrom(transport, context);
-  CHECK(transport.commands_run().size() == 2);
+  CHECK(transport.commands_run().size() == 3);
   CHECK_FALSE(facts->Find("pve2")->ssh_ok.has_value());
   CHECK_FALSE(facts->Find("pve2")->path_mtu_ok.has_value());
-  CHECK(facts->warnings.size() == 2);
+  CHECK(facts->warnings.size() == warnings);
   CHECK(RenderText(*facts).empty());
 }
 
@@ -238,7 +266,7 @@ TEST_CASE("paths: a lost session fails the collector", "[paths]") {
   CHECK_THROWS_AS(CollectFrom(transport, context), TransportError);
 }
 
-TEST_CASE("paths: at most 16 targets, 2 commands each, never this node",
+TEST_CASE("paths: at most 16 targets, 3 commands each, never this node",
           "[paths]") {
   TestContext context = Pve1(20);
   context.latest["nic"] = Nic(1500);
@@ -251,14 +279,78 @@ TEST_CASE("paths: at most 16 targets, 2 commands each, never this node",
   ScriptedTransport transport;
   for (const PeerNode& peer : context.peers) {
     transport.Answer(Ssh(peer.name, peer.address), "");
+    transport.Answer(Route(peer.address), RouteOutput(peer.address, "vmbr0"));
     transport.Answer(Ping(1472, peer.address), "");
   }
   const auto facts = CollectFrom(transport, context);
   CHECK(facts->paths.size() == PathsFacts::kMaxTargets);
   CHECK(facts->Find("pve1") == nullptr);
-  CHECK(transport.commands_run().size() == 2 * PathsFacts::kMaxTargets);
+  CHECK(transport.commands_run().size() == 3 * PathsFacts::kMaxTargets);
   CHECK(testing::SampleCount(RenderText(*facts), "replwatch_link_ssh_ok") ==
         PathsFacts::kMaxTargets);
+}
+
+// Two uplinks: vmbr0 (1500) for the cluster, vmbr1 (9000) for storage.
+std::shared_ptr<NicFacts> TwoUplinks() {
+  auto facts = std::make_shared<NicFacts>();
+  for (const auto& [name, mtu, address] :
+       {std::tuple<const char*, std::uint64_t, const char*>{"vmbr0", 1500,
+                                                            "198.18.0.11"},
+        {"vmbr1", 9000, "10.1.2.11"}}) {
+    NicFacts::Interface& nic = facts->interfaces.emplace_back();
+    nic.name = name;
+    nic.kind = "bridge";
+    nic.mtu = mtu;
+    nic.up = true;
+    nic.addresses = {address};
+  }
+  return facts;
+}
+
+TEST_CASE("paths: the probe uses the MTU of the interface the route names",
+          "[paths]") {
+  TestContext context = Pve1(1);
+  context.peers[0].address = "10.1.2.12";
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  context.latest["nic"] = TwoUplinks();  // lowest MTU 1500
+  ScriptedTransport transport;
+  transport.Answer(Ssh("pve2", "10.1.2.12"), "");
+  transport.Answer(Route("10.1.2.12"), RouteOutput("10.1.2.12", "vmbr1"));
+  transport.Answer(Ping(8972, "10.1.2.12"), "");
+  const auto facts = CollectFrom(transport, context);
+  const PathCheck* pve2 = facts->Find("pve2");
+  CHECK(pve2->interface == "vmbr1");
+  CHECK(pve2->interface_mtu == 9000u);
+  CHECK(pve2->path_mtu_ok == true);
+}
+
+TEST_CASE("paths: a replication network in datacenter.cfg names the interface",
+          "[paths]") {
+  TestContext context = Pve1(1);
+  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  auto nic = TwoUplinks();
+  nic->replication_network =
+      parsers::TransferNetwork{"replication", "secure", "10.1.2.0/24"};
+  context.latest["nic"] = nic;
+  ScriptedTransport transport;
+  SECTION("the peer's address is in it: no route lookup") {
+    context.peers[0].address = "10.1.2.12";
+    transport.Answer(Ssh("pve2", "10.1.2.12"), "");
+    transport.Answer(Ping(8972, "10.1.2.12"), "");
+    const auto facts = CollectFrom(transport, context);
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{Ssh("pve2", "10.1.2.12"),
+                                   Ping(8972, "10.1.2.12")});
+    CHECK(facts->Find("pve2")->interface == "vmbr1");
+  }
+  SECTION("another address: the probe follows its route") {
+    transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+    transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
+    transport.Answer(Ping(1472, "198.18.0.12"), "");
+    const auto facts = CollectFrom(transport, context);
+    CHECK(facts->Find("pve2")->interface == "vmbr0");
+    CHECK(facts->Find("pve2")->interface_mtu == 1500u);
+  }
 }
 
 }  // namespace

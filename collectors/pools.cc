@@ -4,6 +4,7 @@
 #include <set>
 
 #include "collectors/checked_command.h"
+#include "collectors/node.h"
 #include "exposition/label_values.h"
 
 namespace replwatch {
@@ -147,12 +148,34 @@ std::shared_ptr<PoolsFacts> BuildPoolsFacts(
   return facts;
 }
 
-std::shared_ptr<const Facts> PoolsCollector::Collect(Transport& transport,
-                                                     const CollectContext&) {
+namespace {
+
+// From the node collector's `zfs version`, which runs first each cycle.
+bool ReadsZpoolStatusJson(const CollectContext& context) {
+  if (!context.node.zfs_json) return false;
+  const auto latest = context.latest("node");
+  const auto* node = dynamic_cast<const NodeFacts*>(latest.get());
+  if (node == nullptr || !node->zfs || !node->zfs->userland_release) {
+    return false;
+  }
+  const parsers::ReleaseNumber& release = *node->zfs->userland_release;
+  return release.major > 2 || (release.major == 2 && release.minor >= 3);
+}
+
+}  // namespace
+
+std::shared_ptr<const Facts> PoolsCollector::Collect(
+    Transport& transport, const CollectContext& context) {
   const parsers::ZpoolList list =
       parsers::ParseZpoolList(RunExpectingSuccess(transport, "zpool-list"));
+  // OpenZFS 2.3+ prints JSON: no column alignment to guess, names as they
+  // are, and scan times as epochs instead of the node's local time.
   const parsers::ZpoolStatus status =
-      parsers::ParseZpoolStatus(RunExpectingSuccess(transport, "zpool-status"));
+      ReadsZpoolStatusJson(context)
+          ? parsers::ParseZpoolStatusJson(
+                RunExpectingSuccess(transport, "zpool-status-json"))
+          : parsers::ParseZpoolStatus(
+                RunExpectingSuccess(transport, "zpool-status"));
   const parsers::PropertyListing properties =
       parsers::ParseZpoolGet(RunExpectingSuccess(transport, "zpool-get-all"));
   auto facts = BuildPoolsFacts(list, status, properties.properties);

@@ -86,7 +86,9 @@ std::shared_ptr<PoolsFacts> BuildPoolsFacts(
     const parsers::PropertyTable& pool_properties);
 
 /// Pool health, space, vdev error counters, scans and features: three
-/// commands per node and cycle (zpool list, zpool status -p, zpool get all).
+/// commands per node and cycle (zpool list, zpool status, zpool get all).
+/// `zpool status -j --json-int` on OpenZFS 2.3+ (global.zfs_json), else
+/// text `zpool status -p`: the same facts either way.
 class PoolsCollector : public Collector {
  public:
   std::string_view name() const override { return "pools"; }

@@ -1,5 +1,7 @@
 #include "collectors/pools.h"
 
+#include "collectors/node.h"
+#include "collectors/parsers/test_fixtures.h"
 #include "testing/catch.h"
 #include "testing/exposition_checks.h"
 #include "testing/scripted_transport.h"
@@ -483,6 +485,63 @@ TEST_CASE("pools: a FAULTED member of a mirror has its own state series",
   CHECK(state("sdc", "AVAIL") == 1);
   // One series per vdev below the root: mirror-0, sda, sdb, sdc.
   CHECK(SampleCount(text, "replwatch_pool_vdev_state") == 4);
+}
+
+}  // namespace replwatch
+
+namespace replwatch {
+
+namespace {
+
+std::shared_ptr<const PoolsFacts> CollectOnZfs(ScriptedTransport& transport,
+                                               const std::string& zfs,
+                                               bool zfs_json = true) {
+  testing::TestContext context;
+  context.node.zfs_json = zfs_json;
+  auto node = std::make_shared<NodeFacts>();
+  node->zfs =
+      parsers::ParseZfsVersion("zfs-" + zfs + "\nzfs-kmod-" + zfs + "\n");
+  context.latest["node"] = node;
+  auto facts = std::dynamic_pointer_cast<const PoolsFacts>(
+      PoolsCollector().Collect(transport, context.Get()));
+  REQUIRE(facts != nullptr);
+  return facts;
+}
+
+constexpr char kStatusJson[] = "zpool status -j --json-int";
+
+}  // namespace
+
+TEST_CASE("pools: OpenZFS 2.3 and later are read from zpool status JSON",
+          "[pools]") {
+  ScriptedTransport transport;
+  transport.Answer(kList, "tank\t1\t0\t1\t0\t0\tDEGRADED\n");
+  transport.Answer(kStatusJson, parsers::testing::ReadTestdata(
+                                    "zpool-status-j-json-int.json"));
+  transport.Answer(kStatus, kLabStatus);
+  transport.Answer(kGet, "");
+  SECTION("2.4.4 reads JSON") {
+    const auto facts = CollectOnZfs(transport, "2.4.4-pve1");
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{kList, kStatusJson, kGet});
+    const PoolInfo* tank = facts->Find("tank");
+    REQUIRE(tank != nullptr);
+    // CANT_OPEN in JSON is what text prints as UNAVAIL, with its `was` path.
+    const std::string text = testing::RenderText(*facts);
+    CHECK(text.find("vdev=\"5059338246820777521 (was "
+                    "/dev/disk/by-id/wwn-0x50014ee2b36b4fea-part1)\","
+                    "state=\"UNAVAIL\"") != std::string::npos);
+  }
+  SECTION("2.2 reads text") {
+    CollectOnZfs(transport, "2.2.8-pve1");
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{kList, kStatus, kGet});
+  }
+  SECTION("zfs_json: false reads text on 2.4 too") {
+    CollectOnZfs(transport, "2.4.4-pve1", false);
+    CHECK(transport.commands_run() ==
+          std::vector<std::string>{kList, kStatus, kGet});
+  }
 }
 
 }  // namespace replwatch

@@ -48,6 +48,9 @@ struct GlobalSettings {
   std::chrono::milliseconds reconnect_backoff_max{std::chrono::minutes(5)};
   std::uint64_t max_output_bytes = 64ull << 20;
   int max_concurrent_nodes = 8;
+  /// Read OpenZFS's JSON (`zpool status -j --json-int`) on nodes whose
+  /// OpenZFS is 2.3 or later; false: text everywhere.
+  bool zfs_json = true;
   ShardSpec shard;  // `global.shard`; --shard overrides it
 };
 
@@ -66,6 +69,7 @@ struct NodeConfig {
   TransportKind transport = TransportKind::kSsh;
   std::string host_key_alias;  // known_hosts lookup name; empty = address
   SshSettings ssh;             // effective settings after overrides
+  bool zfs_json = true;        // GlobalSettings::zfs_json
 
   bool operator==(const NodeConfig& o) const;
   bool operator!=(const NodeConfig& o) const { return !(*this == o); }

@@ -31,7 +31,7 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
           {"collection_interval", "jitter", "connect_timeout",
            "command_timeout", "keepalive_interval", "ssh_session_max_age",
            "reconnect_backoff_initial", "reconnect_backoff_max",
-           "max_output_bytes", "max_concurrent_nodes", "shard"})) {
+           "max_output_bytes", "max_concurrent_nodes", "shard", "zfs_json"})) {
     return;
   }
   auto duration = [&](const char* key, std::chrono::milliseconds& out) {
@@ -62,6 +62,7 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
   if (auto n = check.Integer(node, "max_concurrent_nodes", 1, 512)) {
     global.max_concurrent_nodes = static_cast<int>(*n);
   }
+  if (auto json = check.Bool(node, "zfs_json")) global.zfs_json = *json;
   if (auto text = check.String(node, "shard")) {
     std::string error;
     if (auto shard = ParseShardSpec(*text, error)) {
@@ -265,6 +266,7 @@ Config ParseConfig(const std::string& yaml_text, const std::string& file_name,
     }
   }
   if (!check.problems().empty()) throw ConfigError(check.problems());
+  for (NodeConfig& node : config.nodes) node.zfs_json = config.global.zfs_json;
   return config;
 }
 
@@ -283,7 +285,8 @@ bool NodeConfig::operator==(const NodeConfig& o) const {
          port == o.port && transport == o.transport &&
          host_key_alias == o.host_key_alias && ssh.user == o.ssh.user &&
          ssh.key_file == o.ssh.key_file && ssh.use_agent == o.ssh.use_agent &&
-         ssh.known_hosts_file == o.ssh.known_hosts_file;
+         ssh.known_hosts_file == o.ssh.known_hosts_file &&
+         zfs_json == o.zfs_json;
 }
 
 }  // namespace replwatch

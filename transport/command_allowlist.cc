@@ -2,6 +2,8 @@
 // read state. Placeholders are validated, never escaped into shape: a value
 // that does not match its rule is refused.
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <string>
 
@@ -16,6 +18,7 @@ enum class Arg {
   kNodeName,      // PVE node name: /nodes/<node>/...
   kJobId,         // <vmid>-<jobnum>
   kHostAddress,   // IP literal or DNS name
+  kIpAddress,     // IPv4 or IPv6 literal
   kPayloadBytes,  // ping payload size, 1..65507
 };
 
@@ -44,6 +47,7 @@ const Entry kAllowList[] = {
      {L("zpool"), L("list"), L("-Hp"), L("-o"),
       L("name,size,alloc,free,cap,frag,health")}},
     {"zpool-status", {L("zpool"), L("status"), L("-p")}},
+    {"zpool-status-json", {L("zpool"), L("status"), L("-j"), L("--json-int")}},
     {"zpool-get-all",
      {L("zpool"), L("get"), L("-Hp"), L("-o"), L("name,property,value"),
       L("all")}},
@@ -54,7 +58,8 @@ const Entry kAllowList[] = {
      {L("zfs"), L("get"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
       L("name,property,value"),
       L("type,available,used,quota,refquota,reservation,refreservation,"
-        "volsize,written,receive_resume_token,keystatus,encryption,guid")}},
+        "volsize,written,receive_resume_token,keystatus,encryption,guid,"
+        "encryptionroot")}},
     {"pvesh-replication",
      {L("pvesh"), L("get"), P(Arg::kNodeName, "/nodes/", "/replication"),
       L("--output-format"), L("json")}},
@@ -68,7 +73,9 @@ const Entry kAllowList[] = {
     {"cat-replication-log",
      {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
     // -s twice: only then does iproute2 print carrier_changes.
-    {"ip-link-stats", {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("link")}},
+    {"ip-addr-stats", {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("addr")}},
+    {"ip-route-get",
+     {L("ip"), L("-j"), L("route"), L("get"), P(Arg::kIpAddress)}},
     {"ping-path-mtu",
      {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"), L("-M"),
       L("do"), L("-s"), P(Arg::kPayloadBytes), P(Arg::kHostAddress)}},
@@ -100,6 +107,11 @@ bool Valid(Arg kind, const std::string& value) {
     }
     case Arg::kHostAddress:
       return text::IsValidHostAddress(value) && value.front() != '-';
+    case Arg::kIpAddress: {
+      unsigned char bytes[16];
+      return inet_pton(AF_INET, value.c_str(), bytes) == 1 ||
+             inet_pton(AF_INET6, value.c_str(), bytes) == 1;
+    }
     case Arg::kPayloadBytes:
       return AllDigits(value) && value.size() <= 5 && std::stoi(value) >= 1 &&
              std::stoi(value) <= 65507;

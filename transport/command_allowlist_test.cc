@@ -1,6 +1,6 @@
-#include "testing/catch.h"
 #include <set>
 
+#include "testing/catch.h"
 #include "transport/remote_command.h"
 
 namespace replwatch {
@@ -10,9 +10,9 @@ TEST_CASE("every allow-listed command starts with a read-only program",
           "[allowlist]") {
   // The programs we accept on a node. None of them can change ZFS or PVE
   // state with the fixed arguments of the allow-list.
-  const std::set<std::string> read_only = {"date", "zfs",  "zpool", "pveversion",
-                                           "pvesh", "pvesr", "cat",  "ip",
-                                           "ping",  "ssh"};
+  const std::set<std::string> read_only = {
+      "date",  "zfs", "zpool", "pveversion", "pvesh",
+      "pvesr", "cat", "ip",    "ping",       "ssh"};
   // The sub-commands that only read, per program with sub-commands.
   const std::set<std::string> reading_subcommands = {"list", "get", "status",
                                                      "version"};
@@ -22,6 +22,7 @@ TEST_CASE("every allow-listed command starts with a read-only program",
     if (id == "pvesh-replication") args = {"pve1"};
     if (id == "cat-replication-log") args = {"100-0"};
     if (id == "ping-path-mtu") args = {"1472", "198.18.0.12"};
+    if (id == "ip-route-get") args = {"198.18.0.12"};
     if (id == "ssh-batch-check") args = {"pve2", "198.18.0.12"};
     RemoteCommand command = [&] {
       switch (args.size()) {
@@ -43,7 +44,11 @@ TEST_CASE("every allow-listed command starts with a read-only program",
       CHECK((argv[1].rfind("/etc/pve/", 0) == 0 ||
              argv[1].rfind("/var/log/pve/", 0) == 0));
     }
-    if (argv[0] == "ip") CHECK(argv.back() == "link");
+    if (argv[0] == "ip") {
+      // Listing addresses and asking the kernel which route it would take.
+      CHECK(
+          (argv.back() == "addr" || (argv[2] == "route" && argv[3] == "get")));
+    }
     if (argv[0] == "ssh") CHECK(argv.back() == "/bin/true");
   }
 }
@@ -97,6 +102,7 @@ RemoteCommand Example(const std::string& id) {
   if (id == "pvesh-replication") return MakeCommand(id, {"pve1"});
   if (id == "cat-replication-log") return MakeCommand(id, {"100-0"});
   if (id == "ping-path-mtu") return MakeCommand(id, {"1472", "198.18.0.12"});
+  if (id == "ip-route-get") return MakeCommand(id, {"fd00::12"});
   if (id == "ssh-batch-check") return MakeCommand(id, {"pve2", "198.18.0.12"});
   return MakeCommand(id);
 }
@@ -117,10 +123,21 @@ TEST_CASE("every shell line parses back and matches its allow-list entry",
   }
 }
 
+TEST_CASE("ip route get takes an IP address, nothing else", "[allowlist]") {
+  CHECK(MakeCommand("ip-route-get", {"198.18.0.12"}).argv().back() ==
+        "198.18.0.12");
+  for (const char* refused :
+       {"pve2.lab.local", "-batch", "198.18.0.12 dev eth0", "10.0.0.0/8", ""}) {
+    INFO(refused);
+    CHECK_THROWS_AS(MakeCommand("ip-route-get", {refused}), CommandRejected);
+  }
+}
+
 TEST_CASE("a forced command refuses everything else", "[forced]") {
   // Not our shape: extra shell syntax, unquoted words, no timeout.
-  CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 'date' '+%s.%N'; "
-                             "rm -rf /"));
+  CHECK_FALSE(
+      ParseShellLine("LC_ALL=C exec timeout -k 5 31 'date' '+%s.%N'; "
+                     "rm -rf /"));
   CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 date"));
   CHECK_FALSE(ParseShellLine("zfs destroy rpool"));
   CHECK_FALSE(ParseShellLine("LC_ALL=C exec timeout -k 5 31 'date"));
@@ -129,13 +146,12 @@ TEST_CASE("a forced command refuses everything else", "[forced]") {
   CHECK_FALSE(MatchAllowListed({"zfs", "destroy", "-r", "rpool"}));
   CHECK_FALSE(MatchAllowListed({"cat", "/etc/shadow"}));
   CHECK_FALSE(MatchAllowListed({"cat", "/var/log/pve/replicate/../../x"}));
-  CHECK_FALSE(MatchAllowListed(
-      {"pvesh", "get", "/nodes/x;reboot/replication", "--output-format",
-       "json"}));
+  CHECK_FALSE(MatchAllowListed({"pvesh", "get", "/nodes/x;reboot/replication",
+                                "--output-format", "json"}));
   CHECK_FALSE(MatchAllowListed({"date", "+%s.%N", "--set=2000-01-01"}));
   // Quotes inside a word survive the round trip as data.
-  const auto quoted = ParseShellLine(
-      "LC_ALL=C exec timeout -k 5 9 'cat' 'a'\\''b'");
+  const auto quoted =
+      ParseShellLine("LC_ALL=C exec timeout -k 5 9 'cat' 'a'\\''b'");
   REQUIRE(quoted);
   CHECK(quoted->argv[1] == "a'b");
 }

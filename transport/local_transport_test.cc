@@ -5,12 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testing/catch.h"
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <thread>
+
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {
@@ -63,11 +64,11 @@ TEST_CASE("local transport cancels promptly", "[local]") {
 }
 
 TEST_CASE("local transport caps output size", "[local]") {
-  // /etc/pve/.members does not exist here, but `ip -j -s -d link` prints a
-  // few hundred bytes at least.
+  // /etc/pve/.members does not exist here, but `ip -j -s -s -d addr` prints
+  // a few hundred bytes at least.
   LocalTransport transport(Limits(std::chrono::seconds(10), 16));
   CHECK_THROWS_MATCHES(
-      transport.Run(MakeCommand("ip-link-stats")), TransportError,
+      transport.Run(MakeCommand("ip-addr-stats")), TransportError,
       Catch::Matchers::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kOutputTooLarge;
       }));

@@ -98,6 +98,21 @@ LinkListing ParseIpLinkJson(std::string_view json) {
     }
     if (const text::JsonValue* v = item.Find("carrier_changes"))
       iface.carrier_changes = v->AsUint64();
+    if (const text::JsonValue* addresses = item.Find("addr_info");
+        addresses && addresses->is_array()) {
+      for (const text::JsonValue& address : addresses->AsArray()) {
+        const text::JsonValue* local = address.Find("local");
+        if (local == nullptr || !local->is_string()) continue;
+        if (iface.addresses.size() == InterfaceStats::kMaxAddresses) {
+          listing.warnings.push_back(
+              {0, text::Printable(iface.ifname) + ": addresses over " +
+                      std::to_string(InterfaceStats::kMaxAddresses) +
+                      " left out"});
+          break;
+        }
+        iface.addresses.push_back(local->AsString());
+      }
+    }
     listing.interfaces.push_back(std::move(iface));
   }
   return listing;

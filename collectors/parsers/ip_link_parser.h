@@ -27,6 +27,10 @@ struct InterfaceStats {
   LinkCounters rx;
   LinkCounters tx;
   std::optional<std::uint64_t> carrier_changes;  // `-d` JSON only
+  /// `local` addresses of `addr_info` (`ip -j addr` only), IPv4 and IPv6,
+  /// without their prefix length; at most kMaxAddresses.
+  std::vector<std::string> addresses;
+  static constexpr std::size_t kMaxAddresses = 32;
   bool approximate = false;  // text counters printed with -h units
 };
 
@@ -35,8 +39,9 @@ struct LinkListing {
   text::ParseWarnings warnings;
 };
 
-/// `ip -j -s -d link` (also `ip -j stats ... group link`): a JSON array of
-/// interface objects; counters from `stats64` (or `stats`).
+/// `ip -j -s -s -d addr` or `ip -j -s -d link` (also `ip -j stats ... group
+/// link`): a JSON array of interface objects; counters from `stats64` (or
+/// `stats`), addresses from `addr_info` where present.
 LinkListing ParseIpLinkJson(std::string_view json);
 
 /// Text `ip [-s] [-s] [-d] [-h] link`. Counters are matched to the keyword

@@ -14,11 +14,16 @@ from replwatch_run import COLLECTORS, ReplwatchLabCase
 NODES = ("pve1", "pve2", "pve3")
 # The layout of a 3-node lab with 2 guests per node (lab/rwlab/build.py): each guest
 # has one disk replicated to the next node; job -> (source, target).
-JOBS = {"100-0": ("pve1", "pve2"), "101-0": ("pve1", "pve2"),
-        "102-0": ("pve2", "pve3"), "103-0": ("pve2", "pve3"),
-        "104-0": ("pve3", "pve1"), "105-0": ("pve3", "pve1")}
+JOBS = {
+    "100-0": ("pve1", "pve2"),
+    "101-0": ("pve1", "pve2"),
+    "102-0": ("pve2", "pve3"),
+    "103-0": ("pve2", "pve3"),
+    "104-0": ("pve3", "pve1"),
+    "105-0": ("pve3", "pve1"),
+}
 PATHS = sorted(set(JOBS.values()))
-FAULT_MINUTES = "15"    # every job's next scheduled run (at most 2 failures follow)
+FAULT_MINUTES = "15"  # every job's next scheduled run (at most 2 failures follow)
 RECOVER_MINUTES = "31"  # past PVE's longest retry back-off (30 min)
 # Families of docs/metrics.md a healthy lab does not produce, and why.
 CONDITIONAL = {
@@ -30,7 +35,9 @@ CONDITIONAL = {
     "replwatch_dataset_refreservation_bytes": "only when set",
     "replwatch_dataset_resume_token_first_seen_timestamp_seconds": "only with a token",
     "replwatch_pool_scan_progress_ratio": "only while a scan runs",
-    "replwatch_pool_special_capacity_ratio": "OpenZFS >= 2.4 only (the lab is 2.2)",
+    "replwatch_pool_special_capacity_ratio": "pools with a special vdev, OpenZFS after 2.4",
+    "replwatch_collector_items_over_cap": "only while a node reports more than a cap allows",
+    "replwatch_dataset_encryption_drift": "guest volumes under an encrypted parent only",
 }
 
 FAILURES = "replwatch_job_consecutive_failures"
@@ -79,20 +86,28 @@ def documented_families():
 def error_class(samples, job):
     """The class of the job's current error, None while it does not fail (a list if
     replwatch reports several at once)."""
-    classes = [l["class"] for l, v in samples.all(ERROR, job_id=job) if v == 1]
+    classes = [
+        series_labels["class"] for series_labels, v in samples.all(ERROR, job_id=job) if v == 1
+    ]
     return classes[0] if len(classes) == 1 else (classes or None)
 
 
 def healthy(s):
     """Every node reached, every job replicating, every chain and pool intact."""
-    return (all(v == 1 for _, v in s.all("replwatch_collector_success"))
-            and len(s.all("replwatch_collector_success")) == len(NODES) * len(COLLECTORS)
-            and all(s.value(FAILURES, job_id=j) == 0 and error_class(s, j) is None
-                    and s.value(SYNCING, job_id=j) == 0
-                    and s.value(COMMON, job_id=j, volume=volume(j)) >= 1
-                    and s.value(BASE, job_id=j, side="source") == 1
-                    and s.value(BASE, job_id=j, side="target") == 1 for j in JOBS)
-            and all(s.value(HEALTH, node=n, state="ONLINE") == 1 for n in NODES))
+    return (
+        all(v == 1 for _, v in s.all("replwatch_collector_success"))
+        and len(s.all("replwatch_collector_success")) == len(NODES) * len(COLLECTORS)
+        and all(
+            s.value(FAILURES, job_id=j) == 0
+            and error_class(s, j) is None
+            and s.value(SYNCING, job_id=j) == 0
+            and s.value(COMMON, job_id=j, volume=volume(j)) >= 1
+            and s.value(BASE, job_id=j, side="source") == 1
+            and s.value(BASE, job_id=j, side="target") == 1
+            for j in JOBS
+        )
+        and all(s.value(HEALTH, node=n, state="ONLINE") == 1 for n in NODES)
+    )
 
 
 class SignalsInLab(ReplwatchLabCase):
@@ -176,8 +191,9 @@ class SignalsInLab(ReplwatchLabCase):
                 self.assertEqual(s.value("replwatch_ssh_host_key_unknown", node=node), 0)
                 self.assertLess(abs(s.value("replwatch_node_clock_offset_seconds", node=node)), 1)
                 self.assertEqual(s.value("replwatch_node_pve_info", node=node, version="9.2.20"), 1)
-                self.assertEqual(s.value("replwatch_node_zfs_info", node=node,
-                                         version="2.4.4-pve1"), 1)
+                self.assertEqual(
+                    s.value("replwatch_node_zfs_info", node=node, version="2.4.4-pve1"), 1
+                )
                 self.assertPoolHealthy(s, node)
                 self.assertNicHealthy(s, node)
         for job in JOBS:
@@ -188,44 +204,60 @@ class SignalsInLab(ReplwatchLabCase):
             with self.subTest(source=source, target=target):
                 self.assertEqual(s.value("replwatch_link_ssh_ok", source=source, target=target), 1)
                 self.assertEqual(s.value(PATH_MTU_OK, source=source, target=target), 1)
-                self.assertEqual(s.value("replwatch_link_probe_mtu_bytes", source=source,
-                                         target=target), 1500)
+                self.assertEqual(
+                    s.value("replwatch_link_probe_mtu_bytes", source=source, target=target), 1500
+                )
                 self.assertEqual(s.value(MTU_MISMATCH, source=source, target=target), 0)
                 features = s.all(FEATURE_MISMATCH, source=source, target=target)
                 self.assertTrue(features)
-                self.assertEqual([l["feature"] for l, v in features if v != 0], [])
-        self.assertEqual([l for l, v in s.all(TOKEN) if v != 0], [])
+                self.assertEqual(
+                    [series_labels["feature"] for series_labels, v in features if v != 0], []
+                )
+        self.assertEqual([series_labels for series_labels, v in s.all(TOKEN) if v != 0], [])
         self.assertEqual(s.all(TOKEN_SEEN), [])
-        self.assertEqual([l for l, v in s.all(KEY) if v != 1], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(KEY) if v != 1], [])
 
     def assertPoolHealthy(self, s, node):
-        states = {l["state"]: v for l, v in s.all(HEALTH, node=node, pool="rpool")}
+        states = {
+            series_labels["state"]: v for series_labels, v in s.all(HEALTH, node=node, pool="rpool")
+        }
         self.assertEqual(states.pop("ONLINE"), 1)
         self.assertEqual(set(states.values()), {0})
         self.assertLess(s.value(CAPACITY, node=node), 0.8)
         self.assertGreaterEqual(s.value(CAPACITY, node=node), 0)
         size = s.value("replwatch_pool_size_bytes", node=node)
-        self.assertEqual(s.value("replwatch_pool_allocated_bytes", node=node)
-                         + s.value("replwatch_pool_free_bytes", node=node), size)
+        self.assertEqual(
+            s.value("replwatch_pool_allocated_bytes", node=node)
+            + s.value("replwatch_pool_free_bytes", node=node),
+            size,
+        )
         self.assertGreater(s.value("replwatch_pool_slop_bytes", node=node), 0)
         self.assertLess(s.value("replwatch_pool_slop_bytes", node=node), size)
         self.assertEqual(s.value("replwatch_pool_data_errors", node=node), 0)
         vdevs = s.all(VDEV_ERRORS, node=node)
         self.assertEqual(len(vdevs), 4 * 3)  # pool, mirror-0, 2 disks x read/write/checksum
         self.assertEqual({v for _, v in vdevs}, {0})
-        self.assertEqual({l["kind"]: v for l, v in s.all(SCAN, node=node)},
-                         {"scrub": 0, "resilver": 0})
+        self.assertEqual(
+            {series_labels["kind"]: v for series_labels, v in s.all(SCAN, node=node)},
+            {"scrub": 0, "resilver": 0},
+        )
         self.assertEqual(s.all(PROGRESS, node=node), [])
         self.assertTrue(s.all(SCAN_END, node=node))
-        self.assertEqual(s.value("replwatch_pool_feature_enabled", node=node,
-                                 feature="encryption"), 1)
+        self.assertEqual(
+            s.value("replwatch_pool_feature_enabled", node=node, feature="encryption"), 1
+        )
 
     def assertNicHealthy(self, s, node):
         nic = dict(node=node, interface="vmbr0")
         self.assertEqual(s.value("replwatch_nic_up", **nic), 1)
         self.assertEqual(s.value("replwatch_nic_mtu_bytes", **nic), 1500)
-        for counter in ("receive_errors", "transmit_errors", "receive_dropped",
-                        "transmit_dropped", "carrier_changes"):
+        for counter in (
+            "receive_errors",
+            "transmit_errors",
+            "receive_dropped",
+            "transmit_dropped",
+            "carrier_changes",
+        ):
             self.assertGreaterEqual(s.value("replwatch_nic_%s_total" % counter, **nic), 0, counter)
 
     def assertJobHealthy(self, s, job):
@@ -246,8 +278,7 @@ class SignalsInLab(ReplwatchLabCase):
         last_try = s.value("replwatch_job_last_try_timestamp_seconds", **labels)
         self.assertGreater(last_sync, 0)
         self.assertGreaterEqual(last_try, last_sync)
-        self.assertGreater(s.value("replwatch_job_next_sync_timestamp_seconds", **labels),
-                           last_try)
+        self.assertGreater(s.value("replwatch_job_next_sync_timestamp_seconds", **labels), last_try)
         self.assertGreater(s.value("replwatch_job_duration_seconds", **labels), 0)
         rpo = s.value(RPO, **labels)
         self.assertGreaterEqual(rpo, 0)
@@ -266,13 +297,18 @@ class SignalsInLab(ReplwatchLabCase):
         self.assertEqual(s.value("replwatch_volume_size_mismatch", **vol), 0)
         self.assertEqual(s.value("replwatch_volume_source_ahead_snapshots", **vol), 0)
         # The newest common snapshot is the one of the last sync.
-        self.assertEqual(s.value("replwatch_volume_last_common_snapshot_timestamp_seconds", **vol),
-                         s.value(LAST_SYNC, job_id=job))
+        self.assertEqual(
+            s.value("replwatch_volume_last_common_snapshot_timestamp_seconds", **vol),
+            s.value(LAST_SYNC, job_id=job),
+        )
         for node in (source, target):
-            self.assertEqual(s.value(REPLICA_SNAPSHOT, node=node, dataset=volume(job),
-                                     job_id=job), s.value(LAST_SYNC, job_id=job))
-            self.assertGreaterEqual(s.value("replwatch_dataset_snapshots", node=node,
-                                            dataset=volume(job)), 2)
+            self.assertEqual(
+                s.value(REPLICA_SNAPSHOT, node=node, dataset=volume(job), job_id=job),
+                s.value(LAST_SYNC, job_id=job),
+            )
+            self.assertGreaterEqual(
+                s.value("replwatch_dataset_snapshots", node=node, dataset=volume(job)), 2
+            )
 
     def test_healthy_cluster_keeps_replicating_without_false_signals(self):
         s = self.wait_healthy("not healthy")
@@ -285,8 +321,7 @@ class SignalsInLab(ReplwatchLabCase):
                     # The lab moved 15 minutes into the past: without a new run the
                     # last sync would be 900 s older than before.
                     self.assertGreater(s.value(LAST_SYNC, job_id=job), before[job] - 900)
-                    self.assertLess(s.value(RPO, job_id=job),
-                                    s.value(INTERVAL, job_id=job) + 120)
+                    self.assertLess(s.value(RPO, job_id=job), s.value(INTERVAL, job_id=job) + 120)
                     self.assertJobHealthy(s, job)
                     self.assertChainHealthy(s, job)
             for node in NODES:
@@ -300,15 +335,17 @@ class SignalsInLab(ReplwatchLabCase):
             s = self.wait_until(
                 "deleted target snapshot of 100-0 not flagged",
                 lambda s: s.value(COMMON, job_id="100-0") == 0
-                and s.value(BASE, job_id="100-0", side="target") == 0)
+                and s.value(BASE, job_id="100-0", side="target") == 0,
+            )
             # Flagged while PVE still reports the job fine: its next run will fail.
             self.assertEqual(s.value(BASE, job_id="100-0", side="source"), 1)
             self.assertNoneFailing(s)
             self.assertGreaterEqual(s.value(COMMON, job_id="101-0"), 1)  # same path
             self.assertEqual(s.value(BASE, job_id="101-0", side="target"), 1)
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed run of 100-0 not seen",
-                                lambda s: s.value(FAILURES, job_id="100-0") > 0)
+            s = self.wait_until(
+                "failed run of 100-0 not seen", lambda s: s.value(FAILURES, job_id="100-0") > 0
+            )
             self.assertOnlyFailing(s, {"100-0": "snapshot_chain"})
         finally:
             self.recover(("delete-snapshot", "100-0"))
@@ -322,11 +359,18 @@ class SignalsInLab(ReplwatchLabCase):
         try:
             s = self.wait_until(
                 "the source's replication snapshot of 103-0 did not disappear",
-                lambda s: s.value(REPLICA_SNAPSHOT, node="pve2", job_id="103-0") is None)
-            self.assertEqual(s.value(BASE, job_id="103-0", side="source"), 0,
-                             "base_snapshot_present{side=source} of 103-0")
-            self.assertEqual(s.value(BASE, job_id="103-0", side="target"), 1,
-                             "base_snapshot_present{side=target} of 103-0")
+                lambda s: s.value(REPLICA_SNAPSHOT, node="pve2", job_id="103-0") is None,
+            )
+            self.assertEqual(
+                s.value(BASE, job_id="103-0", side="source"),
+                0,
+                "base_snapshot_present{side=source} of 103-0",
+            )
+            self.assertEqual(
+                s.value(BASE, job_id="103-0", side="target"),
+                1,
+                "base_snapshot_present{side=target} of 103-0",
+            )
             self.assertEqual(s.value(COMMON, job_id="103-0"), 0, "common_snapshots of 103-0")
             self.assertNoneFailing(s)
         finally:
@@ -338,14 +382,17 @@ class SignalsInLab(ReplwatchLabCase):
         try:
             s = self.wait_until(
                 "the source's replication snapshot of 103-0 did not disappear",
-                lambda s: s.value(REPLICA_SNAPSHOT, node="pve2", **vol) is None)
-            self.assertEqual(s.value(REPLICA_SNAPSHOT, node="pve3", **vol),
-                             s.value(LAST_SYNC, job_id="103-0"))
+                lambda s: s.value(REPLICA_SNAPSHOT, node="pve2", **vol) is None,
+            )
+            self.assertEqual(
+                s.value(REPLICA_SNAPSHOT, node="pve3", **vol), s.value(LAST_SYNC, job_id="103-0")
+            )
             self.assertGreaterEqual(s.value(COMMON, job_id="102-0"), 1)  # same path
             self.assertNoneFailing(s)
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed run of 103-0 not seen",
-                                lambda s: s.value(FAILURES, job_id="103-0") > 0)
+            s = self.wait_until(
+                "failed run of 103-0 not seen", lambda s: s.value(FAILURES, job_id="103-0") > 0
+            )
             self.assertOnlyFailing(s, {"103-0": "snapshot_chain"})
         finally:
             self.recover(("delete-snapshot", "103-0"))
@@ -360,21 +407,34 @@ class SignalsInLab(ReplwatchLabCase):
             s = self.wait_until(
                 "full pool of pve2 not flagged",
                 lambda s: s.value(CAPACITY, node="pve2") >= 0.99
-                and all(s.value(PENDING, job_id=j) > s.value(HEADROOM, job_id=j)
-                        for j in ("100-0", "101-0")))
+                and all(
+                    s.value(PENDING, job_id=j) > s.value(HEADROOM, job_id=j)
+                    for j in ("100-0", "101-0")
+                ),
+            )
             self.assertNoneFailing(s)  # flagged before the runs fail
             for node in ("pve1", "pve3"):
-                self.assertAlmostEqual(s.value(CAPACITY, node=node),
-                                       before.value(CAPACITY, node=node), delta=0.011)
+                self.assertAlmostEqual(
+                    s.value(CAPACITY, node=node), before.value(CAPACITY, node=node), delta=0.011
+                )
             for job in ("102-0", "103-0", "104-0", "105-0"):  # targets pve3 and pve1
                 self.assertLess(s.value(PENDING, job_id=job), s.value(HEADROOM, job_id=job))
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed runs to the full pool not seen",
-                                lambda s: s.value(FAILURES, job_id="100-0") > 0
-                                and s.value(FAILURES, job_id="101-0") > 0)
+            s = self.wait_until(
+                "failed runs to the full pool not seen",
+                lambda s: s.value(FAILURES, job_id="100-0") > 0
+                and s.value(FAILURES, job_id="101-0") > 0,
+            )
             # pve2's own jobs cannot take their snapshot on the full pool either.
-            self.assertOnlyFailing(s, {"100-0": "no_space", "101-0": "no_space",
-                                       "102-0": "no_space", "103-0": "no_space"})
+            self.assertOnlyFailing(
+                s,
+                {
+                    "100-0": "no_space",
+                    "101-0": "no_space",
+                    "102-0": "no_space",
+                    "103-0": "no_space",
+                },
+            )
         finally:
             self.recover(("fill-pool", "pve2"))
         s = self.wait_healthy("jobs did not recover after the pool was freed")
@@ -386,10 +446,12 @@ class SignalsInLab(ReplwatchLabCase):
 
     def test_replica_faults_each_flag_their_own_job(self):
         # job: (fault, error class of its next run)
-        faults = {"102-0": ("interrupt-transfer", "partial_receive"),
-                  "104-0": ("target-wrong-type", "destination_exists"),
-                  "101-0": ("write-replica", "destination_modified"),
-                  "105-0": ("key-unloaded", "encryption")}
+        faults = {
+            "102-0": ("interrupt-transfer", "partial_receive"),
+            "104-0": ("target-wrong-type", "destination_exists"),
+            "101-0": ("write-replica", "destination_modified"),
+            "105-0": ("key-unloaded", "encryption"),
+        }
         for job, (fault, _) in faults.items():
             self.lab("fault", fault, job)
         try:
@@ -398,66 +460,113 @@ class SignalsInLab(ReplwatchLabCase):
                 lambda s: s.value(TOKEN, node="pve3", dataset=volume("102-0")) == 1
                 and s.value(TYPE_MISMATCH, job_id="104-0") == 1
                 and s.value(DIVERGED, job_id="101-0") == 1
-                and s.value(KEY, node="pve1", dataset=volume("105-0")) == 0)
+                and s.value(KEY, node="pve1", dataset=volume("105-0")) == 0,
+            )
             with self.subTest("interrupt-transfer"):
-                self.assertAlmostEqual(s.value(TOKEN_SEEN, node="pve3", dataset=volume("102-0")),
-                                       time.time(), delta=30)
-                self.assertEqual([(l["node"], l["dataset"]) for l, v in s.all(TOKEN) if v],
-                                 [("pve3", volume("102-0"))])
+                self.assertAlmostEqual(
+                    s.value(TOKEN_SEEN, node="pve3", dataset=volume("102-0")), time.time(), delta=30
+                )
+                self.assertEqual(
+                    [
+                        (series_labels["node"], series_labels["dataset"])
+                        for series_labels, v in s.all(TOKEN)
+                        if v
+                    ],
+                    [("pve3", volume("102-0"))],
+                )
                 self.assertEqual(len(s.all(TOKEN_SEEN)), 1)
             with self.subTest("target-wrong-type"):
-                self.assertEqual([l["job_id"] for l, v in s.all(TYPE_MISMATCH) if v], ["104-0"])
+                self.assertEqual(
+                    [series_labels["job_id"] for series_labels, v in s.all(TYPE_MISMATCH) if v],
+                    ["104-0"],
+                )
                 self.assertEqual(s.value("replwatch_volume_target_present", job_id="104-0"), 1)
             with self.subTest("write-replica"):
-                self.assertGreater(s.value("replwatch_dataset_written_bytes", node="pve2",
-                                           dataset=volume("101-0")), 0)
+                self.assertGreater(
+                    s.value(
+                        "replwatch_dataset_written_bytes", node="pve2", dataset=volume("101-0")
+                    ),
+                    0,
+                )
                 for job in ("100-0", "102-0", "103-0", "105-0"):
                     self.assertEqual(s.value(DIVERGED, job_id=job), 0, job)
             with self.subTest("key-unloaded"):
                 self.assertEqual(s.value(KEY, node="pve3", dataset=volume("105-0")), 1)
-                self.assertEqual([(l["node"], l["dataset"]) for l, v in s.all(KEY) if v != 1],
-                                 [("pve1", volume("105-0"))])
+                self.assertEqual(
+                    [
+                        (series_labels["node"], series_labels["dataset"])
+                        for series_labels, v in s.all(KEY)
+                        if v != 1
+                    ],
+                    [("pve1", volume("105-0"))],
+                )
                 # Encryption is now active on pve3 and pve1, enabled on pve2: receivable.
-                self.assertEqual([l for l, v in s.all(FEATURE_MISMATCH) if v], [])
+                self.assertEqual(
+                    [series_labels for series_labels, v in s.all(FEATURE_MISMATCH) if v], []
+                )
             self.assertNoneFailing(s)
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed runs of the faulty replicas not seen",
-                                lambda s: all(s.value(FAILURES, job_id=j) > 0 for j in faults))
+            s = self.wait_until(
+                "failed runs of the faulty replicas not seen",
+                lambda s: all(s.value(FAILURES, job_id=j) > 0 for j in faults),
+            )
             self.assertOnlyFailing(s, {job: cls for job, (_, cls) in faults.items()})
         finally:
             self.recover(*((fault, job) for job, (fault, _) in faults.items()))
         s = self.wait_healthy("replica faults did not recover")
-        self.assertEqual([l for l, v in s.all(TOKEN) if v], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(TOKEN) if v], [])
         self.assertEqual(s.all(TOKEN_SEEN), [])
-        self.assertEqual([l for l, v in s.all(TYPE_MISMATCH) if v], [])
-        self.assertEqual([l for l, v in s.all(DIVERGED) if v], [])
-        self.assertEqual([l for l, v in s.all(KEY) if v != 1], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(TYPE_MISMATCH) if v], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(DIVERGED) if v], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(KEY) if v != 1], [])
 
     # --- pools (conditions 8, 9) -----------------------------------------------------
 
     def test_pool_faults_each_flag_their_own_pool(self):
         before = self.wait_healthy("not healthy")
-        faults = [("degrade-pool", "pve1"), ("cksum-errors", "pve2", "12", "2"),
-                  ("scrub", "pve2", "60"), ("resilver", "pve3", "60")]
+        faults = [
+            ("degrade-pool", "pve1"),
+            ("cksum-errors", "pve2", "12", "2"),
+            ("scrub", "pve2", "60"),
+            ("resilver", "pve3", "60"),
+        ]
         for fault in faults:
             self.lab("fault", *fault)
         try:
+
             def checksum_errors(s):
                 return max(v for _, v in s.all(VDEV_ERRORS, node="pve2", type="checksum"))
+
             s = self.wait_until(
                 "pool faults not flagged",
                 lambda s: s.value(HEALTH, node="pve1", state="DEGRADED") == 1
                 and checksum_errors(s) >= 12  # 12, then 2 more per minute
                 and s.value(SCAN, node="pve2", kind="scrub") == 1
-                and s.value(SCAN, node="pve3", kind="resilver") == 1)
+                and s.value(SCAN, node="pve3", kind="resilver") == 1,
+            )
             self.assertEqual(s.value(HEALTH, node="pve1", state="ONLINE"), 0)
             for node in ("pve2", "pve3"):
                 self.assertEqual(s.value(HEALTH, node=node, state="ONLINE"), 1, node)
-            self.assertEqual([(l["node"], l["type"]) for l, v in s.all(VDEV_ERRORS) if v],
-                             [("pve2", "checksum")])  # one disk of pve2 only
-            self.assertEqual({(l["node"], l["kind"]) for l, v in s.all(SCAN) if v},
-                             {("pve2", "scrub"), ("pve3", "resilver")})
-            progress = {(l["node"], l["kind"]): v for l, v in s.all(PROGRESS)}
+            self.assertEqual(
+                [
+                    (series_labels["node"], series_labels["type"])
+                    for series_labels, v in s.all(VDEV_ERRORS)
+                    if v
+                ],
+                [("pve2", "checksum")],
+            )  # one disk of pve2 only
+            self.assertEqual(
+                {
+                    (series_labels["node"], series_labels["kind"])
+                    for series_labels, v in s.all(SCAN)
+                    if v
+                },
+                {("pve2", "scrub"), ("pve3", "resilver")},
+            )
+            progress = {
+                (series_labels["node"], series_labels["kind"]): v
+                for series_labels, v in s.all(PROGRESS)
+            }
             self.assertEqual(set(progress), {("pve2", "scrub"), ("pve3", "resilver")})
             self.assertTrue(all(0 <= v < 0.5 for v in progress.values()), progress)
             self.assertEqual({v for _, v in s.all("replwatch_pool_data_errors")}, {0})
@@ -466,35 +575,48 @@ class SignalsInLab(ReplwatchLabCase):
             s = self.wait_until(
                 "checksum errors and scan progress did not grow",
                 lambda s: checksum_errors(s) >= errors + 10
-                and all(s.value(PROGRESS, node=n, kind=k) > progress[(n, k)]
-                        for n, k in progress))
+                and all(s.value(PROGRESS, node=n, kind=k) > progress[(n, k)] for n, k in progress),
+            )
             self.assertNoneFailing(s)  # slower, not failing
         finally:
             self.recover(*(fault[:2] for fault in faults))
         s = self.wait_healthy("pools did not recover")
-        self.assertEqual([l for l, v in s.all(VDEV_ERRORS) if v], [])
-        self.assertEqual([l for l, v in s.all(SCAN) if v], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(VDEV_ERRORS) if v], [])
+        self.assertEqual([series_labels for series_labels, v in s.all(SCAN) if v], [])
         self.assertEqual(s.all(PROGRESS), [])
-        self.assertGreater(s.value(SCAN_END, node="pve2", kind="scrub"),
-                           before.value(SCAN_END, node="pve2", kind="scrub"))
+        self.assertGreater(
+            s.value(SCAN_END, node="pve2", kind="scrub"),
+            before.value(SCAN_END, node="pve2", kind="scrub"),
+        )
         self.assertIsNotNone(s.value(SCAN_END, node="pve3", kind="resilver"))
 
     def test_suspended_pool_flags_health_and_fails_its_jobs(self):
         self.lab("fault", "suspend-pool", "pve3")
         try:
-            s = self.wait_until("suspended pool of pve3 not flagged",
-                                lambda s: s.value(HEALTH, node="pve3", state="SUSPENDED") == 1)
+            s = self.wait_until(
+                "suspended pool of pve3 not flagged",
+                lambda s: s.value(HEALTH, node="pve3", state="SUSPENDED") == 1,
+            )
             self.assertEqual(s.value(HEALTH, node="pve3", state="ONLINE"), 0)
             self.assertEqual(s.value("replwatch_pool_data_errors", node="pve3"), 67)
-            self.assertEqual({(l["node"], l["type"]) for l, v in s.all(VDEV_ERRORS) if v},
-                             {("pve3", "read"), ("pve3", "write")})
+            self.assertEqual(
+                {
+                    (series_labels["node"], series_labels["type"])
+                    for series_labels, v in s.all(VDEV_ERRORS)
+                    if v
+                },
+                {("pve3", "read"), ("pve3", "write")},
+            )
             for node in ("pve1", "pve2"):
                 self.assertEqual(s.value(HEALTH, node=node, state="ONLINE"), 1, node)
                 self.assertEqual(s.value("replwatch_pool_data_errors", node=node), 0, node)
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed runs on the suspended pool not seen",
-                                lambda s: all(s.value(FAILURES, job_id=j) > 0
-                                              for j in ("102-0", "103-0", "104-0", "105-0")))
+            s = self.wait_until(
+                "failed runs on the suspended pool not seen",
+                lambda s: all(
+                    s.value(FAILURES, job_id=j) > 0 for j in ("102-0", "103-0", "104-0", "105-0")
+                ),
+            )
             for job in ("102-0", "103-0"):  # receive into the suspended pool
                 self.assertEqual(error_class(s, job), "pool_unhealthy", job)
             for job in ("100-0", "101-0"):  # pve1 -> pve2
@@ -510,9 +632,11 @@ class SignalsInLab(ReplwatchLabCase):
         self.lab("fault", "suspend-pool", "pve3")
         try:
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed runs from the suspended pool not seen",
-                                lambda s: s.value(FAILURES, job_id="104-0") > 0
-                                and s.value(FAILURES, job_id="105-0") > 0)
+            s = self.wait_until(
+                "failed runs from the suspended pool not seen",
+                lambda s: s.value(FAILURES, job_id="104-0") > 0
+                and s.value(FAILURES, job_id="105-0") > 0,
+            )
             self.assertEqual(error_class(s, "104-0"), "pool_unhealthy")
             self.assertEqual(error_class(s, "105-0"), "pool_unhealthy")
         finally:
@@ -523,40 +647,60 @@ class SignalsInLab(ReplwatchLabCase):
         try:
             s = self.wait_until(
                 "disabled feature of pve2 not flagged",
-                lambda s: s.value(FEATURE_MISMATCH, source="pve1", target="pve2",
-                                  feature="encryption") == 1)
-            self.assertEqual(s.value("replwatch_pool_feature_enabled", node="pve2",
-                                     feature="encryption"), 0)
-            self.assertEqual([(l["source"], l["target"], l["feature"])
-                              for l, v in s.all(FEATURE_MISMATCH) if v],
-                             [("pve1", "pve2", "encryption")])
-            self.assertEqual(s.value(FEATURE_MISMATCH, source="pve3", target="pve1",
-                                     feature="encryption"), 0)  # active on both
+                lambda s: s.value(
+                    FEATURE_MISMATCH, source="pve1", target="pve2", feature="encryption"
+                )
+                == 1,
+            )
+            self.assertEqual(
+                s.value("replwatch_pool_feature_enabled", node="pve2", feature="encryption"), 0
+            )
+            self.assertEqual(
+                [
+                    (series_labels["source"], series_labels["target"], series_labels["feature"])
+                    for series_labels, v in s.all(FEATURE_MISMATCH)
+                    if v
+                ],
+                [("pve1", "pve2", "encryption")],
+            )
+            self.assertEqual(
+                s.value(FEATURE_MISMATCH, source="pve3", target="pve1", feature="encryption"), 0
+            )  # active on both
             self.assertNoneFailing(s)
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("failed runs to pve2 not seen",
-                                lambda s: s.value(FAILURES, job_id="100-0") > 0
-                                and s.value(FAILURES, job_id="101-0") > 0)
-            self.assertOnlyFailing(s, {"100-0": "feature_unsupported",
-                                       "101-0": "feature_unsupported"})
+            s = self.wait_until(
+                "failed runs to pve2 not seen",
+                lambda s: s.value(FAILURES, job_id="100-0") > 0
+                and s.value(FAILURES, job_id="101-0") > 0,
+            )
+            self.assertOnlyFailing(
+                s, {"100-0": "feature_unsupported", "101-0": "feature_unsupported"}
+            )
         finally:
             self.recover(("feature-disable", "pve2"))
         s = self.wait_healthy("jobs to pve2 did not recover")
-        self.assertEqual([l for l, v in s.all(FEATURE_MISMATCH) if v], [])
-        self.assertEqual(s.value("replwatch_pool_feature_enabled", node="pve2",
-                                 feature="encryption"), 1)
+        self.assertEqual([series_labels for series_labels, v in s.all(FEATURE_MISMATCH) if v], [])
+        self.assertEqual(
+            s.value("replwatch_pool_feature_enabled", node="pve2", feature="encryption"), 1
+        )
 
     def test_hung_job_stays_syncing_and_stalls_its_node(self):
         self.lab("fault", "hang-job", "102-0")
         try:
-            s = self.wait_until("hung job 102-0 not syncing",
-                                lambda s: s.value(SYNCING, job_id="102-0") == 1)
-            self.assertEqual([l["job_id"] for l, v in s.all(SYNCING) if v], ["102-0"])
+            s = self.wait_until(
+                "hung job 102-0 not syncing", lambda s: s.value(SYNCING, job_id="102-0") == 1
+            )
+            self.assertEqual(
+                [series_labels["job_id"] for series_labels, v in s.all(SYNCING) if v], ["102-0"]
+            )
             self.tick(FAULT_MINUTES)
-            s = self.wait_until("103-0 not stale behind the hung 102-0 on pve2",
-                                lambda s: s.value(RPO, job_id="103-0")
-                                > s.value(INTERVAL, job_id="103-0"))
-            self.assertEqual([l["job_id"] for l, v in s.all(SYNCING) if v], ["102-0"])
+            s = self.wait_until(
+                "103-0 not stale behind the hung 102-0 on pve2",
+                lambda s: s.value(RPO, job_id="103-0") > s.value(INTERVAL, job_id="103-0"),
+            )
+            self.assertEqual(
+                [series_labels["job_id"] for series_labels, v in s.all(SYNCING) if v], ["102-0"]
+            )
             for job in ("100-0", "101-0", "104-0", "105-0"):  # other nodes keep going
                 self.assertLess(s.value(RPO, job_id=job), s.value(INTERVAL, job_id=job) + 120)
             self.assertNoneFailing(s)  # a hang is no failure: RPO and syncing show it
@@ -576,18 +720,26 @@ class SignalsInLab(ReplwatchLabCase):
             s = self.wait_until(
                 "MTU 9000 on pve1 and drops on pve3 not flagged",
                 lambda s: s.value(PATH_MTU_OK, source="pve1", target="pve2") == 0
-                and s.value(RX_DROPPED, node="pve3") > dropped["pve3"])
-            self.assertEqual({l["node"]: v for l, v in s.all("replwatch_nic_mtu_bytes")},
-                             {"pve1": 9000, "pve2": 1500, "pve3": 1500})
-            self.assertEqual(s.value("replwatch_link_probe_mtu_bytes", source="pve1",
-                                     target="pve2"), 9000)
-            self.assertEqual({(l["source"], l["target"]): v for l, v in s.all(MTU_MISMATCH)},
-                             {("pve1", "pve2"): 1, ("pve2", "pve3"): 0, ("pve3", "pve1"): 1})
+                and s.value(RX_DROPPED, node="pve3") > dropped["pve3"],
+            )
+            self.assertEqual(
+                {series_labels["node"]: v for series_labels, v in s.all("replwatch_nic_mtu_bytes")},
+                {"pve1": 9000, "pve2": 1500, "pve3": 1500},
+            )
+            self.assertEqual(
+                s.value("replwatch_link_probe_mtu_bytes", source="pve1", target="pve2"), 9000
+            )
+            self.assertEqual(
+                {
+                    (series_labels["source"], series_labels["target"]): v
+                    for series_labels, v in s.all(MTU_MISMATCH)
+                },
+                {("pve1", "pve2"): 1, ("pve2", "pve3"): 0, ("pve3", "pve1"): 1},
+            )
             for source, target in (("pve2", "pve3"), ("pve3", "pve1")):
                 self.assertEqual(s.value(PATH_MTU_OK, source=source, target=target), 1)
             for source, target in PATHS:  # TCP still works
-                self.assertEqual(s.value("replwatch_link_ssh_ok", source=source,
-                                         target=target), 1)
+                self.assertEqual(s.value("replwatch_link_ssh_ok", source=source, target=target), 1)
             for node in ("pve1", "pve2"):
                 self.assertEqual(s.value(RX_DROPPED, node=node), dropped[node], node)
             self.assertEqual(s.value("replwatch_nic_receive_errors_total", node="pve3"), 0)
@@ -599,7 +751,8 @@ class SignalsInLab(ReplwatchLabCase):
         s = self.wait_until(
             "MTU mismatch or path MTU probe failures did not clear",
             lambda s: {v for _, v in s.all(MTU_MISMATCH)} == {0}
-            and {v for _, v in s.all(PATH_MTU_OK)} == {1})
+            and {v for _, v in s.all(PATH_MTU_OK)} == {1},
+        )
         # The drop counter stops growing once the sender is gone.
         settled = s.value(RX_DROPPED, node="pve3")
         later = self.wait_until("no fresh scrape", lambda s: True)
