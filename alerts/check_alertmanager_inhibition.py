@@ -20,40 +20,185 @@ import urllib.request
 
 # (labels, expected to be inhibited)
 CASES = [
-    ({"alertname": "ReplwatchNodeDown", "severity": "critical", "pve_cluster": "lab", "node": "pve1"}, False),
-    ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve1",
-      "job_id": "100-0", "source": "pve1", "target": "pve2"}, True),
-    ({"alertname": "ReplwatchPoolErrorsRising", "severity": "warning", "pve_cluster": "lab", "node": "pve1",
-      "pool": "rpool", "vdev": "sda"}, True),
-    ({"alertname": "ReplwatchNodeSshBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve1",
-      "reason": "host_key_changed"}, False),
+    (
+        {
+            "alertname": "ReplwatchNodeDown",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve1",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchJobFailing",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve1",
+            "job_id": "100-0",
+            "source": "pve1",
+            "target": "pve2",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchPoolErrorsRising",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve1",
+            "pool": "rpool",
+            "vdev": "sda",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchNodeSshBroken",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve1",
+            "reason": "host_key_changed",
+        },
+        False,
+    ),
     # Same node name in another cluster, and another node of the same cluster: not muted.
-    ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "other", "node": "pve1",
-      "job_id": "100-0", "source": "pve1", "target": "pve2"}, False),
-    ({"alertname": "ReplwatchJobRPOBreached", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "200-0", "source": "pve2", "target": "pve1"}, False),
+    (
+        {
+            "alertname": "ReplwatchJobFailing",
+            "severity": "critical",
+            "pve_cluster": "other",
+            "node": "pve1",
+            "job_id": "100-0",
+            "source": "pve1",
+            "target": "pve2",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchJobRPOBreached",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "200-0",
+            "source": "pve2",
+            "target": "pve1",
+        },
+        False,
+    ),
     # Critical over warning for the same object.
-    ({"alertname": "ReplwatchTargetPoolFull", "severity": "critical", "pve_cluster": "lab", "node": "pve3",
-      "pool": "tank", "reason": "pool_capacity"}, False),
-    ({"alertname": "ReplwatchTargetPoolFilling", "severity": "warning", "pve_cluster": "lab", "node": "pve3",
-      "pool": "tank", "reason": "pool_capacity"}, True),
-    ({"alertname": "ReplwatchTargetPoolFilling", "severity": "warning", "pve_cluster": "lab", "node": "pve3",
-      "pool": "tank", "reason": "special_vdev_capacity"}, False),
-    ({"alertname": "ReplwatchSnapshotChainBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3"}, False),
-    ({"alertname": "ReplwatchChainAtRisk", "severity": "warning", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-0", "source": "pve2", "target": "pve3",
-      "reason": "target_diverged"}, True),
-    ({"alertname": "ReplwatchChainAtRisk", "severity": "warning", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "201-0", "volume": "rpool/data/vm-201-disk-1", "source": "pve2", "target": "pve3",
-      "reason": "target_diverged"}, False),
+    (
+        {
+            "alertname": "ReplwatchTargetPoolFull",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve3",
+            "pool": "tank",
+            "reason": "pool_capacity",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchTargetPoolFilling",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve3",
+            "pool": "tank",
+            "reason": "pool_capacity",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchTargetPoolFilling",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve3",
+            "pool": "tank",
+            "reason": "special_vdev_capacity",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchSnapshotChainBroken",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "201-0",
+            "volume": "rpool/data/vm-201-disk-0",
+            "source": "pve2",
+            "target": "pve3",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchChainAtRisk",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "201-0",
+            "volume": "rpool/data/vm-201-disk-0",
+            "source": "pve2",
+            "target": "pve3",
+            "reason": "target_diverged",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchChainAtRisk",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "201-0",
+            "volume": "rpool/data/vm-201-disk-1",
+            "source": "pve2",
+            "target": "pve3",
+            "reason": "target_diverged",
+        },
+        False,
+    ),
     # Broken SSH on a path mutes the failing jobs of that path only.
-    ({"alertname": "ReplwatchNodeSshBroken", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "source": "pve2", "target": "pve3", "reason": "batchmode_ssh_failed"}, False),
-    ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "202-0", "source": "pve2", "target": "pve3"}, True),
-    ({"alertname": "ReplwatchJobFailing", "severity": "critical", "pve_cluster": "lab", "node": "pve2",
-      "job_id": "203-0", "source": "pve2", "target": "pve1"}, False),
+    (
+        {
+            "alertname": "ReplwatchNodeSshBroken",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "source": "pve2",
+            "target": "pve3",
+            "reason": "batchmode_ssh_failed",
+        },
+        False,
+    ),
+    (
+        {
+            "alertname": "ReplwatchJobFailing",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "202-0",
+            "source": "pve2",
+            "target": "pve3",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchJobFailing",
+            "severity": "critical",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "203-0",
+            "source": "pve2",
+            "target": "pve1",
+        },
+        False,
+    ),
 ]
 
 STARTUP_DEADLINE_S = 30
@@ -109,12 +254,20 @@ def main():
         with open(isolated_config, "w", encoding="utf-8") as f:
             f.write(text)
         proc = subprocess.Popen(
-            [binary, f"--config.file={isolated_config}", f"--storage.path={storage}",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-             "--log.level=error"])
+            [
+                binary,
+                f"--config.file={isolated_config}",
+                f"--storage.path={storage}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+                "--log.level=error",
+            ]
+        )
         try:
-            wait_until(lambda: urllib.request.urlopen(f"{base}/-/ready", timeout=2).status == 200,
-                       "Alertmanager to be ready")
+            wait_until(
+                lambda: urllib.request.urlopen(f"{base}/-/ready", timeout=2).status == 200,
+                "Alertmanager to be ready",
+            )
             request(f"{base}/api/v2/alerts", [{"labels": labels} for labels, _ in CASES])
             expected = {key(labels): inhibited for labels, inhibited in CASES}
             # The inhibitor learns about source alerts asynchronously, so the state is polled
@@ -126,7 +279,9 @@ def main():
             for labels, inhibited in CASES:
                 state = got.get(key(labels))
                 if state != inhibited:
-                    print(f"FAIL: {labels} inhibited={state}, expected {inhibited}", file=sys.stderr)
+                    print(
+                        f"FAIL: {labels} inhibited={state}, expected {inhibited}", file=sys.stderr
+                    )
             raise
         finally:
             proc.terminate()

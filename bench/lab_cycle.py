@@ -122,11 +122,22 @@ def measure(lab, argv):
     if proc.returncode != 0:
         sys.exit("%s exited %d" % (argv[0], proc.returncode))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    per_node = {n: ((after_nodes[n][0] - before_nodes[n][0]) / CLOCK_TICK,
-                    after_nodes[n][1] - before_nodes[n][1]) for n in pids}
-    print("wall_s=%.3f cpu_s=%.3f node_cpu_s=%.3f per_node_cpu_s,sent_bytes=%s" % (
-        wall, cpu, sum(cpu for cpu, _ in per_node.values()),
-        ",".join("%s:%.3f:%d" % (n, c, b) for n, (c, b) in sorted(per_node.items()))))
+    per_node = {
+        n: (
+            (after_nodes[n][0] - before_nodes[n][0]) / CLOCK_TICK,
+            after_nodes[n][1] - before_nodes[n][1],
+        )
+        for n in pids
+    }
+    print(
+        "wall_s=%.3f cpu_s=%.3f node_cpu_s=%.3f per_node_cpu_s,sent_bytes=%s"
+        % (
+            wall,
+            cpu,
+            sum(cpu for cpu, _ in per_node.values()),
+            ",".join("%s:%.3f:%d" % (n, c, b) for n, (c, b) in sorted(per_node.items())),
+        )
+    )
 
 
 def record(lab, log, argv):
@@ -161,7 +172,7 @@ def main():
     if "--" not in args:
         sys.exit(__doc__)
     split = args.index("--")
-    head, argv = args[:split], args[split + 1:]
+    head, argv = args[:split], args[split + 1 :]
     if head[:1] == ["measure"] and len(head) == 2:
         measure(head[1], argv)
     elif head[:1] == ["record"] and len(head) == 3:

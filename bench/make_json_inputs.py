@@ -5,28 +5,64 @@ import json
 import os
 import sys
 
-PROPS = ["type", "available", "used", "quota", "refquota", "reservation",
-         "refreservation", "volsize", "written", "receive_resume_token",
-         "keystatus", "encryption", "guid"]
+PROPS = [
+    "type",
+    "available",
+    "used",
+    "quota",
+    "refquota",
+    "reservation",
+    "refreservation",
+    "volsize",
+    "written",
+    "receive_resume_token",
+    "keystatus",
+    "encryption",
+    "guid",
+]
 
 
 def zfs_get(datasets):
     out = {}
     for i in range(datasets):
         name = "rpool/data/vm-%d-disk-0" % (100 + i)
-        props = {p: {"value": 123456789 + i if p != "type" else "volume",
-                     "source": {"type": "NONE", "data": "-"}} for p in PROPS}
-        out[name] = {"name": name, "type": "VOLUME", "pool": "rpool",
-                     "createtxg": 1000 + i, "properties": props}
-    return {"output_version": {"command": "zfs get", "vers_major": 0,
-                               "vers_minor": 1}, "datasets": out}
+        props = {
+            p: {
+                "value": 123456789 + i if p != "type" else "volume",
+                "source": {"type": "NONE", "data": "-"},
+            }
+            for p in PROPS
+        }
+        out[name] = {
+            "name": name,
+            "type": "VOLUME",
+            "pool": "rpool",
+            "createtxg": 1000 + i,
+            "properties": props,
+        }
+    return {
+        "output_version": {"command": "zfs get", "vers_major": 0, "vers_minor": 1},
+        "datasets": out,
+    }
 
 
 def pvesh(jobs):
-    return [{"id": "%d-0" % (100 + i), "guest": str(100 + i), "jobnum": "0",
-             "target": "pve2", "type": "local", "schedule": "*/15",
-             "last_sync": 1764000000, "last_try": 1764000000, "next_sync": 1764000900,
-             "duration": 3.5, "fail_count": 0} for i in range(jobs)]
+    return [
+        {
+            "id": "%d-0" % (100 + i),
+            "guest": str(100 + i),
+            "jobnum": "0",
+            "target": "pve2",
+            "type": "local",
+            "schedule": "*/15",
+            "last_sync": 1764000000,
+            "last_try": 1764000000,
+            "next_sync": 1764000900,
+            "duration": 3.5,
+            "fail_count": 0,
+        }
+        for i in range(jobs)
+    ]
 
 
 def main(folder):

@@ -28,13 +28,29 @@ def node_commands(log):
 
 
 def ssh_argv(state, mode, node, outdir):
-    argv = ["ssh", "-F", "/dev/null", "-n", "-o", "BatchMode=yes",
-            "-i", os.path.join(state["dir"], "replwatch_id_ed25519"),
-            "-o", "UserKnownHostsFile=" + os.path.join(state["dir"], "known_hosts"),
-            "-o", "GlobalKnownHostsFile=/dev/null"]
+    argv = [
+        "ssh",
+        "-F",
+        "/dev/null",
+        "-n",
+        "-o",
+        "BatchMode=yes",
+        "-i",
+        os.path.join(state["dir"], "replwatch_id_ed25519"),
+        "-o",
+        "UserKnownHostsFile=" + os.path.join(state["dir"], "known_hosts"),
+        "-o",
+        "GlobalKnownHostsFile=/dev/null",
+    ]
     if mode == "mux":
-        argv += ["-o", "ControlMaster=auto", "-o", "ControlPersist=yes",
-                 "-o", "ControlPath=%s" % os.path.join(outdir, "mux-" + node)]
+        argv += [
+            "-o",
+            "ControlMaster=auto",
+            "-o",
+            "ControlPersist=yes",
+            "-o",
+            "ControlPath=%s" % os.path.join(outdir, "mux-" + node),
+        ]
     return argv + ["root@" + state["nodes"][node]["ip"]]
 
 
@@ -65,9 +81,12 @@ def main():
         return
     for node in nodes:
         write_script(os.path.join(outdir, node + ".sh"), lines[node])
-    write_script(os.path.join(outdir, "loop.sh"),
-                 ["xargs -P %d -n 1 bash <<'EOF'" % parallel] +
-                 [os.path.join(outdir, node + ".sh") for node in nodes] + ["EOF"])
+    write_script(
+        os.path.join(outdir, "loop.sh"),
+        ["xargs -P %d -n 1 bash <<'EOF'" % parallel]
+        + [os.path.join(outdir, node + ".sh") for node in nodes]
+        + ["EOF"],
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
 // Failing jobs: error classes from the state text and the last run's log,
 // and the number of log reads.
 
-#include "testing/catch.h"
-
 #include "collectors/jobs.h"
 #include "collectors/jobs_testing.h"
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {
@@ -79,8 +78,8 @@ TEST_CASE("jobs: multi-line state error, one log read per failing job",
                     JobSeries("replwatch_job_last_error_info", "104-0", "pve2",
                               ",class=\"snapshot_chain\"")) == 1);
   CHECK(testing::SampleCount(run.text, "replwatch_job_last_error_info") == 1);
-  CHECK(SampleValue(run.text, JobSeries("replwatch_job_consecutive_failures", "104-0",
-                                        "pve2")) == 4);
+  CHECK(SampleValue(run.text, JobSeries("replwatch_job_consecutive_failures",
+                                        "104-0", "pve2")) == 4);
   REQUIRE(run.facts->jobs.at(0).error);
   CHECK(run.facts->jobs.at(0).error->error_line ==
         "No common base snapshot on volume(s) local-zfs:vm-104-disk-0");

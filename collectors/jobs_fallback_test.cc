@@ -1,6 +1,5 @@
 // The pvesr status fallback, the config merge and the failure paths.
 
-#include "testing/catch.h"
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -8,6 +7,7 @@
 #include "collectors/jobs.h"
 #include "collectors/jobs_testing.h"
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

@@ -1,8 +1,9 @@
 #include "collectors/name_arena.h"
 
-#include "testing/catch.h"
 #include <string>
 #include <vector>
+
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

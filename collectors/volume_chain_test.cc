@@ -1,8 +1,7 @@
 #include "collectors/volume_chain.h"
 
-#include "testing/catch.h"
-
 #include "collectors/parsers/zfs_get_parser.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

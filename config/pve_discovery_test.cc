@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include "testing/catch.h"
 #include <cstdlib>
 #include <fstream>
 
 #include "config/config_loader.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {
@@ -86,7 +86,8 @@ TEST_CASE("discovery without the root key says so", "[discovery]") {
   files.key = pve.dir + "/missing";
   CHECK_THROWS_WITH(
       DiscoverPveCluster(files, {}),
-      Catch::Matchers::ContainsSubstring("cannot read") && Catch::Matchers::ContainsSubstring("pve-discovery.conf"));
+      Catch::Matchers::ContainsSubstring("cannot read") &&
+          Catch::Matchers::ContainsSubstring("pve-discovery.conf"));
 }
 
 // What systemd's LoadCredential= leaves in $CREDENTIALS_DIRECTORY: copies of
@@ -171,11 +172,13 @@ TEST_CASE("the --pve.discover flag off a PVE node says so", "[discovery]") {
   ConfigChoice choice;
   choice.config_file = pve.dir + "/none.yml";
   choice.pve = pve.Settings();
-  CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::Matchers::ContainsSubstring("no PVE cluster to discover"));
+  CHECK_THROWS_WITH(
+      LoadOrDiscoverConfig(choice, {}),
+      Catch::Matchers::ContainsSubstring("no PVE cluster to discover"));
   choice.discover = true;
-  CHECK_THROWS_WITH(LoadOrDiscoverConfig(choice, {}),
-                    Catch::Matchers::ContainsSubstring("this is no PVE cluster node"));
+  CHECK_THROWS_WITH(
+      LoadOrDiscoverConfig(choice, {}),
+      Catch::Matchers::ContainsSubstring("this is no PVE cluster node"));
 }
 
 }  // namespace

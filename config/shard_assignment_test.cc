@@ -1,9 +1,10 @@
 #include "config/shard_assignment.h"
 
-#include "testing/catch.h"
 #include <map>
 #include <string>
 #include <vector>
+
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

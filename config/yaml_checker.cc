@@ -37,8 +37,8 @@ bool YamlChecker::CheckMap(const YAML::Node& node, const std::string& what,
         list += list.empty() ? "" : ", ";
         list += allowed;
       }
-      Error(it->first, "unknown key '" + key + "' in " + what +
-                           " (known: " + list + ")");
+      Error(it->first,
+            "unknown key '" + key + "' in " + what + " (known: " + list + ")");
     }
     if (!seen.insert(key).second) {
       Error(it->first, "duplicate key '" + key + "' in " + what);
@@ -146,7 +146,8 @@ std::optional<std::chrono::milliseconds> ParseDuration(
   while (i < text.size()) {
     std::int64_t number = 0;
     std::size_t digits = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[i]))) {
       number = number * 10 + (text[i++] - '0');
       if (++digits > 9) return std::nullopt;
     }

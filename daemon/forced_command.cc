@@ -13,7 +13,8 @@ namespace replwatch {
 namespace {
 
 constexpr const char* kDirs[] = {"/usr/local/sbin", "/usr/local/bin",
-                                 "/usr/sbin", "/usr/bin", "/sbin", "/bin"};
+                                 "/usr/sbin",       "/usr/bin",
+                                 "/sbin",           "/bin"};
 
 std::string Resolve(const std::string& program) {
   for (const char* dir : kDirs) {
@@ -42,11 +43,9 @@ int RunForcedCommand() {
   if (timeout.empty() || program.empty()) {
     return Refuse("'" + command->argv()[0] + "' not found");
   }
-  std::vector<std::string> words = {"timeout", "-k", "5",
-                                    std::to_string(parsed->timeout.count()),
-                                    program};
-  words.insert(words.end(), command->argv().begin() + 1,
-               command->argv().end());
+  std::vector<std::string> words = {
+      "timeout", "-k", "5", std::to_string(parsed->timeout.count()), program};
+  words.insert(words.end(), command->argv().begin() + 1, command->argv().end());
   std::vector<char*> argv;
   for (auto& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);

@@ -64,10 +64,10 @@ void NodeWorker::Collect(std::size_t index, boost::asio::io_context& io,
   boost::asio::post(strand_, [self = shared_from_this(), index, &io,
                               done = std::move(done)]() mutable {
     CollectionOutcome outcome = self->RunOnStrand(index);
-    boost::asio::post(io, [done = std::move(done),
-                           outcome = std::move(outcome)]() mutable {
-      done(std::move(outcome));
-    });
+    boost::asio::post(
+        io, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+          done(std::move(outcome));
+        });
   });
 }
 
@@ -104,8 +104,9 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
         last_connect_error_ = outcome.error;
         // Capped exponential back-off: initial, 2x, 4x, ... up to max.
         const int shift = std::min(connect_failures_++, 16);
-        const auto delay = std::min(global_.reconnect_backoff_initial * (1 << shift),
-                                    global_.reconnect_backoff_max);
+        const auto delay =
+            std::min(global_.reconnect_backoff_initial * (1 << shift),
+                     global_.reconnect_backoff_max);
         next_connect_attempt_ = SteadyClock::now() + delay;
       } else {
         connect_failures_ = 0;
@@ -123,9 +124,8 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
 }
 
 void NodeWorker::Keepalive() {
-  boost::asio::post(strand_, [self = shared_from_this()] {
-    self->transport_->Keepalive();
-  });
+  boost::asio::post(
+      strand_, [self = shared_from_this()] { self->transport_->Keepalive(); });
 }
 
 void NodeWorker::Cancel() { transport_->Cancel(); }

@@ -10,12 +10,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -29,8 +40,8 @@ std::string RenderStatusPage(const std::vector<NodeStatus>& nodes,
       "td,th{padding:2px 8px;text-align:left}.down{color:#b00}"
       ".ok{color:#070}</style></head><body>\n<h1>replwatch</h1>\n<p>"
       "Proxmox VE replication monitor, version " +
-      HtmlEscape(kVersion) + " (" + HtmlEscape(kRevision) +
-      "). <a href=\"" + HtmlEscape(telemetry_path) +
+      HtmlEscape(kVersion) + " (" + HtmlEscape(kRevision) + "). <a href=\"" +
+      HtmlEscape(telemetry_path) +
       "\">Metrics</a></p>\n<table>\n<tr><th>cluster</th><th>node</th>"
       "<th>reachable</th><th>collectors</th><th>last error</th></tr>\n";
   for (const auto& node : nodes) {

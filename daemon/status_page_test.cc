@@ -1,8 +1,7 @@
 #include "daemon/status_page.h"
 
-#include "testing/catch.h"
-
 #include "daemon/collection_state.h"
+#include "testing/catch.h"
 
 namespace replwatch {
 namespace {

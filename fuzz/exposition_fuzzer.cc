@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     replwatch::LabelList labels;
     for (int i = input.ConsumeIntegralInRange(0, 3); i > 0; --i) {
       std::string label = input.ConsumeRandomLengthString(8);
-      labels.emplace_back(std::move(label), input.ConsumeRandomLengthString(16));
+      labels.emplace_back(std::move(label),
+                          input.ConsumeRandomLengthString(16));
     }
     const double value = input.ConsumeFloatingPoint<double>();
     if (input.ConsumeBool()) {
@@ -37,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::size_t dropped = 0;
     for (const std::size_t n : set.dropped()) dropped += n;
     // Every sample is either served or counted as dropped.
-    if (samples.size() != added + replwatch::MetricSet::kDropReasons - dropped) {
+    if (samples.size() !=
+        added + replwatch::MetricSet::kDropReasons - dropped) {
       std::abort();
     }
   } catch (const std::exception&) {

@@ -1,4 +1,5 @@
-// replwatch::text::ParseJson on hostile bytes; every number of the tree is converted too.
+// replwatch::text::ParseJson on hostile bytes; every number of the tree is
+// converted too.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

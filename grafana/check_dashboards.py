@@ -33,9 +33,11 @@ VARIABLE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)")
 def expand_variables(expr, value_of):
     """Replaces every Grafana template variable `$name`/`${name}` by `value_of(name)`, and
     keeps it as written where that is None (as Grafana does with unknown names, e.g. `$1`)."""
+
     def replace(match):
         value = value_of(match.group(1) or match.group(2))
         return match.group(0) if value is None else value
+
     return VARIABLE.sub(replace, expr)
 
 
@@ -54,13 +56,21 @@ def check_conventions(name, dashboard, problems):
     if "__inputs" in dashboard:
         problems.append(f"{name}: has __inputs (not resolved by file provisioning)")
     if dashboard.get("schemaVersion") != SCHEMA_VERSION:
-        problems.append(f"{name}: schemaVersion is {dashboard.get('schemaVersion')}, expected {SCHEMA_VERSION}")
+        problems.append(
+            f"{name}: schemaVersion is {dashboard.get('schemaVersion')}, expected {SCHEMA_VERSION}"
+        )
     variables = {v.get("name"): v for v in dashboard.get("templating", {}).get("list", [])}
     ds = variables.get("datasource")
-    if not ds or ds.get("type") != "datasource" or ds.get("query") != "prometheus" \
-            or ds.get("label") != "Data source":
-        problems.append(f"{name}: needs a 'datasource' variable (type datasource, query prometheus, "
-                        "label 'Data source')")
+    if (
+        not ds
+        or ds.get("type") != "datasource"
+        or ds.get("query") != "prometheus"
+        or ds.get("label") != "Data source"
+    ):
+        problems.append(
+            f"{name}: needs a 'datasource' variable (type datasource, query prometheus, "
+            "label 'Data source')"
+        )
     if "pve_cluster" not in variables:
         problems.append(f"{name}: needs a 'pve_cluster' variable")
     for var in variables.values():
@@ -86,7 +96,9 @@ def check_conventions(name, dashboard, problems):
             problems.append(f"{where}: no targets")
         for target in targets:
             if target.get("datasource", {}).get("uid") != DATASOURCE_UID:
-                problems.append(f"{where}: target {target.get('refId')} datasource is not {DATASOURCE_UID}")
+                problems.append(
+                    f"{where}: target {target.get('refId')} datasource is not {DATASOURCE_UID}"
+                )
             if not target.get("expr"):
                 problems.append(f"{where}: target {target.get('refId')} has no expr")
 
@@ -165,8 +177,10 @@ def main():
             exprs.append((where, expr))
             for metric in METRIC_NAME.findall(expr):
                 if metric not in known:
-                    problems.append(f"{where}: metric {metric} is not in docs/metrics.md "
-                                    "nor recorded by the recording rules")
+                    problems.append(
+                        f"{where}: metric {metric} is not in docs/metrics.md "
+                        "nor recorded by the recording rules"
+                    )
     if exprs:
         promtool_check(promtool, exprs, problems)
     else:
@@ -175,7 +189,10 @@ def main():
         print("FAIL:", problem, file=sys.stderr)
     if problems:
         sys.exit(1)
-    print(f"{len(dashboard_paths)} dashboards, {len(exprs)} expressions: conventions, PromQL and metric names ok")
+    print(
+        f"{len(dashboard_paths)} dashboards, {len(exprs)} expressions: "
+        "conventions, PromQL and metric names ok"
+    )
 
 
 if __name__ == "__main__":

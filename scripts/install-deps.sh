@@ -11,6 +11,7 @@ packages=("$@")
   build-essential cmake pkg-config
   prometheus-cpp-dev libssh-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   catch2 nlohmann-json3-dev libboost-dev libssl-dev libcrypt-dev zlib1g-dev
+  clang-format flake8 black
   openssh-server openssh-client curl openssl apache2-utils
   iproute2 iputils-ping procps util-linux python3 systemd nftables
   prometheus prometheus-alertmanager

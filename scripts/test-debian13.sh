@@ -54,5 +54,5 @@ if [ "$step" != test ]; then
 fi
 if [ "$step" != build ]; then
   in_debian13 ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 900 \
-    --exclude-regex '^(lab|alerting|packaging):'
+    --exclude-regex '^(lab|alerting|packaging|format):'
 fi

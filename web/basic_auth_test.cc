@@ -1,8 +1,8 @@
 #include "web/basic_auth.h"
 
-#include "testing/catch.h"
 #include <stdexcept>
 
+#include "testing/catch.h"
 #include "web/web_test_support.h"
 
 namespace replwatch::web {

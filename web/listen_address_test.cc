@@ -1,7 +1,8 @@
 #include "web/listen_address.h"
 
-#include "testing/catch.h"
 #include <stdexcept>
+
+#include "testing/catch.h"
 
 namespace replwatch::web {
 namespace {

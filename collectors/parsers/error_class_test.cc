@@ -1,9 +1,9 @@
 #include "collectors/parsers/error_class.h"
 
-#include "testing/catch.h"
 #include <string>
 
 #include "collectors/parsers/test_fixtures.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {

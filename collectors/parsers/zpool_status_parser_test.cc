@@ -1,10 +1,10 @@
-#include "testing/catch.h"
 #include <map>
 #include <string>
 #include <vector>
 
 #include "collectors/parsers/test_fixtures.h"
 #include "collectors/parsers/zpool_status.h"
+#include "testing/catch.h"
 
 namespace replwatch::parsers {
 namespace {

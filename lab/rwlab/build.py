@@ -44,16 +44,33 @@ LAYOUTS = {"mirror": 2, "raidz1": 3}  # disks per pool
 
 
 def new_state(name, statedir, nodes, setup):
-    state = {"name": name, "dir": statedir, "created": int(time.time()),
-             "prefix": netlab.node_address(1, nodes)[1], "members_version": 1,
-             "encrypted": setup.encrypted,
-             "nodes": {}, "guests": {}, "jobs": {}, "faults": [], "procs": {}, "rng_seq": 0}
+    state = {
+        "name": name,
+        "dir": statedir,
+        "created": int(time.time()),
+        "prefix": netlab.node_address(1, nodes)[1],
+        "members_version": 1,
+        "encrypted": setup.encrypted,
+        "nodes": {},
+        "guests": {},
+        "jobs": {},
+        "faults": [],
+        "procs": {},
+        "rng_seq": 0,
+    }
     names = ["pve%d" % i for i in range(1, nodes + 1)]
     node_versions = setup.node_versions(names)
     for i, node in enumerate(names, 1):
         state["nodes"][node] = dict(
-            node_versions[node], id=i, ip=netlab.node_address(i, nodes)[0], down=False,
-            hung=False, hostkey_changed=False, clock_offset=0, mtu=1500)
+            node_versions[node],
+            id=i,
+            ip=netlab.node_address(i, nodes)[0],
+            down=False,
+            hung=False,
+            hostkey_changed=False,
+            clock_offset=0,
+            mtu=1500,
+        )
     return state
 
 
@@ -65,10 +82,16 @@ def add_guests(state, guests_per_node, rng):
             lxc = j % 3 == 2
             prefix = "subvol" if lxc else "vm"
             ndisks = 2 if (not lxc and j % 5 == 4) else 1
-            volumes = [("%s-%s-disk-%d" % (prefix, vmid, d), rng.choice([8, 16, 32, 64]))
-                       for d in range(ndisks)]
-            state["guests"][vmid] = {"node": node, "type": "lxc" if lxc else "qemu",
-                                     "volumes": volumes, "pid": rng.randint(1000, 60000)}
+            volumes = [
+                ("%s-%s-disk-%d" % (prefix, vmid, d), rng.choice([8, 16, 32, 64]))
+                for d in range(ndisks)
+            ]
+            state["guests"][vmid] = {
+                "node": node,
+                "type": "lxc" if lxc else "qemu",
+                "volumes": volumes,
+                "pid": rng.randint(1000, 60000),
+            }
             if len(names) < 2:
                 continue
             targets = [names[(k + 1) % len(names)]]
@@ -89,15 +112,22 @@ def build_zfs(state, snapshots, now, rng, layout):
     for node, info in state["nodes"].items():
         zfsutils = versions.release(info)["zfsutils"]
         serial = rng.randint(100000, 999999)
-        disks = ["nvme-SAMSUNG_MZQL23T8HCLS-00A07_S64HNS0W%06d-part3" % (serial + d)
-                 for d in range(LAYOUTS[layout])]
+        disks = [
+            "nvme-SAMSUNG_MZQL23T8HCLS-00A07_S64HNS0W%06d-part3" % (serial + d)
+            for d in range(LAYOUTS[layout])
+        ]
         pool = zm.new_pool("rpool", 0, now, disks, rng, versions.openzfs(zfsutils), layout)
         sets = {}
-        for name, refer in (("rpool", 104 << 10), ("rpool/ROOT", 96 << 10),
-                            ("rpool/ROOT/pve-1", 3 * GiB + rng.randint(0, GiB)),
-                            ("rpool/data", 96 << 10), ("rpool/var-lib-vz", 2 * GiB)):
-            sets[name] = zm.new_dataset("filesystem", pool, now, rng, refer=refer,
-                                        creation=pool["created"] + 60)
+        for name, refer in (
+            ("rpool", 104 << 10),
+            ("rpool/ROOT", 96 << 10),
+            ("rpool/ROOT/pve-1", 3 * GiB + rng.randint(0, GiB)),
+            ("rpool/data", 96 << 10),
+            ("rpool/var-lib-vz", 2 * GiB),
+        ):
+            sets[name] = zm.new_dataset(
+                "filesystem", pool, now, rng, refer=refer, creation=pool["created"] + 60
+            )
         if state["encrypted"]:
             # rpool/data created as an encryption root (passphrase, loaded at boot).
             pool["features"]["encryption"] = "active"
@@ -107,9 +137,15 @@ def build_zfs(state, snapshots, now, rng, layout):
         pool = zfs[guest["node"]]["pools"]["rpool"]
         for vol, size in guest["volumes"]:
             kind = "filesystem" if vol.startswith("subvol") else "volume"
-            ds = zm.new_dataset(kind, pool, now, rng, volsize=size * GiB if kind == "volume" else 0,
-                                refer=int(size * GiB * rng.uniform(0.15, 0.6)),
-                                wrate=rng.uniform(20e3, 1.5e6))
+            ds = zm.new_dataset(
+                kind,
+                pool,
+                now,
+                rng,
+                volsize=size * GiB if kind == "volume" else 0,
+                refer=int(size * GiB * rng.uniform(0.15, 0.6)),
+                wrate=rng.uniform(20e3, 1.5e6),
+            )
             if state["encrypted"]:
                 ds.update(encryption="aes-256-gcm", keystatus="available", encroot="rpool/data")
             if kind == "filesystem":
@@ -157,13 +193,16 @@ def write_static_files(lab, state):
         # Set from a PVE 9 node's GUI: replication on the lab's network.
         datacenter["replication"] = pve.replication_option("198.18.0.0/%d" % state["prefix"])
     store.write_text(os.path.join(lab.pve, "datacenter.cfg"), pve.render_datacenter_cfg(datacenter))
-    store.write_text(os.path.join(lab.pve, "storage.cfg"),
-                     "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\n"
-                     "zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n")
+    store.write_text(
+        os.path.join(lab.pve, "storage.cfg"),
+        "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\n"
+        "zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n",
+    )
     os.makedirs(os.path.join(lab.pve, "local"), exist_ok=True)
     store.write_text(os.path.join(lab.pve, ".members"), "")
     hosts = "127.0.0.1 localhost.localdomain localhost\n" + "".join(
-        "%s %s.lab.local %s\n" % (info["ip"], n, n) for n, info in state["nodes"].items())
+        "%s %s.lab.local %s\n" % (info["ip"], n, n) for n, info in state["nodes"].items()
+    )
     for node in state["nodes"]:
         for sub in ("qemu-server", "lxc"):
             os.makedirs(os.path.join(lab.pve, "nodes", node, sub), exist_ok=True)
@@ -174,8 +213,11 @@ def write_static_files(lab, state):
         store.write_text(lab.node(node, "hostname"), node + "\n")
     for vmid, guest in state["guests"].items():
         sub = "lxc" if guest["type"] == "lxc" else "qemu-server"
-        store.write_text(os.path.join(lab.pve, "nodes", guest["node"], sub, vmid + ".conf"),
-                         pve.render_guest_conf(vmid, guest), 0o640)
+        store.write_text(
+            os.path.join(lab.pve, "nodes", guest["node"], sub, vmid + ".conf"),
+            pve.render_guest_conf(vmid, guest),
+            0o640,
+        )
 
 
 def build(lab, name, nodes, guests, snapshots, setup, seed=None):

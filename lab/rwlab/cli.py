@@ -16,11 +16,19 @@ from rwlab import world as worldmod
 
 
 def config_yaml(state):
-    lines = ["global:", "  collection_interval: 15s", "  connect_timeout: 5s",
-             "  command_timeout: 20s", "ssh:", "  user: root",
-             "  key_file: %s" % os.path.join(state["dir"], "replwatch_id_ed25519"),
-             "  known_hosts_file: %s" % os.path.join(state["dir"], "known_hosts"),
-             "clusters:", "  - name: %s" % state["name"], "    nodes:"]
+    lines = [
+        "global:",
+        "  collection_interval: 15s",
+        "  connect_timeout: 5s",
+        "  command_timeout: 20s",
+        "ssh:",
+        "  user: root",
+        "  key_file: %s" % os.path.join(state["dir"], "replwatch_id_ed25519"),
+        "  known_hosts_file: %s" % os.path.join(state["dir"], "known_hosts"),
+        "clusters:",
+        "  - name: %s" % state["name"],
+        "    nodes:",
+    ]
     for node, info in state["nodes"].items():
         lines += ["      - name: %s" % node, "        address: %s" % info["ip"]]
     return "\n".join(lines) + "\n"
@@ -28,21 +36,42 @@ def config_yaml(state):
 
 def status_text(world):
     state = world.state
-    out = ["lab %s: %d nodes, %d guests, %d jobs, state in %s" % (
-        state["name"], len(state["nodes"]), len(state["guests"]), len(state["jobs"]), state["dir"]),
-        "lab namespace %s (bridge br0 198.18.0.1/%d)" % (netlab.lab_ns(state["name"]), state["prefix"])]
+    out = [
+        "lab %s: %d nodes, %d guests, %d jobs, state in %s"
+        % (
+            state["name"],
+            len(state["nodes"]),
+            len(state["guests"]),
+            len(state["jobs"]),
+            state["dir"],
+        ),
+        "lab namespace %s (bridge br0 198.18.0.1/%d)"
+        % (netlab.lab_ns(state["name"]), state["prefix"]),
+    ]
     for node, info in state["nodes"].items():
         alive = os.path.exists("/proc/%d" % info["sshd_pid"]) and not info["down"]
         flags = [k for k in ("down", "hung", "hostkey_changed") if info.get(k)]
         failing = sum(1 for j in pve.job_status(state, node, world.repl(node)) if j["fail_count"])
         release = versions.release(info)
-        out.append("  %-8s %-15s PVE %-6s zfs %-11s storage %-7s sshd %-4s pid %-7d "
-                   "jobs failing %-3d %s" % (
-                       node, info["ip"], release["manager"], world.zfs(node)["zfsutils"],
-                       info["libpve_storage"], "up" if alive else "down", info["sshd_pid"],
-                       failing, " ".join(flags)))
+        out.append(
+            "  %-8s %-15s PVE %-6s zfs %-11s storage %-7s sshd %-4s pid %-7d "
+            "jobs failing %-3d %s"
+            % (
+                node,
+                info["ip"],
+                release["manager"],
+                world.zfs(node)["zfsutils"],
+                info["libpve_storage"],
+                "up" if alive else "down",
+                info["sshd_pid"],
+                failing,
+                " ".join(flags),
+            )
+        )
     for fault in state["faults"]:
-        out.append("  fault %s %s" % (fault["name"], " ".join(str(v) for v in fault["args"].values())))
+        out.append(
+            "  fault %s %s" % (fault["name"], " ".join(str(v) for v in fault["args"].values()))
+        )
     return "\n".join(out) + "\n"
 
 
@@ -54,14 +83,27 @@ def parser():
     up.add_argument("--nodes", type=int, default=3)
     up.add_argument("--guests", type=int, default=2, help="guests per node")
     up.add_argument("--snapshots", type=int, default=3, help="extra snapshots per disk")
-    up.add_argument("--pve", default=versions.DEFAULT,
-                    help="PVE release of every node (9 or 8), or one per node: 8,9,9")
-    up.add_argument("--storage", default="",
-                    help="libpve-storage-perl per node apart from its release's: pve2=9.1.2,...")
-    up.add_argument("--layout", choices=sorted(build.LAYOUTS), default="mirror",
-                    help="the pools' top-level vdev")
-    up.add_argument("--encrypted", action="store_true",
-                    help="rpool/data is an encryption root on every node (guest disks inherit)")
+    up.add_argument(
+        "--pve",
+        default=versions.DEFAULT,
+        help="PVE release of every node (9 or 8), or one per node: 8,9,9",
+    )
+    up.add_argument(
+        "--storage",
+        default="",
+        help="libpve-storage-perl per node apart from its release's: pve2=9.1.2,...",
+    )
+    up.add_argument(
+        "--layout",
+        choices=sorted(build.LAYOUTS),
+        default="mirror",
+        help="the pools' top-level vdev",
+    )
+    up.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="rpool/data is an encryption root on every node (guest disks inherit)",
+    )
     sub.add_parser("down")
     sub.add_parser("status")
     sub.add_parser("config")
@@ -89,7 +131,7 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--name" in argv[1:] and argv[0] != "--name":
         i = argv.index("--name")
-        argv = argv[i:i + 2] + argv[:i] + argv[i + 2:]
+        argv = argv[i : i + 2] + argv[:i] + argv[i + 2 :]
     args = parser().parse_args(argv)
     lab = store.Lab(store.lab_dir(args.name))
     try:
@@ -105,8 +147,10 @@ def dispatch(args, lab):
             raise RuntimeError("lab up needs root")
         setup = build.Setup(args.pve, args.storage, args.layout, args.encrypted)
         seconds = lifecycle.up(lab, args.name, args.nodes, args.guests, args.snapshots, setup)
-        print("lab %s up in %.1fs: %d nodes (see `lab status`, `lab config`)" % (
-            args.name, seconds, args.nodes))
+        print(
+            "lab %s up in %.1fs: %d nodes (see `lab status`, `lab config`)"
+            % (args.name, seconds, args.nodes)
+        )
         return 0
     if args.cmd == "down":
         lifecycle.down(lab, args.name)
@@ -124,6 +168,7 @@ def dispatch(args, lab):
         return 0
     if args.cmd == "expose":
         from rwlab import forward
+
         with lab.locked(exclusive=True):
             world = worldmod.World(lab)
             pid = forward.start(world, args.port)
@@ -143,9 +188,11 @@ def dispatch(args, lab):
             faults.clear(world, args.fault, args.args)
         elif args.cmd == "upgrade":
             from rwlab import upgrade
+
             print(upgrade.upgrade(world, args.node, args.storage))
         elif args.cmd == "scenario":
             from rwlab import scenarios
+
             print(scenarios.run(world, args.number))
         world.commit()
     return 0

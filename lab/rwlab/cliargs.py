@@ -15,8 +15,11 @@ class CommandUsage(UsageError):
 
 # The JSON options that need -j, in the order zpool_do_status() checks them (zfs and the
 # other zpool commands know only some of them); 2.2 has none.
-JSON_ONLY = (("flat", "'--json-flat-vdevs'"), ("int", "'--json-int'"),
-             ("guid", "'json-pool-key-guid'"))
+JSON_ONLY = (
+    ("flat", "'--json-flat-vdevs'"),
+    ("int", "'--json-int'"),
+    ("guid", "'json-pool-key-guid'"),
+)
 
 
 def release_options(table, command, args, openzfs):
@@ -65,7 +68,7 @@ def getopt(args, flags, with_value, permute=False, long_options=None):
         while j < len(arg):
             ch = arg[j]
             if ch in with_value:
-                rest = arg[j + 1:]
+                rest = arg[j + 1 :]
                 if not rest:
                     i += 1
                     if i >= len(args):

@@ -47,6 +47,7 @@ def _signal(pid, sig):
 
 # --- node and network faults -------------------------------------------------------------
 
+
 def node_down(world, args):
     info = _node(world, args["node"])
     _signal(info["sshd_pid"], signal.SIGCONT)
@@ -108,9 +109,20 @@ def mtu_reset(world, args):
 def nic_errors(world, args):
     info = _node(world, args["node"])
     injector = os.path.join(netlab.LAB_DIR, "rwlab", "injector.py")
-    world.spawn("nic:%s" % args["node"], [
-        "ip", "netns", "exec", netlab.lab_ns(world.state["name"]), sys.executable, injector,
-        "p%d" % info["id"], info["mac"], str(args.get("rate") or 20)])
+    world.spawn(
+        "nic:%s" % args["node"],
+        [
+            "ip",
+            "netns",
+            "exec",
+            netlab.lab_ns(world.state["name"]),
+            sys.executable,
+            injector,
+            "p%d" % info["id"],
+            info["mac"],
+            str(args.get("rate") or 20),
+        ],
+    )
 
 
 def nic_errors_clear(world, args):
@@ -126,6 +138,7 @@ def clock_reset(world, args):
 
 
 # --- pool faults -------------------------------------------------------------------------
+
 
 def fill_pool(world, args):
     now = int(time.time())
@@ -143,8 +156,12 @@ def fill_pool_clear(world, args):
 def degrade_pool(world, args):
     leaf = _pool(world, args["node"])["vdevs"][0]["children"][1]
     if leaf["state"] == "ONLINE":
-        leaf.update(saved_name=leaf["name"], name=str(leaf["guid"]), state="UNAVAIL",
-                    note="was /dev/disk/by-id/%s" % leaf["name"])
+        leaf.update(
+            saved_name=leaf["name"],
+            name=str(leaf["guid"]),
+            state="UNAVAIL",
+            note="was /dev/disk/by-id/%s" % leaf["name"],
+        )
 
 
 def degrade_pool_clear(world, args):
@@ -155,8 +172,11 @@ def degrade_pool_clear(world, args):
 
 def cksum_errors(world, args):
     leaf = _pool(world, args["node"])["vdevs"][0]["children"][0]
-    leaf.update(cksum=int(args.get("count") or 12), cksum_rate=float(args.get("rate") or 2) / 60,
-                cksum_since=int(time.time()))
+    leaf.update(
+        cksum=int(args.get("count") or 12),
+        cksum_rate=float(args.get("rate") or 2) / 60,
+        cksum_since=int(time.time()),
+    )
 
 
 def cksum_errors_clear(world, args):
@@ -170,8 +190,13 @@ def _scan(world, args, func):
     spaces, _, _ = zm.space(world.zfs(args["node"]), now)
     total = spaces["rpool"]["alloc"]
     minutes = float(args.get("minutes") or 60)
-    pool["scan"] = {"func": func, "start": now, "total": total,
-                    "rate": max(1, int(total / (minutes * 60))), "errors": 0}
+    pool["scan"] = {
+        "func": func,
+        "start": now,
+        "total": total,
+        "rate": max(1, int(total / (minutes * 60))),
+        "errors": 0,
+    }
     pool["vdevs"][0]["children"][1]["resilvering"] = func == "resilver"
 
 
@@ -221,6 +246,7 @@ def feature_restore(world, args):
 
 # --- job / dataset faults ------------------------------------------------------------------
 
+
 def _job_datasets(world, jobid, side):
     job, source, target = _job(world, jobid)
     node = source if side == "source" else target
@@ -233,8 +259,11 @@ def delete_snapshot(world, args):
     _, sets = _job_datasets(world, args["job"], side)
     for _, ds in sets:
         if ds:
-            ds["snaps"] = [] if args.get("all") else [
-                s for s in ds["snaps"] if not s["name"].startswith("__replicate_")]
+            ds["snaps"] = (
+                []
+                if args.get("all")
+                else [s for s in ds["snaps"] if not s["name"].startswith("__replicate_")]
+            )
 
 
 def reseed(world, args):
@@ -249,8 +278,11 @@ def reseed(world, args):
     for (name, target_ds), (_, source_ds) in zip(targets, sources):
         if target_ds is None:
             continue
-        repaired = (source_ds is not None and target_ds["type"] == source_ds["type"]
-                    and replication.common_base(source_ds, target_ds, jobid, last_name))
+        repaired = (
+            source_ds is not None
+            and target_ds["type"] == source_ds["type"]
+            and replication.common_base(source_ds, target_ds, jobid, last_name)
+        )
         if not repaired:
             world.zfs(node)["datasets"].pop(name)
 
@@ -273,8 +305,13 @@ def target_wrong_type(world, args):
     node, sets = _job_datasets(world, args["job"], "target")
     name = sets[0][0]
     zfs = world.zfs(node)
-    zfs["datasets"][name] = zm.new_dataset("filesystem", zfs["pools"]["rpool"], int(time.time()),
-                                           refer=96 << 10, creation=int(time.time()))
+    zfs["datasets"][name] = zm.new_dataset(
+        "filesystem",
+        zfs["pools"]["rpool"],
+        int(time.time()),
+        refer=96 << 10,
+        creation=int(time.time()),
+    )
 
 
 def write_replica(world, args):
@@ -355,8 +392,13 @@ def parse_args(name, argv):
         raise FaultError("unknown fault '%s' (known: %s)" % (name, ", ".join(sorted(FAULTS))))
     names = FAULTS[name][0]
     if not argv:
-        raise FaultError("usage: lab fault %s %s" % (name, " ".join("<%s>" % n for n in names[:1])
-                                                      + "".join(" [%s]" % n for n in names[1:])))
+        raise FaultError(
+            "usage: lab fault %s %s"
+            % (
+                name,
+                " ".join("<%s>" % n for n in names[:1]) + "".join(" [%s]" % n for n in names[1:]),
+            )
+        )
     if len(argv) > len(names):
         raise FaultError("too many arguments for %s" % name)
     return dict(zip(names, argv))
@@ -376,8 +418,9 @@ def clear(world, name, argv):
         return
     args = parse_args(name, argv)
     key = FAULTS[name][0][0]
-    matching = [f for f in world.state["faults"]
-                if f["name"] == name and f["args"].get(key) == args[key]]
+    matching = [
+        f for f in world.state["faults"] if f["name"] == name and f["args"].get(key) == args[key]
+    ]
     # Undo with the arguments the fault was injected with (e.g. which feature).
     for fault in list(reversed(matching)) or [{"args": {}}]:
         FAULTS[name][2](world, dict(fault["args"], **args))

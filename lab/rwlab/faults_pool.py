@@ -23,6 +23,7 @@ def _zfs(world, node):
 
 # --- remove-disk: a disk pulled out (state REMOVED, "One or more devices have been removed.")
 
+
 def remove_disk(world, args):
     _, pool, _ = _zfs(world, args["node"])
     leaf = pool["vdevs"][0]["children"][-1]
@@ -39,9 +40,11 @@ def reinsert_disk(world, args):
 
 # --- raidz-expand: `zpool attach rpool raidz1-0 <disk>` (2.3+), the `expand:` line --------
 
+
 def _expanding(pool):
-    return bool(pool["expand"]) and not zpoolview.expand_progress(pool["expand"],
-                                                                   int(time.time()))[0]
+    return (
+        bool(pool["expand"]) and not zpoolview.expand_progress(pool["expand"], int(time.time()))[0]
+    )
 
 
 def raidz_expand(world, args):
@@ -56,20 +59,36 @@ def raidz_expand(world, args):
     if openzfs < (2, 3):
         raise PoolFaultError(attach + "can only attach to mirrors and top-level disks")
     if pool["features"].get("raidz_expansion", "disabled") == "disabled":
-        raise PoolFaultError(attach + "raidz_expansion feature must be enabled in order to "
-                             "attach a device to raidz")
+        raise PoolFaultError(
+            attach + "raidz_expansion feature must be enabled in order to "
+            "attach a device to raidz"
+        )
     if _expanding(pool):
         raise PoolFaultError(attach + "raidz expansion in progress")
     now = int(time.time())
     spaces, _, _ = zm.space(zfs, now)
     alloc = spaces["rpool"]["alloc"]
     minutes = float(args.get("minutes") or 60)
-    top["children"].append(dict(top["children"][0], name=new_disk, guid=zm.new_guid(),
-                                read=0, write=0, cksum=0, cksum_rate=0.0, cksum_since=now))
+    top["children"].append(
+        dict(
+            top["children"][0],
+            name=new_disk,
+            guid=zm.new_guid(),
+            read=0,
+            write=0,
+            cksum=0,
+            cksum_rate=0.0,
+            cksum_since=now,
+        )
+    )
     pool["size"] += pool["size"] // (len(top["children"]) - 1)
     pool["features"]["raidz_expansion"] = "active"
-    pool["expand"] = {"vdev": 0, "start": now, "to_reflow": alloc,
-                      "rate": max(1, int(alloc / (minutes * 60)))}
+    pool["expand"] = {
+        "vdev": 0,
+        "start": now,
+        "to_reflow": alloc,
+        "rate": max(1, int(alloc / (minutes * 60))),
+    }
 
 
 def raidz_expand_finish(world, args):
@@ -81,14 +100,17 @@ def raidz_expand_finish(world, args):
 
 # --- long-file-name: `zfs set longname=on` on a container disk and a long name in it --------
 
+
 def _container_datasets(world, jobid):
     if jobid not in world.state["jobs"]:
         raise PoolFaultError("no such job '%s'" % jobid)
     job = world.state["jobs"][jobid]
     names = [n for n in world.guest_datasets(job["guest"]) if "/subvol-" in n]
     if not names:
-        raise PoolFaultError("job %s replicates a VM: longname applies to filesystems (a "
-                             "container's subvol) only" % jobid)
+        raise PoolFaultError(
+            "job %s replicates a VM: longname applies to filesystems (a "
+            "container's subvol) only" % jobid
+        )
     return world.node_of(job["guest"]), job["target"], names
 
 
@@ -98,12 +120,15 @@ def long_file_name(world, args):
     source, _, names = _container_datasets(world, args["job"])
     zfs, pool, openzfs = _zfs(world, source)
     if openzfs < (2, 3):
-        raise PoolFaultError("%s runs OpenZFS %s: no longname property before 2.3"
-                             % (source, zfs["zfsutils"]))
+        raise PoolFaultError(
+            "%s runs OpenZFS %s: no longname property before 2.3" % (source, zfs["zfsutils"])
+        )
     if pool["features"].get("longname", "disabled") == "disabled":
-        raise PoolFaultError("cannot set property for '%s': pool and or dataset must be "
-                             "upgraded to set this property or value (zpool upgrade rpool on %s)"
-                             % (names[0], source))
+        raise PoolFaultError(
+            "cannot set property for '%s': pool and or dataset must be "
+            "upgraded to set this property or value (zpool upgrade rpool on %s)"
+            % (names[0], source)
+        )
     for name in names:
         zfs["datasets"][name].update(longname="on", active_features=["longname"])
     pool["features"]["longname"] = "active"
@@ -121,7 +146,8 @@ def long_file_name_clear(world, args):
                 ds.pop("longname", None)
                 ds.pop("active_features", None)
         if pool["features"].get("longname") == "active" and not any(
-                "longname" in ds.get("active_features", []) for ds in zfs["datasets"].values()):
+            "longname" in ds.get("active_features", []) for ds in zfs["datasets"].values()
+        ):
             pool["features"]["longname"] = "enabled"
 
 

@@ -16,14 +16,18 @@ class TransportFaultError(RuntimeError):
     pass
 
 
-NO_NETEM = ("this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM not set, tc: %s); "
-            "`packet-loss` drops packets with nftables and `slow-link` shapes the link "
-            "with tbf instead")
+NO_NETEM = (
+    "this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM not set, tc: %s); "
+    "`packet-loss` drops packets with nftables and `slow-link` shapes the link "
+    "with tbf instead"
+)
 LOSS_TABLE = "rwlab_loss"
 # fault name: (path inside the node, faulty_tool behaviour)
-TOOL_FAULTS = {"big-output": ("/usr/local/bin/zfs", "flood"),
-               "endless-command": ("/usr/local/bin/zfs", "endless"),
-               "permission-denied": ("/usr/bin/cat", "deny")}
+TOOL_FAULTS = {
+    "big-output": ("/usr/local/bin/zfs", "flood"),
+    "endless-command": ("/usr/local/bin/zfs", "endless"),
+    "permission-denied": ("/usr/bin/cat", "deny"),
+}
 
 
 def _info(world, node):
@@ -47,11 +51,23 @@ def _tc(world, node, *args, check=True):
 
 # --- the link (egress of the node's vmbr0: what it sends, i.e. command output) ---------------
 
+
 def netem(world, args):
     _info(world, args["node"])
-    proc = _tc(world, args["node"], "replace", "dev", "vmbr0", "root", "netem",
-               "loss", "%s%%" % (args.get("loss") or "10"),
-               "delay", "%sms" % (args.get("delay") or "100"), check=False)
+    proc = _tc(
+        world,
+        args["node"],
+        "replace",
+        "dev",
+        "vmbr0",
+        "root",
+        "netem",
+        "loss",
+        "%s%%" % (args.get("loss") or "10"),
+        "delay",
+        "%sms" % (args.get("delay") or "100"),
+        check=False,
+    )
     if "qdisc kind is unknown" in proc.stderr:
         raise TransportFaultError(NO_NETEM % proc.stderr.strip())
     if proc.returncode != 0:
@@ -61,8 +77,21 @@ def netem(world, args):
 def slow_link(world, args):
     """A token bucket with a short queue: queueing delay, and tail drops beyond it."""
     _info(world, args["node"])
-    _tc(world, args["node"], "replace", "dev", "vmbr0", "root", "tbf",
-        "rate", "%skbit" % (args.get("kbit") or "32"), "burst", "1600", "latency", "300ms")
+    _tc(
+        world,
+        args["node"],
+        "replace",
+        "dev",
+        "vmbr0",
+        "root",
+        "tbf",
+        "rate",
+        "%skbit" % (args.get("kbit") or "32"),
+        "burst",
+        "1600",
+        "latency",
+        "300ms",
+    )
 
 
 def packet_loss(world, args):
@@ -75,7 +104,9 @@ def packet_loss(world, args):
     verdict = "drop" if percent == 100 else "numgen random mod 100 < %d drop" % percent
     rules = "".join(
         "  chain %s { type filter hook %s priority 0; policy accept; %s; }\n"
-        % (hook, hook, verdict) for hook in ("input", "output"))
+        % (hook, hook, verdict)
+        for hook in ("input", "output")
+    )
     _nft(world, args["node"], "table inet %s {\n%s}\n" % (LOSS_TABLE, rules))
 
 
@@ -96,15 +127,24 @@ def link_clear(world, args):
 
 # --- tools on the node -----------------------------------------------------------------------
 
+
 def _node_run(world, node, argv):
     _run(netlab.nsenter_argv(world.state, node) + argv, "%s on %s" % (" ".join(argv), node))
 
 
 def _launcher(world, node, behaviour, tool):
     path = world.lab.node(node, "faulty-%s" % tool)
-    store.write_text(path, "#!/bin/sh\nPYTHONPATH=%s exec %s %s %s %s \"$@\"\n" % (
-        netlab.LAB_DIR, sys.executable, os.path.join(netlab.LAB_DIR, "rwlab", "faulty_tool.py"),
-        behaviour, tool))
+    store.write_text(
+        path,
+        '#!/bin/sh\nPYTHONPATH=%s exec %s %s %s %s "$@"\n'
+        % (
+            netlab.LAB_DIR,
+            sys.executable,
+            os.path.join(netlab.LAB_DIR, "rwlab", "faulty_tool.py"),
+            behaviour,
+            tool,
+        ),
+    )
     os.chmod(path, 0o755)
     return path
 
@@ -116,8 +156,9 @@ def tool_fault(name):
         info = _info(world, args["node"])
         overlays = info.setdefault("tool_overlays", {})
         if target in overlays:
-            raise TransportFaultError("%s on %s is already faulty (%s)"
-                                      % (target, args["node"], overlays[target]))
+            raise TransportFaultError(
+                "%s on %s is already faulty (%s)" % (target, args["node"], overlays[target])
+            )
         launcher = _launcher(world, args["node"], behaviour, os.path.basename(target))
         _node_run(world, args["node"], ["mount", "--bind", launcher, target])
         overlays[target] = name
@@ -146,6 +187,7 @@ def _end_hung_commands(world, node):
 
 # --- SSH authentication --------------------------------------------------------------------
 
+
 def _restart_sshd(world, node, config):
     store.write_text(world.lab.node(node, "ssh", "sshd_config"), config)
     world.restart_sshd(node)
@@ -160,7 +202,8 @@ def auth_denied(world, args):
         store.write_text(lab.node(node, "ssh", "authorized_keys.cluster-only"), f.read(), 0o600)
     config = netlab.sshd_config(lab, world.state, node).replace(
         "AuthorizedKeysFile /etc/pve/priv/authorized_keys",
-        "AuthorizedKeysFile %s" % lab.node(node, "ssh", "authorized_keys.cluster-only"))
+        "AuthorizedKeysFile %s" % lab.node(node, "ssh", "authorized_keys.cluster-only"),
+    )
     _restart_sshd(world, node, config)
 
 
@@ -173,8 +216,9 @@ def ssh_penalties(world, args):
     """The node's sshd penalizes the lab's bridge address too, as OpenSSH 9.8+ does anyone."""
     info = _info(world, args["node"])
     if info["pve"] != "9":
-        raise TransportFaultError("%s runs OpenSSH 9.2: PerSourcePenalties came with 9.8"
-                                  % args["node"])
+        raise TransportFaultError(
+            "%s runs OpenSSH 9.2: PerSourcePenalties came with 9.8" % args["node"]
+        )
     info["ssh_penalties"] = True
     _restart_sshd(world, args["node"], netlab.sshd_config(world.lab, world.state, args["node"]))
 
@@ -187,6 +231,7 @@ def ssh_penalties_exempt(world, args):
 
 # name: (positional argument names, inject, clear), merged into faults.FAULTS
 # --- name resolution --------------------------------------------------------------------------
+
 
 def dns_black_hole(world, args):
     """labdns.py stops answering for the node's name (it reads the faults itself)."""

@@ -19,8 +19,11 @@ DENIED_PREFIXES = ("/etc/pve/", "/var/log/pve/")
 
 
 def lists_snapshots(args):
-    return "-t" in args and args.index("-t") + 1 < len(args) and \
-        "snapshot" in args[args.index("-t") + 1].split(",")
+    return (
+        "-t" in args
+        and args.index("-t") + 1 < len(args)
+        and "snapshot" in args[args.index("-t") + 1].split(",")
+    )
 
 
 def flood():
@@ -65,7 +68,7 @@ def deny(args):
             status = 1
             continue
         try:
-            with (open(path, "rb") if path != "-" else sys.stdin.buffer) as f:
+            with open(path, "rb") if path != "-" else sys.stdin.buffer as f:
                 sys.stdout.buffer.write(f.read())
         except OSError as e:
             sys.stderr.write("cat: %s: %s\n" % (path, e.strerror))

@@ -14,9 +14,9 @@ def _nice(num, units):
         n //= 1024
         index += 1
     unit = units[index]
-    if index == 0 or num % (1024 ** index) == 0:
+    if index == 0 or num % (1024**index) == 0:
         return "%d%s" % (n, unit)
-    value = num / (1024 ** index)
+    value = num / (1024**index)
     for precision in (2, 1, 0):
         text = "%.*f%s" % (precision, value, unit)
         if len(text) <= 5:

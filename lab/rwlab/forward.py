@@ -64,8 +64,9 @@ def serve(netns_path, port):
 
 def start(world, port):
     netns_path = "/run/netns/rwlab-%s" % world.state["name"]
-    return world.spawn("expose:%d" % port, [sys.executable, os.path.abspath(__file__),
-                                            netns_path, str(port)])
+    return world.spawn(
+        "expose:%d" % port, [sys.executable, os.path.abspath(__file__), netns_path, str(port)]
+    )
 
 
 if __name__ == "__main__":

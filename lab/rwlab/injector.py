@@ -15,8 +15,12 @@ def main():
     port, mac, rate = sys.argv[1], sys.argv[2], float(sys.argv[3])
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     sock.bind((port, 0))
-    frame = (bytes.fromhex(mac.replace(":", "")) + bytes.fromhex("02000000beef")
-             + ETHERTYPE_LOCAL_EXPERIMENTAL.to_bytes(2, "big") + b"\0" * 46)
+    frame = (
+        bytes.fromhex(mac.replace(":", ""))
+        + bytes.fromhex("02000000beef")
+        + ETHERTYPE_LOCAL_EXPERIMENTAL.to_bytes(2, "big")
+        + b"\0" * 46
+    )
     while True:
         try:
             sock.send(frame)

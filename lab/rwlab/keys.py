@@ -35,10 +35,14 @@ def write_known_hosts(lab, state):
     lines = []
     for node, info in state["nodes"].items():
         key = host_key(lab, node)
-        lines += ["%s %s\n" % (name, key)
-                  for name in (node, info["ip"], labdns.node_name(node, state["name"]))]
-    for path in (os.path.join(lab.pve, "priv", "known_hosts"),
-                 os.path.join(lab.dir, "known_hosts")):
+        lines += [
+            "%s %s\n" % (name, key)
+            for name in (node, info["ip"], labdns.node_name(node, state["name"]))
+        ]
+    for path in (
+        os.path.join(lab.pve, "priv", "known_hosts"),
+        os.path.join(lab.dir, "known_hosts"),
+    ):
         store.write_text(path, "".join(lines), 0o600)
 
 
@@ -51,11 +55,14 @@ def write_trust(lab, state):
     os.makedirs(priv, mode=0o700, exist_ok=True)
     cluster_pub = keygen(os.path.join(lab.dir, "cluster_id_rsa"), "rsa", "root@%s" % state["name"])
     client_pub = keygen(os.path.join(lab.dir, "replwatch_id_ed25519"), comment="replwatch")
-    store.write_text(os.path.join(priv, "authorized_keys"),
-                     "%s\n%s\n" % (cluster_pub, client_pub), 0o600)
+    store.write_text(
+        os.path.join(priv, "authorized_keys"), "%s\n%s\n" % (cluster_pub, client_pub), 0o600
+    )
     for node in state["nodes"]:
-        store.write_text(os.path.join(lab.pve, "nodes", node, "ssh_known_hosts"),
-                         "%s %s\n" % (node, host_key(lab, node)))
+        store.write_text(
+            os.path.join(lab.pve, "nodes", node, "ssh_known_hosts"),
+            "%s %s\n" % (node, host_key(lab, node)),
+        )
     write_known_hosts(lab, state)
     with open(os.path.join(lab.dir, "cluster_id_rsa")) as f:
         private = f.read()
@@ -64,8 +71,11 @@ def write_trust(lab, state):
         os.makedirs(ssh_dir, mode=0o700, exist_ok=True)
         store.write_text(os.path.join(ssh_dir, "id_rsa"), private, 0o600)
         store.write_text(os.path.join(ssh_dir, "id_rsa.pub"), cluster_pub + "\n")
-        store.write_text(os.path.join(ssh_dir, "config"),
-                         "GlobalKnownHostsFile /etc/pve/priv/known_hosts\n", 0o600)
+        store.write_text(
+            os.path.join(ssh_dir, "config"),
+            "GlobalKnownHostsFile /etc/pve/priv/known_hosts\n",
+            0o600,
+        )
         link = os.path.join(ssh_dir, "authorized_keys")
         if not os.path.islink(link):
             os.symlink("/etc/pve/priv/authorized_keys", link)

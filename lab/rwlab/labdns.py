@@ -33,11 +33,11 @@ def parse_question(packet):
         length = packet[at]
         if length > 63 or at + 1 + length > len(packet):
             return None
-        labels.append(packet[at + 1:at + 1 + length].decode("ascii", "replace"))
+        labels.append(packet[at + 1 : at + 1 + length].decode("ascii", "replace"))
         at += 1 + length
     if at + 5 > len(packet):
         return None
-    qtype = struct.unpack("!H", packet[at + 1:at + 3])[0]
+    qtype = struct.unpack("!H", packet[at + 1 : at + 3])[0]
     return ".".join(labels).lower(), qtype, at + 5
 
 

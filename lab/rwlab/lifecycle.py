@@ -15,7 +15,9 @@ def up(lab, name, nodes, guests, snapshots, setup):
     if os.path.exists(lab.state_file):
         raise RuntimeError("lab '%s' is already up (lab down --name %s first)" % (name, name))
     if netlab.lab_ns(name) in netlab.list_netns():
-        raise RuntimeError("namespace %s exists: a lab '%s' is up elsewhere" % (netlab.lab_ns(name), name))
+        raise RuntimeError(
+            "namespace %s exists: a lab '%s' is up elsewhere" % (netlab.lab_ns(name), name)
+        )
     began = time.monotonic()
     # Before anything is started: finding (or building) the Debian 13 root can take long.
     tree = noderoot.find_tree() if setup.wants("9", nodes) else None
@@ -37,8 +39,9 @@ def up(lab, name, nodes, guests, snapshots, setup):
                 lab.save_state(state)  # the lock's pid, for `down` should anything fail
                 usr_lines = {"9": noderoot.mount_commands(tree)}
             for node, info in state["nodes"].items():
-                store.write_text(lab.node(node, "ssh", "sshd_config"),
-                                 netlab.sshd_config(lab, state, node))
+                store.write_text(
+                    lab.node(node, "ssh", "sshd_config"), netlab.sshd_config(lab, state, node)
+                )
                 netlab.start_holder(lab, state, node, usr_lines.get(info["pve"], []))
             lab.save_state(state)
             netlab.wait_holders(state)

@@ -40,8 +40,9 @@ def node_address(index, count):
 
 def _start(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
     """Starts a lab process in a session of its own (stopped by pid); its pid."""
-    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                            start_new_session=True).pid
+    return subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True
+    ).pid
 
 
 def run(argv, stdin=None):
@@ -89,18 +90,25 @@ def create_network(state):
     name = state["name"]
     prefix = state["prefix"]
     run(["ip", "netns", "add", lab_ns(name)])
-    batch = ["link set lo up", "link add br0 type bridge", "link set br0 up",
-             "addr add 198.18.0.1/%d dev br0" % prefix]
+    batch = [
+        "link set lo up",
+        "link add br0 type bridge",
+        "link set br0 up",
+        "addr add 198.18.0.1/%d dev br0" % prefix,
+    ]
     for node, info in state["nodes"].items():
         run(["ip", "netns", "add", node_ns(name, node)])
-        batch.append("link add p%d type veth peer name vmbr0 netns %s"
-                     % (info["id"], node_ns(name, node)))
+        batch.append(
+            "link add p%d type veth peer name vmbr0 netns %s" % (info["id"], node_ns(name, node))
+        )
         batch.append("link set p%d master br0 up" % info["id"])
     run(["ip", "-n", lab_ns(name), "-batch", "-"], "\n".join(batch) + "\n")
     for node, info in state["nodes"].items():
-        run(["ip", "-n", node_ns(name, node), "-batch", "-"],
+        run(
+            ["ip", "-n", node_ns(name, node), "-batch", "-"],
             "link set lo up\nlink set vmbr0 up\naddr add %s/%d dev vmbr0\n"
-            "route add default via 198.18.0.1\n" % (info["ip"], prefix))
+            "route add default via 198.18.0.1\n" % (info["ip"], prefix),
+        )
 
 
 def delete_network(name):
@@ -117,8 +125,10 @@ NETNS_ETC = "/etc/netns"  # `ip netns exec` bind-mounts files found here over /e
 
 
 def _resolver_dirs(state):
-    return [os.path.join(NETNS_ETC, ns) for ns in
-            [lab_ns(state["name"])] + [node_ns(state["name"], n) for n in state["nodes"]]]
+    return [
+        os.path.join(NETNS_ETC, ns)
+        for ns in [lab_ns(state["name"])] + [node_ns(state["name"], n) for n in state["nodes"]]
+    ]
 
 
 def write_resolver(state):
@@ -128,14 +138,19 @@ def write_resolver(state):
     for directory in _resolver_dirs(state):
         os.makedirs(directory, exist_ok=True)
         with open(os.path.join(directory, "resolv.conf"), "w") as f:
-            f.write("# replwatch lab %s: lab/rwlab/labdns.py\nnameserver %s\n"
-                    "options timeout:30 attempts:1\n" % (state["name"], BRIDGE_ADDRESS))
+            f.write(
+                "# replwatch lab %s: lab/rwlab/labdns.py\nnameserver %s\n"
+                "options timeout:30 attempts:1\n" % (state["name"], BRIDGE_ADDRESS)
+            )
 
 
 def remove_resolver(name):
     try:
-        directories = [os.path.join(NETNS_ETC, d) for d in os.listdir(NETNS_ETC)
-                       if d == lab_ns(name) or d.startswith(lab_ns(name) + "-")]
+        directories = [
+            os.path.join(NETNS_ETC, d)
+            for d in os.listdir(NETNS_ETC)
+            if d == lab_ns(name) or d.startswith(lab_ns(name) + "-")
+        ]
     except FileNotFoundError:
         return
     for directory in directories:
@@ -147,8 +162,16 @@ def remove_resolver(name):
 
 
 def start_dns(lab, state):
-    argv = ["ip", "netns", "exec", lab_ns(state["name"]), sys.executable,
-            os.path.join(LAB_DIR, "rwlab", "labdns.py"), lab.state_file, BRIDGE_ADDRESS]
+    argv = [
+        "ip",
+        "netns",
+        "exec",
+        lab_ns(state["name"]),
+        sys.executable,
+        os.path.join(LAB_DIR, "rwlab", "labdns.py"),
+        lab.state_file,
+        BRIDGE_ADDRESS,
+    ]
     with open(os.path.join(lab.dir, "dns.log"), "w") as log:
         state["procs"]["dns"] = _start(argv, stdout=log, stderr=log)
 
@@ -156,8 +179,9 @@ def start_dns(lab, state):
 def start_lock(tree):
     """A process holding a shared flock on <tree>.lock (the Debian 13 root is in use): the
     lock is taken on its own descriptor, which it keeps, so stopping it (by pid) frees it."""
-    return _start(["sh", "-c", 'exec 9<>"$1" && flock -s 9 && exec sleep infinity', "lock",
-                   tree + ".lock"])
+    return _start(
+        ["sh", "-c", 'exec 9<>"$1" && flock -s 9 && exec sleep infinity', "lock", tree + ".lock"]
+    )
 
 
 def link_mac(state, node):
@@ -173,12 +197,14 @@ def node_mounts(lab, node):
     """(source, mount point) of what makes the namespace the node's: stand-ins, /etc/pve..."""
     nd = lab.node(node)
     return [
-        (STANDINS, "/usr/local/bin"), (lab.pve, "/etc/pve"),
+        (STANDINS, "/usr/local/bin"),
+        (lab.pve, "/etc/pve"),
         (os.path.join(nd, "members"), "/etc/pve/.members"),
         (os.path.join(lab.pve, "nodes", node), "/etc/pve/local"),
         (os.path.join(nd, "log-pve"), "/var/log/pve"),
         (os.path.join(nd, "lib-pve-manager"), "/var/lib/pve-manager"),
-        (os.path.join(nd, "root"), "/root"), (os.path.join(nd, "hosts"), "/etc/hosts"),
+        (os.path.join(nd, "root"), "/root"),
+        (os.path.join(nd, "hosts"), "/etc/hosts"),
         (os.path.join(nd, "hostname"), "/etc/hostname"),
     ]
 
@@ -197,8 +223,20 @@ def mount_script(lab, node, usr_lines):
 
 
 def start_holder(lab, state, node, usr_lines):
-    argv = ["ip", "netns", "exec", node_ns(state["name"], node), "unshare", "--mount",
-            "--uts", "--propagation", "private", "sh", "-c", mount_script(lab, node, usr_lines)]
+    argv = [
+        "ip",
+        "netns",
+        "exec",
+        node_ns(state["name"], node),
+        "unshare",
+        "--mount",
+        "--uts",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        mount_script(lab, node, usr_lines),
+    ]
     with open(lab.node(node, "holder.log"), "w") as log:
         state["nodes"][node]["holder_pid"] = _start(argv, stderr=log)
 
@@ -226,10 +264,17 @@ def nsenter_argv(state, node):
 
 def node_exec_argv(state, node, env=None):
     """argv prefix running a command on a node (its network, mount and UTS namespaces)."""
-    environment = {"RWLAB_NODE": node, "RWLAB_DIR": state["dir"], "RWLAB_LIB": LAB_DIR, "HOME": "/root",
-                   "PATH": SESSION_PATH}
+    environment = {
+        "RWLAB_NODE": node,
+        "RWLAB_DIR": state["dir"],
+        "RWLAB_LIB": LAB_DIR,
+        "HOME": "/root",
+        "PATH": SESSION_PATH,
+    }
     environment.update(env or {})
-    return nsenter_argv(state, node) + ["env"] + ["%s=%s" % kv for kv in sorted(environment.items())]
+    return (
+        nsenter_argv(state, node) + ["env"] + ["%s=%s" % kv for kv in sorted(environment.items())]
+    )
 
 
 def sshd_config(lab, state, node):
@@ -239,19 +284,35 @@ def sshd_config(lab, state, node):
     and the alerting stack connect from, unless `lab fault ssh-penalties` lifts it."""
     nd = lab.node(node, "ssh")
     info = state["nodes"][node]
-    exempt = ["PerSourcePenaltyExemptList %s" % BRIDGE_ADDRESS] \
-        if info["pve"] == "9" and not info.get("ssh_penalties") else []
-    return "\n".join([
-        "Port 22", "ListenAddress 0.0.0.0",
-        "HostKey %s/ssh_host_ed25519_key" % nd,
-        "PidFile none",
-        "PermitRootLogin prohibit-password", "PubkeyAuthentication yes",
-        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
-        "AuthorizedKeysFile /etc/pve/priv/authorized_keys", "StrictModes no",
-        "MaxStartups 200:30:400", "MaxSessions 64", "UseDNS no", "PrintMotd no",
-        "AcceptEnv LANG LC_*", "Subsystem sftp internal-sftp",
-        "SetEnv RWLAB_NODE=%s RWLAB_DIR=%s RWLAB_LIB=%s" % (node, state["dir"], LAB_DIR)]
-        + exempt + [""])
+    exempt = (
+        ["PerSourcePenaltyExemptList %s" % BRIDGE_ADDRESS]
+        if info["pve"] == "9" and not info.get("ssh_penalties")
+        else []
+    )
+    return "\n".join(
+        [
+            "Port 22",
+            "ListenAddress 0.0.0.0",
+            "HostKey %s/ssh_host_ed25519_key" % nd,
+            "PidFile none",
+            "PermitRootLogin prohibit-password",
+            "PubkeyAuthentication yes",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "AuthorizedKeysFile /etc/pve/priv/authorized_keys",
+            "StrictModes no",
+            "MaxStartups 200:30:400",
+            "MaxSessions 64",
+            "UseDNS no",
+            "PrintMotd no",
+            "AcceptEnv LANG LC_*",
+            "Subsystem sftp internal-sftp",
+            "SetEnv RWLAB_NODE=%s RWLAB_DIR=%s RWLAB_LIB=%s" % (node, state["dir"], LAB_DIR),
+        ]
+        + exempt
+        + [""]
+    )
 
 
 def start_sshd(lab, state, node):
@@ -259,7 +320,13 @@ def start_sshd(lab, state, node):
     with open(log, "w"):
         pass
     argv = nsenter_argv(state, node) + [
-        "/usr/sbin/sshd", "-D", "-f", lab.node(node, "ssh", "sshd_config"), "-E", log]
+        "/usr/sbin/sshd",
+        "-D",
+        "-f",
+        lab.node(node, "ssh", "sshd_config"),
+        "-E",
+        log,
+    ]
     state["nodes"][node]["sshd_pid"] = _start(argv)
 
 

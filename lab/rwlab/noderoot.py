@@ -22,8 +22,16 @@ from rwlab import netlab
 ROOT_SCRIPT = os.path.join(os.path.dirname(netlab.LAB_DIR), "debian-roots", "debian13-root.sh")
 # What a node needs from the tree: its sshd (with OpenSSH 10's helpers), the client the
 # scheduler's probes run, the stand-ins' interpreter and the tools a session uses.
-REQUIRED = ["usr/sbin/sshd", "usr/lib/openssh/sshd-session", "usr/lib/openssh/sshd-auth",
-            "usr/bin/ssh", "usr/bin/python3", "usr/bin/ip", "usr/bin/cat", "usr/bin/date"]
+REQUIRED = [
+    "usr/sbin/sshd",
+    "usr/lib/openssh/sshd-session",
+    "usr/lib/openssh/sshd-auth",
+    "usr/bin/ssh",
+    "usr/bin/python3",
+    "usr/bin/ip",
+    "usr/bin/cat",
+    "usr/bin/date",
+]
 # Real PVE 9 nodes have these too; without them the lab still runs (with a warning).
 EXPECTED = ["usr/bin/ping"]
 
@@ -33,8 +41,10 @@ def find_tree():
     tree = os.environ.get("RWLAB_DEBIAN13_ROOT")
     if not tree:
         if not os.path.exists(ROOT_SCRIPT):
-            raise RuntimeError("PVE 9 nodes need a Debian 13 root: set RWLAB_DEBIAN13_ROOT or "
-                               "provide %s" % ROOT_SCRIPT)
+            raise RuntimeError(
+                "PVE 9 nodes need a Debian 13 root: set RWLAB_DEBIAN13_ROOT or "
+                "provide %s" % ROOT_SCRIPT
+            )
         proc = subprocess.run([ROOT_SCRIPT, "--path"], stdout=subprocess.PIPE, text=True)
         if proc.returncode != 0 or not proc.stdout.strip():
             raise RuntimeError("%s --path failed (exit %d)" % (ROOT_SCRIPT, proc.returncode))
@@ -44,8 +54,9 @@ def find_tree():
         raise RuntimeError("Debian 13 root %s lacks %s" % (tree, ", ".join(missing)))
     for path in EXPECTED:
         if not os.path.exists(os.path.join(tree, path)):
-            sys.stderr.write("lab: warning: Debian 13 root %s has no /%s: PVE 9 nodes lack it\n"
-                             % (tree, path))
+            sys.stderr.write(
+                "lab: warning: Debian 13 root %s has no /%s: PVE 9 nodes lack it\n" % (tree, path)
+            )
     return tree
 
 

@@ -8,24 +8,54 @@ openzfs/zfs@zfs-2.4.4:module/zcommon/zfeature_common.c.
 
 # The features of OpenZFS 2.2 with their state on a PVE 8 pool.
 FEATURES_2_2 = [
-    ("async_destroy", "enabled"), ("empty_bpobj", "active"), ("lz4_compress", "active"),
-    ("multi_vdev_crash_dump", "enabled"), ("spacemap_histogram", "active"),
-    ("enabled_txg", "active"), ("hole_birth", "active"), ("extensible_dataset", "active"),
-    ("embedded_data", "active"), ("bookmarks", "enabled"), ("filesystem_limits", "enabled"),
-    ("large_blocks", "enabled"), ("large_dnode", "enabled"), ("sha512", "enabled"),
-    ("skein", "enabled"), ("edonr", "enabled"), ("userobj_accounting", "active"),
-    ("encryption", "enabled"), ("project_quota", "active"), ("device_removal", "enabled"),
-    ("obsolete_counts", "enabled"), ("zpool_checkpoint", "enabled"), ("spacemap_v2", "active"),
-    ("allocation_classes", "enabled"), ("resilver_defer", "enabled"), ("bookmark_v2", "enabled"),
-    ("redaction_bookmarks", "enabled"), ("redacted_datasets", "enabled"),
-    ("bookmark_written", "enabled"), ("log_spacemap", "active"), ("livelist", "enabled"),
-    ("device_rebuild", "enabled"), ("zstd_compress", "enabled"), ("draid", "enabled"),
-    ("zilsaxattr", "active"), ("head_errlog", "active"), ("blake3", "enabled"),
-    ("block_cloning", "enabled"), ("vdev_zaps_v2", "active"),
+    ("async_destroy", "enabled"),
+    ("empty_bpobj", "active"),
+    ("lz4_compress", "active"),
+    ("multi_vdev_crash_dump", "enabled"),
+    ("spacemap_histogram", "active"),
+    ("enabled_txg", "active"),
+    ("hole_birth", "active"),
+    ("extensible_dataset", "active"),
+    ("embedded_data", "active"),
+    ("bookmarks", "enabled"),
+    ("filesystem_limits", "enabled"),
+    ("large_blocks", "enabled"),
+    ("large_dnode", "enabled"),
+    ("sha512", "enabled"),
+    ("skein", "enabled"),
+    ("edonr", "enabled"),
+    ("userobj_accounting", "active"),
+    ("encryption", "enabled"),
+    ("project_quota", "active"),
+    ("device_removal", "enabled"),
+    ("obsolete_counts", "enabled"),
+    ("zpool_checkpoint", "enabled"),
+    ("spacemap_v2", "active"),
+    ("allocation_classes", "enabled"),
+    ("resilver_defer", "enabled"),
+    ("bookmark_v2", "enabled"),
+    ("redaction_bookmarks", "enabled"),
+    ("redacted_datasets", "enabled"),
+    ("bookmark_written", "enabled"),
+    ("log_spacemap", "active"),
+    ("livelist", "enabled"),
+    ("device_rebuild", "enabled"),
+    ("zstd_compress", "enabled"),
+    ("draid", "enabled"),
+    ("zilsaxattr", "active"),
+    ("head_errlog", "active"),
+    ("blake3", "enabled"),
+    ("block_cloning", "enabled"),
+    ("vdev_zaps_v2", "active"),
 ]
 # Added in 2.3.0 (the first five) and 2.4.0 (the last three); all enabled on a new pool.
-FEATURES_NEW_2_3 = ["redaction_list_spill", "raidz_expansion", "fast_dedup", "longname",
-                    "large_microzap"]
+FEATURES_NEW_2_3 = [
+    "redaction_list_spill",
+    "raidz_expansion",
+    "fast_dedup",
+    "longname",
+    "large_microzap",
+]
 FEATURES_NEW_2_4 = ["dynamic_gang_header", "block_cloning_endian", "physical_rewrite"]
 # ZFEATURE_FLAG_NO_UPGRADE: `zpool upgrade` leaves it disabled, nor does `zpool status`
 # call a pool that lacks it out of date (libzfs_status.c, upgrade_enable_all()).
@@ -50,12 +80,15 @@ def names(openzfs):
 def new_pool(openzfs):
     """The feature states of a pool created by this release (`zpool create`)."""
     states = dict(FEATURES_2_2)
-    for name in names(openzfs)[len(FEATURES_2_2):]:
+    for name in names(openzfs)[len(FEATURES_2_2) :]:
         states[name] = "enabled"
     return states
 
 
 def upgradable(pool, openzfs):
     """Features `zpool upgrade` would enable: known, disabled, and not NO_UPGRADE."""
-    return [name for name in names(openzfs)
-            if pool["features"].get(name, "disabled") == "disabled" and name not in NO_UPGRADE]
+    return [
+        name
+        for name in names(openzfs)
+        if pool["features"].get(name, "disabled") == "disabled" and name not in NO_UPGRADE
+    ]

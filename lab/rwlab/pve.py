@@ -52,7 +52,10 @@ def transmission_line(datacenter, info, rate):
     chosen = next((parse_property_string(datacenter[k]) for k in keys if k in datacenter), {})
     over = " over %s" % chosen["network"] if info["pve"] == "9" and chosen.get("network") else ""
     return "using %s transmission%s, rate limit: %s" % (
-        chosen.get("type", "secure"), over, "%s MByte/s" % rate if rate else "none")
+        chosen.get("type", "secure"),
+        over,
+        "%s MByte/s" % rate if rate else "none",
+    )
 
 
 def guest_of(jobid):
@@ -80,35 +83,55 @@ def render_replication_cfg(jobs):
 def render_guest_conf(vmid, guest):
     disks = guest["volumes"]
     if guest["type"] == "lxc":
-        lines = ["arch: amd64", "cores: 1", "hostname: ct%s" % vmid, "memory: 1024",
-                 "net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:%02X:%02X:%02X,ip=dhcp,type=veth"
-                 % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
-                 "ostype: debian", "rootfs: local-zfs:%s,size=%dG" % (disks[0][0], disks[0][1]),
-                 "swap: 512", "unprivileged: 1"]
+        lines = [
+            "arch: amd64",
+            "cores: 1",
+            "hostname: ct%s" % vmid,
+            "memory: 1024",
+            "net0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:%02X:%02X:%02X,ip=dhcp,type=veth"
+            % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
+            "ostype: debian",
+            "rootfs: local-zfs:%s,size=%dG" % (disks[0][0], disks[0][1]),
+            "swap: 512",
+            "unprivileged: 1",
+        ]
         for i, (vol, size) in enumerate(disks[1:]):
             lines.append("mp%d: local-zfs:%s,mp=/srv/data%d,size=%dG" % (i, vol, i, size))
     else:
-        lines = ["boot: order=scsi0;net0", "cores: 2", "memory: 4096", "meta: creation-qemu=8.1.5",
-                 "name: vm%s" % vmid,
-                 "net0: virtio=BC:24:11:%02X:%02X:%02X,bridge=vmbr0,firewall=1"
-                 % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
-                 "ostype: l26"]
+        lines = [
+            "boot: order=scsi0;net0",
+            "cores: 2",
+            "memory: 4096",
+            "meta: creation-qemu=8.1.5",
+            "name: vm%s" % vmid,
+            "net0: virtio=BC:24:11:%02X:%02X:%02X,bridge=vmbr0,firewall=1"
+            % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
+            "ostype: l26",
+        ]
         for i, (vol, size) in enumerate(disks):
             lines.append("scsi%d: local-zfs:%s,iothread=1,size=%dG" % (i, vol, size))
-        lines += ["scsihw: virtio-scsi-single",
-                  "smbios1: uuid=6c1f%04x-2b1e-4c2a-9d3e-%012x" % (int(vmid) & 0xFFFF, int(vmid))]
+        lines += [
+            "scsihw: virtio-scsi-single",
+            "smbios1: uuid=6c1f%04x-2b1e-4c2a-9d3e-%012x" % (int(vmid) & 0xFFFF, int(vmid)),
+        ]
     return "\n".join(lines) + "\n"
 
 
 def members_json(state, node):
     nodes = state["nodes"]
-    body = ['{', '"nodename": "%s",' % node, '"version": %d,' % state["members_version"],
-            '"cluster": { "name": "%s", "version": %d, "nodes": %d, "quorate": %d },'
-            % (state["name"], len(nodes), len(nodes), 1 if quorate(state) else 0),
-            '"nodelist": {']
-    entries = ['  "%s": { "id": %d, "online": %d, "ip": "%s"}'
-               % (n, info["id"], 0 if info["down"] else 1, info["ip"])
-               for n, info in nodes.items()]
+    body = [
+        "{",
+        '"nodename": "%s",' % node,
+        '"version": %d,' % state["members_version"],
+        '"cluster": { "name": "%s", "version": %d, "nodes": %d, "quorate": %d },'
+        % (state["name"], len(nodes), len(nodes), 1 if quorate(state) else 0),
+        '"nodelist": {',
+    ]
+    entries = [
+        '  "%s": { "id": %d, "online": %d, "ip": "%s"}'
+        % (n, info["id"], 0 if info["down"] else 1, info["ip"])
+        for n, info in nodes.items()
+    ]
     body.append(",\n".join(entries))
     body += ["  }", "}", ""]
     return "\n".join(body)
@@ -121,13 +144,29 @@ def quorate(state):
 
 def cluster_status(state, node):
     nodes = state["nodes"]
-    result = [{"id": "cluster", "name": state["name"], "nodes": len(nodes),
-               "quorate": 1 if quorate(state) else 0, "type": "cluster",
-               "version": len(nodes)}]
+    result = [
+        {
+            "id": "cluster",
+            "name": state["name"],
+            "nodes": len(nodes),
+            "quorate": 1 if quorate(state) else 0,
+            "type": "cluster",
+            "version": len(nodes),
+        }
+    ]
     for name, info in nodes.items():
-        result.append({"id": "node/%s" % name, "ip": info["ip"], "level": "",
-                       "local": 1 if name == node else 0, "name": name, "nodeid": info["id"],
-                       "online": 0 if info["down"] else 1, "type": "node"})
+        result.append(
+            {
+                "id": "node/%s" % name,
+                "ip": info["ip"],
+                "level": "",
+                "local": 1 if name == node else 0,
+                "name": name,
+                "nodeid": info["id"],
+                "online": 0 if info["down"] else 1,
+                "type": "node",
+            }
+        )
     return result
 
 
@@ -188,10 +227,16 @@ def job_status(state, node, repl_state):
     for job in local_jobs(state, node):
         st = job_state(repl_state, job)
         guest = state["guests"][job["guest"]]
-        item = {"id": job["id"], "type": "local", "guest": job["guest"],
-                "jobnum": job["id"].split("-", 1)[1], "target": job["target"],
-                "source": job["source"], "vmtype": guest["type"],
-                "next_sync": next_sync(state, job, st)}
+        item = {
+            "id": job["id"],
+            "type": "local",
+            "guest": job["guest"],
+            "jobnum": job["id"].split("-", 1)[1],
+            "target": job["target"],
+            "source": job["source"],
+            "vmtype": guest["type"],
+            "next_sync": next_sync(state, job, st),
+        }
         for key in ("schedule", "rate", "comment", "remove_job"):
             if job.get(key):
                 item[key] = job[key]
@@ -208,8 +253,9 @@ def job_status(state, node, repl_state):
 
 def write_cluster_files(lab, state):
     """/etc/pve/replication.cfg and every node's .members (pmxcfs keeps them in sync)."""
-    store.write_text(os.path.join(lab.pve, "replication.cfg"),
-                     render_replication_cfg(state["jobs"]), 0o640)
+    store.write_text(
+        os.path.join(lab.pve, "replication.cfg"), render_replication_cfg(state["jobs"]), 0o640
+    )
     for node in state["nodes"]:
         # Bind-mounted as a single file: rewrite in place, a rename would not show through.
         store.rewrite(lab.node(node, "members"), members_json(state, node))

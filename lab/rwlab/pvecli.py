@@ -46,24 +46,32 @@ def pvesh(lab, state, me, args, out, err):
             err.write("400 unable to parse option\n%s" % PVESH_USAGE)
             return 2
     if fmt_name not in ("json", "json-pretty", "text", "yaml"):
-        err.write("400 Parameter verification failed.\noutput-format: value '%s' does not have a "
-                  "value in the enumeration 'text, json, json-pretty, yaml'\n" % fmt_name)
+        err.write(
+            "400 Parameter verification failed.\noutput-format: value '%s' does not have a "
+            "value in the enumeration 'text, json, json-pretty, yaml'\n" % fmt_name
+        )
         return 2
     data = None
     if path == ["cluster", "status"]:
         data = pve.cluster_status(state, me)
     elif path == ["cluster", "replication"]:
-        data = [dict(job, id=j, type="local", guest=int(job["guest"]), jobnum=int(j.split("-")[1]))
-                for j, job in sorted(state["jobs"].items())]
+        data = [
+            dict(job, id=j, type="local", guest=int(job["guest"]), jobnum=int(j.split("-")[1]))
+            for j, job in sorted(state["jobs"].items())
+        ]
     elif len(path) >= 3 and path[0] == "nodes" and path[2] == "replication":
         node = path[1]
         if node not in state["nodes"]:
-            err.write("hostname lookup '%s' failed - failed to get address info for: %s: "
-                      "Name or service not known\n" % (node, node))
+            err.write(
+                "hostname lookup '%s' failed - failed to get address info for: %s: "
+                "Name or service not known\n" % (node, node)
+            )
             return 2
         if node != me and state["nodes"][node]["down"]:
-            err.write("proxy handler failed: 500 Can't connect to %s:8006 (No route to host)\n"
-                      % state["nodes"][node]["ip"])
+            err.write(
+                "proxy handler failed: 500 Can't connect to %s:8006 (No route to host)\n"
+                % state["nodes"][node]["ip"]
+            )
             return 2
         jobs = node_status(lab, state, node)
         if len(path) == 3:
@@ -103,9 +111,16 @@ def pvesr(lab, state, me, args, out, err, now):
         out.write("%-20s %-20s %10s %5s %8s\n" % ("JobID", "Target", "Schedule", "Rate", "Enabled"))
         for jobid in sorted(state["jobs"], key=lambda j: (int(pve.guest_of(j)), j)):
             job = state["jobs"][jobid]
-            out.write("%-20s %-20s %10s %5s %8s\n" % (
-                jobid, "local/" + job["target"], job.get("schedule") or "*/15",
-                job.get("rate") or "-", "no" if job.get("disable") else "yes"))
+            out.write(
+                "%-20s %-20s %10s %5s %8s\n"
+                % (
+                    jobid,
+                    "local/" + job["target"],
+                    job.get("schedule") or "*/15",
+                    job.get("rate") or "-",
+                    "no" if job.get("disable") else "yes",
+                )
+            )
         return 0
     guest = None
     if args[1:3] and args[1] == "--guest" and len(args) == 3:
@@ -113,8 +128,10 @@ def pvesr(lab, state, me, args, out, err, now):
     elif len(args) > 1:
         err.write("400 unable to parse option\n%s" % PVESR_USAGE)
         return 2
-    out.write(PVESR_FORMAT % ("JobID", "Enabled", "Target", "LastSync", "NextSync", "Duration",
-                              "FailCount", "State"))
+    out.write(
+        PVESR_FORMAT
+        % ("JobID", "Enabled", "Target", "LastSync", "NextSync", "Duration", "FailCount", "State")
+    )
     jobs = node_status(lab, state, me)
     for job in sorted(jobs, key=lambda j: int(j["guest"])):
         if guest is not None and job["guest"] != str(int(guest)):
@@ -125,9 +142,19 @@ def pvesr(lab, state, me, args, out, err, now):
             nxt = fmt.pvesr_time(job["next_sync"]) if job["next_sync"] > now else "pending"
         state_text = "SYNCING" if job.get("pid") else job.get("error", "OK")
         duration = fmt.perl_number(job["duration"]) if "duration" in job else "-"
-        out.write(PVESR_FORMAT % (job["id"], "No" if job.get("disable") else "Yes",
-                                  "local/" + job["target"], last, nxt, duration,
-                                  job["fail_count"], state_text))
+        out.write(
+            PVESR_FORMAT
+            % (
+                job["id"],
+                "No" if job.get("disable") else "Yes",
+                "local/" + job["target"],
+                last,
+                nxt,
+                duration,
+                job["fail_count"],
+                state_text,
+            )
+        )
     return 0
 
 
@@ -137,7 +164,7 @@ def pveversion(info, args, out, err):
     verbose, operands = False, []
     for i, arg in enumerate(args):
         if arg == "--":
-            operands += args[i + 1:]
+            operands += args[i + 1 :]
             break
         name = arg.lstrip("-")
         if arg.startswith("-") and name and "verbose".startswith(name):

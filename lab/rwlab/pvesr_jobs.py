@@ -42,8 +42,9 @@ def _job_argument(command, state, args, err, unknown):
         return None
     problem = _invalid_id(args[0])
     if problem:
-        err.write("400 Parameter verification failed.\nid: invalid format - %s\n\n%s"
-                  % (problem, usage))
+        err.write(
+            "400 Parameter verification failed.\nid: invalid format - %s\n\n%s" % (problem, usage)
+        )
         return None
     job = state["jobs"].get(args[0])
     if job is None:
@@ -52,8 +53,7 @@ def _job_argument(command, state, args, err, unknown):
 
 
 def set_enabled(lab, state, args, err, enabled):
-    job = _job_argument("enable" if enabled else "disable", state, args, err,
-                        "no such job '%s'")
+    job = _job_argument("enable" if enabled else "disable", state, args, err, "no such job '%s'")
     if job is None:
         return PERL_DIE
     if enabled:

@@ -19,10 +19,11 @@ THROUGHPUT = 180e6  # bytes/s of an unthrottled send | ssh | receive
 
 
 def ssh_prefix(state, target):
-    return ("/usr/bin/ssh -e none -o 'BatchMode=yes' -o 'HostKeyAlias={t}' "
-            "-o 'UserKnownHostsFile=/etc/pve/nodes/{t}/ssh_known_hosts' "
-            "-o 'GlobalKnownHostsFile=none' root@{ip}"
-            ).format(t=target, ip=state["nodes"][target]["ip"])
+    return (
+        "/usr/bin/ssh -e none -o 'BatchMode=yes' -o 'HostKeyAlias={t}' "
+        "-o 'UserKnownHostsFile=/etc/pve/nodes/{t}/ssh_known_hosts' "
+        "-o 'GlobalKnownHostsFile=none' root@{ip}"
+    ).format(t=target, ip=state["nodes"][target]["ip"])
 
 
 class JobRun:
@@ -78,28 +79,43 @@ class JobRun:
             self.clock += probe["seconds"]
             for line in probe["stderr"]:
                 self.log("(remote_prepare_local_job) %s" % line)
-            return "command '%s -- pvesr prepare-local-job %s --scan %s %s --last_sync %d' failed: " \
-                   "exit code %d" % (ssh_prefix(self.state, self.target), self.jobid, STORAGE,
-                                     " ".join(volids), st["last_sync"], probe["code"])
+            return (
+                "command '%s -- pvesr prepare-local-job %s --scan %s %s --last_sync %d' failed: "
+                "exit code %d"
+                % (
+                    ssh_prefix(self.state, self.target),
+                    self.jobid,
+                    STORAGE,
+                    " ".join(volids),
+                    st["last_sync"],
+                    probe["code"],
+                )
+            )
         src_zfs, tgt_zfs = w.zfs(self.source), w.zfs(self.target)
         last_name = zm.repl_snap_name(self.jobid, st["last_sync"])
         plan, missing = [], []
         for ds_name, volid in zip(datasets, volids):
             src, tgt = src_zfs["datasets"][ds_name], tgt_zfs["datasets"].get(ds_name)
             if st["last_sync"] and not zm.find_snap(src, last_name):
-                self.log("expected snapshot %s not present for %s, not removing others"
-                         % (last_name, volid))
+                self.log(
+                    "expected snapshot %s not present for %s, not removing others"
+                    % (last_name, volid)
+                )
             if st["last_sync"] and tgt and tgt["snaps"] and not zm.find_snap(tgt, last_name):
-                self.log("(remote_prepare_local_job) expected snapshot %s not present for %s, "
-                         "not removing others" % (last_name, volid))
+                self.log(
+                    "(remote_prepare_local_job) expected snapshot %s not present for %s, "
+                    "not removing others" % (last_name, volid)
+                )
             base = common_base(src, tgt, self.jobid, last_name) if tgt and tgt["snaps"] else None
             if tgt and tgt["snaps"] and not base:
                 missing.append(volid)
             plan.append((ds_name, volid, src, tgt, base))
         if missing:
-            return ("No common base snapshot on volume(s) %s\nPlease remove the problematic "
-                    "volume(s) from the replication target or delete and re-create the whole job "
-                    "%s" % (",".join(missing), self.jobid))
+            return (
+                "No common base snapshot on volume(s) %s\nPlease remove the problematic "
+                "volume(s) from the replication target or delete and re-create the whole job "
+                "%s" % (",".join(missing), self.jobid)
+            )
         new_name = zm.repl_snap_name(self.jobid, self.start)
         src_pool = src_zfs["pools"]["rpool"]
         for ds_name, volid, *_ in plan:
@@ -107,50 +123,74 @@ class JobRun:
                 self.clock += 10
                 return "command 'zfs snapshot %s@%s' failed: got timeout" % (ds_name, new_name)
             if space.avail(self.source) <= 0:
-                return "zfs error: cannot create snapshot '%s@%s': out of space" % (ds_name, new_name)
+                return "zfs error: cannot create snapshot '%s@%s': out of space" % (
+                    ds_name,
+                    new_name,
+                )
         for ds_name, volid, src, *_ in plan:
             zm.take_snapshot(src, src_pool, new_name, self.start, self.rng)
             self.log("create snapshot '%s' on %s" % (new_name, volid), 0.3)
-        self.log(pve.transmission_line(self.world.datacenter(), self.state["nodes"][self.source],
-                                       self.job.get("rate")))
+        self.log(
+            pve.transmission_line(
+                self.world.datacenter(), self.state["nodes"][self.source], self.job.get("rate")
+            )
+        )
         for ds_name, volid, src, tgt, base in plan:
             error = self._transfer(ds_name, volid, src, tgt, base, new_name, space)
             if error:
                 for _, vol, s, *_ in plan:
                     if zm.find_snap(s, new_name):
                         zm.destroy_snapshot(s, new_name)
-                        self.log("delete previous replication snapshot '%s' on %s" % (new_name, vol))
+                        self.log(
+                            "delete previous replication snapshot '%s' on %s" % (new_name, vol)
+                        )
                 return error
         st["last_sync"] = self.start
         for ds_name, volid, src, *_ in plan:
             tgt = tgt_zfs["datasets"][ds_name]
             for side, ds in (("local", src), ("remote", tgt)):
                 for snap in list(ds["snaps"]):
-                    if snap["name"].startswith("__replicate_%s_" % self.jobid) and snap["name"] != new_name:
+                    if (
+                        snap["name"].startswith("__replicate_%s_" % self.jobid)
+                        and snap["name"] != new_name
+                    ):
                         zm.destroy_snapshot(ds, snap["name"])
                         if side == "local":
-                            self.log("delete previous replication snapshot '%s' on %s"
-                                     % (snap["name"], volid), 0.2)
+                            self.log(
+                                "delete previous replication snapshot '%s' on %s"
+                                % (snap["name"], volid),
+                                0.2,
+                            )
                         else:
-                            self.log("(remote_finalize_local_job) delete stale replication "
-                                     "snapshot '%s' on %s" % (snap["name"], volid), 0.3)
+                            self.log(
+                                "(remote_finalize_local_job) delete stale replication "
+                                "snapshot '%s' on %s" % (snap["name"], volid),
+                                0.3,
+                            )
         return None
 
     def _transfer(self, ds_name, volid, src, tgt, base, new_name, space):
         rate = self.job.get("rate")
         if rate:
-            self.log("using a bandwidth limit of %d bytes per second for transferring '%s'"
-                     % (int(1000000 * float(rate)), volid))
+            self.log(
+                "using a bandwidth limit of %d bytes per second for transferring '%s'"
+                % (int(1000000 * float(rate)), volid)
+            )
         if base:
             self.log("incremental sync '%s' (%s => %s)" % (volid, base["name"], new_name))
         else:
             self.log("full sync '%s' (%s)" % (volid, new_name))
-        cmd = ("set -o pipefail && pvesm export {v} zfs - -with-snapshots 1 -snapshot {n}{b}"
-               "{r} | {ssh} -- pvesm import {v} zfs - -with-snapshots 1 -snapshot {n} "
-               "-allow-rename 0{b}").format(
-            v=volid, n=new_name, b=" -base %s" % base["name"] if base else "",
+        cmd = (
+            "set -o pipefail && pvesm export {v} zfs - -with-snapshots 1 -snapshot {n}{b}"
+            "{r} | {ssh} -- pvesm import {v} zfs - -with-snapshots 1 -snapshot {n} "
+            "-allow-rename 0{b}"
+        ).format(
+            v=volid,
+            n=new_name,
+            b=" -base %s" % base["name"] if base else "",
             r=" | /usr/bin/cstream -t %d" % int(1000000 * float(rate)) if rate else "",
-            ssh=ssh_prefix(self.state, self.target))
+            ssh=ssh_prefix(self.state, self.target),
+        )
         failed = "command '%s' failed: exit code 255" % cmd
         if tgt and not tgt["snaps"]:
             self.log("volume '%s' already exists" % ds_name, 0.4)
@@ -162,9 +202,11 @@ class JobRun:
         recv_cmd = storagemigrate.recv_command(receiver, ds_name)
         refused = storagemigrate.send_errors(sender, src, ds_name, new_name)
         if refused:
-            for line in refused + [storagemigrate.failed(send_cmd),
-                                   "cannot receive: failed to read from stream",
-                                   storagemigrate.failed(recv_cmd)]:
+            for line in refused + [
+                storagemigrate.failed(send_cmd),
+                "cannot receive: failed to read from stream",
+                storagemigrate.failed(recv_cmd),
+            ]:
                 self.log(line)
             return failed
         sends = snaps_to_send(src, base)
@@ -172,17 +214,24 @@ class JobRun:
         for snap in sends:
             sizes.append(zfssend.stream_size(prev, snap))
             if prev:
-                send_lines.append("send from @%s to %s@%s estimated size is %s"
-                                  % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+                send_lines.append(
+                    "send from @%s to %s@%s estimated size is %s"
+                    % (prev["name"], ds_name, snap["name"], fmt.nicenum(sizes[-1]))
+                )
             else:
-                send_lines.append("full send of %s@%s estimated size is %s"
-                                  % (ds_name, snap["name"], fmt.nicenum(sizes[-1])))
+                send_lines.append(
+                    "full send of %s@%s estimated size is %s"
+                    % (ds_name, snap["name"], fmt.nicenum(sizes[-1]))
+                )
             prev = snap
         total = sum(sizes)
-        send_lines += ["total estimated size is %s" % fmt.nicenum(total),
-                       "TIME        SENT   SNAPSHOT %s@%s" % (ds_name, sends[-1]["name"])]
-        reason = storagemigrate.receive_error(receiver, src_zfs, tgt_zfs, ds_name, tgt, total,
-                                              space.avail(self.target))
+        send_lines += [
+            "total estimated size is %s" % fmt.nicenum(total),
+            "TIME        SENT   SNAPSHOT %s@%s" % (ds_name, sends[-1]["name"]),
+        ]
+        reason = storagemigrate.receive_error(
+            receiver, src_zfs, tgt_zfs, ds_name, tgt, total, space.avail(self.target)
+        )
         throughput = float(rate) * 1e6 if rate else THROUGHPUT
         if scanning(src_zfs, self.start) or scanning(tgt_zfs, self.start):
             throughput /= 4
@@ -190,8 +239,9 @@ class JobRun:
             remote = reason.split("\n") + [storagemigrate.failed(recv_cmd)]
             self._log_transfer(sender, send_lines, remote, [], 0.8 + total / throughput)
             return failed
-        self._log_transfer(sender, send_lines, [], ["successfully imported '%s'" % volid],
-                           0.8 + total / throughput)
+        self._log_transfer(
+            sender, send_lines, [], ["successfully imported '%s'" % volid], 0.8 + total / throughput
+        )
         receive(receiver, tgt_zfs, ds_name, src, sends, self.clock)
         space.spend(self.target, total)
         return None
@@ -209,8 +259,13 @@ class JobRun:
 
     def _record(self, error):
         st = self.st
-        st.update(last_node=self.source, last_try=self.start, last_iteration=self.start,
-                  storeid_list=[STORAGE], duration=round(self.clock - self.start, 6))
+        st.update(
+            last_node=self.source,
+            last_try=self.start,
+            last_iteration=self.start,
+            storeid_list=[STORAGE],
+            duration=round(self.clock - self.start, 6),
+        )
         st.pop("pid", None)
         st.pop("ptime", None)
         if error:
@@ -256,7 +311,8 @@ def receive(receiver, tgt_zfs, ds_name, src, sends, now):
     tgt = tgt_zfs["datasets"].get(ds_name)
     if tgt is None:
         tgt = storagemigrate.new_replica(
-            src, tgt_pool, now, storagemigrate.inherited_encryption(receiver, tgt_zfs, ds_name))
+            src, tgt_pool, now, storagemigrate.inherited_encryption(receiver, tgt_zfs, ds_name)
+        )
         tgt_zfs["datasets"][ds_name] = tgt
     source_guids = {s["guid"] for s in src["snaps"]}
     tgt["snaps"] = [s for s in tgt["snaps"] if s["guid"] in source_guids]
@@ -268,8 +324,13 @@ def receive(receiver, tgt_zfs, ds_name, src, sends, now):
         tgt["snaps"].append(copy)
     tgt_pool["txg"] += len(sends)  # every received snapshot is its own txg
     last = sends[-1]
-    tgt.update(refer=last["refer"], wclock=last["wclock"], wtime=int(now), wrate=0.0,
-               volsize=src["volsize"])
+    tgt.update(
+        refer=last["refer"],
+        wclock=last["wclock"],
+        wtime=int(now),
+        wrate=0.0,
+        volsize=src["volsize"],
+    )
     tgt.pop("modified", None)
     if "longname" in src.get("active_features", []):
         # dmu_recv.c activates the dataset feature the stream carries.

@@ -18,8 +18,10 @@ def snapshot_cleanup(world):
     for jobid in victims:
         faults.inject(world, "delete-snapshot", [jobid, "target"])
     scheduler.tick(world, 15)
-    return ("scenario 1: deleted the replication snapshots of %s on %s; after 15 minutes "
-            "they fail with 'No common base snapshot'" % (", ".join(victims), target))
+    return (
+        "scenario 1: deleted the replication snapshots of %s on %s; after 15 minutes "
+        "they fail with 'No common base snapshot'" % (", ".join(victims), target)
+    )
 
 
 def overlap_stall(world):
@@ -29,11 +31,17 @@ def overlap_stall(world):
     target = nodes[1 % len(nodes)]
     faults.inject(world, "scrub", [target, "240"])
     faults.inject(world, "resilver", [source, "240"])
-    jobs = [j for j in sorted(world.state["jobs"]) if world.node_of(world.state["jobs"][j]["guest"]) == source]
+    jobs = [
+        j
+        for j in sorted(world.state["jobs"])
+        if world.node_of(world.state["jobs"][j]["guest"]) == source
+    ]
     faults.inject(world, "hang-job", [jobs[0]])
     scheduler.tick(world, 45)
-    return ("scenario 2: scrub on %s, resilver on %s, job %s hangs SYNCING; %s's other jobs "
-            "are left pending for 45 minutes" % (target, source, jobs[0], source))
+    return (
+        "scenario 2: scrub on %s, resilver on %s, job %s hangs SYNCING; %s's other jobs "
+        "are left pending for 45 minutes" % (target, source, jobs[0], source)
+    )
 
 
 def incomplete_replica(world):
@@ -41,8 +49,10 @@ def incomplete_replica(world):
     scheduler.tick(world, 1)
     jobid = sorted(world.state["jobs"])[0]
     faults.inject(world, "interrupt-transfer", [jobid])
-    return ("scenario 3: job %s reports OK but its replica on %s has a receive_resume_token "
-            "(partial receive) until the next run fails" % (jobid, world.state["jobs"][jobid]["target"]))
+    return (
+        "scenario 3: job %s reports OK but its replica on %s has a receive_resume_token "
+        "(partial receive) until the next run fails" % (jobid, world.state["jobs"][jobid]["target"])
+    )
 
 
 ROLLING_UPGRADE_LAB = "lab up --pve 8 --encrypted --guests 3"
@@ -52,17 +62,29 @@ def _rolling_upgrade_jobs(world):
     """pve1's container job to pve2 and its other jobs to pve2, checking the starting point."""
     state = world.state
     nodes = list(state["nodes"])
-    if len(nodes) < 2 or any(state["nodes"][n]["pve"] != "8" for n in nodes[:2]) \
-            or not state.get("encrypted"):
-        raise ValueError("scenario 4 starts from a PVE 8 cluster with encrypted rpool/data "
-                         "(%s)" % ROLLING_UPGRADE_LAB)
+    if (
+        len(nodes) < 2
+        or any(state["nodes"][n]["pve"] != "8" for n in nodes[:2])
+        or not state.get("encrypted")
+    ):
+        raise ValueError(
+            "scenario 4 starts from a PVE 8 cluster with encrypted rpool/data "
+            "(%s)" % ROLLING_UPGRADE_LAB
+        )
     source, target = nodes[:2]
-    to_target = sorted(j for j, job in state["jobs"].items()
-                       if world.node_of(job["guest"]) == source and job["target"] == target)
-    containers = [j for j in to_target if state["guests"][state["jobs"][j]["guest"]]["type"] == "lxc"]
+    to_target = sorted(
+        j
+        for j, job in state["jobs"].items()
+        if world.node_of(job["guest"]) == source and job["target"] == target
+    )
+    containers = [
+        j for j in to_target if state["guests"][state["jobs"][j]["guest"]]["type"] == "lxc"
+    ]
     if not containers:
-        raise ValueError("scenario 4 needs a container on %s replicated to %s (%s)"
-                         % (source, target, ROLLING_UPGRADE_LAB))
+        raise ValueError(
+            "scenario 4 needs a container on %s replicated to %s (%s)"
+            % (source, target, ROLLING_UPGRADE_LAB)
+        )
     return source, target, to_target, containers[0]
 
 
@@ -80,34 +102,61 @@ def rolling_upgrade(world):
     report.append("1. " + upgrade.upgrade(world, source))
     status = io.StringIO()
     zpoolcli.main(world.zfs(source), ["status"], out=status)
-    report.append("   zpool status on %s: %s" % (
-        source, next(line for line in status.getvalue().splitlines()
-                     if line.startswith("status: "))))
+    report.append(
+        "   zpool status on %s: %s"
+        % (
+            source,
+            next(line for line in status.getvalue().splitlines() if line.startswith("status: ")),
+        )
+    )
     scheduler.tick(world, 30)
     tgt_sets = world.zfs(target)["datasets"]
-    plain = sorted(name for j in jobs for name in world.guest_datasets(world.state["jobs"][j]["guest"])
-                   if name in tgt_sets and tgt_sets[name]["encryption"] == "off")
-    report.append("2. 30 minutes on: %s's encrypted disks replicated to %s (zfs recv -F), "
-                  "unencrypted under its %s rpool/data: %s" % (
-                      source, target, tgt_sets["rpool/data"]["encryption"], ", ".join(plain)))
+    plain = sorted(
+        name
+        for j in jobs
+        for name in world.guest_datasets(world.state["jobs"][j]["guest"])
+        if name in tgt_sets and tgt_sets[name]["encryption"] == "off"
+    )
+    report.append(
+        "2. 30 minutes on: %s's encrypted disks replicated to %s (zfs recv -F), "
+        "unencrypted under its %s rpool/data: %s"
+        % (source, target, tgt_sets["rpool/data"]["encryption"], ", ".join(plain))
+    )
     upgraded = io.StringIO()
     zpoolcli.main(world.zfs(source), ["upgrade", "rpool"], out=upgraded)
-    report.append("3. zpool upgrade rpool on %s: %s" % (
-        source, ", ".join(line.strip() for line in upgraded.getvalue().splitlines()
-                          if line.startswith("  "))))
+    report.append(
+        "3. zpool upgrade rpool on %s: %s"
+        % (
+            source,
+            ", ".join(
+                line.strip() for line in upgraded.getvalue().splitlines() if line.startswith("  ")
+            ),
+        )
+    )
     faults.inject(world, "long-file-name", [container_job])
     scheduler.tick(world, 30)
     with open(world.lab.job_log(source, container_job), encoding="utf-8") as f:
-        refusal = [line.split(": ", 1)[1] for line in f.read().splitlines()
-                   if ": cannot receive" in line]
-    report.append("4. a long file name in the container of %s (longname=on), its next run to "
-                  "%s (OpenZFS %s): %s (fail count %d)" % (
-                      container_job, target, world.zfs(target)["zfsutils"],
-                      refusal[0] if refusal else "no receive error",
-                      world.job_state(container_job)["fail_count"]))
+        refusal = [
+            line.split(": ", 1)[1] for line in f.read().splitlines() if ": cannot receive" in line
+        ]
+    report.append(
+        "4. a long file name in the container of %s (longname=on), its next run to "
+        "%s (OpenZFS %s): %s (fail count %d)"
+        % (
+            container_job,
+            target,
+            world.zfs(target)["zfsutils"],
+            refusal[0] if refusal else "no receive error",
+            world.job_state(container_job)["fail_count"],
+        )
+    )
     return "\n".join(report)
 
 
 def run(world, number):
-    return {"1": snapshot_cleanup, "2": overlap_stall, "3": incomplete_replica,
-            "4": rolling_upgrade}[number](world)
+    return {
+        "1": snapshot_cleanup,
+        "2": overlap_stall,
+        "3": incomplete_replica,
+        "4": rolling_upgrade,
+    }[number](world)

@@ -36,8 +36,11 @@ class Scheduler:
         self.report = []  # one line per run, hang or skipped node, for `lab tick`
 
     def _blocked_targets(self):
-        return {n for n, info in self.state["nodes"].items()
-                if info["down"] or info.get("hostkey_changed")}
+        return {
+            n
+            for n, info in self.state["nodes"].items()
+            if info["down"] or info.get("hostkey_changed")
+        }
 
     def prepare_probes(self):
         """Real SSH attempts for every (source, target) pair crossing a broken link."""
@@ -56,25 +59,39 @@ class Scheduler:
         run.delay = delay
         run.run(self.probes.get((source, job["target"])), space)
         outcome = "failed: %s" % run.error if run.error else "ok"
-        self.report.append("%s: job %s -> %s at %s, %.1f s, %s" % (
-            source, jobid, job["target"], time.strftime("%H:%M:%S", time.localtime(start)),
-            run.clock - start, outcome))
+        self.report.append(
+            "%s: job %s -> %s at %s, %.1f s, %s"
+            % (
+                source,
+                jobid,
+                job["target"],
+                time.strftime("%H:%M:%S", time.localtime(start)),
+                run.clock - start,
+                outcome,
+            )
+        )
         return run.clock - start
 
     def hang_active(self, jobid):
         job = self.state["jobs"][jobid]
         if self.state["nodes"][job["target"]].get("hung"):
             return True
-        return any(f["name"] == "hang-job" and f["args"].get("job") == jobid
-                   for f in self.state["faults"])
+        return any(
+            f["name"] == "hang-job" and f["args"].get("job") == jobid for f in self.state["faults"]
+        )
 
     def start_hang(self, jobid, start):
         """The job's ssh never gets an answer: a live process keeps it SYNCING."""
         st = self.world.job_state(jobid)
         pid = self.world.spawn("hang:%s" % jobid, ["sleep", "infinity"])
         source = self.world.node_of(self.state["jobs"][jobid]["guest"])
-        st.update(pid=pid, ptime=worldmod.process_start_time(pid), last_try=start,
-                  last_iteration=start, last_node=source)
+        st.update(
+            pid=pid,
+            ptime=worldmod.process_start_time(pid),
+            last_try=start,
+            last_iteration=start,
+            last_node=source,
+        )
         self.report.append("%s: job %s started and hangs (syncing, pid %d)" % (source, jobid, pid))
 
     def _stuck_job(self, node):
@@ -102,8 +119,9 @@ class Scheduler:
             if jobid:
                 alive = pve.process_running(st["pid"], st.get("ptime"))
                 if alive and self.hang_active(jobid):
-                    self._note_once("%s: job %s still hangs, blocking the node's other jobs"
-                                    % (node, jobid))
+                    self._note_once(
+                        "%s: job %s still hangs, blocking the node's other jobs" % (node, jobid)
+                    )
                     continue
                 self.world.kill("hang:%s" % jobid)
                 st.pop("pid", None)

@@ -7,7 +7,7 @@ import time
 import urllib.request
 
 CLONE_NEWNET = 0x40000000
-SAMPLE = re.compile(r'^replwatch_collector_last_success_timestamp_seconds\{(.*)\} (\S+)$')
+SAMPLE = re.compile(r"^replwatch_collector_last_success_timestamp_seconds\{(.*)\} (\S+)$")
 LABEL = re.compile(r'(node|collector)="([^"]*)"')
 
 

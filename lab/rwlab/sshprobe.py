@@ -12,22 +12,37 @@ from rwlab import netlab
 
 def ssh_argv(state, source, target, timeout=10):
     return netlab.node_exec_argv(state, source) + [
-        "/usr/bin/ssh", "-e", "none", "-o", "BatchMode=yes", "-o", "HostKeyAlias=%s" % target,
-        "-o", "UserKnownHostsFile=/etc/pve/nodes/%s/ssh_known_hosts" % target,
-        "-o", "GlobalKnownHostsFile=none", "-o", "ConnectTimeout=%d" % timeout,
-        "root@%s" % state["nodes"][target]["ip"], "--", "true"]
+        "/usr/bin/ssh",
+        "-e",
+        "none",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "HostKeyAlias=%s" % target,
+        "-o",
+        "UserKnownHostsFile=/etc/pve/nodes/%s/ssh_known_hosts" % target,
+        "-o",
+        "GlobalKnownHostsFile=none",
+        "-o",
+        "ConnectTimeout=%d" % timeout,
+        "root@%s" % state["nodes"][target]["ip"],
+        "--",
+        "true",
+    ]
 
 
 def probe(state, source, target):
     """Returns None if SSH works, else {'stderr': lines, 'code': rc, 'seconds': s}."""
     began = time.monotonic()
     try:
-        proc = subprocess.run(ssh_argv(state, source, target), capture_output=True, text=True,
-                              timeout=30)
+        proc = subprocess.run(
+            ssh_argv(state, source, target), capture_output=True, text=True, timeout=30
+        )
         code, stderr = proc.returncode, proc.stderr
     except subprocess.TimeoutExpired:
         code, stderr = 255, "ssh: connect to host %s port 22: Connection timed out\n" % (
-            state["nodes"][target]["ip"])
+            state["nodes"][target]["ip"]
+        )
     if code == 0:
         return None
     lines = [line for line in stderr.splitlines() if line.strip()]

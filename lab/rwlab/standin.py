@@ -15,9 +15,11 @@ REAL_DATE = "/usr/bin/date"
 def _date(lab, node, args):
     state = lab.load_state()
     offset = state["nodes"][node].get("clock_offset", 0)
-    explicit = any(a in ("-d", "-s", "-r", "-f") or a.startswith(("--date", "--set", "--reference",
-                                                                    "--file", "-d", "-s", "-r"))
-                   for a in args)
+    explicit = any(
+        a in ("-d", "-s", "-r", "-f")
+        or a.startswith(("--date", "--set", "--reference", "--file", "-d", "-s", "-r"))
+        for a in args
+    )
     if offset and not explicit:
         args = ["-d", "@%d" % int(time.time() + offset)] + args
     os.execv(REAL_DATE, [REAL_DATE] + args)
@@ -38,11 +40,18 @@ def main():
         return _date(lab, node, args)
     if tool == "pveversion":
         from rwlab import pvecli
+
         return pvecli.pveversion(lab.load_state()["nodes"][node], args, sys.stdout, sys.stderr)
-    mutating = (tool, args[:1]) in (("zfs", ["destroy"]), ("zfs", ["receive"]), ("zfs", ["recv"]),
-                                    ("zfs", ["rename"]), ("zpool", ["upgrade"]),
-                                    ("pvesr", ["schedule-now"]), ("pvesr", ["enable"]),
-                                    ("pvesr", ["disable"]))
+    mutating = (tool, args[:1]) in (
+        ("zfs", ["destroy"]),
+        ("zfs", ["receive"]),
+        ("zfs", ["recv"]),
+        ("zfs", ["rename"]),
+        ("zpool", ["upgrade"]),
+        ("pvesr", ["schedule-now"]),
+        ("pvesr", ["enable"]),
+        ("pvesr", ["disable"]),
+    )
     with lab.locked(exclusive=mutating):
         if tool in ("zfs", "zpool"):
             zfs = store.read_json(lab.zfs_file(node))
@@ -56,6 +65,7 @@ def main():
             return code
         state = lab.load_state()
         from rwlab import pvecli
+
         if tool == "pvesh":
             return pvecli.pvesh(lab, state, node, args, sys.stdout, sys.stderr)
         if tool == "pvesr":

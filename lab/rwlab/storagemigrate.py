@@ -41,9 +41,11 @@ def send_errors(sender, src, ds_name, snap):
     if src["encryption"] == "off" or versions.sends_without_encryption(sender):
         return []
     full = "%s@%s" % (ds_name, snap)
-    return ["cannot send %s: encrypted dataset %s may not be sent with properties without "
-            "the raw flag" % (full, ds_name),
-            "warning: cannot send '%s': backup failed" % full]
+    return [
+        "cannot send %s: encrypted dataset %s may not be sent with properties without "
+        "the raw flag" % (full, ds_name),
+        "warning: cannot send '%s': backup failed" % full,
+    ]
 
 
 def stream_flags(src):
@@ -60,8 +62,10 @@ def receive_error(receiver, src_zfs, tgt_zfs, ds_name, tgt, size, target_avail):
     flags = stream_flags(src)
     if versions.openzfs(tgt_zfs["zfsutils"]) < (2, 3) and flags & poolfeatures.LONGNAME:
         # zfs_receive_impl() of 2.2 checks DMU_STREAM_SUPPORTED() before anything else.
-        return ("cannot receive: stream has unsupported feature, feature flags = %x "
-                "(unknown flags = %x)" % (flags, flags & poolfeatures.LONGNAME))
+        return (
+            "cannot receive: stream has unsupported feature, feature flags = %x "
+            "(unknown flags = %x)" % (flags, flags & poolfeatures.LONGNAME)
+        )
     stream = "cannot receive %s: " % ("incremental stream" if tgt else "new filesystem stream")
     tgt_pool = tgt_zfs["pools"]["rpool"]
     if tgt_pool["suspended"]:
@@ -74,8 +78,10 @@ def receive_error(receiver, src_zfs, tgt_zfs, ds_name, tgt, size, target_avail):
         return stream + "pool must be upgraded to receive this stream."
     if tgt:
         if tgt["resume_token"]:
-            return stream + ('destination %s contains partially-complete state from '
-                             '"zfs receive -s".' % ds_name)
+            return stream + (
+                "destination %s contains partially-complete state from "
+                '"zfs receive -s".' % ds_name
+            )
         if tgt["type"] != src["type"]:
             return stream + "destination '%s' exists\nmust specify -F to overwrite it" % ds_name
         if tgt["encryption"] != "off" and tgt["keystatus"] != "available":
@@ -95,11 +101,17 @@ def inherited_encryption(receiver, tgt_zfs, ds_name):
     encryption=off (libzfs_sendrecv.c zfs_receive_one(): "we can infer that the value should
     be ZIO_CRYPT_OFF"), also under an encrypted parent."""
     parent = tgt_zfs["datasets"].get(ds_name.rsplit("/", 1)[0])
-    if not versions.sends_without_encryption(receiver) or not parent \
-            or parent["encryption"] == "off":
+    if (
+        not versions.sends_without_encryption(receiver)
+        or not parent
+        or parent["encryption"] == "off"
+    ):
         return {"encryption": "off", "keystatus": "none", "encroot": None}
-    return {"encryption": parent["encryption"], "keystatus": parent["keystatus"],
-            "encroot": parent.get("encroot") or ds_name.rsplit("/", 1)[0]}
+    return {
+        "encryption": parent["encryption"],
+        "keystatus": parent["keystatus"],
+        "encroot": parent.get("encroot") or ds_name.rsplit("/", 1)[0],
+    }
 
 
 def log_lines(sender, send_lines, remote_lines, imported):

@@ -24,16 +24,20 @@ def to_pve9(world, node):
     """Debian 13's /usr in the node's mount namespace, the stand-ins back on top of it."""
     info = world.state["nodes"][node]
     if info.get("tool_overlays"):
-        raise UpgradeError("%s has faulty tools (%s): clear them first"
-                           % (node, ", ".join(sorted(info["tool_overlays"].values()))))
+        raise UpgradeError(
+            "%s has faulty tools (%s): clear them first"
+            % (node, ", ".join(sorted(info["tool_overlays"].values())))
+        )
     lines = noderoot.mount_commands(noderoot.ensure(world.state))
-    lines += netlab.bind_commands([m for m in netlab.node_mounts(world.lab, node)
-                                   if m[1].startswith("/usr/")])
+    lines += netlab.bind_commands(
+        [m for m in netlab.node_mounts(world.lab, node) if m[1].startswith("/usr/")]
+    )
     netlab.run(netlab.nsenter_argv(world.state, node) + ["sh", "-e", "-c", "\n".join(lines)])
     zfs = world.zfs(node)
     zfs["zfsutils"] = versions.RELEASE_9["zfsutils"]
-    store.write_text(world.lab.node(node, "ssh", "sshd_config"),
-                     netlab.sshd_config(world.lab, world.state, node))
+    store.write_text(
+        world.lab.node(node, "ssh", "sshd_config"), netlab.sshd_config(world.lab, world.state, node)
+    )
     world.restart_sshd(node)
 
 
@@ -46,13 +50,18 @@ def upgrade(world, node, storage=None):
         raise UpgradeError("%s is down" % node)
     if info["pve"] == "9":
         if not storage:
-            raise UpgradeError("%s already runs PVE 9 (--storage VERSION changes its "
-                               "libpve-storage-perl)" % node)
+            raise UpgradeError(
+                "%s already runs PVE 9 (--storage VERSION changes its "
+                "libpve-storage-perl)" % node
+            )
         old = info["libpve_storage"]
         info["libpve_storage"] = versions.check_storage("9", storage)
         return "%s: libpve-storage-perl %s -> %s" % (node, old, storage)
     info.update(versions.node_versions("9", storage))
     to_pve9(world, node)
     return "%s: PVE 8.4 -> %s (libpve-storage-perl %s, OpenSSH 10.0, ZFS %s)" % (
-        node, versions.RELEASE_9["manager"], info["libpve_storage"],
-        versions.RELEASE_9["zfsutils"])
+        node,
+        versions.RELEASE_9["manager"],
+        info["libpve_storage"],
+        versions.RELEASE_9["zfsutils"],
+    )

@@ -15,8 +15,12 @@ The package lists are real `pveversion -v` outputs:
 """
 
 RELEASE_9 = {
-    "release": "9.2", "manager": "9.2.20", "repoid": "49318c671b82f31e",
-    "kernel": "7.0.14-17-pve", "zfsutils": "2.4.4-pve1", "libpve_storage": "9.1.10",
+    "release": "9.2",
+    "manager": "9.2.20",
+    "repoid": "49318c671b82f31e",
+    "kernel": "7.0.14-17-pve",
+    "zfsutils": "2.4.4-pve1",
+    "libpve_storage": "9.1.10",
     "packages": """proxmox-ve: 9.2.0 (running kernel: 7.0.14-17-pve)
 pve-manager: 9.2.20 (running version: 9.2.20/49318c671b82f31e)
 proxmox-kernel-helper: 9.2.0
@@ -76,11 +80,16 @@ spiceterm: 3.4.2
 swtpm: 0.8.0+pve3
 vncterm: 1.9.2
 zfsutils-linux: 2.4.4-pve1
-"""}
+""",
+}
 
 RELEASE_8 = {
-    "release": "8.4", "manager": "8.4.11", "repoid": "14a32011146091ed",
-    "kernel": "6.8.12-13-pve", "zfsutils": "2.2.8-pve1", "libpve_storage": "8.3.7",
+    "release": "8.4",
+    "manager": "8.4.11",
+    "repoid": "14a32011146091ed",
+    "kernel": "6.8.12-13-pve",
+    "zfsutils": "2.2.8-pve1",
+    "libpve_storage": "8.3.7",
     "packages": """proxmox-ve: 8.4.0 (running kernel: 6.8.12-13-pve)
 pve-manager: 8.4.11 (running version: 8.4.11/14a32011146091ed)
 proxmox-kernel-helper: 8.1.4
@@ -141,7 +150,8 @@ spiceterm: 3.3.0
 swtpm: 0.8.0+pve1
 vncterm: 1.8.0
 zfsutils-linux: 2.2.8-pve1
-"""}
+""",
+}
 
 RELEASES = {"9": RELEASE_9, "8": RELEASE_8}
 DEFAULT = "9"
@@ -186,7 +196,9 @@ def parse_per_node(text, nodes, what):
 def node_versions(pve, storage=None):
     """The version fields of a node's state entry."""
     if pve not in RELEASES:
-        raise ValueError("no such PVE release '%s' (known: %s)" % (pve, ", ".join(sorted(RELEASES))))
+        raise ValueError(
+            "no such PVE release '%s' (known: %s)" % (pve, ", ".join(sorted(RELEASES)))
+        )
     chosen = check_storage(pve, storage) if storage else RELEASES[pve]["libpve_storage"]
     return {"pve": pve, "libpve_storage": chosen}
 
@@ -203,7 +215,11 @@ def glues_progress_lines(info):
 def pveversion(info):
     """`pveversion`: pve-manager/<version>/<repoid> (running kernel: <kernel>)."""
     rel = release(info)
-    return "pve-manager/%s/%s (running kernel: %s)\n" % (rel["manager"], rel["repoid"], rel["kernel"])
+    return "pve-manager/%s/%s (running kernel: %s)\n" % (
+        rel["manager"],
+        rel["repoid"],
+        rel["kernel"],
+    )
 
 
 def pveversion_verbose(info):

@@ -73,8 +73,13 @@ class World:
 
     # Processes the lab starts on the side (hung jobs, forwarders) are tracked by pid.
     def spawn(self, key, argv):
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.state["procs"][key] = proc.pid
         return proc.pid
 
@@ -160,7 +165,9 @@ def _shift_logs(lab, node, seconds):
         for line in lines:
             try:
                 stamp = time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
-                line = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp - seconds)) + line[19:]
+                line = (
+                    time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp - seconds)) + line[19:]
+                )
             except ValueError:
                 pass
             out.append(zfsmodel.shift_text(line, seconds))

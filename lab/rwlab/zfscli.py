@@ -34,20 +34,47 @@ where 'command' is one of the following:
 \t     [-R [-X dataset[,dataset]...]]     <snapshot>
 \tversion
 """
-LIST_HEADER = {"available": "AVAIL", "referenced": "REFER", "usedbysnapshots": "USEDSNAP",
-               "usedbydataset": "USEDDS", "usedbychildren": "USEDCHILD",
-               "usedbyrefreservation": "USEDREFRESERV", "receive_resume_token": "RECEIVE_RESUME_TOKEN",
-               "compressratio": "RATIO", "volblocksize": "VOLBLOCK", "recordsize": "RECSIZE",
-               "reservation": "RESERV", "refreservation": "REFRESERV"}
-RIGHT = zv.SIZES | {"creation", "createtxg", "guid", "objsetid", "userrefs", "compressratio",
-                    "refcompressratio", "copies"}
-TYPES = {"filesystem": "filesystem", "fs": "filesystem", "volume": "volume", "vol": "volume",
-         "snapshot": "snapshot", "snap": "snapshot", "bookmark": "bookmark", "all": "all"}
+LIST_HEADER = {
+    "available": "AVAIL",
+    "referenced": "REFER",
+    "usedbysnapshots": "USEDSNAP",
+    "usedbydataset": "USEDDS",
+    "usedbychildren": "USEDCHILD",
+    "usedbyrefreservation": "USEDREFRESERV",
+    "receive_resume_token": "RECEIVE_RESUME_TOKEN",
+    "compressratio": "RATIO",
+    "volblocksize": "VOLBLOCK",
+    "recordsize": "RECSIZE",
+    "reservation": "RESERV",
+    "refreservation": "REFRESERV",
+}
+RIGHT = zv.SIZES | {
+    "creation",
+    "createtxg",
+    "guid",
+    "objsetid",
+    "userrefs",
+    "compressratio",
+    "refcompressratio",
+    "copies",
+}
+TYPES = {
+    "filesystem": "filesystem",
+    "fs": "filesystem",
+    "volume": "volume",
+    "vol": "volume",
+    "snapshot": "snapshot",
+    "snap": "snapshot",
+    "bookmark": "bookmark",
+    "all": "all",
+}
 JSON_LONG = {"--json": "j", "--json-int": "int"}
 # command: (2.2 options, 2.3+ options) as (flags, options with a value, long options).
-OPTIONS = {"version": (None, ("j", "", {"--json": "j"})),  # 2.2 ignores its arguments
-           "list": (("Hpr", "odsSt", None), ("jHpr", "odsSt", JSON_LONG)),
-           "get": (("Hpr", "odst", None), ("jHpr", "odst", JSON_LONG))}
+OPTIONS = {
+    "version": (None, ("j", "", {"--json": "j"})),  # 2.2 ignores its arguments
+    "list": (("Hpr", "odsSt", None), ("jHpr", "odsSt", JSON_LONG)),
+    "get": (("Hpr", "odst", None), ("jHpr", "odst", JSON_LONG)),
+}
 
 
 class NotFound(Exception):
@@ -135,8 +162,13 @@ def list_json(objs, props, ctx, numbers):
                 continue
             if zv.raw_value(obj, prop, ctx) is not None:
                 source = zv.source(obj, prop)
-            add(values, prop, zfsjson.property_object(zv.value(obj, prop, ctx, numbers.literal),
-                                                      source, numbers.as_int))
+            add(
+                values,
+                prop,
+                zfsjson.property_object(
+                    zv.value(obj, prop, ctx, numbers.literal), source, numbers.as_int
+                ),
+            )
         add(item, "properties", values)
         add(document["datasets"], obj.name, item)
     return document
@@ -144,25 +176,34 @@ def list_json(objs, props, ctx, numbers):
 
 def do_list(zfs, args, ctx, out, err):
     flags, opts, operands = options("list", args, ctx.openzfs)
-    props = [zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p] \
-        or ["name", "used", "available", "referenced", "mountpoint"]
+    props = [zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p] or [
+        "name",
+        "used",
+        "available",
+        "referenced",
+        "mountpoint",
+    ]
     for p in props:
         if p != "name" and p not in ctx.known and not p.startswith("written@"):
             raise cliargs.CommandUsage("bad property list: invalid property '%s'" % p, "list")
-    default = {"filesystem", "volume"} | ({"snapshot"} if any("@" in o for o in operands) else set())
+    default = {"filesystem", "volume"} | (
+        {"snapshot"} if any("@" in o for o in operands) else set()
+    )
     types = parse_types(opts, default)
     depth = int(opts["d"][-1]) if "d" in opts else None
     objs = collect(zfs, operands, types, "r" in flags, depth)
-    keys = [(zv.ALIASES.get(p, p), False) for p in opts.get("s", [])] + \
-           [(zv.ALIASES.get(p, p), True) for p in opts.get("S", [])]
+    keys = [(zv.ALIASES.get(p, p), False) for p in opts.get("s", [])] + [
+        (zv.ALIASES.get(p, p), True) for p in opts.get("S", [])
+    ]
     for prop, reverse in reversed(keys):
         objs.sort(key=lambda o: sort_key(o, prop, ctx), reverse=reverse)
     if "j" in flags:
         numbers = zfsjson.Numbers("p" in flags, "int" in flags)
         out.write(zfsjson.dump(list_json(objs, props, ctx, numbers)))
         return 0
-    rows = [[o.name if p == "name" else zv.value(o, p, ctx, "p" in flags) for p in props]
-            for o in objs]
+    rows = [
+        [o.name if p == "name" else zv.value(o, p, ctx, "p" in flags) for p in props] for o in objs
+    ]
     if "H" in flags:
         out.write(cliargs.table(rows, scripted=True) if rows else "")
         return 0
@@ -200,21 +241,41 @@ def do_get(zfs, args, ctx, out, err):
     document["datasets"] = {}
     rows = []
     for o in objs:
-        wanted = [p for p in ctx.known if zv.applies(o, p) and zv.raw_value(o, p, ctx) is not None
-                  and not (p == "receive_resume_token" and not o.ds["resume_token"])] \
-            if props == ["all"] else props
+        wanted = (
+            [
+                p
+                for p in ctx.known
+                if zv.applies(o, p)
+                and zv.raw_value(o, p, ctx) is not None
+                and not (p == "receive_resume_token" and not o.ds["resume_token"])
+            ]
+            if props == ["all"]
+            else props
+        )
         if "j" in flags:
             item = dataset_info(o, numbers)
-            add(item, "properties", {p: zfsjson.property_object(
-                zv.value(o, p, ctx, numbers.literal),
-                zv.source(o, p) if zv.raw_value(o, p, ctx) is not None else "-", numbers.as_int)
-                for p in wanted})
+            add(
+                item,
+                "properties",
+                {
+                    p: zfsjson.property_object(
+                        zv.value(o, p, ctx, numbers.literal),
+                        zv.source(o, p) if zv.raw_value(o, p, ctx) is not None else "-",
+                        numbers.as_int,
+                    )
+                    for p in wanted
+                },
+            )
             add(document["datasets"], o.name, item)
             continue
         for p in wanted:
-            cells = {"name": o.name, "property": p, "value": zv.value(o, p, ctx, "p" in flags),
-                     "source": zv.source(o, p) if zv.raw_value(o, p, ctx) is not None else "-",
-                     "received": "-"}
+            cells = {
+                "name": o.name,
+                "property": p,
+                "value": zv.value(o, p, ctx, "p" in flags),
+                "source": zv.source(o, p) if zv.raw_value(o, p, ctx) is not None else "-",
+                "received": "-",
+            }
             rows.append([cells[f] for f in fields])
     if "j" in flags:
         out.write(zfsjson.dump(document))
@@ -237,8 +298,10 @@ def do_version(zfs, args, out):
         out.write(versions.zfs_version(zfs["zfsutils"]))
         return 0
     document = zfsjson.schema("zfs version")
-    document["zfs_version"] = {"userland": "zfs-" + zfs["zfsutils"],
-                               "kernel": "zfs-kmod-" + zfs["zfsutils"]}
+    document["zfs_version"] = {
+        "userland": "zfs-" + zfs["zfsutils"],
+        "kernel": "zfs-kmod-" + zfs["zfsutils"],
+    }
     out.write(zfsjson.dump(document))
     return 0
 
@@ -247,11 +310,14 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
     if not args:
         err.write("missing command\n" + USAGE)
         return 2
-    commands = {"list": do_list, "get": do_get,
-                "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
-                "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
-                "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e),
-                "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e)}
+    commands = {
+        "list": do_list,
+        "get": do_get,
+        "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
+        "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
+        "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e),
+        "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e),
+    }
     commands["recv"] = commands["receive"]
     if args[0] not in commands and args[0] != "version":
         err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))

@@ -13,8 +13,9 @@ class DestroyError(Exception):
 
 
 def _children(zfs, name):
-    return sorted((n for n in zfs["datasets"] if n.startswith(name + "/")),
-                  key=lambda n: n.split("/"))
+    return sorted(
+        (n for n in zfs["datasets"] if n.startswith(name + "/")), key=lambda n: n.split("/")
+    )
 
 
 def _dependents(zfs, name):
@@ -36,7 +37,7 @@ def _snapspec(ds, spec):
                 continue
             lo = names.index(first) if first else 0
             hi = names.index(last) if last else len(names) - 1
-            chosen += names[lo:hi + 1]
+            chosen += names[lo : hi + 1]
         elif part in names:
             chosen.append(part)
     return [n for n in names if n in chosen]
@@ -61,13 +62,16 @@ def _destroy_snapshots(zfs, flags, name, out):
     if not doomed:
         raise DestroyError("could not find any snapshots to destroy; check snapshot names.")
     _report(flags, ["%s@%s" % pair for pair in doomed], out)
-    reclaim = sum(zfs["datasets"][d]["snaps"][i]["used"] for d, s in doomed
-                  for i, snap in enumerate(zfs["datasets"][d]["snaps"]) if snap["name"] == s)
+    reclaim = sum(
+        zfs["datasets"][d]["snaps"][i]["used"]
+        for d, s in doomed
+        for i, snap in enumerate(zfs["datasets"][d]["snaps"])
+        if snap["name"] == s
+    )
     if "p" in flags:
         out.write("reclaim\t%d\n" % reclaim)
     elif "v" in flags:
-        out.write("%s reclaim %s\n" % ("would" if "n" in flags else "will",
-                                       fmt.nicebytes(reclaim)))
+        out.write("%s reclaim %s\n" % ("would" if "n" in flags else "will", fmt.nicebytes(reclaim)))
     if "n" not in flags:
         for d, s in doomed:
             zm.destroy_snapshot(zfs["datasets"][d], s)
@@ -79,14 +83,18 @@ def _destroy_dataset(zfs, flags, name, out):
         raise DestroyError("cannot open '%s': dataset does not exist" % name)
     recursive = bool(flags & {"r", "R"})
     if not recursive and "/" not in name and ds["type"] == "filesystem":
-        raise DestroyError("cannot destroy '%s': operation does not apply to pools\n"
-                           "use 'zfs destroy -r %s' to destroy all datasets in the pool\n"
-                           "use 'zpool destroy %s' to destroy the pool itself" % (name, name, name))
+        raise DestroyError(
+            "cannot destroy '%s': operation does not apply to pools\n"
+            "use 'zfs destroy -r %s' to destroy all datasets in the pool\n"
+            "use 'zpool destroy %s' to destroy the pool itself" % (name, name, name)
+        )
     dependents = _dependents(zfs, name)
     if dependents and not recursive:
-        raise DestroyError("cannot destroy '%s': %s has children\n"
-                           "use '-r' to destroy the following datasets:\n%s"
-                           % (name, ds["type"], "\n".join(dependents)))
+        raise DestroyError(
+            "cannot destroy '%s': %s has children\n"
+            "use '-r' to destroy the following datasets:\n%s"
+            % (name, ds["type"], "\n".join(dependents))
+        )
     _report(flags, dependents + [name], out)
     if "n" in flags:
         return

@@ -11,8 +11,13 @@ import time
 from rwlab import fmt
 
 # zprop_source_t as zprop_nvlist_one_property() names it (lib/libzfs/libzfs_util.c).
-SOURCE_TYPES = {"-": "NONE", "default": "DEFAULT", "local": "LOCAL", "temporary": "TEMPORARY",
-                "received": "RECEIVED"}
+SOURCE_TYPES = {
+    "-": "NONE",
+    "default": "DEFAULT",
+    "local": "LOCAL",
+    "temporary": "TEMPORARY",
+    "received": "RECEIVED",
+}
 INHERITED = "inherited from "
 
 
@@ -34,7 +39,7 @@ def add(nvlist, key, value):
 def source_object(source):
     """The source column of `zfs get` / `zpool get` as {"type", "data"}."""
     if source.startswith(INHERITED):
-        return {"type": "INHERITED", "data": source[len(INHERITED):]}
+        return {"type": "INHERITED", "data": source[len(INHERITED) :]}
     return {"type": SOURCE_TYPES[source], "data": "-"}
 
 

@@ -16,6 +16,7 @@ GiB = 1 << 30
 TXG_SECONDS = 5
 REPL_SNAP_RE = re.compile(r"__replicate_(\d+-\d+)_(\d+)__")
 
+
 def new_guid(rng=random):
     return rng.getrandbits(64) or 1
 
@@ -37,18 +38,49 @@ def new_pool(name, size, now, disks, rng, openzfs, layout="mirror"):
     top = "mirror" if layout == "mirror" else "raidz"
     guid = new_guid(rng)
     return {
-        "name": name, "guid": guid, "size": size, "base_alloc": 3 * GiB, "fill": 0,
-        "frag": rng.randint(1, 12), "ashift": 12, "created": now - 400 * 86400,
-        "txg": rng.randint(9000000, 14000000), "txg_time": now,
+        "name": name,
+        "guid": guid,
+        "size": size,
+        "base_alloc": 3 * GiB,
+        "fill": 0,
+        "frag": rng.randint(1, 12),
+        "ashift": 12,
+        "created": now - 400 * 86400,
+        "txg": rng.randint(9000000, 14000000),
+        "txg_time": now,
         "features": poolfeatures.new_pool(openzfs),
         # Drawn apart from `rng`: a lab of a given name keeps the sizes it always had.
-        "vdevs": [{"name": "%s-0" % layout, "type": top, "guid": new_guid(random.Random(guid)),
-                   "children": [{"name": d, "guid": new_guid(rng), "state": "ONLINE", "read": 0,
-                                 "write": 0, "cksum": 0, "cksum_rate": 0.0, "cksum_since": now,
-                                 "note": ""} for d in disks]}],
-        "scan": {"func": "scrub", "start": now - 9 * 86400, "total": 0, "rate": 400 << 20,
-                 "errors": 0},
-        "expand": None, "suspended": False, "data_errors": 0,
+        "vdevs": [
+            {
+                "name": "%s-0" % layout,
+                "type": top,
+                "guid": new_guid(random.Random(guid)),
+                "children": [
+                    {
+                        "name": d,
+                        "guid": new_guid(rng),
+                        "state": "ONLINE",
+                        "read": 0,
+                        "write": 0,
+                        "cksum": 0,
+                        "cksum_rate": 0.0,
+                        "cksum_since": now,
+                        "note": "",
+                    }
+                    for d in disks
+                ],
+            }
+        ],
+        "scan": {
+            "func": "scrub",
+            "start": now - 9 * 86400,
+            "total": 0,
+            "rate": 400 << 20,
+            "errors": 0,
+        },
+        "expand": None,
+        "suspended": False,
+        "data_errors": 0,
     }
 
 
@@ -59,11 +91,23 @@ def pool_txg(pool, now):
 def new_dataset(kind, pool, now, rng=random, volsize=0, refer=0, wrate=0.0, creation=None):
     creation = now - 200 * 86400 if creation is None else creation
     return {
-        "type": kind, "guid": new_guid(rng), "creation": creation,
-        "createtxg": max(1, pool_txg(pool, creation)), "volsize": volsize, "refer": refer,
-        "wclock": 0, "wtime": now, "wrate": wrate, "quota": 0, "refquota": 0,
-        "reservation": 0, "refreservation": 0, "encryption": "off", "keystatus": "none",
-        "resume_token": None, "snaps": [],
+        "type": kind,
+        "guid": new_guid(rng),
+        "creation": creation,
+        "createtxg": max(1, pool_txg(pool, creation)),
+        "volsize": volsize,
+        "refer": refer,
+        "wclock": 0,
+        "wtime": now,
+        "wrate": wrate,
+        "quota": 0,
+        "refquota": 0,
+        "reservation": 0,
+        "refreservation": 0,
+        "encryption": "off",
+        "keystatus": "none",
+        "resume_token": None,
+        "snaps": [],
     }
 
 
@@ -100,8 +144,15 @@ def take_snapshot(ds, pool, name, now, rng=random):
     if ds["snaps"]:
         prev = ds["snaps"][-1]
         prev["used"] = min(ds["refer"], (clock - prev["wclock"]) // 2)
-    snap = {"name": name, "guid": new_guid(rng), "createtxg": pool_txg(pool, now),
-            "creation": now, "used": 0, "wclock": clock, "refer": ds["refer"]}
+    snap = {
+        "name": name,
+        "guid": new_guid(rng),
+        "createtxg": pool_txg(pool, now),
+        "creation": now,
+        "used": 0,
+        "wclock": clock,
+        "refer": ds["refer"],
+    }
     ds["snaps"].append(snap)
     return snap
 
@@ -126,8 +177,11 @@ def space(zfs, now):
             parent = parent.rsplit("/", 1)[0] if "/" in parent else None
     pools = {}
     for pname, pool in zfs["pools"].items():
-        alloc = pool["base_alloc"] + pool["fill"] + sum(
-            u for n, u in own.items() if n == pname or n.startswith(pname + "/"))
+        alloc = (
+            pool["base_alloc"]
+            + pool["fill"]
+            + sum(u for n, u in own.items() if n == pname or n.startswith(pname + "/"))
+        )
         alloc = min(alloc, pool["size"])
         avail = max(0, pool["size"] - alloc - slop_space(pool["size"]))
         pools[pname] = {"alloc": alloc, "free": pool["size"] - alloc, "avail": avail}
@@ -149,10 +203,10 @@ def resume_token(rng=random):
 
 def shift_text(text, seconds):
     """Move epochs embedded in snapshot names and PVE command lines."""
-    text = REPL_SNAP_RE.sub(
-        lambda m: repl_snap_name(m.group(1), int(m.group(2)) - seconds), text)
-    return re.sub(r"--last_sync (\d+)",
-                  lambda m: "--last_sync %d" % (int(m.group(1)) - seconds), text)
+    text = REPL_SNAP_RE.sub(lambda m: repl_snap_name(m.group(1), int(m.group(2)) - seconds), text)
+    return re.sub(
+        r"--last_sync (\d+)", lambda m: "--last_sync %d" % (int(m.group(1)) - seconds), text
+    )
 
 
 def shift(zfs, seconds):

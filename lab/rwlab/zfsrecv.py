@@ -19,8 +19,9 @@ def receive(zfs, args, out, err):
         raise cliargs.UsageError("too many arguments")
     name = operands[0]
     if "@" in name:
-        raise cliargs.UsageError("cannot open '%s': operation not applicable to datasets of "
-                                 "this type" % name)
+        raise cliargs.UsageError(
+            "cannot open '%s': operation not applicable to datasets of " "this type" % name
+        )
     ds = zfs["datasets"].get(name)
     if ds is None:
         raise cliargs.UsageError("cannot open '%s': dataset does not exist" % name)

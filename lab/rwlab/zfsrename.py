@@ -22,13 +22,13 @@ def _rename(zfs, source, target):
     if source == target:
         return None
     if source.split("/")[0] != target.split("/")[0]:
-        return ("cannot rename to '%s': datasets must be within same pool" % target)
+        return "cannot rename to '%s': datasets must be within same pool" % target
     if target.rsplit("/", 1)[0] not in datasets:
         return "cannot create '%s': parent does not exist" % target
     if target in datasets:
         return "cannot rename '%s': dataset already exists" % source
     for name in sorted(n for n in datasets if n == source or n.startswith(source + "/")):
-        datasets[target + name[len(source):]] = datasets.pop(name)
+        datasets[target + name[len(source) :]] = datasets.pop(name)
     return None
 
 

@@ -42,8 +42,9 @@ def _snapshot(zfs, name):
 def _line(parsable, to, frm, size):
     """send_print_verbose()."""
     if parsable:
-        return ("incremental\t%s\t%s\t%d\n" % (frm, to, size) if frm
-                else "full\t%s\t%d\n" % (to, size))
+        return (
+            "incremental\t%s\t%s\t%d\n" % (frm, to, size) if frm else "full\t%s\t%d\n" % (to, size)
+        )
     if frm:
         at = "" if "@" in frm else "@"
         return "send from %s%s to %s estimated size is %s\n" % (at, frm, to, fmt.nicenum(size))
@@ -65,8 +66,9 @@ def _send_one(zfs, target, frm):
         return [(target, None, stream_size(None, to_snap))]
     from_ds, from_snap = _snapshot(zfs, frm)
     if from_ds != ds_name or from_snap["createtxg"] >= to_snap["createtxg"]:
-        raise SendError("warning: cannot send '%s': not an earlier snapshot from the same fs"
-                        % target)
+        raise SendError(
+            "warning: cannot send '%s': not an earlier snapshot from the same fs" % target
+        )
     return [(target, frm, stream_size(from_snap, to_snap))]
 
 
@@ -89,19 +91,23 @@ def _send_many(zfs, target, frm, doall, recursive):
     from_snap = _snapshot(zfs, "%s@%s" % (ds_name, frm))[1] if frm else None
     to_snap = zm.find_snap(ds, to_name)
     if to_snap is None:
-        raise SendError("cannot send %s%s: snapshot %s does not exist"
-                        % (target, " recursively" if recursive else "", target))
+        raise SendError(
+            "cannot send %s%s: snapshot %s does not exist"
+            % (target, " recursively" if recursive else "", target)
+        )
     if from_snap and from_snap["createtxg"] >= to_snap["createtxg"]:
-        raise SendError("warning: cannot send '%s': not an earlier snapshot from the same fs"
-                        % target)
+        raise SendError(
+            "warning: cannot send '%s': not an earlier snapshot from the same fs" % target
+        )
     if not doall:
         return [(target, frm, stream_size(from_snap, to_snap))]
     low = from_snap["createtxg"] if from_snap else -1
     result, prev = [], from_snap
     for snap in ds["snaps"]:
         if low < snap["createtxg"] <= to_snap["createtxg"]:
-            result.append(("%s@%s" % (ds_name, snap["name"]), prev and prev["name"],
-                           stream_size(prev, snap)))
+            result.append(
+                ("%s@%s" % (ds_name, snap["name"]), prev and prev["name"], stream_size(prev, snap))
+            )
             prev = snap
     return result
 
@@ -117,8 +123,10 @@ def send(zfs, args, out, err):
         raise cliargs.UsageError("too many arguments")
     if "n" not in flags:
         if os.isatty(out.fileno()):
-            err.write("Error: Stream can not be written to a terminal.\n"
-                      "You must redirect standard output.\n")
+            err.write(
+                "Error: Stream can not be written to a terminal.\n"
+                "You must redirect standard output.\n"
+            )
             return 1
         err.write("rwlab: the lab never streams; only 'zfs send -n' (a dry run) is simulated\n")
         return 2
@@ -129,8 +137,10 @@ def send(zfs, args, out, err):
             sends = _send_many(zfs, operands[0], frm, doall, "R" in flags)
         else:
             if frm and "@" not in frm and "#" not in frm:
-                err.write("Warning: incremental source didn't specify type, assuming snapshot. "
-                          "Use '@' or '#' prefix to avoid ambiguity.\n")
+                err.write(
+                    "Warning: incremental source didn't specify type, assuming snapshot. "
+                    "Use '@' or '#' prefix to avoid ambiguity.\n"
+                )
                 frm = "@" + frm
             sends = _send_one(zfs, operands[0], frm)
     except SendError as e:

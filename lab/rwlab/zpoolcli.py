@@ -25,20 +25,54 @@ where 'command' is one of the following:
 \tupgrade [-V version] <-a | pool ...>
 \tversion
 """
-LIST_DEFAULT = ["name", "size", "allocated", "free", "checkpoint", "expandsize",
-                "fragmentation", "capacity", "dedupratio", "health", "altroot"]
-LIST_HEADER = {"name": "NAME", "size": "SIZE", "allocated": "ALLOC", "free": "FREE",
-               "checkpoint": "CKPOINT", "expandsize": "EXPANDSZ", "fragmentation": "FRAG",
-               "capacity": "CAP", "dedupratio": "DEDUP", "health": "HEALTH", "altroot": "ALTROOT",
-               "guid": "GUID", "ashift": "ASHIFT"}
-MIN_WIDTH = {"size": 5, "allocated": 5, "free": 5, "fragmentation": 5, "capacity": 5,
-             "dedupratio": 5, "health": 8}
+LIST_DEFAULT = [
+    "name",
+    "size",
+    "allocated",
+    "free",
+    "checkpoint",
+    "expandsize",
+    "fragmentation",
+    "capacity",
+    "dedupratio",
+    "health",
+    "altroot",
+]
+LIST_HEADER = {
+    "name": "NAME",
+    "size": "SIZE",
+    "allocated": "ALLOC",
+    "free": "FREE",
+    "checkpoint": "CKPOINT",
+    "expandsize": "EXPANDSZ",
+    "fragmentation": "FRAG",
+    "capacity": "CAP",
+    "dedupratio": "DEDUP",
+    "health": "HEALTH",
+    "altroot": "ALTROOT",
+    "guid": "GUID",
+    "ashift": "ASHIFT",
+}
+MIN_WIDTH = {
+    "size": 5,
+    "allocated": 5,
+    "free": 5,
+    "fragmentation": 5,
+    "capacity": 5,
+    "dedupratio": 5,
+    "health": 8,
+}
 JSON_LONG = {"--json": "j", "--json-int": "int", "--json-pool-key-guid": "guid"}
 # command: (2.2 options, 2.3+ options) as (flags, options with a value, long options).
 OPTIONS = {
-    "status": (("DegiLpPstvx", "cT", {"--power": "power"}),
-               ("jdDegiLpPstvx", "cT", dict(JSON_LONG, **{"--power": "power",
-                                                          "--json-flat-vdevs": "flat"}))),
+    "status": (
+        ("DegiLpPstvx", "cT", {"--power": "power"}),
+        (
+            "jdDegiLpPstvx",
+            "cT",
+            dict(JSON_LONG, **{"--power": "power", "--json-flat-vdevs": "flat"}),
+        ),
+    ),
     "list": (("gHLpPv", "oT", None), ("gjHLpPv", "oT", JSON_LONG)),
     "get": (("Hp", "o", None), ("jHp", "o", JSON_LONG)),
     "upgrade": (("av", "V", None), ("av", "V", None)),
@@ -62,7 +96,9 @@ def _pools(zfs, names, out_err):
 
 def do_list(zfs, args, now, openzfs, out, err):
     flags, opts, names = options("list", args, openzfs)
-    props = [zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p] or LIST_DEFAULT
+    props = [
+        zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p
+    ] or LIST_DEFAULT
     pools = _pools(zfs, names, err)
     if pools is None:
         return 1
@@ -71,17 +107,22 @@ def do_list(zfs, args, now, openzfs, out, err):
         if zv.value(pools[0], prop, True, spaces[pools[0]["name"]], now, openzfs) is None:
             raise cliargs.CommandUsage("bad property list: invalid property '%s'" % prop, "list")
     if "j" in flags:
-        out.write(zfsjson.dump(zpooljson.properties(pools, spaces, props, now, flags, openzfs,
-                                                    "list")))
+        out.write(
+            zfsjson.dump(zpooljson.properties(pools, spaces, props, now, flags, openzfs, "list"))
+        )
         return 0
-    rows = [[zv.value(pool, prop, "p" in flags, spaces[pool["name"]], now, openzfs)
-             for prop in props] for pool in pools]
+    rows = [
+        [zv.value(pool, prop, "p" in flags, spaces[pool["name"]], now, openzfs) for prop in props]
+        for pool in pools
+    ]
     if "H" in flags:
         out.write(cliargs.table(rows, scripted=True))
         return 0
     header = [LIST_HEADER.get(p, p.upper()) for p in props]
-    widths = [max([len(header[c]), MIN_WIDTH.get(p, 0)] + [len(r[c]) for r in rows])
-              for c, p in enumerate(props)]
+    widths = [
+        max([len(header[c]), MIN_WIDTH.get(p, 0)] + [len(r[c]) for r in rows])
+        for c, p in enumerate(props)
+    ]
     for r in [header] + rows:
         cells = []
         for c, p in enumerate(props):
@@ -108,11 +149,13 @@ def do_status(zfs, args, now, openzfs, out, err):
     if "x" in flags:
         pools = [p for p in pools if not zv.healthy(p, now, openzfs)]
         if not pools:
-            out.write("pool '%s' is healthy\n" % names[0] if len(names) == 1
-                      else "all pools are healthy\n")
+            out.write(
+                "pool '%s' is healthy\n" % names[0]
+                if len(names) == 1
+                else "all pools are healthy\n"
+            )
             return 0
-    out.write("\n".join(zv.status_text(p, now, "p" in flags, "v" in flags, openzfs)
-                        for p in pools))
+    out.write("\n".join(zv.status_text(p, now, "p" in flags, "v" in flags, openzfs) for p in pools))
     return 0
 
 
@@ -131,19 +174,25 @@ def do_get(zfs, args, now, openzfs, out, err):
     if props == ["all"]:
         props = zv.get_order(openzfs) + ["feature@" + f for f in poolfeatures.names(openzfs)]
     for prop in props:
-        if zv.value(pools[0], prop, True, spaces[pools[0]["name"]], now, openzfs) is None \
-                and not prop.startswith("feature@"):
+        if zv.value(
+            pools[0], prop, True, spaces[pools[0]["name"]], now, openzfs
+        ) is None and not prop.startswith("feature@"):
             raise cliargs.CommandUsage("bad property list: invalid property '%s'" % prop, "get")
     if "j" in flags:
-        out.write(zfsjson.dump(zpooljson.properties(pools, spaces, props, now, flags, openzfs,
-                                                    "get")))
+        out.write(
+            zfsjson.dump(zpooljson.properties(pools, spaces, props, now, flags, openzfs, "get"))
+        )
         return 0
     rows = []
     for pool in pools:
         for prop in props:
             val = zv.value(pool, prop, "p" in flags, spaces[pool["name"]], now, openzfs)
-            cells = {"name": pool["name"], "property": prop,
-                     "value": "-" if val is None else val, "source": zv.source(prop)}
+            cells = {
+                "name": pool["name"],
+                "property": prop,
+                "value": "-" if val is None else val,
+                "source": zv.source(prop),
+            }
             rows.append([cells[f] for f in fields])
     if "H" not in flags:
         rows.insert(0, [f.upper() for f in fields])
@@ -162,27 +211,39 @@ def do_upgrade(zfs, args, now, openzfs, out, err):
         raise cliargs.CommandUsage("-a option should not be used along with a pool name", "upgrade")
     out.write("This system supports ZFS pool feature flags.\n\n")
     if not names and "a" not in flags:
-        disabled = {p["name"]: [f for f in poolfeatures.names(openzfs)
-                                if p["features"].get(f, "disabled") == "disabled"]
-                    for p in _pools(zfs, [], err)}
+        disabled = {
+            p["name"]: [
+                f
+                for f in poolfeatures.names(openzfs)
+                if p["features"].get(f, "disabled") == "disabled"
+            ]
+            for p in _pools(zfs, [], err)
+        }
         out.write("All pools are formatted using feature flags.\n\n")
         if not any(disabled.values()):
-            out.write("Every feature flags pool has all supported and requested features "
-                      "enabled.\n")
+            out.write(
+                "Every feature flags pool has all supported and requested features " "enabled.\n"
+            )
             return 0
-        out.write("\nSome supported features are not enabled on the following pools. Once a\n"
-                  "feature is enabled the pool may become incompatible with software\n"
-                  "that does not support the feature. See zpool-features(7) for details.\n\n"
-                  "Note that the pool 'compatibility' feature can be used to inhibit\n"
-                  "feature upgrades.\n\n"
-                  "Features marked with (*) are not applied automatically on upgrade, and\n"
-                  "must be applied explicitly with zpool-set(7).\n\n"
-                  "POOL  FEATURE\n---------------\n")
+        out.write(
+            "\nSome supported features are not enabled on the following pools. Once a\n"
+            "feature is enabled the pool may become incompatible with software\n"
+            "that does not support the feature. See zpool-features(7) for details.\n\n"
+            "Note that the pool 'compatibility' feature can be used to inhibit\n"
+            "feature upgrades.\n\n"
+            "Features marked with (*) are not applied automatically on upgrade, and\n"
+            "must be applied explicitly with zpool-set(7).\n\n"
+            "POOL  FEATURE\n---------------\n"
+        )
         for pool, features in disabled.items():
             if features:
-                out.write("%s\n" % pool + "".join(
-                    "      %s%s\n" % (f, "(*)" if f in poolfeatures.NO_UPGRADE else "")
-                    for f in features))
+                out.write(
+                    "%s\n" % pool
+                    + "".join(
+                        "      %s%s\n" % (f, "(*)" if f in poolfeatures.NO_UPGRADE else "")
+                        for f in features
+                    )
+                )
         out.write("\n")
         return 0
     pools = _pools(zfs, names, err)
@@ -197,12 +258,16 @@ def do_upgrade(zfs, args, now, openzfs, out, err):
             out.write("".join("  %s\n" % f for f in enabled) + "\n")
             pool["features"].update(dict.fromkeys(enabled, "enabled"))
         elif names:
-            out.write("Pool '%s' already has all supported and requested features enabled.\n"
-                      % pool["name"])
+            out.write(
+                "Pool '%s' already has all supported and requested features enabled.\n"
+                % pool["name"]
+            )
     if "a" in flags and not upgraded:
-        out.write("All pools are already formatted using feature flags.\n\n"
-                  "Every feature flags pool already has all supported and requested features "
-                  "enabled.\n")
+        out.write(
+            "All pools are already formatted using feature flags.\n\n"
+            "Every feature flags pool already has all supported and requested features "
+            "enabled.\n"
+        )
     return 0
 
 
@@ -216,8 +281,10 @@ def do_version(zfs, args, openzfs, out):
         raise cliargs.CommandUsage("too many arguments", "version")
     if "j" in flags:
         document = zfsjson.schema("zpool version")
-        document["zfs_version"] = {"userland": "zfs-" + zfs["zfsutils"],
-                                   "kernel": "zfs-kmod-" + zfs["zfsutils"]}
+        document["zfs_version"] = {
+            "userland": "zfs-" + zfs["zfsutils"],
+            "kernel": "zfs-kmod-" + zfs["zfsutils"],
+        }
         out.write(zfsjson.dump(document))
     else:
         out.write(versions.zfs_version(zfs["zfsutils"]))

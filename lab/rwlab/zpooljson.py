@@ -67,8 +67,11 @@ def _vdev_space(vds, vdev, depth, ctx):
     if depth <= 2:
         add(vds, "alloc_space", num(ctx.space["alloc"], "bytes"))
         add(vds, "total_space", num(pool["size"], "bytes"))
-        add(vds, "def_space", num(pool["size"] * (disks - parity) // disks if parity
-                                  else pool["size"], "bytes"))
+        add(
+            vds,
+            "def_space",
+            num(pool["size"] * (disks - parity) // disks if parity else pool["size"], "bytes"),
+        )
     if depth == 2:
         add(vds, "rep_dev_size", num(pool["size"], "bytes"))
     if depth == 4:
@@ -80,8 +83,13 @@ def _scan_processed(vdev, depth, ctx):
     """vs_scan_processed: what the last resilver wrote, on the top-level vdev and its
     online disks (a scrub that repaired nothing leaves it 0)."""
     scan = ctx.pool["scan"]
-    if not scan or scan["func"] != "resilver" or depth == 0 or vdev.state != "ONLINE" \
-            and depth == 4:
+    if (
+        not scan
+        or scan["func"] != "resilver"
+        or depth == 0
+        or vdev.state != "ONLINE"
+        and depth == 4
+    ):
         return 0
     return zv.scan_progress(scan, ctx.now)[1] // 2
 
@@ -207,8 +215,9 @@ def status(pools, spaces, now, flags, openzfs):
     for pool in pools:
         if "x" in flags and zv.reason(pool, now, openzfs) in zv.NOT_EXPLAINED:
             continue
-        ctx = Context(pool, spaces[pool["name"]], now, numbers, flat="flat" in flags,
-                      verbose="v" in flags)
+        ctx = Context(
+            pool, spaces[pool["name"]], now, numbers, flat="flat" in flags, verbose="v" in flags
+        )
         add(document["pools"], pool_key(pool, "guid" in flags), status_pool(ctx, openzfs))
     return document
 
@@ -229,8 +238,11 @@ def properties(pools, spaces, props, now, flags, openzfs, command):
             if command == "list" and prop == "name":
                 continue
             value = zv.value(pool, prop, numbers.literal, ctx.space, now, openzfs)
-            add(values, zv.ALIASES.get(prop, prop),
-                zfsjson.property_object(value, zv.source(prop), numbers.as_int))
+            add(
+                values,
+                zv.ALIASES.get(prop, prop),
+                zfsjson.property_object(value, zv.source(prop), numbers.as_int),
+            )
         add(item, "properties", values)
         add(document["pools"], pool_key(pool, "guid" in flags), item)
     return document

@@ -14,32 +14,51 @@ from rwlab import zfsmodel as zm
 MSG_URL = "https://openzfs.github.io/openzfs-docs/msg/"
 # reason: (msgid, status, action), without the trailing newline print_status_reason() adds.
 REASONS = {
-    "resilvering": (None, "One or more devices is currently being resilvered.  The pool will\n"
-                    "\tcontinue to function, possibly in a degraded state.",
-                    "Wait for the resilver to complete."),
-    "io_failure": ("ZFS-8000-HC", "One or more devices are faulted in response to IO failures.",
-                   "Make sure the affected devices are connected, then run 'zpool clear'."),
-    "missing_dev_r": ("ZFS-8000-2Q", "One or more devices could not be opened.  Sufficient "
-                      "replicas exist for\n\tthe pool to continue functioning in a degraded state.",
-                      "Attach the missing device and online it using 'zpool online'."),
-    "failing_dev": ("ZFS-8000-9P", "One or more devices has experienced an unrecoverable error.  An"
-                    "\n\tattempt was made to correct the error.  Applications are unaffected.",
-                    "Determine if the device needs to be replaced, and clear the errors\n\tusing "
-                    "'zpool clear' or replace the device with 'zpool replace'."),
+    "resilvering": (
+        None,
+        "One or more devices is currently being resilvered.  The pool will\n"
+        "\tcontinue to function, possibly in a degraded state.",
+        "Wait for the resilver to complete.",
+    ),
+    "io_failure": (
+        "ZFS-8000-HC",
+        "One or more devices are faulted in response to IO failures.",
+        "Make sure the affected devices are connected, then run 'zpool clear'.",
+    ),
+    "missing_dev_r": (
+        "ZFS-8000-2Q",
+        "One or more devices could not be opened.  Sufficient "
+        "replicas exist for\n\tthe pool to continue functioning in a degraded state.",
+        "Attach the missing device and online it using 'zpool online'.",
+    ),
+    "failing_dev": (
+        "ZFS-8000-9P",
+        "One or more devices has experienced an unrecoverable error.  An"
+        "\n\tattempt was made to correct the error.  Applications are unaffected.",
+        "Determine if the device needs to be replaced, and clear the errors\n\tusing "
+        "'zpool clear' or replace the device with 'zpool replace'.",
+    ),
     # "has been removed by the administrator" until 2.3.2 (commit f5a6dd8b70 in 2.3.3); the
     # action's missing quote before `zpool online'` is OpenZFS's own.
-    "removed_dev": (None, "One or more devices have been removed.\n\tSufficient replicas exist "
-                    "for the pool to continue functioning in a\n\tdegraded state.",
-                    "Online the device using zpool online' or replace the device with\n"
-                    "\t'zpool replace'."),
-    "feat_disabled": (None, "Some supported and requested features are not enabled on the pool."
-                      "\n\tThe pool can still be used, but some features are unavailable.",
-                      "Enable all features using 'zpool upgrade'. Once this is done,\n\tthe pool "
-                      "may no longer be accessible by software that does not support\n\tthe "
-                      "features. See zpool-features(7) for details."),
+    "removed_dev": (
+        None,
+        "One or more devices have been removed.\n\tSufficient replicas exist "
+        "for the pool to continue functioning in a\n\tdegraded state.",
+        "Online the device using zpool online' or replace the device with\n" "\t'zpool replace'.",
+    ),
+    "feat_disabled": (
+        None,
+        "Some supported and requested features are not enabled on the pool."
+        "\n\tThe pool can still be used, but some features are unavailable.",
+        "Enable all features using 'zpool upgrade'. Once this is done,\n\tthe pool "
+        "may no longer be accessible by software that does not support\n\tthe "
+        "features. See zpool-features(7) for details.",
+    ),
 }
-REMOVED_BY_ADMIN = ("One or more devices has been removed by the administrator.\n\tSufficient "
-                    "replicas exist for the pool to continue functioning in a\n\tdegraded state.")
+REMOVED_BY_ADMIN = (
+    "One or more devices has been removed by the administrator.\n\tSufficient "
+    "replicas exist for the pool to continue functioning in a\n\tdegraded state."
+)
 # `zpool status -x` leaves these out (status_callback(): cb_explain).
 NOT_EXPLAINED = {None, "feat_disabled"}
 
@@ -88,8 +107,17 @@ def vdev_tree(pool, now):
         leaves = []
         for leaf in top["children"]:
             note = "(resilvering)" if resilvering and leaf.get("resilvering") else leaf["note"]
-            leaves.append(Vdev(leaf["name"], "disk", leaf["guid"], leaf["state"],
-                               leaf_counters(leaf, now), note, leaf=leaf))
+            leaves.append(
+                Vdev(
+                    leaf["name"],
+                    "disk",
+                    leaf["guid"],
+                    leaf["state"],
+                    leaf_counters(leaf, now),
+                    note,
+                    leaf=leaf,
+                )
+            )
         tolerated = len(leaves) - 1 if top["type"] == "mirror" else 1
         state, note = _redundancy_state([v.state for v in leaves], tolerated)
         tops.append(Vdev(top["name"], top["type"], top["guid"], state, note=note, children=leaves))
@@ -156,26 +184,39 @@ def scan_lines(pool, now):
         seconds = scan_seconds(scan)
         end = scan["start"] + seconds
         if kind == "scrub":
-            return ["  scan: scrub repaired 0B in %s with %d errors on %s"
-                    % (fmt.dhms(seconds), scan["errors"], fmt.ctime(end))]
-        return ["  scan: resilvered %s in %s with %d errors on %s"
-                % (fmt.nicebytes(scan["total"] // 2), fmt.dhms(seconds), scan["errors"],
-                   fmt.ctime(end))]
+            return [
+                "  scan: scrub repaired 0B in %s with %d errors on %s"
+                % (fmt.dhms(seconds), scan["errors"], fmt.ctime(end))
+            ]
+        return [
+            "  scan: resilvered %s in %s with %d errors on %s"
+            % (fmt.nicebytes(scan["total"] // 2), fmt.dhms(seconds), scan["errors"], fmt.ctime(end))
+        ]
     total = scan["total"]
     examined = scan_examined(scan, issued)
     rate = issued // elapsed
-    lines = ["  scan: %s in progress since %s" % (kind, fmt.ctime(scan["start"])),
-             "\t%s / %s scanned at %s/s, %s / %s issued at %s/s"
-             % (fmt.nicebytes(examined), fmt.nicebytes(total), fmt.nicebytes(examined // elapsed),
-                fmt.nicebytes(issued), fmt.nicebytes(total), fmt.nicebytes(rate))]
+    lines = [
+        "  scan: %s in progress since %s" % (kind, fmt.ctime(scan["start"])),
+        "\t%s / %s scanned at %s/s, %s / %s issued at %s/s"
+        % (
+            fmt.nicebytes(examined),
+            fmt.nicebytes(total),
+            fmt.nicebytes(examined // elapsed),
+            fmt.nicebytes(issued),
+            fmt.nicebytes(total),
+            fmt.nicebytes(rate),
+        ),
+    ]
     pct = 100.0 * issued / total if total else 100.0
     if rate >= 10 << 20:
         tail = "%s to go" % fmt.dhms((total - issued) // rate)
     else:
         tail = "no estimated completion time"
     repaired = fmt.nicebytes(issued // 2) if kind == "resilver" else "0B"
-    lines.append("\t%s %s, %.2f%% done, %s" % (repaired, "resilvered" if kind == "resilver"
-                                                else "repaired", pct, tail))
+    lines.append(
+        "\t%s %s, %.2f%% done, %s"
+        % (repaired, "resilvered" if kind == "resilver" else "repaired", pct, tail)
+    )
     return lines
 
 
@@ -195,19 +236,29 @@ def expand_lines(pool, now):
     top = pool["vdevs"][expand["vdev"]]["name"]
     done, reflowed, end = expand_progress(expand, now)
     if done:
-        return ["expand: expanded %s copied %s in %s, on %s"
-                % (top, fmt.nicenum(reflowed), fmt.dhms(end - expand["start"]), fmt.ctime(end))]
+        return [
+            "expand: expanded %s copied %s in %s, on %s"
+            % (top, fmt.nicenum(reflowed), fmt.dhms(end - expand["start"]), fmt.ctime(end))
+        ]
     elapsed = max(1, now - expand["start"])
     copied = max(1, reflowed)
     rate = max(1, copied // elapsed)
     line = "\t%s / %s copied at %s/s, %.2f%% done" % (
-        fmt.nicenum(copied), fmt.nicenum(expand["to_reflow"]), fmt.nicenum(rate),
-        100.0 * copied / expand["to_reflow"])
+        fmt.nicenum(copied),
+        fmt.nicenum(expand["to_reflow"]),
+        fmt.nicenum(rate),
+        100.0 * copied / expand["to_reflow"],
+    )
     left = (expand["to_reflow"] - copied) // rate
-    line += ", %s to go" % fmt.dhms(left) if left < 30 * 86400 else \
-        ", (copy is slow, no estimated time)"
-    return ["expand: expansion of %s in progress since %s" % (top, fmt.ctime(expand["start"])),
-            line]
+    line += (
+        ", %s to go" % fmt.dhms(left)
+        if left < 30 * 86400
+        else ", (copy is slow, no estimated time)"
+    )
+    return [
+        "expand: expansion of %s in progress since %s" % (top, fmt.ctime(expand["start"])),
+        line,
+    ]
 
 
 def status_text(pool, now, parsable, verbose, openzfs):
@@ -228,8 +279,14 @@ def status_text(pool, now, parsable, verbose, openzfs):
     out.append("\t%-*s  %-8s %5s %5s %5s" % (width, "NAME", "STATE", "READ", "WRITE", "CKSUM"))
     for depth, vdev in rows:
         nums = [str(c) if parsable else fmt.nicenum(c) for c in vdev.counts]
-        line = "\t%*s%-*s  %-8s %5s %5s %5s" % (depth, "", width - depth, vdev.name, vdev.state,
-                                                  *nums)
+        line = "\t%*s%-*s  %-8s %5s %5s %5s" % (
+            depth,
+            "",
+            width - depth,
+            vdev.name,
+            vdev.state,
+            *nums,
+        )
         out.append(line + ("  " + vdev.note if vdev.note else ""))
     out.append("")
     if pool["suspended"] and verbose:
@@ -242,32 +299,98 @@ def status_text(pool, now, parsable, verbose, openzfs):
 
 
 def healthy(pool, now, openzfs):
-    return pool_health(pool, now) == "ONLINE" and reason(pool, now, openzfs) in NOT_EXPLAINED \
+    return (
+        pool_health(pool, now) == "ONLINE"
+        and reason(pool, now, openzfs) in NOT_EXPLAINED
         and not pool["data_errors"]
+    )
 
 
 # `zpool get all` order: the zpool_prop_t enum without its hidden properties
 # (include/sys/fs/zfs.h, module/zcommon/zpool_prop.c).
-GET_ORDER_2_2 = ["size", "capacity", "altroot", "health", "guid", "version", "bootfs",
-                 "delegation", "autoreplace", "cachefile", "failmode", "listsnapshots",
-                 "autoexpand", "dedupratio", "free", "allocated", "readonly", "ashift", "comment",
-                 "expandsize", "freeing", "fragmentation", "leaked", "multihost", "checkpoint",
-                 "load_guid", "autotrim", "compatibility", "bcloneused", "bclonesaved",
-                 "bcloneratio"]
+GET_ORDER_2_2 = [
+    "size",
+    "capacity",
+    "altroot",
+    "health",
+    "guid",
+    "version",
+    "bootfs",
+    "delegation",
+    "autoreplace",
+    "cachefile",
+    "failmode",
+    "listsnapshots",
+    "autoexpand",
+    "dedupratio",
+    "free",
+    "allocated",
+    "readonly",
+    "ashift",
+    "comment",
+    "expandsize",
+    "freeing",
+    "fragmentation",
+    "leaked",
+    "multihost",
+    "checkpoint",
+    "load_guid",
+    "autotrim",
+    "compatibility",
+    "bcloneused",
+    "bclonesaved",
+    "bcloneratio",
+]
 GET_ORDER_2_3 = GET_ORDER_2_2 + ["dedup_table_size", "dedup_table_quota", "last_scrubbed_txg"]
-STATIC = {"altroot": "-", "version": "-", "bootfs": "rpool/ROOT/pve-1", "delegation": "on",
-          "autoreplace": "off", "cachefile": "-", "failmode": "wait", "listsnapshots": "off",
-          "autoexpand": "off", "readonly": "off", "comment": "-", "expandsize": "-",
-          "freeing": "0", "leaked": "0", "multihost": "off", "checkpoint": "-",
-          "autotrim": "off", "compatibility": "off", "bcloneused": "0", "bclonesaved": "0",
-          "dedup_table_size": "0", "dedup_table_quota": "auto"}
-ALIASES = {"alloc": "allocated", "cap": "capacity", "frag": "fragmentation",
-           "dedup": "dedupratio", "ckpoint": "checkpoint", "expandsz": "expandsize"}
-SOURCES = {"altroot": "default", "version": "default", "bootfs": "local",
-           "delegation": "default", "autoreplace": "default", "cachefile": "default",
-           "failmode": "default", "listsnapshots": "default", "autoexpand": "default",
-           "ashift": "local", "comment": "default", "multihost": "default",
-           "autotrim": "default", "compatibility": "default", "dedup_table_quota": "default"}
+STATIC = {
+    "altroot": "-",
+    "version": "-",
+    "bootfs": "rpool/ROOT/pve-1",
+    "delegation": "on",
+    "autoreplace": "off",
+    "cachefile": "-",
+    "failmode": "wait",
+    "listsnapshots": "off",
+    "autoexpand": "off",
+    "readonly": "off",
+    "comment": "-",
+    "expandsize": "-",
+    "freeing": "0",
+    "leaked": "0",
+    "multihost": "off",
+    "checkpoint": "-",
+    "autotrim": "off",
+    "compatibility": "off",
+    "bcloneused": "0",
+    "bclonesaved": "0",
+    "dedup_table_size": "0",
+    "dedup_table_quota": "auto",
+}
+ALIASES = {
+    "alloc": "allocated",
+    "cap": "capacity",
+    "frag": "fragmentation",
+    "dedup": "dedupratio",
+    "ckpoint": "checkpoint",
+    "expandsz": "expandsize",
+}
+SOURCES = {
+    "altroot": "default",
+    "version": "default",
+    "bootfs": "local",
+    "delegation": "default",
+    "autoreplace": "default",
+    "cachefile": "default",
+    "failmode": "default",
+    "listsnapshots": "default",
+    "autoexpand": "default",
+    "ashift": "local",
+    "comment": "default",
+    "multihost": "default",
+    "autotrim": "default",
+    "compatibility": "default",
+    "dedup_table_quota": "default",
+}
 
 
 def get_order(openzfs):

@@ -46,8 +46,9 @@ def _shorten(rule):
     shipped, fast, count = SHORTENED[name[1]]
     found = rule.count(shipped)
     if found != count:
-        raise AssertionError("%s has %d x %r, expected %d: update SHORTENED" % (
-            name[1], found, shipped, count))
+        raise AssertionError(
+            "%s has %d x %r, expected %d: update SHORTENED" % (name[1], found, shipped, count)
+        )
     return rule.replace(shipped, fast)
 
 
@@ -73,11 +74,13 @@ def fast_alertmanager_config(text, webhook_base):
 
 def prometheus_config(rule_files, scrape_target):
     rules = "".join("  - %s\n" % path for path in rule_files)
-    return ("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
-            "rule_files:\n%s"
-            "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['%s:%d']\n"
-            "scrape_configs:\n  - job_name: replwatch\n    static_configs:\n"
-            "      - targets: ['%s']\n" % (rules, BRIDGE, ALERTMANAGER_PORT, scrape_target))
+    return (
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
+        "rule_files:\n%s"
+        "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['%s:%d']\n"
+        "scrape_configs:\n  - job_name: replwatch\n    static_configs:\n"
+        "      - targets: ['%s']\n" % (rules, BRIDGE, ALERTMANAGER_PORT, scrape_target)
+    )
 
 
 def _enter_netns(path):
@@ -97,7 +100,8 @@ class Netns:
     def __init__(self, name):
         self.name = name
         self._worker = concurrent.futures.ThreadPoolExecutor(
-            1, initializer=_enter_netns, initargs=("/run/netns/%s" % name,))
+            1, initializer=_enter_netns, initargs=("/run/netns/%s" % name,)
+        )
 
     def call(self, fn, *args):
         return self._worker.submit(fn, *args).result()
@@ -106,6 +110,7 @@ class Netns:
         def fetch():
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 return json.loads(response.read())
+
         return self.call(fetch)
 
     def close(self):
@@ -124,8 +129,9 @@ class WebhookSink:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with sink._lock:
-                    sink._received.append({"at": time.time(), "path": self.path,
-                                           "body": json.loads(body)})
+                    sink._received.append(
+                        {"at": time.time(), "path": self.path, "body": json.loads(body)}
+                    )
                 self.send_response(200)
                 self.end_headers()
 
@@ -154,8 +160,9 @@ class Service:
     def __init__(self, netns_name, argv, log_path):
         self.log_path = log_path
         self._log = open(log_path, "w")
-        self.proc = subprocess.Popen(["ip", "netns", "exec", netns_name] + argv,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", netns_name] + argv, stdout=self._log, stderr=subprocess.STDOUT
+        )
 
     def stop(self):
         if self.proc.poll() is None:
@@ -183,11 +190,16 @@ def start_prometheus(netns_name, workdir, scrape_target):
     config = os.path.join(workdir, "prometheus.yml")
     with open(config, "w") as f:
         f.write(prometheus_config(rule_files, scrape_target))
-    return Service(netns_name, [
-        "/usr/bin/prometheus", "--config.file=" + config,
-        "--storage.tsdb.path=" + os.path.join(workdir, "tsdb"),
-        "--web.listen-address=%s:%d" % (BRIDGE, PROMETHEUS_PORT)],
-        os.path.join(workdir, "prometheus.log"))
+    return Service(
+        netns_name,
+        [
+            "/usr/bin/prometheus",
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + os.path.join(workdir, "tsdb"),
+            "--web.listen-address=%s:%d" % (BRIDGE, PROMETHEUS_PORT),
+        ],
+        os.path.join(workdir, "prometheus.log"),
+    )
 
 
 def start_alertmanager(netns_name, workdir, webhook_base):
@@ -196,12 +208,17 @@ def start_alertmanager(netns_name, workdir, webhook_base):
     config = os.path.join(workdir, "alertmanager.yml")
     with open(config, "w") as f:
         f.write(text)
-    return Service(netns_name, [
-        "/usr/bin/prometheus-alertmanager", "--config.file=" + config,
-        "--storage.path=" + os.path.join(workdir, "alertmanager"),
-        "--web.listen-address=%s:%d" % (BRIDGE, ALERTMANAGER_PORT),
-        "--cluster.listen-address="],
-        os.path.join(workdir, "alertmanager.log"))
+    return Service(
+        netns_name,
+        [
+            "/usr/bin/prometheus-alertmanager",
+            "--config.file=" + config,
+            "--storage.path=" + os.path.join(workdir, "alertmanager"),
+            "--web.listen-address=%s:%d" % (BRIDGE, ALERTMANAGER_PORT),
+            "--cluster.listen-address=",
+        ],
+        os.path.join(workdir, "alertmanager.log"),
+    )
 
 
 class Apis:
@@ -239,6 +256,7 @@ class Apis:
         def probe(url):
             with urllib.request.urlopen(url, timeout=2):
                 pass
+
         try:
             for base in (self.alertmanager, self.prometheus):
                 self.netns.call(probe, base + "/-/ready")

@@ -36,8 +36,10 @@ def empty_when_healthy():
                 continue
             parts = [part.strip() for part in line.split(" | ")]
             if len(parts) != 3 or not all(parts):
-                raise ValueError("%s:%d: expected `<expression> | <lab fault or -> | <reason>`"
-                                 % (EMPTY_WHEN_HEALTHY, number))
+                raise ValueError(
+                    "%s:%d: expected `<expression> | <lab fault or -> | <reason>`"
+                    % (EMPTY_WHEN_HEALTHY, number)
+                )
             listed[parts[0]] = (parts[1], parts[2])
     return listed
 
@@ -50,7 +52,7 @@ class Dashboard:
         with open(path, encoding="utf-8") as f:
             self.json = json.load(f)
         self.query = query
-        self.options = {}   # variable -> the values it offers
+        self.options = {}  # variable -> the values it offers
         self.selected = {}  # variable -> the value Grafana puts into queries
         self.single = set()  # variables without "All": one value at a time
         self.problems = []
@@ -64,19 +66,23 @@ class Dashboard:
             return  # only in datasource fields, never in PromQL
         match = check_dashboards.LABEL_VALUES.match(check_dashboards.variable_query(var))
         if var.get("type") != "query" or not match:
-            self.problems.append("%s: variable %s is not a label_values() query variable" % (
-                self.name, name))
+            self.problems.append(
+                "%s: variable %s is not a label_values() query variable" % (self.name, name)
+            )
             return
         selector, result = self.expand(match.group(1)), []
         try:
             result = self.query(selector)
         except urllib.error.HTTPError as e:
             self.problems.append("%s: variable %s: %s" % (self.name, name, _rejection(e, selector)))
-        values = sorted({s["metric"][match.group(2)] for s in result
-                         if match.group(2) in s["metric"]})
+        values = sorted(
+            {s["metric"][match.group(2)] for s in result if match.group(2) in s["metric"]}
+        )
         if not values:
-            self.problems.append("%s: variable %s offers no value: %s has no series with %s" % (
-                self.name, name, selector, match.group(2)))
+            self.problems.append(
+                "%s: variable %s offers no value: %s has no series with %s"
+                % (self.name, name, selector, match.group(2))
+            )
         self.options[name] = values
         if var.get("includeAll"):
             self.selected[name] = var.get("allValue") or ".*"
@@ -101,8 +107,10 @@ class Dashboard:
 
 def load(query):
     """Every dashboard of grafana/dashboards, resolved with `query` (PromQL -> result list)."""
-    return [Dashboard(path, query)
-            for path in sorted(glob.glob(os.path.join(GRAFANA, "dashboards", "*.json")))]
+    return [
+        Dashboard(path, query)
+        for path in sorted(glob.glob(os.path.join(GRAFANA, "dashboards", "*.json")))
+    ]
 
 
 def no_data(dashboards, query, wanted=None, any_selection=False):

@@ -31,8 +31,9 @@ class Observation:
 
 
 def lab(name, *args, check=True):
-    proc = subprocess.run([LAB, "--name", name] + list(args), capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [LAB, "--name", name] + list(args), capture_output=True, text=True, timeout=300
+    )
     if check and proc.returncode != 0:
         raise AssertionError("lab %s failed: %s%s" % (" ".join(args), proc.stdout, proc.stderr))
     return proc.stdout
@@ -54,8 +55,11 @@ def find_notification(notifications, wanted, status, since):
             continue
         for alert in notification["body"]["alerts"]:
             if alert["status"] == status and matches(alert["labels"], wanted):
-                return {"at": notification["at"], "path": notification["path"],
-                        "labels": alert["labels"]}
+                return {
+                    "at": notification["at"],
+                    "path": notification["path"],
+                    "labels": alert["labels"],
+                }
     return None
 
 
@@ -75,8 +79,16 @@ class Driver:
         return time.time()
 
     def job_state(self, node, jobid):
-        out = self.lab("exec", node, "--", "pvesh", "get", "/nodes/%s/replication" % node,
-                       "--output-format", "json")
+        out = self.lab(
+            "exec",
+            node,
+            "--",
+            "pvesh",
+            "get",
+            "/nodes/%s/replication" % node,
+            "--output-format",
+            "json",
+        )
         return {j["id"]: j for j in json.loads(out)}[jobid]
 
     def first_disk(self, node):
@@ -108,12 +120,14 @@ class Driver:
     def settle(self, since, timeout=90):
         """Waits until Prometheus evaluated its rules on replwatch data collected after `since`
         for longer than the rules' `for:` (a successful scrape, every group evaluated)."""
+
         def evaluated():
             if [s["value"][1] for s in self.apis.query('up{job="replwatch"}')] != ["1"]:
                 return False
             groups = self.apis.rule_groups()
             oldest = min(_epoch(g["lastEvaluation"]) for g in groups) if groups else 0
             return oldest > since + FRESH_DATA_SECONDS
+
         if not self.wait(evaluated, timeout):
             raise AssertionError("Prometheus evaluated no fresh replwatch data in %ds" % timeout)
 
@@ -142,8 +156,9 @@ class Driver:
         if expect.severity == "info":
             obs.fired = self._am_active(expect.alert, obs.labels)
         else:
-            obs.fired = find_notification(self.sink.notifications(), obs.labels, "firing",
-                                          obs.injected_at)
+            obs.fired = find_notification(
+                self.sink.notifications(), obs.labels, "firing", obs.injected_at
+            )
 
     def update_resolved(self, expect, obs):
         if obs.resolved or obs.cleared_at is None:
@@ -152,30 +167,42 @@ class Driver:
             if not self._am_active(expect.alert, obs.labels):
                 obs.resolved = {"at": time.time()}
         else:
-            obs.resolved = find_notification(self.sink.notifications(), obs.labels, "resolved",
-                                             obs.cleared_at)
+            obs.resolved = find_notification(
+                self.sink.notifications(), obs.labels, "resolved", obs.cleared_at
+            )
 
     def _am_active(self, alertname, wanted):
         for alert in self.apis.am_alerts(alertname):
             if matches(alert["labels"], wanted):
-                return {"at": time.time(), "labels": alert["labels"],
-                        "state": alert["status"]["state"],
-                        "receivers": [r["name"] for r in alert["receivers"]]}
+                return {
+                    "at": time.time(),
+                    "labels": alert["labels"],
+                    "state": alert["status"]["state"],
+                    "receivers": [r["name"] for r in alert["receivers"]],
+                }
         return None
 
     def diagnose(self, expect, obs):
         """What Prometheus and Alertmanager hold for the alert, and what its rules select."""
         lines = ["expected labels %s" % obs.labels]
-        held = [(a["state"], a["labels"]) for a in self.apis.prom_alerts()
-                if a["labels"].get("alertname") == expect.alert]
+        held = [
+            (a["state"], a["labels"])
+            for a in self.apis.prom_alerts()
+            if a["labels"].get("alertname") == expect.alert
+        ]
         lines.append("Prometheus holds: %s" % (held or "nothing"))
         for group in self.apis.rule_groups():
             for rule in group["rules"]:
                 if rule.get("name") == expect.alert:
                     result = self.apis.query(rule["query"])
-                    lines.append("rule %s selects %d series: %s" % (
-                        " ".join(rule["query"].split()), len(result),
-                        [(r["metric"], r["value"][1]) for r in result[:6]]))
+                    lines.append(
+                        "rule %s selects %d series: %s"
+                        % (
+                            " ".join(rule["query"].split()),
+                            len(result),
+                            [(r["metric"], r["value"][1]) for r in result[:6]],
+                        )
+                    )
         am = [(a["status"], a["labels"]) for a in self.apis.am_alerts(expect.alert)]
         lines.append("Alertmanager holds: %s" % (am or "nothing"))
         return "\n".join(lines)
@@ -202,6 +229,7 @@ class Driver:
             for expect, obs in pairs:
                 self.update_fired(expect, obs)
             return all(obs.fired for _, obs in pairs)
+
         if not self.wait(all_fired, FIRE_TIMEOUT, interval=1):
             for expect, obs in pairs:
                 if not obs.fired:
@@ -218,4 +246,5 @@ class Driver:
             for expect, obs in pairs:
                 self.update_resolved(expect, obs)
             return all(obs.resolved or not obs.fired for _, obs in pairs)
+
         return self.wait_quiet(cleared, 15 if batch.settle_ticks else 0, done=all_resolved)

@@ -43,17 +43,20 @@ LAB_NAME = os.environ.get("REPLWATCH_ALERTING_LAB", "rwalert")
 
 
 def replwatch_config(path, statedir, command_timeout):
-    nodes = "".join("      - name: pve%d\n        address: 198.18.0.%d\n" % (i, 10 + i)
-                    for i in (1, 2, 3))
+    nodes = "".join(
+        "      - name: pve%d\n        address: 198.18.0.%d\n" % (i, 10 + i) for i in (1, 2, 3)
+    )
     with open(path, "w") as f:
-        f.write("global:\n  collection_interval: 1s\n  jitter: 200ms\n  connect_timeout: 2s\n"
-                "  command_timeout: %s\n"
-                "  reconnect_backoff_initial: 1s\n  reconnect_backoff_max: 2s\n"
-                # Keepalives check a new connection: a changed host key shows within 1 s.
-                "  keepalive_interval: 1s\n"
-                "ssh:\n  key_file: %s/replwatch_id_ed25519\n  known_hosts_file: %s/known_hosts\n"
-                "clusters:\n  - name: %s\n    nodes:\n%s" % (
-                    command_timeout, statedir, statedir, alert_cases.CLUSTER, nodes))
+        f.write(
+            "global:\n  collection_interval: 1s\n  jitter: 200ms\n  connect_timeout: 2s\n"
+            "  command_timeout: %s\n"
+            "  reconnect_backoff_initial: 1s\n  reconnect_backoff_max: 2s\n"
+            # Keepalives check a new connection: a changed host key shows within 1 s.
+            "  keepalive_interval: 1s\n"
+            "ssh:\n  key_file: %s/replwatch_id_ed25519\n  known_hosts_file: %s/known_hosts\n"
+            "clusters:\n  - name: %s\n    nodes:\n%s"
+            % (command_timeout, statedir, statedir, alert_cases.CLUSTER, nodes)
+        )
     return path
 
 
@@ -100,7 +103,8 @@ class AlertingEndToEnd(unittest.TestCase):
         cls.alertmanager = alert_stack.start_alertmanager(netns.name, cls.workdir, cls.sink.url)
         cls.addClassCleanup(cls.alertmanager.stop)
         cls.prometheus = alert_stack.start_prometheus(
-            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT))
+            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT)
+        )
         cls.addClassCleanup(cls.prometheus.stop)
         # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
         # probes a down node), and a path MTU probe across a mismatch takes 5s.
@@ -115,13 +119,17 @@ class AlertingEndToEnd(unittest.TestCase):
         for batch in alert_cases.BATCHES:
             cls._run_batch(batch, values)
         cls.timings.append(("total", time.time() - began))
-        sys.stderr.write("alerting e2e timings: %s\n" % ", ".join(
-            "%s %.0fs" % t for t in cls.timings))
+        sys.stderr.write(
+            "alerting e2e timings: %s\n" % ", ".join("%s %.0fs" % t for t in cls.timings)
+        )
 
     @classmethod
     def _write_replwatch_config(cls, command_timeout):
-        return replwatch_config(os.path.join(cls.workdir, "replwatch.yml"),
-                                "/run/replwatch-lab/%s" % LAB_NAME, command_timeout)
+        return replwatch_config(
+            os.path.join(cls.workdir, "replwatch.yml"),
+            "/run/replwatch-lab/%s" % LAB_NAME,
+            command_timeout,
+        )
 
     @classmethod
     def _reconfigure(cls, command_timeout):
@@ -144,32 +152,44 @@ class AlertingEndToEnd(unittest.TestCase):
                 return False
             nodes = cls.apis.query("count(replwatch_node_up == 1)")
             return nodes and nodes[0]["value"][1] == "3"
+
         if not cls.driver.wait(up, 90):
-            raise AssertionError("stack not up\n--- prometheus ---\n%s\n--- alertmanager ---\n%s"
-                                 "\n--- replwatch ---\n%s" % (
-                                     cls.prometheus.log_tail(), cls.alertmanager.log_tail(),
-                                     cls.replwatch.log_text()[-2000:]))
+            raise AssertionError(
+                "stack not up\n--- prometheus ---\n%s\n--- alertmanager ---\n%s"
+                "\n--- replwatch ---\n%s"
+                % (
+                    cls.prometheus.log_tail(),
+                    cls.alertmanager.log_tail(),
+                    cls.replwatch.log_text()[-2000:],
+                )
+            )
 
     @classmethod
     def _run_baseline(cls):
         began = time.time()
         for _ in range(4):
             cls.driver.settle(cls.driver.tick(15))
-        cls.baseline = {"prometheus": cls.apis.prom_alerts(), "alertmanager": cls.apis.am_alerts(),
-                        "receiver": cls.sink.notifications()}
+        cls.baseline = {
+            "prometheus": cls.apis.prom_alerts(),
+            "alertmanager": cls.apis.am_alerts(),
+            "receiver": cls.sink.notifications(),
+        }
         cls.dashboards = dashboard_queries.load(cls.apis.query)
         cls.empty_when_healthy = dashboard_queries.empty_when_healthy()
         cls.dashboards_healthy = [
-            problem for problem in dashboard_queries.no_data(cls.dashboards, cls.apis.query)
-            if problem[0] not in cls.empty_when_healthy]
+            problem
+            for problem in dashboard_queries.no_data(cls.dashboards, cls.apis.query)
+            if problem[0] not in cls.empty_when_healthy
+        ]
         cls.timings.append(("baseline", time.time() - began))
 
     @classmethod
     def _run_batch(cls, batch, values):
         began = time.time()
         try:
-            cls.leftovers[batch.name] = cls.driver.run_batch(batch, values, cls.observations,
-                                                             cls._query_dashboards_under_fault)
+            cls.leftovers[batch.name] = cls.driver.run_batch(
+                batch, values, cls.observations, cls._query_dashboards_under_fault
+            )
         except Exception as e:  # recorded; the batch's tests report it, later batches still run
             cls.batch_errors[batch.name] = "%s: %s" % (type(e).__name__, e)
             cls.driver.lab("clear", "all")
@@ -180,12 +200,14 @@ class AlertingEndToEnd(unittest.TestCase):
         """Evaluates the empty-when-healthy expressions whose fault `batch` injected, with any
         value of a single-value variable (the job whose page shows the fault)."""
         injected = {fault[0] for fault in batch.faults}
-        wanted = {where for where, (fault, _) in cls.empty_when_healthy.items()
-                  if fault in injected}
+        wanted = {
+            where for where, (fault, _) in cls.empty_when_healthy.items() if fault in injected
+        }
         if not wanted:
             return
-        missing = dict(dashboard_queries.no_data(cls.dashboards, cls.apis.query, wanted,
-                                                 any_selection=True))
+        missing = dict(
+            dashboard_queries.no_data(cls.dashboards, cls.apis.query, wanted, any_selection=True)
+        )
         for where in wanted:
             cls.dashboards_under_fault[where] = missing.get(where)
 
@@ -193,18 +215,24 @@ class AlertingEndToEnd(unittest.TestCase):
     def check_alert(self, batch, expect):
         self.assertNotIn(batch.name, self.batch_errors, "the batch failed")
         obs = self.observations[expect.test]
-        self.assertIsNotNone(obs.fired, "%s never arrived firing after `lab fault %s`\n%s" % (
-            expect.alert, batch.faults, obs.diagnosis))
+        self.assertIsNotNone(
+            obs.fired,
+            "%s never arrived firing after `lab fault %s`\n%s"
+            % (expect.alert, batch.faults, obs.diagnosis),
+        )
         if expect.severity == "info":
             # Routed to the receiver without integration: visible in Alertmanager only.
             self.assertEqual(obs.fired["receivers"], ["dashboard-only"])
             self.assertEqual(obs.fired["state"], "active")
-            self.assertIsNone(scenario.find_notification(
-                self.sink.notifications(), obs.labels, "firing", 0))
+            self.assertIsNone(
+                scenario.find_notification(self.sink.notifications(), obs.labels, "firing", 0)
+            )
         else:
             self.assertEqual(obs.fired["path"], alert_cases.ROUTES[expect.severity])
-        self.assertIsNotNone(obs.resolved, "%s %s did not resolve after the fault cleared" % (
-            expect.alert, obs.labels))
+        self.assertIsNotNone(
+            obs.resolved,
+            "%s %s did not resolve after the fault cleared" % (expect.alert, obs.labels),
+        )
 
     def test_healthy_cluster_raises_no_alert(self):
         self.assertEqual(self.baseline["receiver"], [])
@@ -216,8 +244,11 @@ class AlertingEndToEnd(unittest.TestCase):
             self.assertEqual(active, [], "still active after `%s` cleared" % name)
 
     def test_dashboard_queries_return_data_on_a_healthy_cluster(self):
-        self.assertEqual(self.dashboards_healthy, [],
-                         "not in grafana/empty-when-healthy.txt, yet returned no data")
+        self.assertEqual(
+            self.dashboards_healthy,
+            [],
+            "not in grafana/empty-when-healthy.txt, yet returned no data",
+        )
 
     def test_empty_when_healthy_list_names_existing_expressions(self):
         existing = {where for d in self.dashboards for where, _ in d.expressions}
@@ -228,15 +259,19 @@ class AlertingEndToEnd(unittest.TestCase):
             if fault == dashboard_queries.NO_FAULT:
                 continue
             with self.subTest(where):
-                self.assertIn(where, self.dashboards_under_fault,
-                              "not evaluated: no batch of alert_cases.py injects `%s`, or its "
-                              "batch failed" % fault)
+                self.assertIn(
+                    where,
+                    self.dashboards_under_fault,
+                    "not evaluated: no batch of alert_cases.py injects `%s`, or its "
+                    "batch failed" % fault,
+                )
                 self.assertIsNone(self.dashboards_under_fault[where])
 
 
 def _alert_test(batch, expect):
     def test(self):
         self.check_alert(batch, expect)
+
     test.__doc__ = "%s %s fires and resolves" % (expect.alert, expect.labels)
     return test
 

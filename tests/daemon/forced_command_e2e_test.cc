@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "testing/catch.h"
-
 #include "tests/support/daemon_process.h"
 #include "tests/support/test_sshd.h"
 #include "transport/ssh_transport.h"
@@ -20,12 +19,13 @@ struct GuardedNode {
   // Real OpenSSH client, as an attacker with the stolen key would use it.
   int RawSsh(const std::string& command) {
     int rc = -1;
-    RunCapture("ssh -q -o BatchMode=yes -o GlobalKnownHostsFile=/dev/null "
-               "-o UserKnownHostsFile=" + sshd.known_hosts() + " -i " +
-                   sshd.client_key() + " -p " + std::to_string(sshd.port()) +
-                   " " + sshd.user() + "@127.0.0.1 \"" + command +
-                   "\" 2>/dev/null",
-               &rc);
+    RunCapture(
+        "ssh -q -o BatchMode=yes -o GlobalKnownHostsFile=/dev/null "
+        "-o UserKnownHostsFile=" +
+            sshd.known_hosts() + " -i " + sshd.client_key() + " -p " +
+            std::to_string(sshd.port()) + " " + sshd.user() + "@127.0.0.1 \"" +
+            command + "\" 2>/dev/null",
+        &rc);
     return rc;
   }
 };
@@ -53,8 +53,7 @@ TEST_CASE("anything else is refused by the forced command", "[forced]") {
   CHECK(node.RawSsh("touch " + marker) == 126);
   CHECK(node.RawSsh("LC_ALL=C exec timeout -k 5 3 'date' '+%s.%N'; touch " +
                     marker) == 126);
-  CHECK(node.RawSsh("LC_ALL=C exec timeout -k 5 3 'cat' '/etc/shadow'") ==
-        126);
+  CHECK(node.RawSsh("LC_ALL=C exec timeout -k 5 3 'cat' '/etc/shadow'") == 126);
   CHECK(access(marker.c_str(), F_OK) != 0);
 }
 

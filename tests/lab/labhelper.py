@@ -28,8 +28,16 @@ class LabCase(unittest.TestCase):
         cls.statedir = "/run/replwatch-lab/%s" % cls.NAME
         subprocess.run([LAB, "down", "--name", cls.NAME], capture_output=True)
         try:
-            cls.lab("up", "--nodes", str(cls.NODES), "--guests", str(cls.GUESTS),
-                    "--snapshots", str(cls.SNAPSHOTS), *cls.UP)
+            cls.lab(
+                "up",
+                "--nodes",
+                str(cls.NODES),
+                "--guests",
+                str(cls.GUESTS),
+                "--snapshots",
+                str(cls.SNAPSHOTS),
+                *cls.UP
+            )
         except BaseException:
             cls.tearDownClass()
             raise
@@ -40,8 +48,9 @@ class LabCase(unittest.TestCase):
 
     @classmethod
     def lab(cls, *args, check=True):
-        proc = subprocess.run([LAB, "--name", cls.NAME] + list(args), capture_output=True,
-                              text=True, timeout=300)
+        proc = subprocess.run(
+            [LAB, "--name", cls.NAME] + list(args), capture_output=True, text=True, timeout=300
+        )
         if check and proc.returncode != 0:
             raise AssertionError("lab %s failed: %s%s" % (" ".join(args), proc.stdout, proc.stderr))
         return proc.stdout
@@ -49,22 +58,43 @@ class LabCase(unittest.TestCase):
     @classmethod
     def on(cls, node, *command, check=True):
         """Run a command on a node (its namespaces, as an SSH session would see them)."""
-        proc = subprocess.run([LAB, "--name", cls.NAME, "exec", node, "--"] + list(command),
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [LAB, "--name", cls.NAME, "exec", node, "--"] + list(command),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if check and proc.returncode != 0:
-            raise AssertionError("%s on %s failed (%d): %s" % (command, node, proc.returncode,
-                                                               proc.stderr))
+            raise AssertionError(
+                "%s on %s failed (%d): %s" % (command, node, proc.returncode, proc.stderr)
+            )
         return proc
 
     @classmethod
     def ssh(cls, address, command, timeout=10, key=None):
         """replwatch's view: real ssh with the lab's key (or `key` only) and known_hosts,
         from the lab namespace."""
-        argv = ["ip", "netns", "exec", "rwlab-%s" % cls.NAME, "ssh", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=3", "-o", "IdentitiesOnly=yes",
-                "-i", key or os.path.join(cls.statedir, "replwatch_id_ed25519"),
-                "-o", "UserKnownHostsFile=%s" % os.path.join(cls.statedir, "known_hosts"),
-                "-o", "GlobalKnownHostsFile=/dev/null", "root@%s" % address, command]
+        argv = [
+            "ip",
+            "netns",
+            "exec",
+            "rwlab-%s" % cls.NAME,
+            "ssh",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=3",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-i",
+            key or os.path.join(cls.statedir, "replwatch_id_ed25519"),
+            "-o",
+            "UserKnownHostsFile=%s" % os.path.join(cls.statedir, "known_hosts"),
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "root@%s" % address,
+            command,
+        ]
         try:
             return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired as e:
@@ -78,6 +108,8 @@ class LabCase(unittest.TestCase):
 
     def job_json(self, node, jobid):
         import json
-        out = self.on(node, "pvesh", "get", "/nodes/%s/replication" % node,
-                      "--output-format", "json").stdout
+
+        out = self.on(
+            node, "pvesh", "get", "/nodes/%s/replication" % node, "--output-format", "json"
+        ).stdout
         return {j["id"]: j for j in json.loads(out)}[jobid]

@@ -19,13 +19,22 @@ COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
 
 def lab_config(statedir, nodes):
     """A fast-polling config for the lab's nodes pve1..pveN (198.18.0.11...)."""
-    lines = ["global:", "  collection_interval: 1s", "  jitter: 200ms",
-             "  connect_timeout: 2s", "  command_timeout: 10s",
-             "  reconnect_backoff_initial: 1s", "  reconnect_backoff_max: 2s",
-             "  keepalive_interval: 1s",
-             "ssh:", "  key_file: %s/replwatch_id_ed25519" % statedir,
-             "  known_hosts_file: %s/known_hosts" % statedir,
-             "clusters:", "  - name: lab", "    nodes:"]
+    lines = [
+        "global:",
+        "  collection_interval: 1s",
+        "  jitter: 200ms",
+        "  connect_timeout: 2s",
+        "  command_timeout: 10s",
+        "  reconnect_backoff_initial: 1s",
+        "  reconnect_backoff_max: 2s",
+        "  keepalive_interval: 1s",
+        "ssh:",
+        "  key_file: %s/replwatch_id_ed25519" % statedir,
+        "  known_hosts_file: %s/known_hosts" % statedir,
+        "clusters:",
+        "  - name: lab",
+        "    nodes:",
+    ]
     for i in range(1, nodes + 1):
         lines += ["      - name: pve%d" % i, "        address: 198.18.0.%d" % (10 + i)]
     path = os.path.join(statedir, "replwatch-test.yml")
@@ -40,9 +49,16 @@ def binary_command(config):
     own paths."""
     if not ROOT:
         return [BINARY]
-    return [os.path.join(REPO, "debian-roots", "run-in-root.sh"),
-            "--bind-ro", os.path.dirname(config), "--bind-ro", os.path.dirname(BINARY),
-            ROOT, "--", BINARY]
+    return [
+        os.path.join(REPO, "debian-roots", "run-in-root.sh"),
+        "--bind-ro",
+        os.path.dirname(config),
+        "--bind-ro",
+        os.path.dirname(BINARY),
+        ROOT,
+        "--",
+        BINARY,
+    ]
 
 
 class Replwatch:
@@ -52,9 +68,12 @@ class Replwatch:
         self.netns = "rwlab-%s" % lab_name
         self.log = open(config + ".log", "w+")
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.netns] + binary_command(config) +
-            ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % PORT],
-            stdout=self.log, stderr=self.log)
+            ["ip", "netns", "exec", self.netns]
+            + binary_command(config)
+            + ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % PORT],
+            stdout=self.log,
+            stderr=self.log,
+        )
 
     def stop(self):
         if self.proc.poll() is None:
@@ -67,14 +86,25 @@ class Replwatch:
         self.log.close()
 
     def scrape(self):
-        proc = subprocess.run(["ip", "netns", "exec", self.netns, "curl", "-s", "--max-time", "5",
-                               "http://198.18.0.1:%d/metrics" % PORT],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.netns,
+                "curl",
+                "-s",
+                "--max-time",
+                "5",
+                "http://198.18.0.1:%d/metrics" % PORT,
+            ],
+            capture_output=True,
+            text=True,
+        )
         return proc.stdout
 
     def value(self, metric, **labels):
         """The sample's value, or None if the series is absent."""
-        want = ",".join('%s="%s"' % kv for kv in labels.items())
         for line in self.scrape().split("\n"):
             if line.startswith(metric + "{") or line.startswith(metric + " "):
                 name_labels, _, value = line.rpartition(" ")
@@ -120,8 +150,11 @@ class Samples:
 
     def all(self, metric, **labels):
         """[(labels, value)] of every sample of `metric` carrying `labels`."""
-        return [(have, value) for name, have, value in self.samples
-                if name == metric and all(have.get(k) == v for k, v in labels.items())]
+        return [
+            (have, value)
+            for name, have, value in self.samples
+            if name == metric and all(have.get(k) == v for k, v in labels.items())
+        ]
 
     def value(self, metric, **labels):
         """The value of the one sample matching, None if there is none."""
@@ -134,15 +167,20 @@ class Samples:
         """The node is up and every collector's last run on it succeeded."""
         return self.value("replwatch_node_up", node=node) == 1 and all(
             self.value("replwatch_collector_success", node=node, collector=c) == 1
-            for c in COLLECTORS)
+            for c in COLLECTORS
+        )
 
     def collected_after(self, since):
         """True if every collector's facts come from a run that started after `since`."""
         runs = self.all("replwatch_collector_last_success_timestamp_seconds")
-        took = {(l["node"], l["collector"]): v
-                for l, v in self.all("replwatch_collector_duration_seconds")}
-        return bool(runs) and all(end - took.get((l["node"], l["collector"]), 0.0) > since
-                                  for l, end in runs)
+        took = {
+            (series_labels["node"], series_labels["collector"]): v
+            for series_labels, v in self.all("replwatch_collector_duration_seconds")
+        }
+        return bool(runs) and all(
+            end - took.get((series_labels["node"], series_labels["collector"]), 0.0) > since
+            for series_labels, end in runs
+        )
 
 
 class ReplwatchLabCase(LabCase):

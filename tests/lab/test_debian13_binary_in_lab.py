@@ -9,8 +9,12 @@ import unittest
 from replwatch_run import ROOT, ReplwatchLabCase
 
 # Sonames (and libssh's file version) that differ between Debian 12 and 13.
-DEBIAN13_LIBRARIES = (r"/libssh\.so\.4\.1\d\.\d+$", r"/libyaml-cpp\.so\.0\.8(\.\d+)*$",
-                      r"/libfmt\.so\.10(\.\d+)*$", r"/libspdlog\.so\.1\.15(\.\d+)*$")
+DEBIAN13_LIBRARIES = (
+    r"/libssh\.so\.4\.1\d\.\d+$",
+    r"/libyaml-cpp\.so\.0\.8(\.\d+)*$",
+    r"/libfmt\.so\.10(\.\d+)*$",
+    r"/libspdlog\.so\.1\.15(\.\d+)*$",
+)
 
 
 class Debian13BinaryInLab(ReplwatchLabCase):
@@ -33,14 +37,18 @@ class Debian13BinaryInLab(ReplwatchLabCase):
 
     def test_runs_in_the_debian13_root_on_its_libraries(self):
         pid = self.daemon.proc.pid
-        self.assertTrue(self.daemon.wait_for(self.nodes_healthy),
-                        "nodes not collected\n" + self.daemon.log_tail())
+        self.assertTrue(
+            self.daemon.wait_for(self.nodes_healthy),
+            "nodes not collected\n" + self.daemon.log_tail(),
+        )
         with open("/proc/%d/root/etc/debian_version" % pid) as f:
             self.assertRegex(f.read(), r"^13\.")
         mapped = self.mapped_files()
         for library in DEBIAN13_LIBRARIES:
-            self.assertTrue(any(re.search(library, path) for path in mapped),
-                            "%s not mapped by replwatch: %s" % (library, sorted(mapped)))
+            self.assertTrue(
+                any(re.search(library, path) for path in mapped),
+                "%s not mapped by replwatch: %s" % (library, sorted(mapped)),
+            )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,11 @@ class DiagnoseInLab(LabCase):
         # Every test leaves a healthy cluster: undo leftovers, retry what still fails.
         self.lab("clear", "all")
         for node in ("pve1", "pve2", "pve3"):
-            for job in json.loads(self.on(node, "pvesh", "get", "/nodes/%s/replication" % node,
-                                          "--output-format", "json").stdout):
+            for job in json.loads(
+                self.on(
+                    node, "pvesh", "get", "/nodes/%s/replication" % node, "--output-format", "json"
+                ).stdout
+            ):
                 if job["fail_count"]:
                     self.on(node, "pvesr", "schedule-now", job["id"])
         self.lab("tick")
@@ -43,8 +46,16 @@ class DiagnoseInLab(LabCase):
         self.assertEqual(code, 0, self.summary(report))
 
     def diagnose(self, job=None):
-        argv = ["ip", "netns", "exec", "rwlab-%s" % self.NAME, BINARY, "diagnose",
-                "--config.file=" + self.config, "--output=json"] + (["--job=" + job] if job else [])
+        argv = [
+            "ip",
+            "netns",
+            "exec",
+            "rwlab-%s" % self.NAME,
+            BINARY,
+            "diagnose",
+            "--config.file=" + self.config,
+            "--output=json",
+        ] + (["--job=" + job] if job else [])
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         report = json.loads(proc.stdout)
         self.assertEqual(report["exit_code"], proc.returncode)
@@ -52,9 +63,15 @@ class DiagnoseInLab(LabCase):
 
     @staticmethod
     def summary(report):
-        return json.dumps([{k: j[k] for k in ("job_id", "status", "state", "error_line")}
-                           for j in report["jobs"] if j["status"] != "OK"]
-                          + report["unreachable"], indent=1)
+        return json.dumps(
+            [
+                {k: j[k] for k in ("job_id", "status", "state", "error_line")}
+                for j in report["jobs"]
+                if j["status"] != "OK"
+            ]
+            + report["unreachable"],
+            indent=1,
+        )
 
     def only_job(self, jobid):
         code, report = self.diagnose(jobid)
@@ -106,8 +123,9 @@ class DiagnoseInLab(LabCase):
     def assertHealthy(self, jobid):
         code, diagnosis = self.only_job(jobid)
         self.assertEqual(code, 0, diagnosis)
-        self.assertEqual([v["plan"] for v in diagnosis["volumes"]],
-                         ["none"] * len(diagnosis["volumes"]))
+        self.assertEqual(
+            [v["plan"] for v in diagnosis["volumes"]], ["none"] * len(diagnosis["volumes"])
+        )
 
     def assertRecovers(self, source, jobid, before):
         self.assertSyncs(source, jobid, before)
@@ -118,21 +136,32 @@ class DiagnoseInLab(LabCase):
         self.assertEqual(code, 2)
         self.assertEqual((job["status"], job["state"]), ("CRITICAL", "failing"))
         volume = job["volumes"][0]
-        self.assertEqual((volume["volume"], volume["status"], volume["plan"]),
-                         (volume_name, "CRITICAL", "reseed"))
+        self.assertEqual(
+            (volume["volume"], volume["status"], volume["plan"]),
+            (volume_name, "CRITICAL", "reseed"),
+        )
         stale = volume_name.rsplit("/", 1)[0] + "/stale-" + volume_name.rsplit("/", 1)[1]
-        self.assertEqual(self.steps(volume), [(source, "pvesr disable " + jobid),
-                                              (target, "zfs rename %s %s" % (volume_name, stale)),
-                                              (source, "pvesr enable " + jobid),
-                                              (source, "pvesr schedule-now " + jobid)])
-        self.assertEqual(volume["commands"][-1], "# later, on %s: once the full sync has "
-                         "succeeded, remove the old replica: zfs destroy -r %s" % (target, stale))
+        self.assertEqual(
+            self.steps(volume),
+            [
+                (source, "pvesr disable " + jobid),
+                (target, "zfs rename %s %s" % (volume_name, stale)),
+                (source, "pvesr enable " + jobid),
+                (source, "pvesr schedule-now " + jobid),
+            ],
+        )
+        self.assertEqual(
+            volume["commands"][-1],
+            "# later, on %s: once the full sync has "
+            "succeeded, remove the old replica: zfs destroy -r %s" % (target, stale),
+        )
         return job, volume
 
     def reseed(self, jobid, source, target, volume, fault):
         before = self.job_json(source, jobid)["last_sync"]
-        old_guid = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
-                           volume["volume"]).stdout
+        old_guid = self.on(
+            target, "zfs", "get", "-Hp", "-o", "value", "guid", volume["volume"]
+        ).stdout
         self.run_plan(volume)
         stale = self.steps(volume)[1][1].split()[-1]
         moved = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid", stale).stdout
@@ -141,30 +170,39 @@ class DiagnoseInLab(LabCase):
         self.assertIn("dataset does not exist", gone.stderr)
         self.assertSyncs(source, jobid, before)
         # Clearing the fault now must not undo the re-seed the plan just did.
-        reseeded = self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
-                           volume["volume"]).stdout
+        reseeded = self.on(
+            target, "zfs", "get", "-Hp", "-o", "value", "guid", volume["volume"]
+        ).stdout
         self.lab("clear", *fault)
-        self.assertEqual(self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid",
-                                 volume["volume"]).stdout, reseeded)
+        self.assertEqual(
+            self.on(target, "zfs", "get", "-Hp", "-o", "value", "guid", volume["volume"]).stdout,
+            reseeded,
+        )
         # The later step, once the full sync has succeeded.
         later = volume["commands"][-1].split(": ")[-1]
         self.on(target, *shlex.split(later))
-        self.assertIn("dataset does not exist",
-                      self.on(target, "zfs", "list", stale, check=False).stderr)
+        self.assertIn(
+            "dataset does not exist", self.on(target, "zfs", "list", stale, check=False).stderr
+        )
         self.assertHealthy(jobid)
 
     def test_healthy_cluster_is_ok_and_prints_nothing_to_run(self):
         code, report = self.diagnose()
         self.assertEqual((code, report["status"], report["unreachable"]), (0, "OK", []))
-        jobs = json.loads(self.on("pve1", "pvesh", "get", "/cluster/replication",
-                                  "--output-format", "json").stdout)
-        self.assertEqual(sorted(j["job_id"] for j in report["jobs"]),
-                         sorted(j["id"] for j in jobs))
+        jobs = json.loads(
+            self.on(
+                "pve1", "pvesh", "get", "/cluster/replication", "--output-format", "json"
+            ).stdout
+        )
+        self.assertEqual(sorted(j["job_id"] for j in report["jobs"]), sorted(j["id"] for j in jobs))
         for job in report["jobs"]:
             self.assertEqual((job["status"], job["state"]), ("OK", "ok"), job["job_id"])
             for volume in job["volumes"]:
-                self.assertEqual((volume["status"], volume["plan"], volume["commands"]),
-                                 ("OK", "none", []), volume["volume"])
+                self.assertEqual(
+                    (volume["status"], volume["plan"], volume["commands"]),
+                    ("OK", "none", []),
+                    volume["volume"],
+                )
 
     def test_snapshots_deleted_on_the_target_is_plan_b(self):
         self.fail_with(["delete-snapshot", "100-0"], "pve1", "100-0")
@@ -188,22 +226,29 @@ class DiagnoseInLab(LabCase):
         # 103-1 (to pve3) runs after 103-0 fails: the source is ahead of 103-0's base.
         self.fail_with(["interrupt-transfer", "103-0"], "pve1", "103-0", "103-1")
         code, job = self.only_job("103-0")
-        self.assertEqual((code, job["state"], job["error_class"]), (2, "failing",
-                                                                    "partial_receive"))
+        self.assertEqual(
+            (code, job["state"], job["error_class"]), (2, "failing", "partial_receive")
+        )
         volume = job["volumes"][0]
         name = "rpool/data/vm-103-disk-0"
         self.assertEqual(volume["plan"], "repair_chain")
         steps = self.steps(volume)
         self.assertEqual([node for node, _ in steps], ["pve1", "pve2", "pve1"])
-        estimate = re.fullmatch(r"zfs send -nPv -i (%s@__replicate_103-0_\d+__) "
-                                r"(%s@__replicate_103-1_\d+__)" % (name, name), steps[0][1])
+        estimate = re.fullmatch(
+            r"zfs send -nPv -i (%s@__replicate_103-0_\d+__) "
+            r"(%s@__replicate_103-1_\d+__)" % (name, name),
+            steps[0][1],
+        )
         self.assertIsNotNone(estimate, steps[0][1])
-        self.assertEqual(steps[1:], [("pve2", "zfs receive -A " + name),
-                                     ("pve1", "pvesr schedule-now 103-0")])
+        self.assertEqual(
+            steps[1:], [("pve2", "zfs receive -A " + name), ("pve1", "pvesr schedule-now 103-0")]
+        )
         before = self.job_json("pve1", "103-0")["last_sync"]
         printed = self.run_plan(volume)[0]
-        size = re.fullmatch(r"incremental\t%s\t%s\t(\d+)\nsize\t(\d+)\n"
-                            % (estimate.group(1), estimate.group(2)), printed)
+        size = re.fullmatch(
+            r"incremental\t%s\t%s\t(\d+)\nsize\t(\d+)\n" % (estimate.group(1), estimate.group(2)),
+            printed,
+        )
         self.assertIsNotNone(size, printed)
         self.assertEqual(size.group(1), size.group(2))
         token = self.on("pve2", "zfs", "get", "-H", "-o", "value", "receive_resume_token", name)
@@ -231,8 +276,10 @@ class DiagnoseInLab(LabCase):
         name = "rpool/data/subvol-102-disk-0"
         _, volume = self.assertPlanB("102-0", "pve1", "pve2", name)
         room = volume["preconditions"][1]
-        self.assertEqual((room["name"], room["status"]),
-                         ("room for a full copy on pve2 beside the old replica", "CRITICAL"))
+        self.assertEqual(
+            (room["name"], room["status"]),
+            ("room for a full copy on pve2 beside the old replica", "CRITICAL"),
+        )
         self.assertTrue(volume["commands"][0].startswith(PENDING_PREFIX))
         with self.assertRaises(PlanRefused):
             self.run_plan(volume)

@@ -26,14 +26,17 @@ class FaultsInLab(ReplwatchLabCase):
     def daemon_config(cls):
         config = lab_config(cls.statedir, cls.NODES)
         with open(config, "a") as f:
-            f.write("      - name: %s\n        address: %s.replwatch-lab.invalid\n"
-                    % (UNRESOLVABLE, UNRESOLVABLE))
+            f.write(
+                "      - name: %s\n        address: %s.replwatch-lab.invalid\n"
+                % (UNRESOLVABLE, UNRESOLVABLE)
+            )
         return config
 
     def setUp(self):
         self.latencies, self.baseline, self.failed_scrapes = [], [], 0
-        if not self.daemon.wait_for(lambda: all(self.daemon.samples().node_healthy(n)
-                                                for n in LAB_NODES), 60):
+        if not self.daemon.wait_for(
+            lambda: all(self.daemon.samples().node_healthy(n) for n in LAB_NODES), 60
+        ):
             self.fail("lab nodes not healthy before the fault\n" + self.daemon.log_tail())
         for _ in range(5):
             self.scrape()
@@ -50,9 +53,11 @@ class FaultsInLab(ReplwatchLabCase):
 
     @staticmethod
     def last_success(s, nodes):
-        return {(l["node"], l["collector"]): v
-                for l, v in s.all("replwatch_collector_last_success_timestamp_seconds")
-                if l["node"] in nodes}
+        return {
+            (series_labels["node"], series_labels["collector"]): v
+            for series_labels, v in s.all("replwatch_collector_last_success_timestamp_seconds")
+            if series_labels["node"] in nodes
+        }
 
     def observe(self, node, reported, reason):
         """Scrapes until the node is reported, its reason logged and the others moved on."""
@@ -79,20 +84,32 @@ class FaultsInLab(ReplwatchLabCase):
         def recovered():
             s = self.scrape()
             ends = self.last_success(s, [node])
-            return s.node_healthy(node) and len(ends) == len(COLLECTORS) and \
-                all(end > cleared for end in ends.values())
+            return (
+                s.node_healthy(node)
+                and len(ends) == len(COLLECTORS)
+                and all(end > cleared for end in ends.values())
+            )
+
         if not self.daemon.wait_for(recovered, RECOVERY_DEADLINE):
-            self.fail("%s did not recover after the fault cleared\n%s"
-                      % (node, self.daemon.log_tail()))
+            self.fail(
+                "%s did not recover after the fault cleared\n%s" % (node, self.daemon.log_tail())
+            )
 
     def tearDown(self):
         if self.latencies:
             ms = sorted(x * 1000 for x in self.latencies)
-            sys.stderr.write("\n  %s: %d scrapes, %d failed, latency ms median %.1f max %.1f "
-                             "(before the fault: median %.1f)\n"
-                             % (self._testMethodName, len(ms), self.failed_scrapes,
-                                statistics.median(ms), ms[-1],
-                                statistics.median(self.baseline) * 1000))
+            sys.stderr.write(
+                "\n  %s: %d scrapes, %d failed, latency ms median %.1f max %.1f "
+                "(before the fault: median %.1f)\n"
+                % (
+                    self._testMethodName,
+                    len(ms),
+                    self.failed_scrapes,
+                    statistics.median(ms),
+                    ms[-1],
+                    statistics.median(self.baseline) * 1000,
+                )
+            )
 
     def with_fault(self, fault, node, reported, reason, *extra):
         self.lab("fault", fault, node, *extra)
@@ -108,47 +125,67 @@ class FaultsInLab(ReplwatchLabCase):
 
     def collector_failing(self, node, collector):
         """Reported: that collector failing while the node itself stays up."""
-        return lambda s: (s.value("replwatch_collector_success", node=node,
-                                  collector=collector) == 0
-                          and s.value("replwatch_node_up", node=node) == 1)
+        return lambda s: (
+            s.value("replwatch_collector_success", node=node, collector=collector) == 0
+            and s.value("replwatch_node_up", node=node) == 1
+        )
 
     def node_down(self, node):
-        return lambda s: (s.value("replwatch_node_up", node=node) == 0 and all(
-            s.value("replwatch_collector_success", node=node, collector=c) == 0
-            for c in COLLECTORS))
+        return lambda s: (
+            s.value("replwatch_node_up", node=node) == 0
+            and all(
+                s.value("replwatch_collector_success", node=node, collector=c) == 0
+                for c in COLLECTORS
+            )
+        )
 
     def still_collected(self, node):
         """Not reported at all: every collector of the node succeeds again after now."""
         began = time.time()
         return lambda s: s.node_healthy(node) and all(
-            end > began for end in self.last_success(s, [node]).values())
+            end > began for end in self.last_success(s, [node]).values()
+        )
 
     def test_command_printing_100_mb_fails_only_its_collector(self):
-        self.with_fault("big-output", "pve2", self.collector_failing("pve2", "snapshots"),
-                        "'zfs-list-snapshots' printed more than")
+        self.with_fault(
+            "big-output",
+            "pve2",
+            self.collector_failing("pve2", "snapshots"),
+            "'zfs-list-snapshots' printed more than",
+        )
 
     def test_command_that_never_ends_times_out(self):
-        self.with_fault("endless-command", "pve2", self.collector_failing("pve2", "snapshots"),
-                        "'zfs-list-snapshots' timed out after")
+        self.with_fault(
+            "endless-command",
+            "pve2",
+            self.collector_failing("pve2", "snapshots"),
+            "'zfs-list-snapshots' timed out after",
+        )
 
     def test_refused_ssh_key_reports_the_node_down(self):
-        self.with_fault("auth-denied", "pve3", self.node_down("pve3"),
-                        "authentication as root failed")
+        self.with_fault(
+            "auth-denied", "pve3", self.node_down("pve3"), "authentication as root failed"
+        )
 
     def test_unreadable_replication_cfg_degrades_to_job_state(self):
         # Jobs are still read (pvesh), so the collector succeeds; the log says why the
         # configuration is missing.
-        self.with_fault("permission-denied", "pve3",
-                        lambda s: s.value("replwatch_collector_success", node="pve3",
-                                          collector="jobs") == 1,
-                        "cat: /etc/pve/replication.cfg: Permission denied")
+        self.with_fault(
+            "permission-denied",
+            "pve3",
+            lambda s: s.value("replwatch_collector_success", node="pve3", collector="jobs") == 1,
+            "cat: /etc/pve/replication.cfg: Permission denied",
+        )
 
     def test_slow_lossy_link_keeps_the_node_collected(self):
         self.lab("fault", "slow-link", "pve2")
         try:
             self.observe("pve2", self.still_collected("pve2"), "")
-            shaped = subprocess.run(["tc", "-n", "rwlab-%s-pve2" % self.NAME, "-s", "qdisc",
-                                     "show", "dev", "vmbr0"], capture_output=True, text=True)
+            shaped = subprocess.run(
+                ["tc", "-n", "rwlab-%s-pve2" % self.NAME, "-s", "qdisc", "show", "dev", "vmbr0"],
+                capture_output=True,
+                text=True,
+            )
             self.assertRegex(shaped.stdout, r"overlimits [1-9]", "the link was not shaped")
         finally:
             self.lab("clear", "slow-link", "pve2")
@@ -160,12 +197,14 @@ class FaultsInLab(ReplwatchLabCase):
     def test_packets_vanishing_report_the_node_down(self):
         # A partition where nothing answers, not even a refusal: the open session must
         # time out and the reconnects fail on the connect deadline.
-        self.with_fault("packet-loss", "pve3", self.node_down("pve3"), "connect timed out",
-                        "100")
+        self.with_fault("packet-loss", "pve3", self.node_down("pve3"), "connect timed out", "100")
 
     def test_netem_loss_and_delay(self):
-        proc = subprocess.run([LAB, "--name", self.NAME, "fault", "netem", "pve2",
-                               "20", "200"], capture_output=True, text=True)
+        proc = subprocess.run(
+            [LAB, "--name", self.NAME, "fault", "netem", "pve2", "20", "200"],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0 and "no netem qdisc" in proc.stderr:
             self.skipTest(proc.stderr.strip())
         self.assertEqual(proc.returncode, 0, proc.stderr)

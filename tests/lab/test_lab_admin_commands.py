@@ -19,8 +19,9 @@ class AdminCommandsTest(LabCase):
             return json.load(f)
 
     def snapshots(self, node, dataset):
-        out = self.on(node, "zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-s",
-                      "createtxg", dataset).stdout
+        out = self.on(
+            node, "zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-s", "createtxg", dataset
+        ).stdout
         return out.split()
 
     def zfs(self, node, *args):
@@ -36,24 +37,32 @@ class AdminCommandsTest(LabCase):
         to, frm = snaps[newest.split("@")[1]], snaps[third.split("@")[1]]
         # Written in between, bounded by what the snapshot references.
         size = max(min(to["wclock"] - frm["wclock"], to["refer"]), MIN_STREAM)
-        self.assertEqual(result.stdout, "incremental\t%s\t%s\t%d\nsize\t%d\n"
-                         % (third, newest, size, size))
+        self.assertEqual(
+            result.stdout, "incremental\t%s\t%s\t%d\nsize\t%d\n" % (third, newest, size, size)
+        )
         self.assertEqual(result.stderr, "")
 
     def test_send_flags_may_be_split_reordered_or_follow_the_operand(self):
         third, newest = self.snapshots("pve1", VOLUME)[-2:]
-        outputs = {self.zfs("pve1", "send", *argv).stdout for argv in (
-            ["-nPv", "-i", third, newest], ["-nvP", "-i", third, newest],
-            ["-n", "-P", "-v", "-i", third, newest], ["-i", third, newest, "-nPv"],
-            ["-nPvi", third, newest])}
+        outputs = {
+            self.zfs("pve1", "send", *argv).stdout
+            for argv in (
+                ["-nPv", "-i", third, newest],
+                ["-nvP", "-i", third, newest],
+                ["-n", "-P", "-v", "-i", third, newest],
+                ["-i", third, newest, "-nPv"],
+                ["-nPvi", third, newest],
+            )
+        }
         self.assertEqual(len(outputs), 1, outputs)
         self.assertTrue(outputs.pop().startswith("incremental\t"))
 
     def test_send_human_and_full_forms(self):
         third, newest = self.snapshots("pve1", VOLUME)[-2:]
         human = self.zfs("pve1", "send", "-nv", "-i", third, newest).stdout.split("\n")
-        self.assertRegex(human[0], r"^send from %s to %s estimated size is [0-9.]+[KMGT]?$"
-                         % (third, newest))
+        self.assertRegex(
+            human[0], r"^send from %s to %s estimated size is [0-9.]+[KMGT]?$" % (third, newest)
+        )
         self.assertRegex(human[1], r"^total estimated size is [0-9.]+[KMGT]?$")
         full = self.zfs("pve1", "send", "-nP", newest).stdout
         refer = self.zfs("pve1", "get", "-Hp", "-o", "value", "referenced", newest).stdout.strip()
@@ -66,8 +75,9 @@ class AdminCommandsTest(LabCase):
         self.assertEqual(len(lines), len(snaps))  # one per snapshot after the first, then size
         steps = 0
         for prev, snap, line in zip(snaps, snaps[1:], lines):
-            self.assertEqual(line.split("\t")[:3],
-                             ["incremental", prev.split("@")[1], snap])  # short source name
+            self.assertEqual(
+                line.split("\t")[:3], ["incremental", prev.split("@")[1], snap]
+            )  # short source name
             one = self.zfs("pve1", "send", "-nP", "-i", prev, snap).stdout.split("\n")[0]
             self.assertEqual(one.split("\t")[3], line.split("\t")[3])
             steps += int(line.split("\t")[3])
@@ -76,12 +86,16 @@ class AdminCommandsTest(LabCase):
     def test_send_errors_are_openzfs_errors(self):
         third, newest = self.snapshots("pve1", VOLUME)[-2:]
         missing = self.zfs("pve1", "send", "-nPv", "-i", VOLUME + "@nope", newest)
-        self.assertEqual((missing.returncode, missing.stdout, missing.stderr),
-                         (1, "", "cannot open '%s@nope': dataset does not exist\n" % VOLUME))
+        self.assertEqual(
+            (missing.returncode, missing.stdout, missing.stderr),
+            (1, "", "cannot open '%s@nope': dataset does not exist\n" % VOLUME),
+        )
         backwards = self.zfs("pve1", "send", "-nPv", "-i", newest, third)
         self.assertEqual(backwards.returncode, 1)
-        self.assertEqual(backwards.stderr, "warning: cannot send '%s': not an earlier snapshot "
-                         "from the same fs\n" % third)
+        self.assertEqual(
+            backwards.stderr,
+            "warning: cannot send '%s': not an earlier snapshot " "from the same fs\n" % third,
+        )
         other = self.snapshots("pve1", "rpool/data/vm-101-disk-0")[-2]
         self.assertEqual(self.zfs("pve1", "send", "-nPv", "-i", other, newest).returncode, 1)
         streaming = self.zfs("pve1", "send", "-i", third, newest)
@@ -101,8 +115,11 @@ class AdminCommandsTest(LabCase):
         snaps = self.snapshots("pve2", volume)
         result = self.zfs("pve2", "destroy", volume)
         self.assertEqual(result.returncode, 1)
-        self.assertEqual(result.stderr, "cannot destroy '%s': volume has children\nuse '-r' to "
-                         "destroy the following datasets:\n%s\n" % (volume, "\n".join(snaps)))
+        self.assertEqual(
+            result.stderr,
+            "cannot destroy '%s': volume has children\nuse '-r' to "
+            "destroy the following datasets:\n%s\n" % (volume, "\n".join(snaps)),
+        )
         dry = self.zfs("pve2", "destroy", "-nvr", volume)
         self.assertEqual(dry.stdout, "".join("would destroy %s\n" % n for n in snaps + [volume]))
         self.assertEqual(self.snapshots("pve2", volume), snaps)
@@ -111,8 +128,10 @@ class AdminCommandsTest(LabCase):
         volume = "rpool/data/vm-100-disk-0"
         snaps = self.snapshots("pve2", volume)
         none = self.zfs("pve2", "destroy", volume + "@nope")
-        self.assertEqual((none.returncode, none.stderr), (1, "could not find any snapshots to "
-                                                            "destroy; check snapshot names.\n"))
+        self.assertEqual(
+            (none.returncode, none.stderr),
+            (1, "could not find any snapshots to " "destroy; check snapshot names.\n"),
+        )
         self.assertEqual(self.zfs("pve2", "destroy", snaps[0]).returncode, 0)
         self.assertEqual(self.snapshots("pve2", volume), snaps[1:])
         self.assertEqual(self.zfs("pve2", "destroy", "-r", volume).returncode, 0)
@@ -121,8 +140,9 @@ class AdminCommandsTest(LabCase):
         self.assertEqual(self.zfs("pve1", "list", volume).returncode, 0)  # the source stays
         pool = self.zfs("pve2", "destroy", "rpool")
         self.assertEqual(pool.returncode, 1)
-        self.assertTrue(pool.stderr.startswith("cannot destroy 'rpool': operation does not apply "
-                                               "to pools\n"))
+        self.assertTrue(
+            pool.stderr.startswith("cannot destroy 'rpool': operation does not apply " "to pools\n")
+        )
 
     # --- zfs receive -A ---------------------------------------------------------------
 
@@ -136,9 +156,10 @@ class AdminCommandsTest(LabCase):
             token = self.zfs("pve3", "get", "-H", "-o", "value", "receive_resume_token", volume)
             self.assertEqual(token.stdout, "-\n")
             again = self.zfs("pve3", "recv", "-A", volume)
-            self.assertEqual((again.returncode, again.stderr), (1, "'%s' does not have any "
-                                                                  "resumable receive state to "
-                                                                  "abort\n" % volume))
+            self.assertEqual(
+                (again.returncode, again.stderr),
+                (1, "'%s' does not have any " "resumable receive state to " "abort\n" % volume),
+            )
         finally:
             self.lab("clear", "interrupt-transfer", "103-0")
 
@@ -152,21 +173,35 @@ class AdminCommandsTest(LabCase):
         moved = self.zfs(node, "rename", volume, stale)
         self.assertEqual((moved.returncode, moved.stdout, moved.stderr), (0, "", ""))
         try:
-            self.assertEqual(self.zfs(node, "get", "-Hp", "-o", "value", "guid", stale).stdout,
-                             guid)
-            self.assertEqual(self.snapshots(node, stale),
-                             [s.replace(volume + "@", stale + "@") for s in snaps])
-            self.assertEqual(self.zfs(node, "list", volume).stderr,
-                             "cannot open '%s': dataset does not exist\n" % volume)
-            cases = [([volume, "rpool/data/x"], 1,
-                      "cannot open '%s': dataset does not exist\n" % volume),
-                     ([stale, "rpool/data"], 1,
-                      "cannot rename '%s': dataset already exists\n" % stale),
-                     ([stale, "tank/x"], 1,
-                      "cannot rename to 'tank/x': datasets must be within same pool\n"),
-                     ([stale, "rpool/nope/x"], 1,
-                      "cannot create 'rpool/nope/x': parent does not exist\n"),
-                     ([stale], 2, "missing target dataset argument\n")]
+            self.assertEqual(
+                self.zfs(node, "get", "-Hp", "-o", "value", "guid", stale).stdout, guid
+            )
+            self.assertEqual(
+                self.snapshots(node, stale), [s.replace(volume + "@", stale + "@") for s in snaps]
+            )
+            self.assertEqual(
+                self.zfs(node, "list", volume).stderr,
+                "cannot open '%s': dataset does not exist\n" % volume,
+            )
+            cases = [
+                (
+                    [volume, "rpool/data/x"],
+                    1,
+                    "cannot open '%s': dataset does not exist\n" % volume,
+                ),
+                ([stale, "rpool/data"], 1, "cannot rename '%s': dataset already exists\n" % stale),
+                (
+                    [stale, "tank/x"],
+                    1,
+                    "cannot rename to 'tank/x': datasets must be within same pool\n",
+                ),
+                (
+                    [stale, "rpool/nope/x"],
+                    1,
+                    "cannot create 'rpool/nope/x': parent does not exist\n",
+                ),
+                ([stale], 2, "missing target dataset argument\n"),
+            ]
             for args, code, message in cases:
                 result = self.zfs(node, "rename", *args)
                 self.assertEqual(result.returncode, code, args)
@@ -182,8 +217,9 @@ class AdminCommandsTest(LabCase):
         try:
             cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
             self.assertIn("local: 100-0\n\tdisable\n\ttarget pve2\n", cfg)
-            self.assertRegex(self.on("pve2", "pvesr", "list").stdout,
-                             r"(?m)^100-0 +local/pve2 +\S+ +\S+ +no$")
+            self.assertRegex(
+                self.on("pve2", "pvesr", "list").stdout, r"(?m)^100-0 +local/pve2 +\S+ +\S+ +no$"
+            )
         finally:
             self.on("pve1", "pvesr", "enable", "100-0")
         cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
@@ -197,12 +233,16 @@ class AdminCommandsTest(LabCase):
 
     def test_schedule_now_errors_are_pve_errors(self):
         unknown = self.on("pve1", "pvesr", "schedule-now", "999-0", check=False)
-        self.assertEqual((unknown.returncode, unknown.stderr),
-                         (255, "no such replication job '999-0'\n"))
+        self.assertEqual(
+            (unknown.returncode, unknown.stderr), (255, "no such replication job '999-0'\n")
+        )
         bad = self.on("pve1", "pvesr", "schedule-now", "vm100", check=False)
         self.assertEqual(bad.returncode, 255)
-        self.assertEqual(bad.stderr, "400 Parameter verification failed.\nid: invalid format - "
-                         "invalid replication job id 'vm100'\n\npvesr schedule-now <id>\n")
+        self.assertEqual(
+            bad.stderr,
+            "400 Parameter verification failed.\nid: invalid format - "
+            "invalid replication job id 'vm100'\n\npvesr schedule-now <id>\n",
+        )
         missing = self.on("pve1", "pvesr", "schedule-now", check=False)
         self.assertEqual(missing.stderr, "400 not enough arguments\npvesr schedule-now <id>\n")
 

@@ -20,8 +20,10 @@ class FaultsTest(LabCase):
         for node in ("pve1", "pve2", "pve3"):
             out = self.on(node, "pvesr", "status").stdout
             for row in out.strip().split("\n")[1:]:
-                self.assertTrue(row.endswith(" 0 OK"), "%s still failing after clearing %s: %s"
-                                % (node, name, row))
+                self.assertTrue(
+                    row.endswith(" 0 OK"),
+                    "%s still failing after clearing %s: %s" % (node, name, row),
+                )
 
     def log(self, node, jobid):
         return self.on(node, "cat", "/var/log/pve/replicate/%s" % jobid).stdout
@@ -34,8 +36,10 @@ class FaultsTest(LabCase):
         self.assertGreater(job["fail_count"], 0)
         self.assertEqual(job["next_sync"], 0)  # target offline: PVE stops retrying
         self.assertIn("prepare-local-job 100-0", job["error"])
-        self.assertRegex(self.log("pve1", "100-0"), r"\(remote_prepare_local_job\) ssh: connect to "
-                                                    r"host 198\.18\.0\.12 port 22: ")
+        self.assertRegex(
+            self.log("pve1", "100-0"),
+            r"\(remote_prepare_local_job\) ssh: connect to " r"host 198\.18\.0\.12 port 22: ",
+        )
         self.assertIn('"online": 0', self.on("pve1", "cat", "/etc/pve/.members").stdout)
 
     def test_sshd_hang(self):
@@ -50,19 +54,24 @@ class FaultsTest(LabCase):
     def test_host_key_change(self):
         self.inject("host-key-change", "pve2")
         self.assertNotEqual(self.ssh("198.18.0.12", "true").returncode, 0)
-        result = self.on("pve1", "ssh", "-o", "BatchMode=yes", "root@198.18.0.12", "true",
-                         check=False)
+        result = self.on(
+            "pve1", "ssh", "-o", "BatchMode=yes", "root@198.18.0.12", "true", check=False
+        )
         self.assertEqual(result.returncode, 255)
         self.assertTrue(result.stderr.endswith("Host key verification failed.\n"))
         self.lab("tick", "--minutes", "16")
-        self.assertIn("(remote_prepare_local_job) Host key verification failed.",
-                      self.log("pve1", "100-0"))
+        self.assertIn(
+            "(remote_prepare_local_job) Host key verification failed.", self.log("pve1", "100-0")
+        )
 
     def test_accepting_a_new_host_key_trusts_every_name_again(self):
         self.inject("host-key-change", "pve2")
         self.lab("clear", "host-key-change", "pve2")  # what `pvecm updatecerts` does
-        for address, node in (("198.18.0.11", "pve1"), ("198.18.0.12", "pve2"),
-                              ("198.18.0.13", "pve3")):
+        for address, node in (
+            ("198.18.0.11", "pve1"),
+            ("198.18.0.12", "pve2"),
+            ("198.18.0.13", "pve3"),
+        ):
             for name in (address, "%s.%s.rwlab.test" % (node, self.NAME)):
                 result = self.ssh(name, "true")
                 self.assertEqual(result.returncode, 0, "%s: %s" % (name, result.stderr))
@@ -70,26 +79,30 @@ class FaultsTest(LabCase):
     def test_mtu_mismatch(self):
         self.inject("mtu", "pve1", "9000")
         self.assertIn("mtu 9000", self.on("pve1", "ip", "link", "show", "vmbr0").stdout)
-        big = self.on("pve1", "ping", "-c1", "-W1", "-M", "do", "-s", "8972", "198.18.0.12",
-                      check=False)
+        big = self.on(
+            "pve1", "ping", "-c1", "-W1", "-M", "do", "-s", "8972", "198.18.0.12", check=False
+        )
         self.assertNotEqual(big.returncode, 0)
         self.on("pve1", "ping", "-c1", "-W1", "-M", "do", "-s", "1472", "198.18.0.12")
 
     def test_delete_snapshot_breaks_the_chain(self):
         self.inject("delete-snapshot", "100-0", "target")
         self.lab("tick", "--minutes", "16")
-        self.assertEqual(self.job_json("pve1", "100-0")["error"],
-                         "No common base snapshot on volume(s) local-zfs:vm-100-disk-0\nPlease "
-                         "remove the problematic volume(s) from the replication target or delete "
-                         "and re-create the whole job 100-0")
+        self.assertEqual(
+            self.job_json("pve1", "100-0")["error"],
+            "No common base snapshot on volume(s) local-zfs:vm-100-disk-0\nPlease "
+            "remove the problematic volume(s) from the replication target or delete "
+            "and re-create the whole job 100-0",
+        )
 
     def test_fill_pool(self):
         self.inject("fill-pool", "pve2")
         cap = self.on("pve2", "zpool", "list", "-Hp", "-o", "cap").stdout
         self.assertGreaterEqual(int(cap), 99)
         self.lab("tick", "--minutes", "16")
-        self.assertIn("100-0: cannot receive incremental stream: out of space\n",
-                      self.log("pve1", "100-0"))
+        self.assertIn(
+            "100-0: cannot receive incremental stream: out of space\n", self.log("pve1", "100-0")
+        )
 
     def test_degrade_pool(self):
         self.inject("degrade-pool", "pve1")
@@ -100,12 +113,23 @@ class FaultsTest(LabCase):
 
     def test_interrupt_transfer(self):
         self.inject("interrupt-transfer", "100-0")
-        token = self.on("pve2", "zfs", "get", "-Hp", "-o", "value", "receive_resume_token",
-                        "rpool/data/vm-100-disk-0").stdout.strip()
+        token = self.on(
+            "pve2",
+            "zfs",
+            "get",
+            "-Hp",
+            "-o",
+            "value",
+            "receive_resume_token",
+            "rpool/data/vm-100-disk-0",
+        ).stdout.strip()
         self.assertRegex(token, r"^1-[0-9a-f]+-[0-9a-f]+-[0-9a-f]+$")
         self.lab("tick", "--minutes", "16")
-        self.assertIn('destination rpool/data/vm-100-disk-0 contains partially-complete state '
-                      'from "zfs receive -s".', self.log("pve1", "100-0"))
+        self.assertIn(
+            "destination rpool/data/vm-100-disk-0 contains partially-complete state "
+            'from "zfs receive -s".',
+            self.log("pve1", "100-0"),
+        )
 
     def test_cksum_errors_grow(self):
         self.inject("cksum-errors", "pve3", "5", "60")
@@ -113,9 +137,13 @@ class FaultsTest(LabCase):
         self.assertIn("ZFS-8000-9P", first)
         self.lab("tick", "--minutes", "2")
         second = self.on("pve3", "zpool", "status", "-p").stdout
-        count = lambda text: int(text.split("\n")[[i for i, l in enumerate(text.split("\n"))
-                                                  if "mirror-0" in l][0] + 1].split()[-1])
-        self.assertGreater(count(second), count(first))
+
+        def first_leaf_checksum_errors(text):
+            lines = text.split("\n")
+            mirror = [i for i, line in enumerate(lines) if "mirror-0" in line][0]
+            return int(lines[mirror + 1].split()[-1])
+
+        self.assertGreater(first_leaf_checksum_errors(second), first_leaf_checksum_errors(first))
 
     def test_suspend_pool(self):
         self.inject("suspend-pool", "pve3")
@@ -123,46 +151,70 @@ class FaultsTest(LabCase):
         self.assertIn(" state: SUSPENDED\n", status)
         self.assertIn("errors: 67 data errors, use '-v' for a list", status)
         self.lab("tick", "--minutes", "16")
-        self.assertRegex(self.job_json("pve3", "104-0")["error"],
-                         r"^command 'zfs snapshot rpool/data/vm-104-disk-0@__replicate_104-0_\d+__' "
-                         r"failed: got timeout$")
+        self.assertRegex(
+            self.job_json("pve3", "104-0")["error"],
+            r"^command 'zfs snapshot rpool/data/vm-104-disk-0@__replicate_104-0_\d+__' "
+            r"failed: got timeout$",
+        )
 
     def test_resilver_in_progress(self):
         self.inject("resilver", "pve2", "120")
         status = self.on("pve2", "zpool", "status").stdout
-        self.assertRegex(status, r"  scan: resilver in progress since .*\n\t.* scanned at .*, "
-                                 r".* issued at .*\n\t.* resilvered, \d+\.\d\d% done, ")
+        self.assertRegex(
+            status,
+            r"  scan: resilver in progress since .*\n\t.* scanned at .*, "
+            r".* issued at .*\n\t.* resilvered, \d+\.\d\d% done, ",
+        )
         self.assertIn("  (resilvering)\n", status)
 
     def test_target_wrong_type(self):
         self.inject("target-wrong-type", "102-0")
-        self.assertEqual(self.on("pve3", "zfs", "get", "-Hp", "-o", "value", "type",
-                                 "rpool/data/vm-102-disk-0").stdout, "filesystem\n")
+        self.assertEqual(
+            self.on(
+                "pve3", "zfs", "get", "-Hp", "-o", "value", "type", "rpool/data/vm-102-disk-0"
+            ).stdout,
+            "filesystem\n",
+        )
         self.lab("tick", "--minutes", "16")
-        self.assertIn("102-0: volume 'rpool/data/vm-102-disk-0' already exists",
-                      self.log("pve2", "102-0"))
+        self.assertIn(
+            "102-0: volume 'rpool/data/vm-102-disk-0' already exists", self.log("pve2", "102-0")
+        )
 
     def test_write_replica(self):
         self.inject("write-replica", "100-0")
-        written = self.on("pve2", "zfs", "get", "-Hp", "-o", "value", "written",
-                          "rpool/data/vm-100-disk-0").stdout
+        written = self.on(
+            "pve2", "zfs", "get", "-Hp", "-o", "value", "written", "rpool/data/vm-100-disk-0"
+        ).stdout
         self.assertGreater(int(written), 0)
         self.lab("tick", "--minutes", "16")
-        self.assertIn("cannot receive incremental stream: destination rpool/data/vm-100-disk-0 has "
-                      "been modified\n", self.log("pve1", "100-0"))
+        self.assertIn(
+            "cannot receive incremental stream: destination rpool/data/vm-100-disk-0 has "
+            "been modified\n",
+            self.log("pve1", "100-0"),
+        )
 
     def test_feature_disable(self):
         self.inject("feature-disable", "pve2", "large_dnode")
-        self.assertEqual(self.on("pve2", "zpool", "get", "-Hp", "-o", "value",
-                                 "feature@large_dnode", "rpool").stdout, "disabled\n")
+        self.assertEqual(
+            self.on(
+                "pve2", "zpool", "get", "-Hp", "-o", "value", "feature@large_dnode", "rpool"
+            ).stdout,
+            "disabled\n",
+        )
         self.lab("tick", "--minutes", "16")
-        self.assertIn("cannot receive incremental stream: pool must be upgraded to receive this "
-                      "stream.", self.log("pve1", "100-0"))
+        self.assertIn(
+            "cannot receive incremental stream: pool must be upgraded to receive this " "stream.",
+            self.log("pve1", "100-0"),
+        )
 
     def test_key_unloaded(self):
         self.inject("key-unloaded", "100-0")
-        self.assertEqual(self.on("pve2", "zfs", "get", "-Hp", "-o", "value", "keystatus",
-                                 "rpool/data/vm-100-disk-0").stdout, "unavailable\n")
+        self.assertEqual(
+            self.on(
+                "pve2", "zfs", "get", "-Hp", "-o", "value", "keystatus", "rpool/data/vm-100-disk-0"
+            ).stdout,
+            "unavailable\n",
+        )
 
     def test_hang_job(self):
         self.inject("hang-job", "102-0")
@@ -177,9 +229,11 @@ class FaultsTest(LabCase):
     def test_nic_errors_count_real_drops(self):
         def dropped():
             return int(self.on("pve2", "cat", "/sys/class/net/vmbr0/statistics/rx_dropped").stdout)
+
         before = dropped()
         self.inject("nic-errors", "pve2", "200")
         import time
+
         time.sleep(0.5)
         self.assertGreater(dropped(), before)
 

@@ -6,8 +6,15 @@ import unittest
 
 from labhelper import LabCase, fixture_lines
 
-PVESR_COLUMNS = [(0, 10, "l"), (11, 21, "l"), (22, 42, "l"), (43, 63, "r"), (64, 84, "r"),
-                 (85, 95, "r"), (96, 106, "r")]
+PVESR_COLUMNS = [
+    (0, 10, "l"),
+    (11, 21, "l"),
+    (22, 42, "l"),
+    (43, 63, "r"),
+    (64, 84, "r"),
+    (85, 95, "r"),
+    (96, 106, "r"),
+]
 
 
 class FormatsTest(LabCase):
@@ -21,10 +28,22 @@ class FormatsTest(LabCase):
     def test_node_to_node_ssh_uses_the_cluster_key(self):
         result = self.on("pve1", "ssh", "-o", "BatchMode=yes", "root@198.18.0.12", "hostname")
         self.assertEqual(result.stdout, "pve2\n")
-        pinned = self.on("pve1", "ssh", "-e", "none", "-o", "BatchMode=yes", "-o",
-                         "HostKeyAlias=pve3", "-o",
-                         "UserKnownHostsFile=/etc/pve/nodes/pve3/ssh_known_hosts", "-o",
-                         "GlobalKnownHostsFile=none", "root@198.18.0.13", "hostname")
+        pinned = self.on(
+            "pve1",
+            "ssh",
+            "-e",
+            "none",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "HostKeyAlias=pve3",
+            "-o",
+            "UserKnownHostsFile=/etc/pve/nodes/pve3/ssh_known_hosts",
+            "-o",
+            "GlobalKnownHostsFile=none",
+            "root@198.18.0.13",
+            "hostname",
+        )
         self.assertEqual(pinned.stdout, "pve3\n")
 
     def test_pvesr_status_layout_matches_real_output(self):
@@ -41,12 +60,16 @@ class FormatsTest(LabCase):
                 else:
                     self.assertFalse(cell_ours.endswith(" "), row)
                 self.assertEqual(cell_real.strip() != "", cell_ours.strip() != "")
-            self.assertRegex(row, r"^\d+-\d+ +Yes +local/pve\d +\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d +"
-                                  r"(\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d|pending) +\d+\.\d+ +0 OK$")
+            self.assertRegex(
+                row,
+                r"^\d+-\d+ +Yes +local/pve\d +\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d +"
+                r"(\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d|pending) +\d+\.\d+ +0 OK$",
+            )
 
     def test_pvesh_replication_json_is_canonical_and_node_local(self):
-        out = self.on("pve1", "pvesh", "get", "/nodes/pve1/replication", "--output-format",
-                      "json").stdout
+        out = self.on(
+            "pve1", "pvesh", "get", "/nodes/pve1/replication", "--output-format", "json"
+        ).stdout
         self.assertTrue(out.endswith("]\n"))
         self.assertNotIn(" ", out.strip())
         jobs = json.loads(out)
@@ -67,20 +90,24 @@ class FormatsTest(LabCase):
         for i, prefix in enumerate(prefixes):
             self.assertTrue(real[i].startswith(prefix), real[i])
             self.assertTrue(ours[i].startswith(prefix), ours[i])
-        self.assertRegex(ours[2], r"^  scan: scrub repaired 0B in \d\d:\d\d:\d\d with 0 errors on "
-                                  r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$")
+        self.assertRegex(
+            ours[2],
+            r"^  scan: scrub repaired 0B in \d\d:\d\d:\d\d with 0 errors on "
+            r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$",
+        )
         for lines in (real, ours):
             header = lines[5]
             width = header.index("STATE") - 3
             self.assertEqual(header, "\t%-*s  STATE     READ WRITE CKSUM" % (width, "NAME"))
-            rows = lines[6:lines.index("", 6)]
+            rows = lines[6 : lines.index("", 6)]
             for row in rows:
-                self.assertRegex(row[header.index("STATE"):], r"^ONLINE +0 +0 +0$")
-            self.assertEqual(lines[6 + len(rows):], ["", "errors: No known data errors", ""])
+                self.assertRegex(row[header.index("STATE") :], r"^ONLINE +0 +0 +0$")
+            self.assertEqual(lines[6 + len(rows) :], ["", "errors: No known data errors", ""])
 
     def test_zpool_list_matches_real_sample_for_a_pool_of_the_same_name(self):
         import io
         from rwlab import store, zpoolcli
+
         real = fixture_lines("zpool-list/2davi-pve-local-zfs-single-pool.txt")
         zfs = store.read_json("%s/nodes/pve1/zfs.json" % self.statedir)
         zfs["pools"]["rpool"]["name"] = "local-zfs"
@@ -93,14 +120,31 @@ class FormatsTest(LabCase):
         self.assertEqual(len(ours[1]), len(real[1]))
         ends = [m.end() for m in re.finditer(r"\S+", real[1])]
         self.assertEqual([m.end() for m in re.finditer(r"\S+", ours[1])], ends)
-        self.assertRegex(ours[1], r"^local-zfs +\S+ +\S+ +\S+ +- +- +\d+% +\d+% +1\.00x +ONLINE  -$")
+        self.assertRegex(
+            ours[1], r"^local-zfs +\S+ +\S+ +\S+ +- +- +\d+% +\d+% +1\.00x +ONLINE  -$"
+        )
 
     def test_scripted_listings_are_tab_separated_exact_numbers(self):
-        pools = self.on("pve1", "zpool", "list", "-Hp", "-o",
-                        "name,size,alloc,free,cap,frag,health").stdout
+        pools = self.on(
+            "pve1", "zpool", "list", "-Hp", "-o", "name,size,alloc,free,cap,frag,health"
+        ).stdout
         self.assertRegex(pools, r"^rpool\t\d+\t\d+\t\d+\t\d{1,3}\t\d{1,3}\tONLINE\n$")
-        snaps = self.on("pve1", "zfs", "list", "-Hp", "-t", "snapshot", "-o",
-                        "name,guid,createtxg", "-s", "createtxg").stdout.strip().split("\n")
+        snaps = (
+            self.on(
+                "pve1",
+                "zfs",
+                "list",
+                "-Hp",
+                "-t",
+                "snapshot",
+                "-o",
+                "name,guid,createtxg",
+                "-s",
+                "createtxg",
+            )
+            .stdout.strip()
+            .split("\n")
+        )
         txgs = []
         for line in snaps:
             self.assertRegex(line, r"^rpool/data/(vm|subvol)-\d+-disk-\d+@\S+\t\d+\t\d+$")
@@ -108,25 +152,49 @@ class FormatsTest(LabCase):
             self.assertLess(guid, 1 << 64)
             txgs.append(int(line.split("\t")[2]))
         self.assertEqual(txgs, sorted(txgs))
-        props = self.on("pve1", "zfs", "get", "-Hp", "-o", "name,property,value",
-                        "type,volsize,receive_resume_token,keystatus",
-                        "rpool/data/vm-100-disk-0").stdout
-        self.assertRegex(props, r"^rpool/data/vm-100-disk-0\ttype\tvolume\n"
-                                r"rpool/data/vm-100-disk-0\tvolsize\t\d+\n"
-                                r"rpool/data/vm-100-disk-0\treceive_resume_token\t-\n"
-                                r"rpool/data/vm-100-disk-0\tkeystatus\tnone\n$")
+        props = self.on(
+            "pve1",
+            "zfs",
+            "get",
+            "-Hp",
+            "-o",
+            "name,property,value",
+            "type,volsize,receive_resume_token,keystatus",
+            "rpool/data/vm-100-disk-0",
+        ).stdout
+        self.assertRegex(
+            props,
+            r"^rpool/data/vm-100-disk-0\ttype\tvolume\n"
+            r"rpool/data/vm-100-disk-0\tvolsize\t\d+\n"
+            r"rpool/data/vm-100-disk-0\treceive_resume_token\t-\n"
+            r"rpool/data/vm-100-disk-0\tkeystatus\tnone\n$",
+        )
         missing = self.on("pve1", "zfs", "list", "rpool/nope", check=False)
-        self.assertEqual((missing.returncode, missing.stderr),
-                         (1, "cannot open 'rpool/nope': dataset does not exist\n"))
+        self.assertEqual(
+            (missing.returncode, missing.stderr),
+            (1, "cannot open 'rpool/nope': dataset does not exist\n"),
+        )
         bad = self.on("pve1", "zfs", "frobnicate", check=False)
         self.assertEqual(bad.returncode, 2)
 
     def test_tick_replicates_with_same_guids_and_prunes(self):
         def repl_snaps(node):
-            out = self.on(node, "zfs", "list", "-Hp", "-t", "snapshot", "-o", "name,guid",
-                          "rpool/data/vm-100-disk-0").stdout
-            return dict(l.split("@", 1)[1].split("\t") for l in out.strip().split("\n")
-                        if "@__replicate_100-0_" in l)
+            out = self.on(
+                node,
+                "zfs",
+                "list",
+                "-Hp",
+                "-t",
+                "snapshot",
+                "-o",
+                "name,guid",
+                "rpool/data/vm-100-disk-0",
+            ).stdout
+            return dict(
+                line.split("@", 1)[1].split("\t")
+                for line in out.strip().split("\n")
+                if "@__replicate_100-0_" in line
+            )
 
         before = repl_snaps("pve1")
         said = self.lab("tick", "--minutes", "16")
@@ -145,13 +213,12 @@ class FormatsTest(LabCase):
             self.assertRegex(line, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 100-0: ")
         self.assertTrue(log[0].endswith(" 100-0: start replication job"))
         self.assertTrue(log[-1].endswith(" 100-0: end replication job"))
-        self.assertTrue(any("incremental sync 'local-zfs:vm-100-disk-0'" in l for l in log))
+        self.assertTrue(any("incremental sync 'local-zfs:vm-100-disk-0'" in line for line in log))
 
     def test_a_tick_leaves_no_last_sync_in_the_future(self):
         # A pass runs a node's jobs one after the other in simulated time; the later
         # ones must not start after the real clock (PVE would refuse the next run).
-        jobs = {"pve1": ["100-0", "101-0"], "pve2": ["102-0", "103-0"],
-                "pve3": ["104-0", "105-0"]}
+        jobs = {"pve1": ["100-0", "101-0"], "pve2": ["102-0", "103-0"], "pve3": ["104-0", "105-0"]}
         before = {}
         for node, ids in jobs.items():
             for jobid in ids:
@@ -173,8 +240,10 @@ class FormatsTest(LabCase):
         self.assertEqual(members["nodelist"]["pve3"], {"id": 3, "online": 1, "ip": "198.18.0.13"})
         cfg = self.on("pve3", "cat", "/etc/pve/replication.cfg").stdout
         self.assertIn("local: 100-0\n\ttarget pve2\n", cfg)
-        self.assertEqual(self.on("pve1", "pveversion").stdout,
-                         "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n")
+        self.assertEqual(
+            self.on("pve1", "pveversion").stdout,
+            "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n",
+        )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ class TransportFaults(LabCase):
         refused = self.ssh("198.18.0.13", "true")
         self.assertEqual(refused.returncode, 255)
         self.assertIn("Permission denied (publickey)", refused.stderr)
-        self.assertEqual(self.on("pve1", "ssh", "-o", "BatchMode=yes", "pve3", "true",
-                                 check=False).returncode, 0)
+        self.assertEqual(
+            self.on("pve1", "ssh", "-o", "BatchMode=yes", "pve3", "true", check=False).returncode, 0
+        )
         self.lab("clear", "auth-denied", "pve3")
         self.assertEqual(self.ssh("198.18.0.13", "true").returncode, 0)
 
@@ -51,8 +52,12 @@ class TransportFaults(LabCase):
         self.fault("slow-link", "pve2", "16")
 
         def qdisc(node):
-            return subprocess.run(["tc", "-n", "rwlab-%s-%s" % (self.NAME, node), "qdisc", "show",
-                                   "dev", "vmbr0"], capture_output=True, text=True).stdout
+            return subprocess.run(
+                ["tc", "-n", "rwlab-%s-%s" % (self.NAME, node), "qdisc", "show", "dev", "vmbr0"],
+                capture_output=True,
+                text=True,
+            ).stdout
+
         self.assertIn("rate 16Kbit", qdisc("pve2"))
         self.assertNotIn("tbf", qdisc("pve1"))
         self.lab("clear", "slow-link", "pve2")
@@ -60,9 +65,26 @@ class TransportFaults(LabCase):
 
     def ping_loss(self, address, count):
         """Packets lost of `count` pings from the lab namespace, per ping's summary."""
-        out = subprocess.run(["ip", "netns", "exec", "rwlab-%s" % self.NAME, "ping", "-q", "-n",
-                              "-c", str(count), "-i", "0.05", "-W", "1", address],
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                "rwlab-%s" % self.NAME,
+                "ping",
+                "-q",
+                "-n",
+                "-c",
+                str(count),
+                "-i",
+                "0.05",
+                "-W",
+                "1",
+                address,
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout
         sent, received = re.search(r"(\d+) packets transmitted, (\d+) received", out).groups()
         return int(sent) - int(received)
 
@@ -75,15 +97,23 @@ class TransportFaults(LabCase):
         self.assertEqual(self.ping_loss("198.18.0.12", 20), 0)
 
     def test_netem_is_applied_or_refused_with_the_reason(self):
-        proc = subprocess.run([LAB, "--name", self.NAME, "fault", "netem", "pve2", "5", "50"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [LAB, "--name", self.NAME, "fault", "netem", "pve2", "5", "50"],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             self.assertIn("no netem qdisc", proc.stderr)
             return
         self.addCleanup(self.lab, "clear", "netem", "pve2")
-        self.assertIn("netem", subprocess.run(
-            ["tc", "-n", "rwlab-%s-pve2" % self.NAME, "qdisc", "show", "dev", "vmbr0"],
-            capture_output=True, text=True).stdout)
+        self.assertIn(
+            "netem",
+            subprocess.run(
+                ["tc", "-n", "rwlab-%s-pve2" % self.NAME, "qdisc", "show", "dev", "vmbr0"],
+                capture_output=True,
+                text=True,
+            ).stdout,
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """A PVE 8.4 cluster with encrypted rpool/data upgraded node by node (`lab scenario 4`,
 `lab upgrade`): each step's real text, and what each libpve-storage-perl does to a replica."""
-import re
 import subprocess
 
 from labhelper import LAB, LabCase
@@ -15,93 +14,141 @@ class RollingUpgradeTest(LabCase):
     UP = ["--pve", "8", "--encrypted"]
 
     def banner(self, address):
-        proc = subprocess.run(["ip", "netns", "exec", "rwlab-%s" % self.NAME, "bash", "-c",
-                               "exec 3<>/dev/tcp/%s/22; head -1 <&3" % address],
-                              capture_output=True, text=True, timeout=10)
+        proc = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                "rwlab-%s" % self.NAME,
+                "bash",
+                "-c",
+                "exec 3<>/dev/tcp/%s/22; head -1 <&3" % address,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return proc.stdout.strip()
 
     def log(self, node, jobid):
         return self.on(node, "cat", "/var/log/pve/replicate/%s" % jobid).stdout
 
     def encryption(self, node, dataset):
-        out = self.on(node, "zfs", "get", "-H", "-o", "value", "encryption,encryptionroot",
-                      dataset).stdout
+        out = self.on(
+            node, "zfs", "get", "-H", "-o", "value", "encryption,encryptionroot", dataset
+        ).stdout
         return tuple(out.split())
 
     # Named a_, b_: the second goes on from where the first leaves the cluster.
     def test_a_rolling_upgrade_scenario(self):
         # PVE 8 cannot replicate encrypted disks (pve-storage < 9.1.3: zfs send -Rpv).
-        self.assertRegex(self.log("pve1", "100-0"), (
-            r"100-0: cannot send rpool/data/vm-100-disk-0@(%s): encrypted dataset "
-            r"rpool/data/vm-100-disk-0 may not be sent with properties without the raw flag\n"
-            r".* 100-0: warning: cannot send 'rpool/data/vm-100-disk-0@\1': backup failed\n"
-            r".* 100-0: command 'zfs send -Rpv -- rpool/data/vm-100-disk-0@\1' failed: exit "
-            r"code 1\n.* 100-0: cannot receive: failed to read from stream\n"
-            r".* 100-0: command 'zfs recv -F -- rpool/data/vm-100-disk-0' failed: exit code 1\n"
-            % (SNAP % "100-0")))
+        self.assertRegex(
+            self.log("pve1", "100-0"),
+            (
+                r"100-0: cannot send rpool/data/vm-100-disk-0@(%s): encrypted dataset "
+                r"rpool/data/vm-100-disk-0 may not be sent with properties without the raw flag\n"
+                r".* 100-0: warning: cannot send 'rpool/data/vm-100-disk-0@\1': backup failed\n"
+                r".* 100-0: command 'zfs send -Rpv -- rpool/data/vm-100-disk-0@\1' failed: exit "
+                r"code 1\n.* 100-0: cannot receive: failed to read from stream\n"
+                r".* 100-0: command 'zfs recv -F -- rpool/data/vm-100-disk-0' failed: exit code 1\n"
+                % (SNAP % "100-0")
+            ),
+        )
         self.assertEqual(self.banner("198.18.0.11"), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10")
 
         said = self.lab("scenario", "4").splitlines()
 
-        self.assertEqual(said[1], "1. pve1: PVE 8.4 -> 9.2.20 (libpve-storage-perl 9.1.10, "
-                                  "OpenSSH 10.0, ZFS 2.4.4-pve1)")
-        self.assertEqual(said[2], "   zpool status on pve1: status: Some supported and "
-                                  "requested features are not enabled on the pool.")
+        self.assertEqual(
+            said[1],
+            "1. pve1: PVE 8.4 -> 9.2.20 (libpve-storage-perl 9.1.10, "
+            "OpenSSH 10.0, ZFS 2.4.4-pve1)",
+        )
+        self.assertEqual(
+            said[2],
+            "   zpool status on pve1: status: Some supported and "
+            "requested features are not enabled on the pool.",
+        )
         self.assertEqual(self.banner("198.18.0.11"), "SSH-2.0-OpenSSH_10.0p2 Debian-7+deb13u4")
-        self.assertEqual(self.on("pve1", "pveversion").stdout,
-                         "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n")
-        self.assertIn('"nodename": "pve1"', self.ssh("198.18.0.11",
-                                                     "cat /etc/pve/.members").stdout)
+        self.assertEqual(
+            self.on("pve1", "pveversion").stdout,
+            "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n",
+        )
+        self.assertIn('"nodename": "pve1"', self.ssh("198.18.0.11", "cat /etc/pve/.members").stdout)
         # Sent with -RpvU, received by pve2's zfs recv -F: unencrypted under an encrypted parent.
-        self.assertEqual(said[3], "2. 30 minutes on: pve1's encrypted disks replicated to pve2 "
-                                  "(zfs recv -F), unencrypted under its aes-256-gcm rpool/data: "
-                                  "rpool/data/subvol-102-disk-0, rpool/data/vm-100-disk-0, "
-                                  "rpool/data/vm-101-disk-0")
+        self.assertEqual(
+            said[3],
+            "2. 30 minutes on: pve1's encrypted disks replicated to pve2 "
+            "(zfs recv -F), unencrypted under its aes-256-gcm rpool/data: "
+            "rpool/data/subvol-102-disk-0, rpool/data/vm-100-disk-0, "
+            "rpool/data/vm-101-disk-0",
+        )
         self.assertEqual(self.encryption("pve2", "rpool/data"), ("aes-256-gcm", "rpool/data"))
         self.assertEqual(self.encryption("pve2", "rpool/data/vm-100-disk-0"), ("off", "-"))
-        self.assertEqual(self.encryption("pve1", "rpool/data/vm-100-disk-0"),
-                         ("aes-256-gcm", "rpool/data"))
-        self.assertEqual(said[4], "3. zpool upgrade rpool on pve1: redaction_list_spill, "
-                                  "raidz_expansion, fast_dedup, longname, large_microzap, "
-                                  "block_cloning_endian, physical_rewrite")
+        self.assertEqual(
+            self.encryption("pve1", "rpool/data/vm-100-disk-0"), ("aes-256-gcm", "rpool/data")
+        )
+        self.assertEqual(
+            said[4],
+            "3. zpool upgrade rpool on pve1: redaction_list_spill, "
+            "raidz_expansion, fast_dedup, longname, large_microzap, "
+            "block_cloning_endian, physical_rewrite",
+        )
         self.assertNotIn("status:", self.on("pve1", "zpool", "status").stdout)
         # libzfs_sendrecv.c@zfs-2.2.8 zfs_receive_impl(): LONGNAME (1 << 28) is unknown to 2.2.
-        refusal = ("cannot receive: stream has unsupported feature, feature flags = 10000004 "
-                   "(unknown flags = 10000000)")
-        self.assertTrue(said[5].startswith("4. a long file name in the container of 102-0 "
-                                           "(longname=on), its next run to pve2 (OpenZFS "
-                                           "2.2.8-pve1): " + refusal), said[5])
+        refusal = (
+            "cannot receive: stream has unsupported feature, feature flags = 10000004 "
+            "(unknown flags = 10000000)"
+        )
+        self.assertTrue(
+            said[5].startswith(
+                "4. a long file name in the container of 102-0 "
+                "(longname=on), its next run to pve2 (OpenZFS "
+                "2.2.8-pve1): " + refusal
+            ),
+            said[5],
+        )
         self.assertIn("102-0: %s\n" % refusal, self.log("pve1", "102-0"))
-        self.assertIn("102-0: command 'zfs recv -F -- rpool/data/subvol-102-disk-0' failed: "
-                      "exit code 1\n", self.log("pve1", "102-0"))
-        again = subprocess.run([LAB, "--name", self.NAME, "upgrade", "pve1"],
-                               capture_output=True, text=True)
-        self.assertEqual(again.stderr, "lab: pve1 already runs PVE 9 (--storage VERSION "
-                                       "changes its libpve-storage-perl)\n")
+        self.assertIn(
+            "102-0: command 'zfs recv -F -- rpool/data/subvol-102-disk-0' failed: " "exit code 1\n",
+            self.log("pve1", "102-0"),
+        )
+        again = subprocess.run(
+            [LAB, "--name", self.NAME, "upgrade", "pve1"], capture_output=True, text=True
+        )
+        self.assertEqual(
+            again.stderr,
+            "lab: pve1 already runs PVE 9 (--storage VERSION " "changes its libpve-storage-perl)\n",
+        )
 
     def test_b_each_storage_version_sends_and_receives_as_it_does(self):
         self.lab("clear", "long-file-name", "102-0")
         # pve2 to PVE 9 with a pve-storage of the window that printed zfs send's progress
         # without newlines (9.1.3-9.1.6): its encrypted disks now go to pve3 (still PVE 8).
-        self.assertEqual(self.lab("upgrade", "pve2", "--storage", "9.1.5").strip(),
-                         "pve2: PVE 8.4 -> 9.2.20 (libpve-storage-perl 9.1.5, OpenSSH 10.0, "
-                         "ZFS 2.4.4-pve1)")
+        self.assertEqual(
+            self.lab("upgrade", "pve2", "--storage", "9.1.5").strip(),
+            "pve2: PVE 8.4 -> 9.2.20 (libpve-storage-perl 9.1.5, OpenSSH 10.0, " "ZFS 2.4.4-pve1)",
+        )
         self.assertIn("libpve-storage-perl: 9.1.5\n", self.on("pve2", "pveversion", "-v").stdout)
         # pve1's next full sync to pve2 (a replica dropped and re-seeded) is received with
         # zfs recv -F -x encryption: the replica inherits pve2's encrypted rpool/data.
         self.lab("fault", "target-wrong-type", "101-0")
         self.lab("clear", "target-wrong-type", "101-0")
         self.lab("tick", "--minutes", "31")
-        self.assertEqual(self.encryption("pve2", "rpool/data/vm-101-disk-0"),
-                         ("aes-256-gcm", "rpool/data"))
+        self.assertEqual(
+            self.encryption("pve2", "rpool/data/vm-101-disk-0"), ("aes-256-gcm", "rpool/data")
+        )
         log = self.log("pve2", "103-0")
         # One log line for all of zfs send's, after the import's own line.
-        self.assertRegex(log, (
-            r"103-0: successfully imported 'local-zfs:vm-103-disk-0'\n"
-            r".* 103-0: (full send of|send from @%s to) rpool/data/vm-103-disk-0@%s estimated "
-            r"size is [\d.]+\w(send from @\S+ to \S+ estimated size is [\d.]+\w)*total "
-            r"estimated size is [\d.]+\wTIME        SENT   SNAPSHOT rpool/data/vm-103-disk-0@%s\n"
-            % (SNAP % "103-0", SNAP % "103-0", SNAP % "103-0")))
+        self.assertRegex(
+            log,
+            (
+                r"103-0: successfully imported 'local-zfs:vm-103-disk-0'\n"
+                r".* 103-0: (full send of|send from @%s to) rpool/data/vm-103-disk-0@%s estimated "
+                r"size is [\d.]+\w(send from @\S+ to \S+ estimated size is [\d.]+\w)*total "
+                r"estimated size is [\d.]+\wTIME        SENT   SNAPSHOT "
+                r"rpool/data/vm-103-disk-0@%s\n" % (SNAP % "103-0", SNAP % "103-0", SNAP % "103-0")
+            ),
+        )
         self.assertEqual(self.encryption("pve3", "rpool/data/vm-103-disk-0"), ("off", "-"))
         # 9.1.7 prints them one per line again (pve-storage commit 22cea64).
         self.lab("upgrade", "pve2", "--storage", "9.1.7")
@@ -112,11 +159,15 @@ class RollingUpgradeTest(LabCase):
         self.assertTrue(lines[sent[-1] + 1].startswith("total estimated size is "))
         self.assertTrue(lines[sent[-1] + 2].startswith("TIME        SENT   SNAPSHOT "))
         self.assertTrue(lines[sent[-1] + 3].startswith("successfully imported "))
-        wrong = subprocess.run([LAB, "--name", self.NAME, "upgrade", "pve3", "--storage",
-                                "8.2.0"], capture_output=True, text=True)
+        wrong = subprocess.run(
+            [LAB, "--name", self.NAME, "upgrade", "pve3", "--storage", "8.2.0"],
+            capture_output=True,
+            text=True,
+        )
         self.assertEqual(wrong.stderr, "lab: libpve-storage-perl 8.2.0 does not install on PVE 9\n")
 
 
 if __name__ == "__main__":
     import unittest
+
     unittest.main()

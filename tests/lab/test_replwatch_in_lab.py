@@ -18,8 +18,12 @@ class ReplwatchInLab(ReplwatchLabCase):
             self.fail("%s\n--- replwatch log ---\n%s" % (message, self.daemon.log_text()[-3000:]))
 
     def node_collector_ok(self, node):
-        return self.daemon.value("replwatch_collector_success", pve_cluster="lab", node=node,
-                                 collector="node") == 1
+        return (
+            self.daemon.value(
+                "replwatch_collector_success", pve_cluster="lab", node=node, collector="node"
+            )
+            == 1
+        )
 
     def offset(self, node):
         """The node's clock offset, or None until the node collector has run."""
@@ -29,18 +33,21 @@ class ReplwatchInLab(ReplwatchLabCase):
         # node_up turns 1 with the first collector that reaches a node; the
         # node collector's own series exist only once it has run too.
         for node in ("pve1", "pve2", "pve3"):
-            self.assertEventually(lambda n=node: self.up(n) == 1 and self.node_collector_ok(n),
-                                  "%s not up" % node)
+            self.assertEventually(
+                lambda n=node: self.up(n) == 1 and self.node_collector_ok(n), "%s not up" % node
+            )
 
     def test_healthy_cluster_reports_node_facts(self):
         for node in ("pve1", "pve2", "pve3"):
             offset = self.daemon.value("replwatch_node_clock_offset_seconds", node=node)
             self.assertIsNotNone(offset)
             self.assertLess(abs(offset), 1.0)
-            self.assertEqual(self.daemon.value("replwatch_node_pve_info", node=node,
-                                               version="9.2.20"), 1)
-            self.assertEqual(self.daemon.value("replwatch_collector_success", node=node,
-                                               collector="node"), 1)
+            self.assertEqual(
+                self.daemon.value("replwatch_node_pve_info", node=node, version="9.2.20"), 1
+            )
+            self.assertEqual(
+                self.daemon.value("replwatch_collector_success", node=node, collector="node"), 1
+            )
             self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node=node), 0)
 
     def test_node_down_and_recovery(self):
@@ -57,12 +64,18 @@ class ReplwatchInLab(ReplwatchLabCase):
         self.lab("fault", "sshd-hang", "pve3")
         try:
             self.assertEventually(lambda: self.up("pve3") == 0, "hung pve3 not reported down")
-            before = self.daemon.value("replwatch_collector_last_success_timestamp_seconds",
-                                       node="pve1", collector="node")
+            before = self.daemon.value(
+                "replwatch_collector_last_success_timestamp_seconds", node="pve1", collector="node"
+            )
             self.assertEventually(
-                lambda: self.daemon.value("replwatch_collector_last_success_timestamp_seconds",
-                                          node="pve1", collector="node") > before,
-                "pve1 stalled behind the hung pve3")
+                lambda: self.daemon.value(
+                    "replwatch_collector_last_success_timestamp_seconds",
+                    node="pve1",
+                    collector="node",
+                )
+                > before,
+                "pve1 stalled behind the hung pve3",
+            )
         finally:
             self.lab("clear", "sshd-hang", "pve3")
         self.assertEventually(lambda: self.up("pve3") == 1, "pve3 did not recover")
@@ -72,7 +85,8 @@ class ReplwatchInLab(ReplwatchLabCase):
         try:
             self.assertEventually(
                 lambda: self.daemon.value("replwatch_ssh_host_key_changed", node="pve2") == 1,
-                "changed host key not flagged")
+                "changed host key not flagged",
+            )
             self.assertEqual(self.up("pve2"), 0)
             self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node="pve1"), 0)
             self.assertIn("HOST KEY CHANGED", self.daemon.log_text())
@@ -80,30 +94,35 @@ class ReplwatchInLab(ReplwatchLabCase):
             self.lab("clear", "host-key-change", "pve2")
         self.assertEventually(
             lambda: self.daemon.value("replwatch_ssh_host_key_changed", node="pve2") == 0,
-            "flag not cleared after known_hosts was updated")
+            "flag not cleared after known_hosts was updated",
+        )
 
     def test_clock_offset(self):
         self.lab("fault", "clock-offset", "pve3", "300")
         try:
             self.assertEventually(
                 lambda: self.offset("pve3") is not None and abs(self.offset("pve3") - 300) < 2,
-                "clock offset of pve3 not measured")
+                "clock offset of pve3 not measured",
+            )
             self.assertLess(abs(self.offset("pve1")), 2)
         finally:
             self.lab("clear", "clock-offset", "pve3")
         self.assertEventually(
             lambda: self.offset("pve3") is not None and abs(self.offset("pve3")) < 2,
-            "clock offset did not recover")
+            "clock offset did not recover",
+        )
 
 
 class ZeroConfigInLab(LabCase):
     """On a PVE node with no config file, replwatch watches its own cluster."""
+
     NAME = "rwzero"
     NODES = 2
 
     def setUp(self):
         import shutil
         import tempfile
+
         self.pve = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.pve)
         # What pmxcfs shows on pve1: its .members and the cluster's
@@ -119,15 +138,33 @@ class ZeroConfigInLab(LabCase):
         """`replwatch once` in the lab's namespace."""
         import subprocess
         from replwatch_run import BINARY
-        return subprocess.run(["ip", "netns", "exec", "rwlab-%s" % self.NAME, "runuser", "-u",
-                               as_user, "--", BINARY, "once"] + flags,
-                              capture_output=True, text=True, timeout=60, env=env)
+
+        return subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                "rwlab-%s" % self.NAME,
+                "runuser",
+                "-u",
+                as_user,
+                "--",
+                BINARY,
+                "once",
+            ]
+            + flags,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
 
     def assertAllNodesUp(self, out):
         self.assertEqual(out.returncode, 0, out.stderr)
         for node in ("pve1", "pve2"):
-            self.assertIn('replwatch_node_up{pve_cluster="%s",node="%s"} 1' % (self.NAME, node),
-                          out.stdout)
+            self.assertIn(
+                'replwatch_node_up{pve_cluster="%s",node="%s"} 1' % (self.NAME, node), out.stdout
+            )
 
     def test_cluster_is_discovered_from_pmxcfs(self):
         out = self.once(["--pve.dir=" + self.pve, "--pve.key-file=" + self.key])
@@ -139,10 +176,14 @@ class ZeroConfigInLab(LabCase):
         files only as the copies LoadCredential= leaves in $CREDENTIALS_DIRECTORY
         (--pve.dir names nothing, and a config file exists but is ignored)."""
         import shutil
+
         credentials = os.path.join(self.pve, "credentials")
         os.mkdir(credentials)
-        for source, name in ((self.members, "pve-members"), (self.known_hosts, "pve-known-hosts"),
-                             (self.key, "pve-ssh-key")):
+        for source, name in (
+            (self.members, "pve-members"),
+            (self.known_hosts, "pve-known-hosts"),
+            (self.key, "pve-ssh-key"),
+        ):
             shutil.copy(source, os.path.join(credentials, name))
             shutil.chown(os.path.join(credentials, name), "nobody")
             os.chmod(os.path.join(credentials, name), 0o400)
@@ -150,9 +191,15 @@ class ZeroConfigInLab(LabCase):
         os.chmod(credentials, 0o500)
         os.chmod(self.pve, 0o755)
         config = lab_config(self.statedir, self.NODES)
-        out = self.once(["--pve.discover", "--config.file=" + config,
-                         "--pve.dir=" + os.path.join(self.pve, "missing")], as_user="nobody",
-                        env=dict(os.environ, CREDENTIALS_DIRECTORY=credentials))
+        out = self.once(
+            [
+                "--pve.discover",
+                "--config.file=" + config,
+                "--pve.dir=" + os.path.join(self.pve, "missing"),
+            ],
+            as_user="nobody",
+            env=dict(os.environ, CREDENTIALS_DIRECTORY=credentials),
+        )
         self.assertAllNodesUp(out)
         self.assertIn(os.path.join(credentials, "pve-members") + " (discovered)", out.stderr)
         self.assertIn("--pve.discover: %s is not read" % config, out.stderr)

@@ -15,24 +15,23 @@ from labhelper import LabCase
 from replwatch_run import BINARY, Replwatch
 
 # Declared clusters of the lab's six nodes (a cluster is never split).
-CLUSTERS = {"dc1": ["pve1", "pve2"], "dc2": ["pve3", "pve4"], "dc3": ["pve5"],
-            "dc4": ["pve6"]}
+CLUSTERS = {"dc1": ["pve1", "pve2"], "dc2": ["pve3", "pve4"], "dc3": ["pve5"], "dc4": ["pve6"]}
 PORTS = [10141, 10142, 10143]
 COLLECTORS_OFF = ["jobs", "pools", "datasets", "snapshots", "nic", "paths"]
 MASK = (1 << 64) - 1
 
 
 def fnv1a64(text):
-    value = 0xcbf29ce484222325
+    value = 0xCBF29CE484222325
     for byte in text.encode():
-        value = ((value ^ byte) * 0x100000001b3) & MASK
+        value = ((value ^ byte) * 0x100000001B3) & MASK
     return value
 
 
 def mix64(value):
-    value = (value + 0x9e3779b97f4a7c15) & MASK
-    value = ((value ^ (value >> 30)) * 0xbf58476d1ce4e5b9) & MASK
-    value = ((value ^ (value >> 27)) * 0x94d049bb133111eb) & MASK
+    value = (value + 0x9E3779B97F4A7C15) & MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & MASK
     return value ^ (value >> 31)
 
 
@@ -45,8 +44,7 @@ def shard_of(cluster, count):
 
 def expected_owner(count):
     """{node: shard} as the hash assigns the lab's nodes to `count` shards."""
-    return {node: shard_of(cluster, count)
-            for cluster, nodes in CLUSTERS.items() for node in nodes}
+    return {node: shard_of(cluster, count) for cluster, nodes in CLUSTERS.items() for node in nodes}
 
 
 class ShardInstance(Replwatch):
@@ -57,8 +55,15 @@ class ShardInstance(Replwatch):
         self.netns = "rwlab-%s" % lab_name
         self.port = port
         self.log = open("%s.%d.log" % (config, port), "w+")
-        argv = ["ip", "netns", "exec", self.netns, BINARY, "--config.file=" + config,
-                "--web.listen-address=198.18.0.1:%d" % port]
+        argv = [
+            "ip",
+            "netns",
+            "exec",
+            self.netns,
+            BINARY,
+            "--config.file=" + config,
+            "--web.listen-address=198.18.0.1:%d" % port,
+        ]
         if shard_flag:
             argv.append("--shard=" + shard_flag)
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=self.log)
@@ -67,16 +72,27 @@ class ShardInstance(Replwatch):
         self.proc.send_signal(signal.SIGHUP)
 
     def scrape(self):
-        proc = subprocess.run(["ip", "netns", "exec", self.netns, "curl", "-s", "--max-time",
-                               "5", "http://198.18.0.1:%d/metrics" % self.port],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.netns,
+                "curl",
+                "-s",
+                "--max-time",
+                "5",
+                "http://198.18.0.1:%d/metrics" % self.port,
+            ],
+            capture_output=True,
+            text=True,
+        )
         return proc.stdout
 
 
 def nodes_up(samples):
     """{node: cluster} of every replwatch_node_up series in one scrape."""
-    return {labels["node"]: labels["pve_cluster"]
-            for labels, _ in samples.all("replwatch_node_up")}
+    return {labels["node"]: labels["pve_cluster"] for labels, _ in samples.all("replwatch_node_up")}
 
 
 class ShardsInLab(LabCase):
@@ -91,19 +107,27 @@ class ShardsInLab(LabCase):
             instance.stop()
 
     def write_config(self, path, shard):
-        lines = ["global:", "  collection_interval: 1s", "  jitter: 200ms",
-                 "  connect_timeout: 2s", "  command_timeout: 10s",
-                 "  shard: '%s'" % shard,
-                 "ssh:", "  key_file: %s/replwatch_id_ed25519" % self.statedir,
-                 "  known_hosts_file: %s/known_hosts" % self.statedir,
-                 "collectors:"]
+        lines = [
+            "global:",
+            "  collection_interval: 1s",
+            "  jitter: 200ms",
+            "  connect_timeout: 2s",
+            "  command_timeout: 10s",
+            "  shard: '%s'" % shard,
+            "ssh:",
+            "  key_file: %s/replwatch_id_ed25519" % self.statedir,
+            "  known_hosts_file: %s/known_hosts" % self.statedir,
+            "collectors:",
+        ]
         lines += ["  %s: {enabled: false}" % name for name in COLLECTORS_OFF]
         lines.append("clusters:")
         for cluster, nodes in CLUSTERS.items():
             lines += ["  - name: %s" % cluster, "    nodes:"]
             for node in nodes:
-                lines += ["      - name: %s" % node,
-                          "        address: 198.18.0.%d" % (10 + int(node[3:]))]
+                lines += [
+                    "      - name: %s" % node,
+                    "        address: 198.18.0.%d" % (10 + int(node[3:])),
+                ]
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
         return path
@@ -122,7 +146,8 @@ class ShardsInLab(LabCase):
             settled = all(
                 s.value("replwatch_shard_info", shard=str(i), shards=str(count)) == 1
                 and s.value("replwatch_shard_owned_nodes") == len(nodes_up(s))
-                for i, s in enumerate(scrapes))
+                for i, s in enumerate(scrapes)
+            )
             if settled or time.time() > deadline:
                 logs = "\n".join(instance.log_text() for instance in shards)
                 self.assertTrue(settled, "shards did not settle:\n" + logs)
@@ -139,8 +164,7 @@ class ShardsInLab(LabCase):
                 owner[node] = index
             clusters = {cluster for cluster in nodes_up(samples).values()}
             self.assertEqual(samples.value("replwatch_shard_owned_clusters"), len(clusters))
-            self.assertEqual(samples.value("replwatch_shard_configured_clusters"),
-                             len(CLUSTERS))
+            self.assertEqual(samples.value("replwatch_shard_configured_clusters"), len(CLUSTERS))
         self.assertEqual(owner, expected_owner(count))
         return owner
 

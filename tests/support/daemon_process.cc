@@ -31,8 +31,8 @@ DaemonProcess::DaemonProcess(const std::vector<std::string>& args) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fd, 2);
   posix_spawn_file_actions_adddup2(&actions, fd, 1);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
-                             environ);
+  const int rc =
+      posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fd);
   if (rc != 0) throw std::runtime_error("cannot start " + words[0]);

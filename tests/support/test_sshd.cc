@@ -104,10 +104,10 @@ void TestSshd::WriteConfig() {
 void TestSshd::Start() {
   const std::string config = dir_ + "/sshd_config";
   const std::string log = dir_ + "/sshd.log";
-  const char* argv[] = {"/usr/sbin/sshd", "-D",          "-f", config.c_str(),
-                        "-E",             log.c_str(), nullptr};
-  if (posix_spawn(&pid_, argv[0], nullptr, nullptr,
-                  const_cast<char**>(argv), environ) != 0) {
+  const char* argv[] = {"/usr/sbin/sshd", "-D",   "-f", config.c_str(), "-E",
+                        log.c_str(),      nullptr};
+  if (posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv),
+                  environ) != 0) {
     throw std::runtime_error("cannot start sshd");
   }
   for (int i = 0; i < 200 && !Accepting(port_); ++i) {

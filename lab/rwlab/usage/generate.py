@@ -16,18 +16,27 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # (tool, command, HELP_ index, whether usage() appends the property table)
-COMMANDS = [("zfs", "list", "HELP_LIST", True), ("zfs", "get", "HELP_GET", True),
-            ("zfs", "version", "HELP_VERSION", False),
-            ("zpool", "status", "HELP_STATUS", False), ("zpool", "list", "HELP_LIST", True),
-            ("zpool", "get", "HELP_GET", True), ("zpool", "upgrade", "HELP_UPGRADE", False),
-            ("zpool", "version", "HELP_VERSION", False)]
+COMMANDS = [
+    ("zfs", "list", "HELP_LIST", True),
+    ("zfs", "get", "HELP_GET", True),
+    ("zfs", "version", "HELP_VERSION", False),
+    ("zpool", "status", "HELP_STATUS", False),
+    ("zpool", "list", "HELP_LIST", True),
+    ("zpool", "get", "HELP_GET", True),
+    ("zpool", "upgrade", "HELP_UPGRADE", False),
+    ("zpool", "version", "HELP_VERSION", False),
+]
 SOURCES = {"zfs": "cmd/zfs/zfs_main.c", "zpool": "cmd/zpool/zpool_main.c"}
 PROPS = {"zfs": "module/zcommon/zfs_prop.c", "zpool": "module/zcommon/zpool_prop.c"}
 
 
 def show(repo, tag, path):
-    return subprocess.run(["git", "-C", repo, "show", "%s:%s" % (tag, path)],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "-C", repo, "show", "%s:%s" % (tag, path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def linux_only(src):
@@ -36,9 +45,10 @@ def linux_only(src):
     for line in src.split("\n"):
         word = line.strip().split(" ")[0]
         if word in ("#if", "#ifdef", "#ifndef"):
-            cond = line.strip()[len(word):].strip()
+            cond = line.strip()[len(word) :].strip()
             taken = {"#ifdef": cond == "__linux__", "#ifndef": cond != "__linux__"}.get(
-                word, "__linux__" in cond or "!defined(_KERNEL)" in cond)
+                word, "__linux__" in cond or "!defined(_KERNEL)" in cond
+            )
             stack.append([taken, taken])
         elif word == "#else":
             stack[-1][0] = not stack[-1][1]
@@ -70,7 +80,7 @@ def call_arguments(src, names):
                 end = i
                 while src[end] != '"':
                     end += 2 if src[end] == "\\" else 1
-                current += src[i - 1:end + 1]
+                current += src[i - 1 : end + 1]
                 i = end + 1
                 continue
             if c == "(":
@@ -93,8 +103,12 @@ def properties(repo, tag, tool):
     macros = dict(re.findall(r'#define\s+([A-Z_][A-Z0-9_]*)\s+"([^"]*)"', src))
     prefix = "ZFS_PROP_" if tool == "zfs" else "ZPOOL_PROP_"
     found = []
-    names = ["zprop_register_index", "zprop_register_number", "zprop_register_string",
-             "zprop_register_impl"]
+    names = [
+        "zprop_register_index",
+        "zprop_register_number",
+        "zprop_register_string",
+        "zprop_register_impl",
+    ]
     for function, args in call_arguments(src, names):
         if not args[0].startswith(prefix):
             continue
@@ -110,23 +124,35 @@ def properties(repo, tag, tool):
 def property_table(repo, tag, tool):
     rows = properties(repo, tag, tool)
     if tool == "zpool":
-        return "".join("\t%-19s  %s%s\n" % (name, "  NO   " if attr == "PROP_READONLY"
-                                             else " YES   ", values or "-")
-                       for name, attr, values in rows)
+        return "".join(
+            "\t%-19s  %s%s\n"
+            % (name, "  NO   " if attr == "PROP_READONLY" else " YES   ", values or "-")
+            for name, attr, values in rows
+        )
     src = show(repo, tag, SOURCES["zfs"])
     width = int(re.search(r'usage_prop_cb.*?"\\t%-(\d+)s ', src, re.S).group(1))
     readonly = ("PROP_READONLY", "PROP_ONETIME", "PROP_ONETIME_DEFAULT")
-    return "".join("\t%-*s %s%s%s\n" % (width, name, " NO    " if attr in readonly else "YES    ",
-                                         "  YES   " if attr in ("PROP_INHERIT", "PROP_ONETIME")
-                                         else "   NO   ", values or "-")
-                   for name, attr, values in rows)
+    return "".join(
+        "\t%-*s %s%s%s\n"
+        % (
+            width,
+            name,
+            " NO    " if attr in readonly else "YES    ",
+            "  YES   " if attr in ("PROP_INHERIT", "PROP_ONETIME") else "   NO   ",
+            values or "-",
+        )
+        for name, attr, values in rows
+    )
 
 
 def usage_function(src):
     body = re.search(r"\nusage\(boolean_t requested\)\n\{(.*?)\n\}\n", src, re.S).group(1)
-    start = "if (show_properties)" if "if (show_properties)" in body else \
-        "if (current_command != NULL &&"
-    return body[body.index(start):]
+    start = (
+        "if (show_properties)"
+        if "if (show_properties)" in body
+        else "if (current_command != NULL &&"
+    )
+    return body[body.index(start) :]
 
 
 def c_format_calls(body):
@@ -136,7 +162,7 @@ def c_format_calls(body):
             continue
         fmt = args[1]
         if fmt.startswith("gettext("):
-            fmt = fmt[len("gettext("):-1]
+            fmt = fmt[len("gettext(") : -1]
         yield c_string(fmt, {}), [c_string(a, {}) for a in args[2:]]
 
 
@@ -148,8 +174,8 @@ def trailer(repo, tag, tool, with_properties):
     if not with_properties:
         if tool == "zpool":
             return ""
-        rest = body[body.index("} else {") + len("} else {"):]
-        return "".join(fmt % tuple(args) for fmt, args in c_format_calls(rest[:rest.index("}")]))
+        rest = body[body.index("} else {") + len("} else {") :]
+        return "".join(fmt % tuple(args) for fmt, args in c_format_calls(rest[: rest.index("}")]))
     out = ""
     table_at = body.index("zprop_iter(")
     for fmt, args in c_format_calls(body[:table_at]):
@@ -157,9 +183,9 @@ def trailer(repo, tag, tool, with_properties):
     out += property_table(repo, tag, tool)
     tail = body[table_at:]
     if tool == "zpool":
-        tail = tail[:tail.index("} else if (current_prop_type == ZFS_TYPE_VDEV)")]
+        tail = tail[: tail.index("} else if (current_prop_type == ZFS_TYPE_VDEV)")]
     else:
-        tail = tail[:tail.index("} else {")]
+        tail = tail[: tail.index("} else {")]
     for fmt, args in c_format_calls(tail):
         out += fmt % tuple(args)
     return out
