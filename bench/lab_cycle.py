@@ -140,7 +140,10 @@ def measure(lab, argv):
     )
 
 
-def record(lab, log, argv):
+def record(lab, log, argv, **kwargs):
+    """Runs argv in the lab (subprocess.run's kwargs; stdout discarded unless given) while
+    the nodes log every command replwatch's key sends; returns the CompletedProcess."""
+    kwargs.setdefault("stdout", subprocess.DEVNULL)
     keys = os.path.join(lab_state(lab)["dir"], "pve", "priv", "authorized_keys")
     with open(os.path.join(lab_state(lab)["dir"], "replwatch_id_ed25519.pub")) as f:
         client_key = f.read().strip()
@@ -157,14 +160,13 @@ def record(lab, log, argv):
     try:
         with open(keys, "w") as f:
             f.write(original.replace(client_key, 'command="%s" %s' % (recorder, client_key)))
-        proc = run_in_lab(lab, argv, stdout=subprocess.DEVNULL)
+        proc = run_in_lab(lab, argv, **kwargs)
     finally:
         with open(keys, "w") as f:
             f.write(original)
         os.remove(recorder)
         os.rmdir(work)
-    if proc.returncode != 0:
-        sys.exit("%s exited %d" % (argv[0], proc.returncode))
+    return proc
 
 
 def main():
@@ -176,7 +178,9 @@ def main():
     if head[:1] == ["measure"] and len(head) == 2:
         measure(head[1], argv)
     elif head[:1] == ["record"] and len(head) == 3:
-        record(head[1], os.path.abspath(head[2]), argv)
+        proc = record(head[1], os.path.abspath(head[2]), argv)
+        if proc.returncode != 0:
+            sys.exit("%s exited %d" % (argv[0], proc.returncode))
     else:
         sys.exit(__doc__)
 
