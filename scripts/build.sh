@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${REPLWATCH_BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build_dir.log" 2>&1 || {
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release > "$build_dir.log" 2>&1 || {
   cat "$build_dir.log" >&2
   exit 1
 }
