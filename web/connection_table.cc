@@ -11,20 +11,17 @@ ConnectionTable::ConnectionTable(std::size_t max_connections,
       max_waiting_per_client_(
           std::max<std::size_t>(1, max_waiting_per_client)) {}
 
-ConnectionTable::Admission ConnectionTable::Admit(
-    const std::string& client, Clock::time_point now,
-    std::optional<Eviction>& eviction) {
+bool ConnectionTable::Admit(const std::string& client, Clock::time_point now,
+                            std::optional<Eviction>& eviction) {
   eviction.reset();
   if (WaitingOf(client) >= max_waiting_per_client_) {
-    const auto own = LongestWaiting(&client);
-    if (own == entries_.end()) return Admission::kClientBusy;
-    eviction = Evict(own, now, true);
+    eviction = Evict(LongestWaiting(&client), now, true);
   }
-  if (entries_.size() < max_connections_) return Admission::kAdmitted;
+  if (entries_.size() < max_connections_) return true;
   const auto oldest = LongestWaiting(nullptr);
-  if (oldest == entries_.end()) return Admission::kTableBusy;
+  if (oldest == entries_.end()) return false;
   eviction = Evict(oldest, now, false);
-  return Admission::kAdmitted;
+  return true;
 }
 
 void ConnectionTable::Add(Connection* connection,
@@ -62,28 +59,17 @@ void ConnectionTable::CloseAll() {
 
 ConnectionTable::Entries::iterator ConnectionTable::LongestWaiting(
     const std::string* client) {
-  // Candidates with input are passed over one at a time, so the socket is
-  // asked only for the connection about to be closed (usually one call).
-  std::vector<const Connection*> has_input;
-  while (true) {
-    auto longest = entries_.end();
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-      const auto& since = it->second.waiting_since;
-      if (!since || (client != nullptr && it->second.client != *client) ||
-          std::find(has_input.begin(), has_input.end(), it->first) !=
-              has_input.end()) {
-        continue;
-      }
-      if (longest == entries_.end() ||
-          *since < *longest->second.waiting_since) {
-        longest = it;
-      }
+  auto longest = entries_.end();
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    const auto& since = it->second.waiting_since;
+    if (!since || (client != nullptr && it->second.client != *client)) {
+      continue;
     }
-    if (longest == entries_.end()) return longest;
-    const std::shared_ptr<Connection> connection = longest->second.owner.lock();
-    if (!connection || !connection->HasUnreadInput()) return longest;
-    has_input.push_back(longest->first);
+    if (longest == entries_.end() || *since < *longest->second.waiting_since) {
+      longest = it;
+    }
   }
+  return longest;
 }
 
 std::size_t ConnectionTable::WaitingOf(const std::string& client) const {

@@ -15,10 +15,6 @@ class Connection {
   virtual void Close() = 0;
   // "1.2.3.4:80" or "[::1]:80", for logs.
   virtual const std::string& peer() const = 0;
-  // Bytes from the client wait in the socket, not yet read: its request
-  // has come, so it is not idle, only not served yet (the io thread may be
-  // busy accepting a flood).
-  virtual bool HasUnreadInput() = 0;
 
  protected:
   ~Connection() = default;
@@ -28,9 +24,7 @@ class Connection {
 // accept until its request is complete, and again after each response).
 // Waiting costs the server nothing but a slot, so when slots run short the
 // connection that has waited longest gives its slot up: an idle or slow
-// client loses its own place, never a newcomer's. A connection whose
-// request already sits unread in its socket is not idle and keeps its
-// slot. io_context thread only.
+// client loses its own place, never a newcomer's. io_context thread only.
 class ConnectionTable {
  public:
   using Clock = std::chrono::steady_clock;
@@ -45,17 +39,12 @@ class ConnectionTable {
   ConnectionTable(std::size_t max_connections,
                   std::size_t max_waiting_per_client);
 
-  enum class Admission {
-    kAdmitted,
-    kTableBusy,   // full, and every connection busy or with its request in
-    kClientBusy,  // the client's own waiting ones all have their request in
-  };
-
   // Makes room for a new connection of `client`: closes that client's
   // longest-waiting connection if it already has max_waiting_per_client
   // waiting, else the longest-waiting one of all if the table is full.
-  Admission Admit(const std::string& client, Clock::time_point now,
-                  std::optional<Eviction>& eviction);
+  // False if the table is full and every connection is busy.
+  bool Admit(const std::string& client, Clock::time_point now,
+             std::optional<Eviction>& eviction);
   // Enters a connection that Admit made room for, waiting from `now`.
   void Add(Connection* connection, std::weak_ptr<Connection> owner,
            std::string client, Clock::time_point now);
@@ -75,8 +64,7 @@ class ConnectionTable {
   };
   using Entries = std::unordered_map<Connection*, Entry>;
 
-  // The longest-waiting connection without unread input (of `client` if
-  // not null), or end().
+  // The longest-waiting connection (of `client` if not null), or end().
   Entries::iterator LongestWaiting(const std::string* client);
   std::size_t WaitingOf(const std::string& client) const;
   Eviction Evict(Entries::iterator entry, Clock::time_point now,

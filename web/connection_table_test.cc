@@ -17,9 +17,7 @@ class FakeConnection : public Connection {
   explicit FakeConnection(std::string peer) : peer_(std::move(peer)) {}
   void Close() override { closed = true; }
   const std::string& peer() const override { return peer_; }
-  bool HasUnreadInput() override { return unread_input; }
   bool closed = false;
-  bool unread_input = false;
 
  private:
   std::string peer_;
@@ -34,10 +32,7 @@ struct Fixture {
   std::shared_ptr<FakeConnection> Connect(const std::string& client,
                                           Clock::time_point at) {
     std::optional<ConnectionTable::Eviction> eviction;
-    if (table.Admit(client, at, eviction) !=
-        ConnectionTable::Admission::kAdmitted) {
-      return nullptr;
-    }
+    if (!table.Admit(client, at, eviction)) return nullptr;
     last_eviction = eviction;
     auto connection = std::make_shared<FakeConnection>(
         client + ":" + std::to_string(open.size()));
@@ -106,24 +101,6 @@ TEST_CASE("a client at its waiting limit gives up its own oldest connection") {
   fixture.table.SetBusy(second.get());
   REQUIRE(fixture.Connect("10.0.0.1", start + seconds(4)));
   CHECK_FALSE(second->closed);
-}
-
-TEST_CASE("a connection whose request waits unread keeps its slot") {
-  const auto start = Clock::now();
-  Fixture fixture(10, 2);
-  // A scraper's request has arrived but not yet been read when an idle
-  // flood from its own address comes in.
-  const auto scraper = fixture.Connect("127.0.0.1", start);
-  scraper->unread_input = true;
-  const auto idle = fixture.Connect("127.0.0.1", start + seconds(1));
-  REQUIRE(fixture.Connect("127.0.0.1", start + seconds(2)));
-  CHECK_FALSE(scraper->closed);
-  CHECK(idle->closed);
-  // When all of the client's waiting connections have their request in,
-  // the newcomer is refused rather than one of them closed.
-  for (const auto& connection : fixture.open) connection->unread_input = true;
-  CHECK_FALSE(fixture.Connect("127.0.0.1", start + seconds(3)));
-  CHECK_FALSE(scraper->closed);
 }
 
 TEST_CASE("an evicted or removed connection is no longer tracked") {

@@ -84,12 +84,6 @@ class HttpSession final
 
   const std::string& peer() const override { return peer_; }
 
-  bool HasUnreadInput() override {
-    beast::error_code ec;
-    const std::size_t unread = Lowest().socket().available(ec);
-    return !ec && unread > 0;
-  }
-
  private:
   Stream MakeStream(tcp::socket socket) {
     if constexpr (kTls) {

@@ -53,18 +53,13 @@ bool ServerState::AddAcceptor(
 bool ServerState::AdmitConnection(const std::string& peer,
                                   const std::string& client) {
   std::optional<ConnectionTable::Eviction> evicted;
-  const ConnectionTable::Admission admission =
+  const bool admitted =
       connections_.Admit(client, ConnectionTable::Clock::now(), evicted);
-  const bool admitted = admission == ConnectionTable::Admission::kAdmitted;
   const std::size_t limit = limits_.max_connections;
-  if (admission == ConnectionTable::Admission::kTableBusy) {
+  if (!admitted) {
     shed_log_.Record(
         fmt::format("{} connections open, all busy with requests: refused {}",
                     limit, peer));
-  } else if (admission == ConnectionTable::Admission::kClientBusy) {
-    shed_log_.Record(fmt::format(
-        "{} has {} connections whose requests are not yet read: refused {}",
-        client, limits_.max_waiting_per_client, peer));
   } else if (evicted) {
     const double waited =
         std::chrono::duration<double>(evicted->waited).count();
