@@ -14,12 +14,23 @@ bool IsReplicationSnapshot(std::string_view name) {
   return parsers::ParseReplicationSnapshotName(name).has_value();
 }
 
-bool HasSnapshotNamed(const std::vector<Snapshot>* snapshots,
-                      const std::string& name) {
+// Whether `base` (the snapshot of the job's last sync) is on one side, or
+// nullopt when that side's listing and the job state come from different
+// runs. PVE keeps one replication snapshot per job and end: a run adds the
+// next one and deletes the old at its end. Facts of two nodes are collected
+// at different moments, so a listing that holds another snapshot of this
+// job (the one before, or one after the state's) was taken during or across
+// a run the state does not describe: the base's absence there says nothing.
+std::optional<bool> BasePresence(const std::vector<Snapshot>* snapshots,
+                                 const std::string& job_prefix,
+                                 const std::string& base) {
   if (snapshots == nullptr) return false;
+  bool other_run = false;
   for (const Snapshot& snapshot : *snapshots) {
-    if (snapshot.name == name) return true;
+    if (snapshot.name == base) return true;
+    other_run |= snapshot.name.substr(0, job_prefix.size()) == job_prefix;
   }
+  if (other_run) return std::nullopt;
   return false;
 }
 
@@ -185,10 +196,10 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
     }
   }
   if (in.last_sync > 0) {
-    const std::string base =
-        "__replicate_" + in.job_id + "_" + std::to_string(in.last_sync) + "__";
-    chain.base_on_source = HasSnapshotNamed(source, base);
-    chain.base_on_target = HasSnapshotNamed(target, base);
+    const std::string job_prefix = "__replicate_" + in.job_id + "_";
+    const std::string base = job_prefix + std::to_string(in.last_sync) + "__";
+    chain.base_on_source = BasePresence(source, job_prefix, base);
+    chain.base_on_target = BasePresence(target, job_prefix, base);
   }
   return chain;
 }

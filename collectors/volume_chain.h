@@ -56,7 +56,9 @@ struct ChainState {
   const Snapshot* newest_source = nullptr;  // newest snapshot on the source
   std::size_t source_ahead = 0;
   bool diverged = false;  // replica written to, or has snapshots of its own
-  std::optional<bool> base_on_source;  // the last sync's snapshot, if known
+  /// The last sync's snapshot on each side; nullopt when unknown: no sync
+  /// yet, or that side's listing and the job state are of different runs.
+  std::optional<bool> base_on_source;
   std::optional<bool> base_on_target;
   const DatasetInfo* source_info = nullptr;
   const DatasetInfo* target_info = nullptr;

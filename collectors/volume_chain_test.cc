@@ -97,6 +97,30 @@ TEST_CASE("snapshots deleted on the target break the chain", "[chain]") {
   CHECK(Has(text, "side=\"source\"} 1"));
 }
 
+TEST_CASE("a listing of another run than the job state leaves the base unknown",
+          "[chain]") {
+  // The state says the run of ...100 succeeded, but the target was listed
+  // before that run's snapshot arrived: it still holds only the one before.
+  Chain before_the_run;
+  before_the_run.target_snapshots = Snap(kVolume, kOlder, 22, 40);
+  std::string text = before_the_run.Render();
+  CHECK_FALSE(Has(text, "side=\"target\""));
+  CHECK(Has(text, "side=\"source\"} 1"));
+  // The source was listed after a newer run the state does not know yet: its
+  // cleanup already removed ...100.
+  Chain after_a_newer_run;
+  after_a_newer_run.source_snapshots =
+      Snap(kVolume, "__replicate_100-0_1700000200__", 44, 200);
+  text = after_a_newer_run.Render();
+  CHECK_FALSE(Has(text, "side=\"source\""));
+  CHECK(Has(text, "side=\"target\"} 1"));
+  // With no snapshot of the job left on a side, the base is missing there.
+  Chain deleted;
+  deleted.target_snapshots =
+      Snap(kVolume, "__replicate_101-0_1700000100__", 55, 90);  // another job's
+  CHECK(Has(deleted.Render(), "side=\"target\"} 0"));
+}
+
 TEST_CASE("same names with other GUIDs are not common", "[chain]") {
   Chain chain;
   // A re-created target carrying snapshots of the same names.
