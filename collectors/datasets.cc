@@ -86,16 +86,22 @@ const DatasetInfo* DatasetsFacts::Find(const std::string& dataset) const {
   return it == datasets.end() ? nullptr : &it->second;
 }
 
-std::optional<std::uint64_t> DatasetsFacts::AvailableFor(
+const DatasetInfo* DatasetsFacts::NearestListedAncestor(
     const std::string& dataset) const {
   std::string name = dataset;
-  while (!name.empty()) {
-    if (const DatasetInfo* info = Find(name)) return info->available_bytes;
-    const std::size_t slash = name.rfind('/');
-    if (slash == std::string::npos) break;
+  for (std::size_t slash = name.rfind('/'); slash != std::string::npos;
+       slash = name.rfind('/')) {
     name.resize(slash);
+    if (const DatasetInfo* info = Find(name)) return info;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<std::uint64_t> DatasetsFacts::AvailableFor(
+    const std::string& dataset) const {
+  const DatasetInfo* info = Find(dataset);
+  if (info == nullptr) info = NearestListedAncestor(dataset);
+  return info != nullptr ? info->available_bytes : std::nullopt;
 }
 
 std::optional<std::uint64_t> DatasetsFacts::PoolSlopBytes(
@@ -117,15 +123,8 @@ std::optional<EncryptionDrift> DatasetsFacts::EncryptionDriftOf(
     const std::string& dataset) const {
   const DatasetInfo* info = Find(dataset);
   if (info == nullptr || !info->encryption) return std::nullopt;
-  std::string parent = dataset;
-  const DatasetInfo* parent_info = nullptr;
-  while (parent_info == nullptr) {
-    const std::size_t slash = parent.rfind('/');
-    if (slash == std::string::npos) return std::nullopt;
-    parent.resize(slash);
-    parent_info = Find(parent);
-  }
-  if (!parent_info->encryption || !parent_info->encrypted()) {
+  const DatasetInfo* parent_info = NearestListedAncestor(dataset);
+  if (parent_info == nullptr || !parent_info->encrypted()) {
     return std::nullopt;
   }
   if (!info->encrypted()) {

@@ -61,6 +61,8 @@ class DatasetsFacts : public Facts {
   std::map<std::string, DatasetInfo> datasets;  // by full name
 
   const DatasetInfo* Find(const std::string& dataset) const;
+  /// The nearest ancestor of `dataset` that is listed (not itself), or null.
+  const DatasetInfo* NearestListedAncestor(const std::string& dataset) const;
   /// `available` of `dataset`, or, if it does not exist (a replica not yet
   /// created), of its nearest existing ancestor, where it would be written.
   std::optional<std::uint64_t> AvailableFor(const std::string& dataset) const;

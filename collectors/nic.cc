@@ -3,47 +3,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "collectors/checked_command.h"
 #include "collectors/ip_network.h"
 #include "collectors/node.h"
 #include "collectors/parsers/ip_link_parser.h"
-#include "text/json.h"
 #include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
-
-using text::JsonValue;
-
-// What ParseIpLinkJson does not keep: linkinfo's kind, and carrier_changes
-// where iproute2 6.1 (Debian 12) prints it: in stats64.tx, only with `-s -s`.
-struct LinkDetails {
-  std::string kind;
-  std::optional<std::uint64_t> tx_carrier_changes;
-};
-
-std::map<std::string, LinkDetails> ReadLinkDetails(std::string_view json) {
-  std::map<std::string, LinkDetails> details;
-  const text::JsonValue doc = text::ParseJson(json);
-  for (const text::JsonValue& item : doc.AsArray()) {
-    const text::JsonValue* name = item.Find("ifname");
-    if (name == nullptr || !name->is_string()) continue;
-    LinkDetails& link = details[name->AsString()];
-    const text::JsonValue* info = item.Find("linkinfo");
-    const text::JsonValue* kind = info ? info->Find("info_kind") : nullptr;
-    link.kind = kind && kind->is_string() ? kind->AsString() : "physical";
-    const text::JsonValue* stats = item.Find("stats64");
-    if (stats == nullptr) stats = item.Find("stats");
-    const text::JsonValue* tx = stats ? stats->Find("tx") : nullptr;
-    if (const text::JsonValue* changes =
-            tx ? tx->Find("carrier_changes") : nullptr)
-      link.tx_carrier_changes = changes->AsUint64();
-  }
-  return details;
-}
 
 bool HasFlag(const parsers::InterfaceStats& link, std::string_view flag) {
   return std::find(link.flags.begin(), link.flags.end(), flag) !=
@@ -63,7 +32,6 @@ std::optional<bool> IsUp(const parsers::InterfaceStats& link) {
 
 std::shared_ptr<NicFacts> FactsFromIpLinkJson(std::string_view json) {
   const parsers::LinkListing listing = parsers::ParseIpLinkJson(json);
-  const std::map<std::string, LinkDetails> details = ReadLinkDetails(json);
   auto facts = std::make_shared<NicFacts>();
   facts->warnings.AddAll("ip link: ", listing.warnings);
   std::set<std::string> seen;
@@ -83,8 +51,8 @@ std::shared_ptr<NicFacts> FactsFromIpLinkJson(std::string_view json) {
     }
     NicFacts::Interface& nic = facts->interfaces.emplace_back();
     nic.name = link.ifname;
-    const auto detail = details.find(link.ifname);
-    nic.kind = detail == details.end() ? "physical" : detail->second.kind;
+    // The kernel reports no kind for physical NICs.
+    nic.kind = link.kind.empty() ? "physical" : link.kind;
     nic.mtu = link.mtu;
     nic.up = IsUp(link);
     nic.rx_errors = link.rx.errors;
@@ -93,8 +61,6 @@ std::shared_ptr<NicFacts> FactsFromIpLinkJson(std::string_view json) {
     nic.tx_dropped = link.tx.dropped;
     nic.carrier_changes = link.carrier_changes;
     nic.addresses = link.addresses;
-    if (!nic.carrier_changes && detail != details.end())
-      nic.carrier_changes = detail->second.tx_carrier_changes;
   }
   if (skipped_over_cap > 0) {
     facts->LeaveOut("interfaces", skipped_over_cap, NicFacts::kMaxInterfaces);

@@ -1,6 +1,5 @@
 #include "collectors/paths.h"
 
-#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include "collectors/nic.h"
 #include "collectors/parsers/ip_route_parser.h"
 #include "collectors/parsers/replication_cfg_parser.h"
+#include "text/name_rules.h"
 #include "text/text_scan.h"
 
 namespace replwatch {
@@ -118,12 +118,6 @@ void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
   }
 }
 
-bool IsIpLiteral(const std::string& address) {
-  unsigned char bytes[16];
-  return inet_pton(AF_INET, address.c_str(), bytes) == 1 ||
-         inet_pton(AF_INET6, address.c_str(), bytes) == 1;
-}
-
 // Sets check->interface and interface_mtu: the replication network's
 // interface when the peer's address is in that network, else the one the
 // node routes the address by (the probe then measures the path to the
@@ -139,7 +133,7 @@ void FindRoute(Transport& transport, const PeerNode& peer, const NicFacts& nic,
     return;
   }
   check->interface_mtu = nic.ReplicationMtu();
-  if (!IsIpLiteral(peer.address)) return;
+  if (!text::IsIpLiteral(peer.address)) return;
   const auto result = RunProbe(
       transport, MakeCommand("ip-route-get", {peer.address}), warnings);
   if (!result) return;

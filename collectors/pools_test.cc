@@ -432,8 +432,10 @@ std::string TankSeries(const std::string& name, const std::string& extra) {
          "}";
 }
 
-TEST_CASE("pools: rows that share a name each keep their own counters",
-          "[pools]") {
+// The series of pool tank, a DEGRADED mirror of an ONLINE `first` and a
+// FAULTED `second` (3 read, 1 write, 40 checksum errors), then `extra` rows.
+std::string DegradedMirror(const std::string& first, const std::string& second,
+                           const std::string& extra = "") {
   ScriptedTransport transport;
   transport.Answer(kList, "tank\t1\t0\t1\t0\t0\tDEGRADED\n");
   transport.Answer(kStatus,
@@ -441,11 +443,20 @@ TEST_CASE("pools: rows that share a name each keep their own counters",
                    "\tNAME        STATE     READ WRITE CKSUM\n"
                    "\ttank        DEGRADED     0     0     0\n"
                    "\t  mirror-0  DEGRADED     0     0     0\n"
-                   "\t    sdX     ONLINE       0     0     0\n"
-                   "\t    sdX     FAULTED      3     1    40  too many errors\n"
-                   "\nerrors: No known data errors\n");
+                   "\t    " +
+                       first +
+                       "     ONLINE       0     0     0\n"
+                       "\t    " +
+                       second +
+                       "     FAULTED      3     1    40  too many errors\n" +
+                       extra + "\nerrors: No known data errors\n");
   transport.Answer(kGet, "");
-  const std::string text = testing::RenderText(*Collect(transport));
+  return testing::RenderText(*Collect(transport));
+}
+
+TEST_CASE("pools: rows that share a name each keep their own counters",
+          "[pools]") {
+  const std::string text = DegradedMirror("sdX", "sdX");
   CheckPromtoolClean(text);
   const auto errors = [&](const std::string& vdev, const std::string& type) {
     return SampleValue(
@@ -459,20 +470,8 @@ TEST_CASE("pools: rows that share a name each keep their own counters",
 
 TEST_CASE("pools: a FAULTED member of a mirror has its own state series",
           "[pools]") {
-  ScriptedTransport transport;
-  transport.Answer(kList, "tank\t1\t0\t1\t0\t0\tDEGRADED\n");
-  transport.Answer(kStatus,
-                   "  pool: tank\n state: DEGRADED\nconfig:\n\n"
-                   "\tNAME        STATE     READ WRITE CKSUM\n"
-                   "\ttank        DEGRADED     0     0     0\n"
-                   "\t  mirror-0  DEGRADED     0     0     0\n"
-                   "\t    sda     ONLINE       0     0     0\n"
-                   "\t    sdb     FAULTED      3     1    40  too many errors\n"
-                   "\tspares\n"
-                   "\t  sdc       AVAIL\n"
-                   "\nerrors: No known data errors\n");
-  transport.Answer(kGet, "");
-  const std::string text = testing::RenderText(*Collect(transport));
+  const std::string text =
+      DegradedMirror("sda", "sdb", "\tspares\n\t  sdc       AVAIL\n");
   CheckPromtoolClean(text);
   const auto state = [&](const std::string& vdev, const std::string& value) {
     return SampleValue(

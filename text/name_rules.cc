@@ -32,14 +32,16 @@ bool IsValidClusterName(std::string_view name) {
   });
 }
 
+bool IsIpLiteral(std::string_view address) {
+  const std::string text(address);  // inet_pton needs a terminated string
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
 bool IsValidHostAddress(std::string_view address) {
   if (address.empty() || address.size() > 253) return false;
-  const std::string text(address);
-  unsigned char buffer[16];
-  if (inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
-      inet_pton(AF_INET6, text.c_str(), buffer) == 1) {
-    return true;
-  }
+  if (IsIpLiteral(address)) return true;
   if (address.front() == '-' || address.front() == '.') return false;
   return AllOf(address,
                [](char c) { return IsAlnum(c) || c == '-' || c == '.'; });

@@ -16,6 +16,9 @@ bool IsValidClusterName(std::string_view name);
 /// An IPv4/IPv6 literal or a DNS name.
 bool IsValidHostAddress(std::string_view address);
 
+/// An IPv4 or IPv6 literal (no prefix length, no name).
+bool IsIpLiteral(std::string_view address);
+
 /// A POSIX-ish login name.
 bool IsValidUnixUserName(std::string_view name);
 

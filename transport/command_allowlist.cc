@@ -2,8 +2,6 @@
 // read state. Placeholders are validated, never escaped into shape: a value
 // that does not match its rule is refused.
 
-#include <arpa/inet.h>
-
 #include <cctype>
 #include <string>
 
@@ -107,11 +105,8 @@ bool Valid(Arg kind, const std::string& value) {
     }
     case Arg::kHostAddress:
       return text::IsValidHostAddress(value) && value.front() != '-';
-    case Arg::kIpAddress: {
-      unsigned char bytes[16];
-      return inet_pton(AF_INET, value.c_str(), bytes) == 1 ||
-             inet_pton(AF_INET6, value.c_str(), bytes) == 1;
-    }
+    case Arg::kIpAddress:
+      return text::IsIpLiteral(value);
     case Arg::kPayloadBytes:
       return AllDigits(value) && value.size() <= 5 && std::stoi(value) >= 1 &&
              std::stoi(value) <= 65507;

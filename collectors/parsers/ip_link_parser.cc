@@ -92,12 +92,22 @@ LinkListing ParseIpLinkJson(std::string_view json) {
     }
     const text::JsonValue* stats = item.Find("stats64");
     if (stats == nullptr) stats = item.Find("stats");
+    const text::JsonValue* tx = stats ? stats->Find("tx") : nullptr;
     if (stats != nullptr) {
       ReadCounters(stats->Find("rx"), &iface.rx);
-      ReadCounters(stats->Find("tx"), &iface.tx);
+      ReadCounters(tx, &iface.tx);
     }
-    if (const text::JsonValue* v = item.Find("carrier_changes"))
+    if (const text::JsonValue* v = item.Find("carrier_changes")) {
       iface.carrier_changes = v->AsUint64();
+    } else if (const text::JsonValue* v =
+                   tx ? tx->Find("carrier_changes") : nullptr) {
+      iface.carrier_changes = v->AsUint64();
+    }
+    const text::JsonValue* info = item.Find("linkinfo");
+    if (const text::JsonValue* kind = info ? info->Find("info_kind") : nullptr;
+        kind && kind->is_string()) {
+      iface.kind = kind->AsString();
+    }
     if (const text::JsonValue* addresses = item.Find("addr_info");
         addresses && addresses->is_array()) {
       for (const text::JsonValue& address : addresses->AsArray()) {

@@ -26,7 +26,10 @@ struct InterfaceStats {
   std::string master;  // bond/bridge master, if any
   LinkCounters rx;
   LinkCounters tx;
-  std::optional<std::uint64_t> carrier_changes;  // `-d` JSON only
+  /// `-d` JSON only: top-level carrier_changes, or where iproute2 6.1
+  /// (Debian 12) prints it with `-s -s`: in stats64.tx.
+  std::optional<std::uint64_t> carrier_changes;
+  std::string kind;  // `-d` JSON linkinfo.info_kind (bridge, veth...); or empty
   /// `local` addresses of `addr_info` (`ip -j addr` only), IPv4 and IPv6,
   /// without their prefix length; at most kMaxAddresses.
   std::vector<std::string> addresses;
