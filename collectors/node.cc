@@ -26,7 +26,17 @@ std::optional<std::string> OutputIfInstalled(Transport& transport,
   return std::nullopt;
 }
 
+double SystemNow() {
+  return SecondsSinceEpoch(std::chrono::system_clock::now());
+}
+
 }  // namespace
+
+const char* const kReplicationPackages[8] = {
+    "proxmox-ve",          "pve-manager",
+    "libpve-storage-perl", "libpve-guest-common-perl",
+    "qemu-server",         "pve-container",
+    "pve-ha-manager",      "zfsutils-linux"};
 
 void NodeFacts::Render(const LabelList& node_labels, MetricSet& out) const {
   out.Gauge("replwatch_node_clock_offset_seconds",
@@ -47,6 +57,21 @@ void NodeFacts::Render(const LabelList& node_labels, MetricSet& out) const {
     out.Gauge("replwatch_node_pve_info", "PVE manager version (pveversion).",
               labels, 1);
   }
+  for (const auto& [package, version] : packages) {
+    LabelList labels = node_labels;
+    labels.emplace_back("package", package);
+    labels.emplace_back("version", version);
+    out.Gauge("replwatch_node_package_info",
+              "Version of a package that takes part in replication "
+              "(pveversion -v).",
+              labels, 1);
+  }
+}
+
+std::optional<std::string> NodeFacts::StorageVersion() const {
+  const auto it = packages.find("libpve-storage-perl");
+  if (it == packages.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<int> NodeFacts::PveMajor() const {
@@ -57,6 +82,32 @@ std::optional<int> NodeFacts::PveMajor() const {
       std::from_chars(version.data(), version.data() + version.size(), major);
   if (error != std::errc() || end == version.data()) return std::nullopt;
   return major;
+}
+
+NodeCollector::NodeCollector() : now_(SystemNow) {}
+
+// `pveversion -v` loads the apt cache, seconds of CPU on a busy node; the
+// list is read again only when `pveversion` prints something else (an
+// upgrade or a reboot into another kernel) or when it is an hour old.
+void NodeCollector::ReadPackages(Transport& transport,
+                                 const std::string& pveversion,
+                                 NodeFacts& facts) {
+  const double now = now_();
+  if (pveversion != packages_pveversion_ ||
+      now - packages_read_at_ >= kPackagesMaxAgeSeconds) {
+    packages_.clear();
+    packages_pveversion_.clear();
+    const auto text = OutputIfInstalled(transport, "pveversion-verbose");
+    if (!text) return;
+    const parsers::PvePackages all = parsers::ParsePvePackages(*text);
+    for (const char* package : kReplicationPackages) {
+      const auto it = all.find(package);
+      if (it != all.end()) packages_.insert(*it);
+    }
+    packages_pveversion_ = pveversion;
+    packages_read_at_ = now;
+  }
+  facts.packages = packages_;
 }
 
 std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
@@ -85,6 +136,7 @@ std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
   try {
     if (auto text = OutputIfInstalled(transport, "pveversion")) {
       facts->pve = parsers::ParsePveVersion(*text);
+      ReadPackages(transport, *text, *facts);
     }
   } catch (const text::ParseError& e) {
     facts->warnings.Add(e.what());

@@ -50,5 +50,95 @@ TEST_CASE("a zfs version that cannot be read costs the version, not the node",
              Catch::Matchers::ContainsSubstring("is not a version"));
 }
 
+constexpr char kPve8[] =
+    "pve-manager/8.4.11/14a32011 (running kernel: 6.8.12-13-pve)\n";
+constexpr char kPve9[] =
+    "pve-manager/9.2.20/49318c671b82f31e (running kernel: 7.0.14-17-pve)\n";
+
+std::size_t TimesRun(const testing::ScriptedTransport& transport,
+                     const std::string& command) {
+  std::size_t n = 0;
+  for (const auto& run : transport.commands_run()) n += run == command;
+  return n;
+}
+
+TEST_CASE(
+    "the package list is read again only when pveversion changes or "
+    "after an hour",
+    "[node]") {
+  double now = 1764000000;
+  testing::ScriptedTransport transport;
+  transport.Answer("date +%s.%N", "1764000000.25\n");
+  transport.Answer("zfs version", "zfs-2.2.8-pve1\nzfs-kmod-2.2.8-pve1\n");
+  transport.Answer("pveversion", kPve8);
+  transport.Answer("pveversion -v",
+                   "proxmox-ve: 8.4.0 (running kernel: 6.8.12-13-pve)\n"
+                   "pve-manager: 8.4.11 (running version: 8.4.11/14a32011)\n"
+                   "libpve-storage-perl: 8.3.7\n"
+                   "libjs-extjs: 7.0.0-5\n");
+  NodeCollector collector([&now] { return now; });
+  const auto context = testing::TestContext().Get();
+
+  auto facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(facts->StorageVersion() == "8.3.7");
+  // Only the packages that replicate become series.
+  CHECK(facts->packages.count("libjs-extjs") == 0);
+  const std::string text = testing::RenderText(*facts);
+  CHECK(
+      text.find("replwatch_node_package_info{pve_cluster=\"lab\",node=\"pve1\","
+                "package=\"libpve-storage-perl\",version=\"8.3.7\"} 1") !=
+      std::string::npos);
+
+  now += 600;
+  facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(TimesRun(transport, "pveversion -v") == 1);
+  CHECK(facts->StorageVersion() == "8.3.7");
+
+  // An upgrade shows in `pveversion`: the list is read in the same cycle.
+  transport.Answer("pveversion", kPve9);
+  transport.Answer("pveversion -v",
+                   "pve-manager: 9.2.20 (running version: 9.2.20/4931)\n"
+                   "libpve-storage-perl: 9.1.10\n");
+  facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(TimesRun(transport, "pveversion -v") == 2);
+  CHECK(facts->StorageVersion() == "9.1.10");
+
+  // A package upgraded alone shows within the hour.
+  transport.Answer("pveversion -v",
+                   "pve-manager: 9.2.20 (running version: 9.2.20/4931)\n"
+                   "libpve-storage-perl: 9.1.11\n");
+  now += NodeCollector::kPackagesMaxAgeSeconds;
+  facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(TimesRun(transport, "pveversion -v") == 3);
+  CHECK(facts->StorageVersion() == "9.1.11");
+}
+
+TEST_CASE(
+    "a package list that cannot be read is warned about and read again "
+    "next cycle",
+    "[node]") {
+  testing::ScriptedTransport transport;
+  transport.Answer("date +%s.%N", "1764000000.25\n");
+  transport.Answer("zfs version", "zfs-2.4.4-pve1\nzfs-kmod-2.4.4-pve1\n");
+  transport.Answer("pveversion", kPve9);
+  transport.Answer("pveversion -v", "Unknown option: v\n");
+  NodeCollector collector;
+  const auto context = testing::TestContext().Get();
+  auto facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(facts->pve.has_value());
+  CHECK(facts->packages.empty());
+  REQUIRE(facts->warnings.size() == 1);
+  CHECK_THAT(facts->warnings.front().message,
+             Catch::Matchers::ContainsSubstring("no pve-manager line"));
+  facts = std::static_pointer_cast<const NodeFacts>(
+      collector.Collect(transport, context));
+  CHECK(TimesRun(transport, "pveversion -v") == 2);
+}
+
 }  // namespace
 }  // namespace replwatch

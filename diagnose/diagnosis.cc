@@ -15,6 +15,7 @@
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
 #include "collectors/volume_chain.h"
+#include "diagnose/encryption_check.h"
 #include "diagnose/human_units.h"
 #include "diagnose/volume_verdict.h"
 
@@ -194,6 +195,9 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         const std::vector<std::string> volumes = JobVolumes(
             index_of[node], index_of[job.state.target], job.state.id);
         CheckPrerequisites(view, volumes, out);
+        for (Check& check : CheckEncryption(view, volumes, out)) {
+          out.prerequisites.push_back(std::move(check));
+        }
         if (out.state == "syncing" || out.state == "failing") {
           CheckThroughput(view, *jobs, out);
         }

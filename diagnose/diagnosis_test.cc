@@ -5,6 +5,7 @@
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
+#include "collectors/node.h"
 #include "collectors/parsers/zfs_get_parser.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
@@ -26,14 +27,31 @@ std::string Snap(const std::string& name, std::uint64_t guid,
 }
 
 std::shared_ptr<DatasetsFacts> Datasets(const std::string& written,
-                                        const std::string& resume_token = "-") {
+                                        const std::string& resume_token = "-",
+                                        const std::string& encryption = "") {
   return BuildDatasetsFacts(
       parsers::ParseZfsGet(
           kVolume + "\ttype\tvolume\n" + kVolume + "\tused\t1000000\n" +
           kVolume + "\tavailable\t800000000\n" + kVolume + "\twritten\t" +
           written + "\n" + kVolume + "\treceive_resume_token\t" + resume_token +
-          "\nrpool/data\tavailable\t900000000\n")
+          "\nrpool/data\tavailable\t900000000\n" + encryption)
           .properties);
+}
+
+// `zfs get` rows of an encrypted dataset (encryption root `root`), or of
+// one in the clear when `root` is empty.
+std::string Encryption(const std::string& dataset, const std::string& root,
+                       const std::string& keystatus = "available") {
+  if (root.empty()) return dataset + "\tencryption\toff\n";
+  return dataset + "\tencryption\taes-256-gcm\n" + dataset +
+         "\tencryptionroot\t" + root + "\n" + dataset + "\tkeystatus\t" +
+         keystatus + "\n";
+}
+
+std::shared_ptr<NodeFacts> Node(const std::string& storage) {
+  auto facts = std::make_shared<NodeFacts>();
+  if (!storage.empty()) facts->packages["libpve-storage-perl"] = storage;
+  return facts;
 }
 
 std::shared_ptr<JobsFacts> Jobs(const std::string& node, std::uint64_t guest,
@@ -88,6 +106,8 @@ struct Cluster {
   bool ssh_ok = true;
   std::uint64_t guest_on_target = 0;  // a guest whose jobs pve2 lists
   std::string target_resume_token = "-";
+  std::string source_encryption, target_encryption;  // zfs get rows
+  std::string source_storage, target_storage;        // pve-storage versions
 
   Report Run(const Filter& filter = {}) const {
     ClusterView view("lab");
@@ -97,8 +117,11 @@ struct Cluster {
              SnapshotsFacts::FromZfsList(source_snapshots));
     view.Add("pve2", "snapshots",
              SnapshotsFacts::FromZfsList(target_snapshots));
-    view.Add("pve1", "datasets", Datasets("4096"));
-    view.Add("pve2", "datasets", Datasets("0", target_resume_token));
+    view.Add("pve1", "datasets", Datasets("4096", "-", source_encryption));
+    view.Add("pve2", "datasets",
+             Datasets("0", target_resume_token, target_encryption));
+    view.Add("pve1", "node", Node(source_storage));
+    view.Add("pve2", "node", Node(target_storage));
     view.Add("pve1", "pools", Pools("ONLINE"));
     view.Add("pve2", "pools", Pools("ONLINE"));
     view.Add("pve1", "paths", Paths(ssh_ok));
@@ -133,6 +156,84 @@ TEST_CASE("a healthy job is OK and prints no commands", "[diagnose]") {
   CHECK(job.volumes[0].commands.empty());
   CHECK(RenderText(report).find("healthy: 2 common replication snapshot(s)") !=
         std::string::npos);
+}
+
+const Check* FindCheck(const JobDiagnosis& job, const std::string& prefix) {
+  for (const auto& check : job.prerequisites) {
+    if (check.name.rfind(prefix, 0) == 0) return &check;
+  }
+  return nullptr;
+}
+
+TEST_CASE("a replica left in the clear names both pve-storage versions",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.source_encryption = Encryption("rpool/data", "rpool/data") +
+                              Encryption(kVolume, "rpool/data");
+  cluster.target_encryption =
+      Encryption("rpool/data", "rpool/data") + Encryption(kVolume, "");
+  cluster.source_storage = "9.1.10";
+  cluster.target_storage = "8.3.7";
+  const Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  const JobDiagnosis& job = Job100(report);
+  CHECK(job.severity == Severity::kWarning);
+  const Check* drift = FindCheck(job, "encryption of " + kVolume + " on pve2");
+  REQUIRE(drift != nullptr);
+  CHECK(drift->severity == Severity::kWarning);
+  CHECK(drift->detail ==
+        "not encrypted, while its parent is (encryption root rpool/data); "
+        "pve1 runs pve-storage 9.1.10 (zfs send -RpvU), pve2 runs "
+        "pve-storage 8.3.7 (zfs recv -F, without -x encryption); once pve2 "
+        "runs pve-storage 9.1.3 or later, re-seed the replica");
+  const Check* versions = FindCheck(job, "pve-storage on pve1 and pve2");
+  REQUIRE(versions != nullptr);
+  CHECK(versions->severity == Severity::kWarning);
+  CHECK_THAT(versions->detail,
+             Catch::Matchers::ContainsSubstring(
+                 "a full sync creates the replica unencrypted; upgrade pve2"));
+}
+
+TEST_CASE("a replica that inherits its encrypted parent is OK", "[diagnose]") {
+  Cluster cluster;
+  cluster.source_encryption = Encryption(kVolume, kVolume);
+  cluster.target_encryption = Encryption("rpool/data", "rpool/data") +
+                              Encryption(kVolume, "rpool/data");
+  cluster.source_storage = "9.1.10";
+  cluster.target_storage = "9.1.5";
+  const Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  CHECK(Job100(report).severity == Severity::kOk);
+  CHECK(FindCheck(Job100(report), "encryption of") == nullptr);
+  REQUIRE(FindCheck(Job100(report), "pve-storage on") != nullptr);
+  CHECK_THAT(
+      FindCheck(Job100(report), "pve-storage on")->detail,
+      Catch::Matchers::ContainsSubstring("replicas inherit pve2's encryption"));
+}
+
+TEST_CASE("an unloaded key and a sender too old to send encrypted disks",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.source_encryption = Encryption(kVolume, kVolume);
+  cluster.target_encryption =
+      Encryption("rpool/data", "rpool/data", "unavailable") +
+      Encryption(kVolume, "rpool/data", "unavailable");
+  cluster.source_storage = "8.3.7";
+  const Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  const JobDiagnosis& job = Job100(report);
+  CHECK(job.severity == Severity::kCritical);
+  const Check* key = FindCheck(job, "key of rpool/data on pve2");
+  REQUIRE(key != nullptr);
+  CHECK(key->detail ==
+        "not loaded: the guest cannot start there until `zfs load-key "
+        "rpool/data`");
+  REQUIRE(FindCheck(job, "pve-storage on") != nullptr);
+  CHECK(FindCheck(job, "pve-storage on")->severity == Severity::kCritical);
+  // Without facts on pve-storage, nothing is claimed about it.
+  cluster.source_storage.clear();
+  CHECK(FindCheck(Job100(cluster.Run({"100-0", ""})), "pve-storage on") ==
+        nullptr);
 }
 
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {

@@ -41,6 +41,7 @@ const Entry kAllowList[] = {
     {"date", {L("date"), L("+%s.%N")}},
     {"zfs-version", {L("zfs"), L("version")}},
     {"pveversion", {L("pveversion")}},
+    {"pveversion-verbose", {L("pveversion"), L("-v")}},
     {"zpool-list",
      {L("zpool"), L("list"), L("-Hp"), L("-o"),
       L("name,size,alloc,free,cap,frag,health")}},

@@ -35,4 +35,51 @@ PveVersion ParsePveVersion(std::string_view text) {
   throw text::ParseError("pveversion: no pve-manager line");
 }
 
+namespace {
+
+// Debian package names: lower case letters, digits and "+-.", starting with
+// a letter or digit (Debian Policy 5.6.1).
+bool IsPackageName(std::string_view s) {
+  if (s.size() < 2 || s.size() > kMaxVersionLength) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '+' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return s.front() != '+' && s.front() != '-' && s.front() != '.';
+}
+
+}  // namespace
+
+PvePackages ParsePvePackages(std::string_view text) {
+  text::RejectNulBytes(text, "pveversion -v");
+  text::LineReader lines(text);
+  std::string_view line;
+  PvePackages packages;
+  while (lines.Next(&line)) {
+    std::string_view rest = line;
+    const std::size_t colon = rest.find(": ");
+    if (colon == std::string_view::npos) continue;
+    const std::string_view name = rest.substr(0, colon);
+    rest.remove_prefix(colon + 2);
+    const std::string_view version = text::NextField(&rest);
+    // A Debian version starts with a digit; "not correctly installed"
+    // (listed, not installed) is no version.
+    if (!IsPackageName(name) || !IsUsableVersionText(version) ||
+        version.front() < '0' || version.front() > '9') {
+      continue;
+    }
+    if (packages.size() == kMaxPvePackages) {
+      throw text::ParseError("pveversion -v: more than " +
+                                 std::to_string(kMaxPvePackages) + " packages",
+                             lines.line_number());
+    }
+    packages.emplace(std::string(name), std::string(version));
+  }
+  if (packages.count("pve-manager") == 0) {
+    throw text::ParseError("pveversion -v: no pve-manager line");
+  }
+  return packages;
+}
+
 }  // namespace replwatch::parsers

@@ -1,6 +1,7 @@
 #include "collectors/parsers/zfs_version_parser.h"
 
 #include "collectors/parsers/pveversion_parser.h"
+#include "collectors/parsers/test_fixtures.h"
 #include "testing/catch.h"
 #include "text/parse_error.h"
 
@@ -48,6 +49,35 @@ TEST_CASE("pveversion", "[version]") {
   CHECK_THROWS_AS(ParsePveVersion("proxmox-ve: 8.2.0\n"), text::ParseError);
   CHECK_THROWS_AS(ParsePveVersion("pve-manager/x.y/abc\n"), text::ParseError);
   CHECK_THROWS_AS(ParsePveVersion(""), text::ParseError);
+}
+
+TEST_CASE("pveversion -v: a real PVE 9.1 node's package list", "[version]") {
+  const PvePackages packages = ParsePvePackages(testing::ReadFixture(
+      testing::RealWorldDir("pveversion") /
+      "emesix-hwreport-pve-8845hs-pveversion-v-9.1.1-zfs-2.3.4.txt"));
+  CHECK(packages.at("pve-manager") == "9.1.1");
+  CHECK(packages.at("proxmox-ve") == "9.1.0");
+  CHECK(packages.at("libpve-storage-perl") == "9.1.0");
+  CHECK(packages.at("libpve-guest-common-perl") == "6.0.2");
+  CHECK(packages.at("zfsutils-linux") == "2.3.4-pve1");
+  CHECK(packages.size() > 40);
+}
+
+TEST_CASE("pveversion -v: what is not a package version is left out",
+          "[version]") {
+  const PvePackages packages = ParsePvePackages(
+      "pve-manager: 8.4.11 (running version: 8.4.11/14a32011)\n"
+      "ceph: not correctly installed\n"
+      "Bad-Name: 1.0\n"
+      "libpve-storage-perl: \n"
+      "no colon here\n");
+  CHECK(packages == PvePackages{{"pve-manager", "8.4.11"}});
+  CHECK_THROWS_AS(ParsePvePackages("pve-manager/8.4.11/14a32011\n"),
+                  text::ParseError);
+  std::string many = "pve-manager: 9.2.20\n";
+  for (int i = 0; i < 300; ++i) many += "pkg" + std::to_string(i) + ": 1.0\n";
+  CHECK_THROWS_WITH(ParsePvePackages(many),
+                    Catch::Matchers::ContainsSubstring("more than 256"));
 }
 
 TEST_CASE("release numbers", "[version]") {

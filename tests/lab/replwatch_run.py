@@ -1,4 +1,5 @@
 """replwatch itself running inside a lab: start, scrape, stop (by pid)."""
+import json
 import os
 import re
 import subprocess
@@ -59,6 +60,23 @@ def binary_command(config):
         "--",
         BINARY,
     ]
+
+
+def run_diagnose(lab_name, config, job=None):
+    """`replwatch diagnose --output=json` in the lab's namespace: (exit code, report)."""
+    argv = (
+        ["ip", "netns", "exec", "rwlab-%s" % lab_name]
+        + binary_command(config)
+        + ["diagnose", "--config.file=" + config, "--output=json"]
+        + (["--job=" + job] if job else [])
+    )
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stdout)
+    if report["exit_code"] != proc.returncode:
+        raise AssertionError(
+            "diagnose exited %d, its report says %d" % (proc.returncode, report["exit_code"])
+        )
+    return proc.returncode, report
 
 
 class Replwatch:

@@ -7,12 +7,11 @@ pve3 108-111; job <vmid>-0 goes to the next node.
 import json
 import re
 import shlex
-import subprocess
 import time
 import unittest
 
 from labhelper import LabCase
-from replwatch_run import BINARY, lab_config
+from replwatch_run import lab_config, run_diagnose
 
 PENDING_PREFIX = "# DO NOT RUN"
 
@@ -46,20 +45,7 @@ class DiagnoseInLab(LabCase):
         self.assertEqual(code, 0, self.summary(report))
 
     def diagnose(self, job=None):
-        argv = [
-            "ip",
-            "netns",
-            "exec",
-            "rwlab-%s" % self.NAME,
-            BINARY,
-            "diagnose",
-            "--config.file=" + self.config,
-            "--output=json",
-        ] + (["--job=" + job] if job else [])
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-        report = json.loads(proc.stdout)
-        self.assertEqual(report["exit_code"], proc.returncode)
-        return proc.returncode, report
+        return run_diagnose(self.NAME, self.config, job)
 
     @staticmethod
     def summary(report):

@@ -6,11 +6,12 @@ run that fails on it, and that failure is classified."""
 
 import unittest
 
-from replwatch_run import ReplwatchLabCase
+from replwatch_run import ReplwatchLabCase, run_diagnose
 
 DRIFT = "replwatch_dataset_encryption_drift"
 UNENCRYPTED = "unencrypted_under_encrypted_parent"
 FEATURE_MISMATCH = "replwatch_link_feature_mismatch"
+PACKAGE = "replwatch_node_package_info"
 FAILURES = "replwatch_job_consecutive_failures"
 ERROR = "replwatch_job_last_error_info"
 
@@ -30,6 +31,25 @@ class RollingUpgradeInLab(ReplwatchLabCase):
     def drift(self, samples, node, volume, reason=UNENCRYPTED):
         return samples.value(DRIFT, node=node, dataset="rpool/data/" + volume, reason=reason)
 
+    def storage_version(self, samples, node):
+        versions = [
+            labels["version"]
+            for labels, v in samples.all(PACKAGE, node=node, package="libpve-storage-perl")
+            if v == 1
+        ]
+        self.assertEqual(len(versions), 1, versions)
+        return versions[0]
+
+    def encryption_checks(self, job):
+        """diagnose's encryption checks of `job`: {name: (status, detail)}."""
+        _, report = run_diagnose(self.NAME, self.daemon_config(), job)
+        checks = report["jobs"][0]["prerequisites"]
+        return {
+            c["name"]: (c["status"], c["detail"])
+            for c in checks
+            if c["name"].startswith(("encryption of", "pve-storage on"))
+        }
+
     def test_rolling_upgrade(self):
         # pve1 to PVE 9.2 (pve-storage 9.1.10: zfs send -RpvU); pve2 still receives with
         # `zfs recv -F` (PVE 8): the next runs create pve2's replicas unencrypted under its
@@ -43,6 +63,19 @@ class RollingUpgradeInLab(ReplwatchLabCase):
         self.assertEqual(self.drift(s, "pve2", "vm-100-disk-0", "own_encryption_root"), 0)
         # pve1's own disks inherit its encrypted rpool/data, as PVE creates them.
         self.assertEqual([labels["dataset"] for labels, v in s.all(DRIFT, node="pve1") if v], [])
+        # The versions behind it, as `pveversion -v` prints them, and diagnose naming them.
+        self.assertEqual(self.storage_version(s, "pve1"), "9.1.10")
+        old_storage = self.storage_version(s, "pve2")
+        self.assertTrue(old_storage.startswith("8."), old_storage)
+        checks = self.encryption_checks("100-0")
+        drift = checks["encryption of rpool/data/vm-100-disk-0 on pve2"]
+        self.assertEqual(drift[0], "WARNING")
+        self.assertIn(
+            "pve1 runs pve-storage 9.1.10 (zfs send -RpvU), pve2 runs pve-storage %s "
+            "(zfs recv -F, without -x encryption)" % old_storage,
+            drift[1],
+        )
+        self.assertEqual(checks["pve-storage on pve1 and pve2 for encrypted disks"][0], "WARNING")
 
         # `zpool upgrade` enables 2.3/2.4's features on pve1; a file name over 255 bytes
         # in the container (longname=on) makes `longname` active. replwatch flags the
@@ -76,6 +109,10 @@ class RollingUpgradeInLab(ReplwatchLabCase):
         )
         self.assertEqual(self.drift(s, "pve2", "vm-101-disk-0", "own_encryption_root"), 0)
         self.assertEqual(self.drift(s, "pve2", "vm-100-disk-0"), 1)
+        self.assertEqual(self.storage_version(s, "pve2"), "9.1.5")
+        checks = self.encryption_checks("101-0")
+        self.assertNotIn("encryption of rpool/data/vm-101-disk-0 on pve2", checks)
+        self.assertEqual(checks["pve-storage on pve1 and pve2 for encrypted disks"][0], "OK")
 
 
 if __name__ == "__main__":
