@@ -59,6 +59,7 @@ def find_notification(notifications, wanted, status, since):
                     "at": notification["at"],
                     "path": notification["path"],
                     "labels": alert["labels"],
+                    "annotations": alert.get("annotations", {}),
                 }
     return None
 

@@ -22,49 +22,18 @@ Setup runs the whole scenario once (healthy baseline, then fault batches); each 
 one alert's observations. Needs root.
 """
 import os
-import shutil
-import signal
-import sys
-import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "lab"))
-
-import alert_cases  # noqa: E402
-import alert_stack  # noqa: E402
-import dashboard_queries  # noqa: E402
-import scenario  # noqa: E402
-from replwatch_run import BINARY, PORT, Replwatch  # noqa: E402
-
-# Two runs must not share a lab: `lab up` takes the previous lab of that name down.
-LAB_NAME = os.environ.get("REPLWATCH_ALERTING_LAB", "rwalert")
+import alert_cases
+import dashboard_queries
+import scenario
+from stack_case import AlertStackCase
 
 
-def replwatch_config(path, statedir, command_timeout):
-    nodes = "".join(
-        "      - name: pve%d\n        address: 198.18.0.%d\n" % (i, 10 + i) for i in (1, 2, 3)
-    )
-    with open(path, "w") as f:
-        f.write(
-            "global:\n  collection_interval: 1s\n  jitter: 200ms\n  connect_timeout: 2s\n"
-            "  command_timeout: %s\n"
-            "  reconnect_backoff_initial: 1s\n  reconnect_backoff_max: 2s\n"
-            # Keepalives check a new connection: a changed host key shows within 1 s.
-            "  keepalive_interval: 1s\n"
-            "ssh:\n  key_file: %s/replwatch_id_ed25519\n  known_hosts_file: %s/known_hosts\n"
-            "clusters:\n  - name: %s\n    nodes:\n%s"
-            % (command_timeout, statedir, statedir, alert_cases.CLUSTER, nodes)
-        )
-    return path
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt("signal %d" % signum)
-
-
-class AlertingEndToEnd(unittest.TestCase):
+class AlertingEndToEnd(AlertStackCase):
+    # REPLWATCH_ALERTING_LAB: another lab name, for a second run beside this one.
+    LAB_NAME = os.environ.get("REPLWATCH_ALERTING_LAB", "rwalert")
     observations = {}
     leftovers = {}
     batch_errors = {}
@@ -73,96 +42,11 @@ class AlertingEndToEnd(unittest.TestCase):
     dashboards_under_fault = {}  # listed expression -> why it had no data under its fault
 
     @classmethod
-    def setUpClass(cls):
-        if os.geteuid() != 0:
-            raise unittest.SkipTest("the lab needs root")
-        if not os.path.exists(BINARY):
-            raise AssertionError("replwatch binary %s not built" % BINARY)
-        # SIGTERM (`timeout`, a stopped CI job) ends the run through the class cleanups too.
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        cls.addClassCleanup(signal.signal, signal.SIGTERM, previous)
-        try:
-            cls._start_and_run()
-        except BaseException as e:
-            if not isinstance(e, Exception):  # unittest cleans up only after an Exception
-                cls.doClassCleanups()
-            raise
-
-    @classmethod
-    def _start_and_run(cls):
-        began = time.time()
-        cls.workdir = tempfile.mkdtemp(prefix="replwatch-alerting-")
-        cls.addClassCleanup(shutil.rmtree, cls.workdir, ignore_errors=True)
-        cls.addClassCleanup(cls._lab_down)
-        cls._lab_down()
-        scenario.lab(LAB_NAME, "up", "--nodes", "3", "--guests", "3")
-        netns = alert_stack.Netns("rwlab-%s" % LAB_NAME)
-        cls.addClassCleanup(netns.close)
-        cls.sink = alert_stack.WebhookSink(netns)
-        cls.addClassCleanup(cls.sink.stop)
-        cls.alertmanager = alert_stack.start_alertmanager(netns.name, cls.workdir, cls.sink.url)
-        cls.addClassCleanup(cls.alertmanager.stop)
-        cls.prometheus = alert_stack.start_prometheus(
-            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT)
-        )
-        cls.addClassCleanup(cls.prometheus.stop)
-        # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
-        # probes a down node), and a path MTU probe across a mismatch takes 5s.
-        cls.replwatch = Replwatch(LAB_NAME, cls._write_replwatch_config("20s"))
-        cls.addClassCleanup(cls.replwatch.stop)
-        cls.apis = alert_stack.Apis(netns)
-        cls.driver = scenario.Driver(LAB_NAME, cls.apis, cls.sink, cls._reconfigure)
-        cls._wait_for_stack()
-        cls.timings.append(("start", time.time() - began))
+    def run_scenario(cls):
         cls._run_baseline()
         values = {alert_cases.PVE1_FIRST_DISK: cls.driver.first_disk("pve1")}
         for batch in alert_cases.BATCHES:
             cls._run_batch(batch, values)
-        cls.timings.append(("total", time.time() - began))
-        sys.stderr.write(
-            "alerting e2e timings: %s\n" % ", ".join("%s %.0fs" % t for t in cls.timings)
-        )
-
-    @classmethod
-    def _write_replwatch_config(cls, command_timeout):
-        return replwatch_config(
-            os.path.join(cls.workdir, "replwatch.yml"),
-            "/run/replwatch-lab/%s" % LAB_NAME,
-            command_timeout,
-        )
-
-    @classmethod
-    def _reconfigure(cls, command_timeout):
-        """Reloads replwatch (SIGHUP) with another command_timeout."""
-        metric = "replwatch_config_last_reload_success_timestamp_seconds"
-        before = cls.replwatch.value(metric)
-        cls._write_replwatch_config(command_timeout)
-        cls.replwatch.proc.send_signal(signal.SIGHUP)
-        if not cls.replwatch.wait_for(lambda: (cls.replwatch.value(metric) or 0) > before):
-            raise AssertionError("replwatch did not reload its configuration")
-
-    @classmethod
-    def _lab_down(cls):
-        scenario.lab(LAB_NAME, "down", check=False)
-
-    @classmethod
-    def _wait_for_stack(cls):
-        def up():
-            if not cls.apis.ready():
-                return False
-            nodes = cls.apis.query("count(replwatch_node_up == 1)")
-            return nodes and nodes[0]["value"][1] == "3"
-
-        if not cls.driver.wait(up, 90):
-            raise AssertionError(
-                "stack not up\n--- prometheus ---\n%s\n--- alertmanager ---\n%s"
-                "\n--- replwatch ---\n%s"
-                % (
-                    cls.prometheus.log_tail(),
-                    cls.alertmanager.log_tail(),
-                    cls.replwatch.log_text()[-2000:],
-                )
-            )
 
     @classmethod
     def _run_baseline(cls):

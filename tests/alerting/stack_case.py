@@ -1,0 +1,144 @@
+"""A unittest base class that runs, in one lab's network namespace, the lab, replwatch
+(1s collection), a real Prometheus with the shipped rules (alert_stack's speed-only
+changes), a real Alertmanager and the webhook receiver, for the whole class.
+
+A subclass names its lab (LAB_NAME, LAB_UP) and runs its scenario in `run_scenario()`;
+setUpClass starts everything, runs the scenario once and stops everything afterwards (also
+on SIGTERM). Needs root.
+"""
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lab"))
+
+import alert_cases  # noqa: E402
+import alert_stack  # noqa: E402
+import scenario  # noqa: E402
+from replwatch_run import BINARY, PORT, Replwatch  # noqa: E402
+
+
+def replwatch_config(path, statedir, command_timeout):
+    nodes = "".join(
+        "      - name: pve%d\n        address: 198.18.0.%d\n" % (i, 10 + i) for i in (1, 2, 3)
+    )
+    with open(path, "w") as f:
+        f.write(
+            "global:\n  collection_interval: 1s\n  jitter: 200ms\n  connect_timeout: 2s\n"
+            "  command_timeout: %s\n"
+            "  reconnect_backoff_initial: 1s\n  reconnect_backoff_max: 2s\n"
+            # Keepalives check a new connection: a changed host key shows within 1 s.
+            "  keepalive_interval: 1s\n"
+            "ssh:\n  key_file: %s/replwatch_id_ed25519\n  known_hosts_file: %s/known_hosts\n"
+            "clusters:\n  - name: %s\n    nodes:\n%s"
+            % (command_timeout, statedir, statedir, alert_cases.CLUSTER, nodes)
+        )
+    return path
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
+class AlertStackCase(unittest.TestCase):
+    LAB_NAME = ""  # two classes (or runs) must not share a lab: `lab up` takes it down
+    LAB_UP = ["--nodes", "3", "--guests", "3"]
+    timings = []
+
+    @classmethod
+    def run_scenario(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def setUpClass(cls):
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("the lab needs root")
+        if not os.path.exists(BINARY):
+            raise AssertionError("replwatch binary %s not built" % BINARY)
+        # SIGTERM (`timeout`, a stopped CI job) ends the run through the class cleanups too.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        cls.addClassCleanup(signal.signal, signal.SIGTERM, previous)
+        try:
+            began = time.time()
+            cls._start()
+            cls.timings.append(("start", time.time() - began))
+            cls.run_scenario()
+            cls.timings.append(("total", time.time() - began))
+            sys.stderr.write(
+                "%s timings: %s\n" % (cls.__name__, ", ".join("%s %.0fs" % t for t in cls.timings))
+            )
+        except BaseException as e:
+            if not isinstance(e, Exception):  # unittest cleans up only after an Exception
+                cls.doClassCleanups()
+            raise
+
+    @classmethod
+    def _start(cls):
+        cls.workdir = tempfile.mkdtemp(prefix="replwatch-alerting-")
+        cls.addClassCleanup(shutil.rmtree, cls.workdir, ignore_errors=True)
+        cls.addClassCleanup(cls._lab_down)
+        cls._lab_down()
+        scenario.lab(cls.LAB_NAME, "up", *cls.LAB_UP)
+        netns = alert_stack.Netns("rwlab-%s" % cls.LAB_NAME)
+        cls.addClassCleanup(netns.close)
+        cls.sink = alert_stack.WebhookSink(netns)
+        cls.addClassCleanup(cls.sink.stop)
+        cls.alertmanager = alert_stack.start_alertmanager(netns.name, cls.workdir, cls.sink.url)
+        cls.addClassCleanup(cls.alertmanager.stop)
+        cls.prometheus = alert_stack.start_prometheus(
+            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT)
+        )
+        cls.addClassCleanup(cls.prometheus.stop)
+        # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
+        # probes a down node), and a path MTU probe across a mismatch takes 5s.
+        cls.replwatch = Replwatch(cls.LAB_NAME, cls._write_replwatch_config("20s"))
+        cls.addClassCleanup(cls.replwatch.stop)
+        cls.apis = alert_stack.Apis(netns)
+        cls.driver = scenario.Driver(cls.LAB_NAME, cls.apis, cls.sink, cls._reconfigure)
+        cls._wait_for_stack()
+
+    @classmethod
+    def _write_replwatch_config(cls, command_timeout):
+        return replwatch_config(
+            os.path.join(cls.workdir, "replwatch.yml"),
+            "/run/replwatch-lab/%s" % cls.LAB_NAME,
+            command_timeout,
+        )
+
+    @classmethod
+    def _reconfigure(cls, command_timeout):
+        """Reloads replwatch (SIGHUP) with another command_timeout."""
+        metric = "replwatch_config_last_reload_success_timestamp_seconds"
+        before = cls.replwatch.value(metric)
+        cls._write_replwatch_config(command_timeout)
+        cls.replwatch.proc.send_signal(signal.SIGHUP)
+        if not cls.replwatch.wait_for(lambda: (cls.replwatch.value(metric) or 0) > before):
+            raise AssertionError("replwatch did not reload its configuration")
+
+    @classmethod
+    def _lab_down(cls):
+        scenario.lab(cls.LAB_NAME, "down", check=False)
+
+    @classmethod
+    def _wait_for_stack(cls):
+        def up():
+            if not cls.apis.ready():
+                return False
+            nodes = cls.apis.query("count(replwatch_node_up == 1)")
+            return nodes and nodes[0]["value"][1] == "3"
+
+        if not cls.driver.wait(up, 90):
+            raise AssertionError(
+                "stack not up\n--- prometheus ---\n%s\n--- alertmanager ---\n%s"
+                "\n--- replwatch ---\n%s"
+                % (
+                    cls.prometheus.log_tail(),
+                    cls.alertmanager.log_tail(),
+                    cls.replwatch.log_text()[-2000:],
+                )
+            )
