@@ -25,7 +25,10 @@ void LogChange(const NodeStatus& node, const CollectorStatus& collector,
                const CollectionOutcome& outcome) {
   const NodeConfig& config = node.config;
   if (!outcome.node_reachable) {
-    if (node.up || !node.attempted) {
+    // Again when a down node fails another way: refused while sshd restarts,
+    // then a changed host key.
+    if (node.up || !node.attempted ||
+        (!outcome.backing_off && node.down_because != outcome.failure)) {
       spdlog::warn("node {}/{} is DOWN: {}", config.cluster, config.name,
                    outcome.error);
     }
@@ -121,11 +124,13 @@ void CollectionState::Record(const NodeConfig& node,
     status.attempted = true;
     status.up = outcome.node_reachable;
     if (outcome.node_reachable) {
+      status.down_because.reset();
       status.host_key_changed = false;
       status.host_key_unknown = false;
       status.last_error = outcome.success ? "" : outcome.error;
     } else {
       status.last_error = outcome.error;
+      if (!outcome.backing_off) status.down_because = outcome.failure;
       // While backing off the failure reads "unreachable"; keep the cause.
       if (outcome.failure == TransportFailure::kHostKeyChanged) {
         status.host_key_changed = true;

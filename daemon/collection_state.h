@@ -33,6 +33,8 @@ struct NodeStatus {
   bool up = false;
   bool host_key_changed = false;
   bool host_key_unknown = false;
+  /// Why the last connection attempt failed, while the node is down.
+  std::optional<TransportFailure> down_because;
   std::string last_error;
   std::vector<CollectorStatus> collectors;
 };

@@ -190,5 +190,35 @@ TEST_CASE("failures are logged when they start or change, not every run",
   CHECK(warnings("is DOWN: connection refused") == 2);
 }
 
+TEST_CASE(
+    "a down node that fails another way is logged again, not while it "
+    "backs off",
+    "[state]") {
+  testing::CapturedLog log;
+  Fixture f;
+  f.SetNodes({"pve1"});
+  CollectionOutcome refused;
+  refused.failure = TransportFailure::kConnect;
+  refused.error = "connection refused";
+  f.state.Record(Node("pve1"), refused);
+  CollectionOutcome backing_off = refused;
+  backing_off.backing_off = true;
+  backing_off.error = "connection refused (next connection attempt in 2s)";
+  f.state.Record(Node("pve1"), backing_off);
+  // sshd is back with another key.
+  CollectionOutcome changed;
+  changed.failure = TransportFailure::kHostKeyChanged;
+  changed.error = "HOST KEY CHANGED for 198.18.0.11";
+  f.state.Record(Node("pve1"), changed);
+  backing_off.error = "HOST KEY CHANGED for 198.18.0.11 (next connection ...)";
+  f.state.Record(Node("pve1"), backing_off);
+  f.state.Record(Node("pve1"), changed);
+  CHECK(log.CountContaining("[warning] node lab/pve1 is DOWN: connection "
+                            "refused") == 1);
+  CHECK(log.CountContaining("[warning] node lab/pve1 is DOWN: HOST KEY "
+                            "CHANGED") == 1);
+  CHECK(log.CountContaining("next connection") == 0);
+}
+
 }  // namespace
 }  // namespace replwatch

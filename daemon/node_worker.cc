@@ -80,6 +80,7 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
     const auto wait = std::chrono::duration_cast<std::chrono::seconds>(
         next_connect_attempt_ - start);
     outcome.failure = TransportFailure::kConnect;
+    outcome.backing_off = true;
     outcome.error = last_connect_error_ + " (next connection attempt in " +
                     std::to_string(wait.count() + 1) + "s)";
   } else {

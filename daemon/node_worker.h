@@ -23,6 +23,8 @@ struct CollectionOutcome {
   bool success = false;
   bool node_reachable = false;  // connect + auth (or local exec) worked
   std::optional<TransportFailure> failure;
+  /// No connection was tried: the node is down and its back-off runs.
+  bool backing_off = false;
   std::string error;  // for the log and the status page, never a label
   double duration_seconds = 0;
   std::chrono::system_clock::time_point finished;
