@@ -3,6 +3,7 @@
 #include <set>
 
 #include "collectors/datasets.h"
+#include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
 #include "collectors/paths.h"
@@ -16,31 +17,22 @@ std::string PoolOf(const std::string& dataset) {
   return dataset.substr(0, dataset.find('/'));
 }
 
-// Bytes the next incremental must ship (written since the last snapshot on
-// each source volume) against what the target can take.
+// What the next run must ship against what the target can take.
 void RenderJobHeadroom(const LabelList& labels,
                        const std::vector<std::string>& volumes,
                        const DatasetsFacts* source, const DatasetsFacts* target,
                        MetricSet& out) {
-  if (source == nullptr || target == nullptr || volumes.empty()) return;
-  std::uint64_t pending = 0;
-  std::optional<std::uint64_t> headroom;
-  for (const auto& volume : volumes) {
-    const DatasetInfo* info = source->Find(volume);
-    if (info == nullptr || !info->written_bytes) return;  // cannot tell
-    pending += *info->written_bytes;
-    const auto available = target->AvailableFor(volume);
-    if (!available) return;
-    headroom = headroom ? std::min(*headroom, *available) : *available;
-  }
+  const auto headroom = ComputeJobHeadroom(volumes, source, target);
+  if (!headroom) return;
   out.Gauge("replwatch_job_pending_bytes",
-            "Bytes written on the job's source volumes since their last "
-            "snapshot: what the next incremental must ship.",
-            labels, static_cast<double>(pending));
+            "Bytes the next run must ship: written since the last snapshot on "
+            "volumes the target holds, all used bytes of those it lacks (a "
+            "full sync).",
+            labels, static_cast<double>(headroom->pending_bytes));
   out.Gauge("replwatch_job_target_headroom_bytes",
             "Smallest space available to the job's volumes on the target "
             "(zfs available: quotas, reservations and slop already applied).",
-            labels, static_cast<double>(*headroom));
+            labels, static_cast<double>(headroom->headroom_bytes));
 }
 
 // The MTU of the interface replication arrives by on the target: the one in

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "collectors/datasets.h"
+#include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
 #include "collectors/paths.h"
@@ -106,26 +107,20 @@ void CheckPrerequisites(const ClusterView& view,
     }
   }
 
-  const auto* source_ds = view.Find<DatasetsFacts>(source, "datasets");
-  const auto* target_ds = view.Find<DatasetsFacts>(target, "datasets");
   Check room{"headroom on " + target + " for the next sync", Severity::kUnknown,
              "no dataset facts"};
-  if (source_ds != nullptr && target_ds != nullptr && !volumes.empty()) {
-    std::uint64_t pending = 0;
-    std::optional<std::uint64_t> available;
-    for (const auto& volume : volumes) {
-      const DatasetInfo* info = source_ds->Find(volume);
-      if (info && info->written_bytes) pending += *info->written_bytes;
-      if (auto room_here = target_ds->AvailableFor(volume)) {
-        available = available ? std::min(*available, *room_here) : *room_here;
-      }
-    }
-    if (available) {
-      room.severity =
-          pending > *available ? Severity::kCritical : Severity::kOk;
-      room.detail = HumanBytes(pending) + " pending, " +
-                    HumanBytes(*available) + " available";
-    }
+  if (const auto headroom = ComputeJobHeadroom(
+          volumes, view.Find<DatasetsFacts>(source, "datasets"),
+          view.Find<DatasetsFacts>(target, "datasets"))) {
+    room.severity = headroom->pending_bytes > headroom->headroom_bytes
+                        ? Severity::kCritical
+                        : Severity::kOk;
+    room.detail = HumanBytes(headroom->pending_bytes) + " pending" +
+                  (headroom->full_sync_volumes > 0
+                       ? " (" + std::to_string(headroom->full_sync_volumes) +
+                             " volume(s) sent in full)"
+                       : "") +
+                  ", " + HumanBytes(headroom->headroom_bytes) + " available";
   }
   out.prerequisites.push_back(room);
 }

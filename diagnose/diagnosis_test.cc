@@ -26,16 +26,19 @@ std::string Snap(const std::string& name, std::uint64_t guid,
          std::to_string(txg) + "\t" + std::to_string(1700000000 + txg) + "\n";
 }
 
-std::shared_ptr<DatasetsFacts> Datasets(const std::string& written,
-                                        const std::string& resume_token = "-",
-                                        const std::string& encryption = "") {
-  return BuildDatasetsFacts(
-      parsers::ParseZfsGet(
-          kVolume + "\ttype\tvolume\n" + kVolume + "\tused\t1000000\n" +
-          kVolume + "\tavailable\t800000000\n" + kVolume + "\twritten\t" +
-          written + "\n" + kVolume + "\treceive_resume_token\t" + resume_token +
-          "\nrpool/data\tavailable\t900000000\n" + encryption)
-          .properties);
+std::shared_ptr<DatasetsFacts> Datasets(
+    const std::string& written, const std::string& resume_token = "-",
+    const std::string& encryption = "", bool has_volume = true,
+    const std::string& parent_available = "900000000") {
+  const std::string volume =
+      kVolume + "\ttype\tvolume\n" + kVolume + "\tused\t1000000\n" + kVolume +
+      "\tavailable\t800000000\n" + kVolume + "\twritten\t" + written + "\n" +
+      kVolume + "\treceive_resume_token\t" + resume_token + "\n";
+  return BuildDatasetsFacts(parsers::ParseZfsGet((has_volume ? volume : "") +
+                                                 "rpool/data\tavailable\t" +
+                                                 parent_available + "\n" +
+                                                 encryption)
+                                .properties);
 }
 
 // `zfs get` rows of an encrypted dataset (encryption root `root`), or of
@@ -108,6 +111,8 @@ struct Cluster {
   std::string target_resume_token = "-";
   std::string source_encryption, target_encryption;  // zfs get rows
   std::string source_storage, target_storage;        // pve-storage versions
+  bool target_has_volume = true;
+  std::string target_parent_available = "900000000";
 
   Report Run(const Filter& filter = {}) const {
     ClusterView view("lab");
@@ -119,7 +124,8 @@ struct Cluster {
              SnapshotsFacts::FromZfsList(target_snapshots));
     view.Add("pve1", "datasets", Datasets("4096", "-", source_encryption));
     view.Add("pve2", "datasets",
-             Datasets("0", target_resume_token, target_encryption));
+             Datasets("0", target_resume_token, target_encryption,
+                      target_has_volume, target_parent_available));
     view.Add("pve1", "node", Node(source_storage));
     view.Add("pve2", "node", Node(target_storage));
     view.Add("pve1", "pools", Pools("ONLINE"));
@@ -234,6 +240,25 @@ TEST_CASE("an unloaded key and a sender too old to send encrypted disks",
   cluster.source_storage.clear();
   CHECK(FindCheck(Job100(cluster.Run({"100-0", ""})), "pve-storage on") ==
         nullptr);
+}
+
+TEST_CASE("the headroom check counts a volume the target lacks in full",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.target_snapshots.clear();
+  cluster.target_has_volume = false;
+  const Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  const Check* room = FindCheck(Job100(report), "headroom on pve2");
+  REQUIRE(room != nullptr);
+  // 1,000,000 used bytes on the source, not the 4,096 written since its last
+  // snapshot; rpool/data has 900,000,000 available.
+  CHECK_THAT(room->detail,
+             Catch::Matchers::ContainsSubstring("(1 volume(s) sent in full)"));
+  CHECK(room->severity == Severity::kOk);
+  cluster.target_parent_available = "999999";
+  CHECK(FindCheck(Job100(cluster.Run({"100-0", ""})), "headroom on pve2")
+            ->severity == Severity::kCritical);
 }
 
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {

@@ -400,6 +400,25 @@ class SignalsInLab(ReplwatchLabCase):
 
     # --- headroom (conditions 6, 7) ----------------------------------------------------
 
+    def test_a_replica_missing_on_the_target_counts_in_full(self):
+        """The next run sends a volume the target lacks in full (`zfs send -R`): pending is
+        its `used` on the source, not what was written since its last snapshot."""
+        self.wait_healthy("not healthy")
+        volume = "rpool/data/vm-101-disk-0"
+        used = int(self.on("pve1", "zfs", "get", "-Hp", "-o", "value", "used", volume).stdout)
+        written = int(self.on("pve1", "zfs", "get", "-Hp", "-o", "value", "written", volume).stdout)
+        self.assertLess(written, used)
+        self.on("pve2", "zfs", "destroy", "-r", volume)
+        try:
+            self.wait_until(
+                "the missing replica's full size not counted",
+                # The guest keeps writing: `used` only grows while no run prunes.
+                lambda s: s.value(PENDING, job_id="101-0") >= used,
+            )
+        finally:
+            self.recover()
+        self.wait_healthy("101-0 did not recover after its full sync")
+
     def test_full_target_pool_flags_no_room_before_the_run_fails(self):
         before = self.wait_healthy("not healthy")
         self.lab("fault", "fill-pool", "pve2")  # target of 100-0 and 101-0
