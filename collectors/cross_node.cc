@@ -5,8 +5,7 @@
 #include "collectors/datasets.h"
 #include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
-#include "collectors/nic.h"
-#include "collectors/paths.h"
+#include "collectors/link_mtu.h"
 #include "collectors/pools.h"
 #include "collectors/volume_chain.h"
 
@@ -35,46 +34,18 @@ void RenderJobHeadroom(const LabelList& labels,
             labels, static_cast<double>(headroom->headroom_bytes));
 }
 
-// The MTU of the interface replication arrives by on the target: the one in
-// the replication network, else the one holding the address the source
-// sends to, else the target's ReplicationMtu().
-std::optional<std::uint64_t> TargetMtu(const NicFacts& target,
-                                       const PathCheck* path) {
-  if (const NicFacts::Interface* in_network =
-          target.ReplicationNetworkInterface()) {
-    return in_network->mtu;
-  }
-  if (path != nullptr) {
-    if (const NicFacts::Interface* holder =
-            target.FindByAddress(path->address)) {
-      if (holder->mtu) return holder->mtu;
-    }
-  }
-  return target.ReplicationMtu();
-}
-
 void RenderPath(const std::string& source_node, const std::string& target_node,
                 const ClusterView& view, const std::set<std::string>& pools,
                 MetricSet& out) {
   const LabelList labels = {{"pve_cluster", view.cluster()},
                             {"source", source_node},
                             {"target", target_node}};
-  const auto* source_nic = view.Find<NicFacts>(source_node, "nic");
-  const auto* target_nic = view.Find<NicFacts>(target_node, "nic");
-  if (source_nic != nullptr && target_nic != nullptr) {
-    const auto* source_paths = view.Find<PathsFacts>(source_node, "paths");
-    const PathCheck* path =
-        source_paths != nullptr ? source_paths->Find(target_node) : nullptr;
-    const auto a = path != nullptr && path->interface_mtu
-                       ? path->interface_mtu
-                       : source_nic->ReplicationMtu();
-    const auto b = TargetMtu(*target_nic, path);
-    if (a && b) {
-      out.Gauge("replwatch_link_mtu_mismatch",
-                "1 if the replication interfaces of source and target have "
-                "different MTUs.",
-                labels, *a != *b ? 1 : 0);
-    }
+  if (const auto mismatch =
+          LinkMtuOf(view, source_node, target_node).Mismatch()) {
+    out.Gauge("replwatch_link_mtu_mismatch",
+              "1 if the replication interfaces of source and target have "
+              "different MTUs.",
+              labels, *mismatch ? 1 : 0);
   }
   const auto* source_pools = view.Find<PoolsFacts>(source_node, "pools");
   const auto* target_pools = view.Find<PoolsFacts>(target_node, "pools");

@@ -11,6 +11,7 @@
 #include "collectors/datasets.h"
 #include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
+#include "collectors/link_mtu.h"
 #include "collectors/nic.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
@@ -71,6 +72,31 @@ void JudgeState(const JobFacts& job, JobDiagnosis& out) {
   }
 }
 
+// The same rule as replwatch_link_mtu_mismatch and _path_mtu_ok; nothing
+// when neither is known.
+std::optional<Check> CheckMtu(const ClusterView& view,
+                              const std::string& source,
+                              const std::string& target) {
+  const LinkMtu link = LinkMtuOf(view, source, target);
+  const auto mismatch = link.Mismatch();
+  if (!mismatch && !link.path_ok) return std::nullopt;
+  Check check{"MTU " + source + " -> " + target, Severity::kOk, ""};
+  if (mismatch) {
+    check.severity = *mismatch ? Severity::kWarning : Severity::kOk;
+    check.detail = std::to_string(*link.source) + " on " + source + ", " +
+                   std::to_string(*link.target) + " on " + target;
+  }
+  if (link.path_ok) {
+    if (!check.detail.empty()) check.detail += "; ";
+    check.detail += *link.path_ok
+                        ? "a don't-fragment probe of that size got through"
+                        : "a don't-fragment probe of that size was lost: "
+                          "large packets are dropped on the way";
+    if (!*link.path_ok) check.severity = Severity::kWarning;
+  }
+  return check;
+}
+
 void CheckPrerequisites(const ClusterView& view,
                         const std::vector<std::string>& volumes,
                         JobDiagnosis& out) {
@@ -85,6 +111,9 @@ void CheckPrerequisites(const ClusterView& view,
     }
   }
   out.prerequisites.push_back(ssh);
+  if (std::optional<Check> mtu = CheckMtu(view, source, target)) {
+    out.prerequisites.push_back(*mtu);
+  }
 
   for (const std::string& node : {source, target}) {
     const auto* pools = view.Find<PoolsFacts>(node, "pools");

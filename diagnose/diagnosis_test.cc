@@ -5,6 +5,7 @@
 
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
+#include "collectors/nic.h"
 #include "collectors/node.h"
 #include "collectors/parsers/zfs_get_parser.h"
 #include "collectors/paths.h"
@@ -49,6 +50,17 @@ std::string Encryption(const std::string& dataset, const std::string& root,
   return dataset + "\tencryption\taes-256-gcm\n" + dataset +
          "\tencryptionroot\t" + root + "\n" + dataset + "\tkeystatus\t" +
          keystatus + "\n";
+}
+
+std::shared_ptr<NicFacts> Nic(std::uint64_t mtu) {
+  auto facts = std::make_shared<NicFacts>();
+  NicFacts::Interface vmbr0;
+  vmbr0.name = "vmbr0";
+  vmbr0.kind = "bridge";
+  vmbr0.mtu = mtu;
+  vmbr0.up = true;
+  facts->interfaces.push_back(vmbr0);
+  return facts;
 }
 
 std::shared_ptr<NodeFacts> Node(const std::string& storage) {
@@ -112,6 +124,8 @@ struct Cluster {
   std::string source_encryption, target_encryption;  // zfs get rows
   std::string source_storage, target_storage;        // pve-storage versions
   bool target_has_volume = true;
+  std::uint64_t source_mtu = 0, target_mtu = 0;  // 0: no nic facts
+  std::optional<bool> path_mtu_ok;
   std::string target_parent_available = "900000000";
 
   Report Run(const Filter& filter = {}) const {
@@ -130,7 +144,11 @@ struct Cluster {
     view.Add("pve2", "node", Node(target_storage));
     view.Add("pve1", "pools", Pools("ONLINE"));
     view.Add("pve2", "pools", Pools("ONLINE"));
-    view.Add("pve1", "paths", Paths(ssh_ok));
+    auto paths = Paths(ssh_ok);
+    paths->paths.front().path_mtu_ok = path_mtu_ok;
+    view.Add("pve1", "paths", paths);
+    if (source_mtu != 0) view.Add("pve1", "nic", Nic(source_mtu));
+    if (target_mtu != 0) view.Add("pve2", "nic", Nic(target_mtu));
     return Diagnose({view}, {}, filter);
   }
 };
@@ -259,6 +277,40 @@ TEST_CASE("the headroom check counts a volume the target lacks in full",
   cluster.target_parent_available = "999999";
   CHECK(FindCheck(Job100(cluster.Run({"100-0", ""})), "headroom on pve2")
             ->severity == Severity::kCritical);
+}
+
+TEST_CASE("an MTU mismatch on the path is a warning, as its metric says",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.source_mtu = 1500;
+  cluster.target_mtu = 9000;
+  Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  const Check* mtu = FindCheck(Job100(report), "MTU pve1 -> pve2");
+  REQUIRE(mtu != nullptr);
+  CHECK(mtu->severity == Severity::kWarning);
+  CHECK(mtu->detail == "1500 on pve1, 9000 on pve2");
+  CHECK(Job100(report).severity == Severity::kWarning);
+
+  cluster.target_mtu = 1500;
+  cluster.path_mtu_ok = false;
+  report = cluster.Run({"100-0", ""});
+  REQUIRE(FindCheck(Job100(report), "MTU pve1 -> pve2") != nullptr);
+  CHECK(FindCheck(Job100(report), "MTU pve1 -> pve2")->severity ==
+        Severity::kWarning);
+  cluster.path_mtu_ok = true;
+  CHECK(Cluster(cluster).Run({"100-0", ""}).severity == Severity::kOk);
+}
+
+TEST_CASE("a pending partial receive is not healthy", "[diagnose]") {
+  Cluster cluster;
+  cluster.target_resume_token = "1-abc-def";
+  const Report report = cluster.Run({"100-0", ""});
+  INFO(RenderText(report));
+  const VolumeVerdict& volume = Job100(report).volumes.at(0);
+  CHECK(volume.severity == Severity::kWarning);
+  CHECK(volume.plan == Plan::kRepairChain);
+  CHECK(HasCommand(volume, "zfs receive -A " + kVolume));
 }
 
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {

@@ -130,7 +130,11 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
                             (chain.base_on_target && !*chain.base_on_target);
   const bool failing =
       diagnosis.state == "failing" || diagnosis.state == "stale";
-  if (chain.diverged || base_missing || failing) {
+  // PVE never resumes: the next run fails on the partial state (its
+  // `zfs recv -F` refuses the dataset), so a token is a problem already.
+  const bool partial_receive =
+      chain.target_info && chain.target_info->receive_resume_token;
+  if (chain.diverged || base_missing || failing || partial_receive) {
     out.severity = failing ? Severity::kCritical : Severity::kWarning;
     PlanRepair(chain, diagnosis, volume, out);
     if (base_missing) {

@@ -256,6 +256,16 @@ class DiagnoseInLab(LabCase):
         self.run_plan(volume, fix_cause=lambda: self.lab("clear", "fill-pool", "pve3"))
         self.assertRecovers("pve2", "105-0", before)
 
+    def test_mtu_mismatch_is_a_warning_before_any_run_fails(self):
+        # pve1 -> pve2 (job 100-0): pve2's bridge at 9000, pve1's at 1500.
+        self.lab("fault", "mtu", "pve2", "9000")
+        code, job = self.only_job("100-0")
+        checks = {c["name"]: c for c in job["prerequisites"]}
+        self.assertEqual(
+            (code, job["status"], checks["MTU pve1 -> pve2"]["status"]), (1, "WARNING", "WARNING")
+        )
+        self.assertIn("on pve1, 9000 on pve2", checks["MTU pve1 -> pve2"]["detail"])
+
     def test_plan_b_is_not_run_while_the_target_lacks_room(self):
         self.lab("fault", "fill-pool", "pve2")
         self.fail_with(["delete-snapshot", "102-0", "target", "all"], "pve1", "102-0")
