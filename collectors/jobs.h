@@ -28,6 +28,11 @@ struct JobFacts {
   double rpo_seconds = 0;
   /// False when read from `pvesr status`, which has no LastTry column.
   bool last_try_known = true;
+
+  /// Seconds the current run has taken at `now` when it has run longer than
+  /// max(2 x its interval, 1 h) (ReplwatchJobStalled's rule); nullopt when
+  /// it is not running, not that long, or its start is unknown.
+  std::optional<double> StalledFor(double now) const;
 };
 
 /// The replication jobs whose guest lives on this node.

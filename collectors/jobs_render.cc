@@ -1,6 +1,8 @@
-// JobsFacts: the series of the jobs collector (docs/metrics.md) and the
-// replication paths other collectors derive from the jobs.
+// JobsFacts: the series of the jobs collector (docs/metrics.md), the
+// replication paths other collectors derive from the jobs, and when a run
+// counts as stalled.
 
+#include <algorithm>
 #include <set>
 
 #include "collectors/jobs.h"
@@ -25,6 +27,15 @@ LabelList JobLabels(const LabelList& node_labels, const JobFacts& job) {
   labels.emplace_back("source", job.state.source);
   labels.emplace_back("target", job.state.target);
   return labels;
+}
+
+std::optional<double> JobFacts::StalledFor(double now) const {
+  if (!state.syncing() || !last_try_known || state.last_try <= 0) {
+    return std::nullopt;
+  }
+  const double running = now - static_cast<double>(state.last_try);
+  const double limit = std::max(2 * schedule_interval_seconds, 3600.0);
+  return running > limit ? std::optional<double>(running) : std::nullopt;
 }
 
 namespace {

@@ -45,7 +45,7 @@ std::string Plane(ReplicationErrorClass error_class) {
   }
 }
 
-void JudgeState(const JobFacts& job, JobDiagnosis& out) {
+void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   const auto& state = job.state;
   const double interval = job.schedule_interval_seconds;
   if (state.disabled) {
@@ -54,6 +54,14 @@ void JudgeState(const JobFacts& job, JobDiagnosis& out) {
   } else if (state.fail_count > 0 || state.error) {
     out.state = "failing";
     out.severity = Severity::kCritical;
+  } else if (const auto stalled = job.StalledFor(now)) {
+    out.state = "stuck";
+    out.severity = Severity::kWarning;
+    out.prerequisites.push_back(
+        {"run of " + state.id + " on " + out.source, Severity::kWarning,
+         "syncing for " + HumanDuration(*stalled) + " on a schedule of " +
+             HumanDuration(interval) +
+             "; PVE runs this node's other jobs only after it"});
   } else if (state.syncing()) {
     out.state = "syncing";
     out.severity = Severity::kOk;
@@ -95,6 +103,16 @@ std::optional<Check> CheckMtu(const ClusterView& view,
     if (!*link.path_ok) check.severity = Severity::kWarning;
   }
   return check;
+}
+
+// The stuck job on the same node as `job` (not `job` itself), or "".
+std::string StalledJobBeside(const JobsFacts& jobs, const JobFacts& job) {
+  for (const JobFacts& other : jobs.jobs) {
+    if (other.state.id != job.state.id && other.StalledFor(jobs.collected_at)) {
+      return other.state.id;
+    }
+  }
+  return "";
 }
 
 void CheckPrerequisites(const ClusterView& view,
@@ -215,14 +233,24 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         out.guest = std::to_string(job.state.guest);
         out.source = node;
         out.target = job.state.target;
-        JudgeState(job, out);
+        JudgeState(job, jobs->collected_at, out);
+        if (out.state == "stale" || out.state == "failing") {
+          out.blocked_by = StalledJobBeside(*jobs, job);
+        }
+        if (!out.blocked_by.empty()) {
+          out.prerequisites.push_back(
+              {"no stuck job on " + node, Severity::kWarning,
+               out.blocked_by + " has been syncing far longer than its "
+                                "schedule; this job waits behind it"});
+        }
         const std::vector<std::string> volumes = JobVolumes(
             index_of[node], index_of[job.state.target], job.state.id);
         CheckPrerequisites(view, volumes, out);
         for (Check& check : CheckEncryption(view, volumes, out)) {
           out.prerequisites.push_back(std::move(check));
         }
-        if (out.state == "syncing" || out.state == "failing") {
+        if (out.state == "syncing" || out.state == "failing" ||
+            out.state == "stuck") {
           CheckThroughput(view, *jobs, out);
         }
         for (const auto& volume : volumes) {

@@ -41,6 +41,9 @@ struct JobDiagnosis {
   std::string state;  // ok, failing, stale, syncing, stuck, disabled
   std::string plane;  // control-plane / data-plane (when failing)
   std::string error_class, error_line;
+  /// The job on the same node that has run far too long: PVE runs a node's
+  /// jobs one at a time, so this one waits behind it.
+  std::string blocked_by;
   std::vector<Check> prerequisites;  // ssh, pools, headroom, common base
   std::vector<Check> throughput;     // when slow or stuck
   std::vector<VolumeVerdict> volumes;

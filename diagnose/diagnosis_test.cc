@@ -89,7 +89,23 @@ std::shared_ptr<JobsFacts> Jobs(const std::string& node, std::uint64_t guest,
                                          "Host key verification failed."};
   }
   facts->jobs.push_back(job);
+  facts->collected_at = 1700000160;
   return facts;
+}
+
+// Job 109-0 of pve1, syncing since 1700000160 - 5100 s (every 15 min).
+JobFacts StuckJob() {
+  JobFacts job;
+  job.state.id = "109-0";
+  job.state.guest = 109;
+  job.state.source = "pve1";
+  job.state.target = "pve3";
+  job.state.last_sync = 1699994000;
+  job.state.last_try = 1700000160 - 5100;
+  job.state.pid = 4242;
+  job.schedule_interval_seconds = 900;
+  job.rpo_seconds = 6160;
+  return job;
 }
 
 std::shared_ptr<PoolsFacts> Pools(const std::string& health) {
@@ -126,11 +142,16 @@ struct Cluster {
   bool target_has_volume = true;
   std::uint64_t source_mtu = 0, target_mtu = 0;  // 0: no nic facts
   std::optional<bool> path_mtu_ok;
+  bool stuck_job_beside = false;  // pve1 also runs StuckJob()
+  double rpo_seconds = 60;
   std::string target_parent_available = "900000000";
 
   Report Run(const Filter& filter = {}) const {
     ClusterView view("lab");
-    view.Add("pve1", "jobs", Jobs("pve1", 100, "pve2", failures));
+    auto source_jobs = Jobs("pve1", 100, "pve2", failures);
+    source_jobs->jobs.front().rpo_seconds = rpo_seconds;
+    if (stuck_job_beside) source_jobs->jobs.push_back(StuckJob());
+    view.Add("pve1", "jobs", source_jobs);
     view.Add("pve2", "jobs", Jobs("pve2", guest_on_target, "pve3", 0));
     view.Add("pve1", "snapshots",
              SnapshotsFacts::FromZfsList(source_snapshots));
@@ -311,6 +332,38 @@ TEST_CASE("a pending partial receive is not healthy", "[diagnose]") {
   CHECK(volume.severity == Severity::kWarning);
   CHECK(volume.plan == Plan::kRepairChain);
   CHECK(HasCommand(volume, "zfs receive -A " + kVolume));
+}
+
+TEST_CASE(
+    "a job running far past its schedule is stuck and named as what "
+    "blocks its node's other jobs",
+    "[diagnose]") {
+  Cluster cluster;
+  cluster.stuck_job_beside = true;
+  cluster.rpo_seconds = 5117;  // past 2 x 15 min + 5 min: stale
+  const Report report = cluster.Run();
+  INFO(RenderText(report));
+  const JobDiagnosis* stuck = nullptr;
+  for (const auto& job : report.jobs) {
+    if (job.job_id == "109-0") stuck = &job;
+  }
+  REQUIRE(stuck != nullptr);
+  CHECK(stuck->state == "stuck");
+  CHECK(stuck->severity == Severity::kWarning);
+  REQUIRE(FindCheck(*stuck, "run of 109-0 on pve1") != nullptr);
+  CHECK(FindCheck(*stuck, "run of 109-0 on pve1")->detail ==
+        "syncing for 1 h 25 min on a schedule of 15 min; PVE runs this node's "
+        "other jobs only after it");
+
+  const JobDiagnosis& blocked = Job100(report);
+  CHECK(blocked.state == "stale");
+  CHECK(blocked.blocked_by == "109-0");
+  REQUIRE(FindCheck(blocked, "no stuck job on pve1") != nullptr);
+  const VolumeVerdict& volume = blocked.volumes.at(0);
+  CHECK(volume.plan == Plan::kNone);
+  CHECK(volume.commands.empty());
+  CHECK_THAT(volume.summary,
+             Catch::Matchers::ContainsSubstring("waits behind 109-0"));
 }
 
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {

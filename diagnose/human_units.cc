@@ -1,6 +1,7 @@
 #include "diagnose/human_units.h"
 
 #include <cstdio>
+#include <string>
 
 namespace replwatch::diagnose {
 
@@ -15,6 +16,20 @@ std::string HumanBytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
   return text;
+}
+
+std::string HumanDuration(double seconds) {
+  const long long total = seconds > 0 ? static_cast<long long>(seconds) : 0;
+  const long long days = total / 86400, hours = total % 86400 / 3600,
+                  minutes = total % 3600 / 60;
+  if (days > 0) {
+    return std::to_string(days) + " d " + std::to_string(hours) + " h";
+  }
+  if (hours > 0) {
+    return std::to_string(hours) + " h " + std::to_string(minutes) + " min";
+  }
+  if (minutes > 0) return std::to_string(minutes) + " min";
+  return std::to_string(total) + " s";
 }
 
 }  // namespace replwatch::diagnose

@@ -8,4 +8,7 @@ namespace replwatch::diagnose {
 /// A byte count as a person reads it: "170.8 MiB", binary units, one decimal.
 std::string HumanBytes(std::uint64_t bytes);
 
+/// A duration as a person reads it: "1 h 25 min", "12 min", "40 s".
+std::string HumanDuration(double seconds);
+
 }  // namespace replwatch::diagnose

@@ -134,6 +134,16 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   // `zfs recv -F` refuses the dataset), so a token is a problem already.
   const bool partial_receive =
       chain.target_info && chain.target_info->receive_resume_token;
+  // Behind a stuck job with an intact chain: nothing to repair, the job
+  // runs once the stuck one is dealt with.
+  if (!diagnosis.blocked_by.empty() && !chain.diverged && !base_missing &&
+      !partial_receive) {
+    out.severity = Severity::kWarning;
+    out.summary = "chain intact: last common snapshot " +
+                  Full(volume, chain.last_common) + "; waits behind " +
+                  diagnosis.blocked_by;
+    return out;
+  }
   if (chain.diverged || base_missing || failing || partial_receive) {
     out.severity = failing ? Severity::kCritical : Severity::kWarning;
     PlanRepair(chain, diagnosis, volume, out);

@@ -266,6 +266,25 @@ class DiagnoseInLab(LabCase):
         )
         self.assertIn("on pve1, 9000 on pve2", checks["MTU pve1 -> pve2"]["detail"])
 
+    def test_a_hung_job_is_stuck_and_named_as_what_blocks_its_node(self):
+        self.lab("fault", "hang-job", "100-0")
+        self.lab("tick", "--minutes", "61")
+        code, report = self.diagnose()
+        jobs = {j["job_id"]: j for j in report["jobs"]}
+        self.assertEqual((jobs["100-0"]["state"], jobs["100-0"]["status"]), ("stuck", "WARNING"))
+        for jobid in ("101-0", "102-0", "103-0", "103-1"):  # pve1's other jobs
+            with self.subTest(jobid):
+                job = jobs[jobid]
+                self.assertEqual(job["state"], "stale")
+                checks = {c["name"]: c["status"] for c in job["prerequisites"]}
+                self.assertEqual(checks["no stuck job on pve1"], "WARNING")
+                volume = job["volumes"][0]
+                self.assertEqual(volume["plan"], "none")
+                self.assertIn("waits behind 100-0", volume["summary"])
+        self.lab("clear", "hang-job", "100-0")
+        self.lab("tick", "--minutes", "16")
+        self.assertEqual(self.diagnose()[0], 0)
+
     def test_plan_b_is_not_run_while_the_target_lacks_room(self):
         self.lab("fault", "fill-pool", "pve2")
         self.fail_with(["delete-snapshot", "102-0", "target", "all"], "pve1", "102-0")
