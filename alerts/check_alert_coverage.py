@@ -5,6 +5,8 @@ For each alert name in replwatch-alerts.yml:
   - at least one unit test in tests/*.test.yml expects it to fire (non-empty exp_alerts),
   - at least one unit test expects it to stay quiet (exp_alerts: []),
   - its runbook_url points at docs/runbook.md#<name in lower case>,
+  - its `diagnose` annotation is DIAGNOSE (the `replwatch diagnose` command for its job, else
+    its node, else all jobs),
   - docs/runbook.md has a `## <name>` section (GitHub derives the same anchor from it).
 
 The files are parsed with regular expressions (python3 stdlib only); they are ours and keep
@@ -18,15 +20,24 @@ import re
 import sys
 
 RUNBOOK_URL = "https://github.com/replwatch/replwatch/blob/main/docs/runbook.md#"
+DIAGNOSE = (
+    "'replwatch diagnose{{ if $labels.job_id }} --job {{ $labels.job_id }}"
+    "{{ else if $labels.node }} --node {{ $labels.node }}{{ end }}'"
+)
 
 
 def alert_rules(rules_text):
-    """Yields (name, runbook_url) per alerting rule."""
+    """Yields (name, runbook_url, diagnose annotation) per alerting rule."""
     for block in re.split(r"\n(?=\s*- (?:alert|record): )", rules_text):
         name = re.search(r"^\s*- alert: (\S+)", block, re.M)
         if name:
             url = re.search(r"^\s*runbook_url: (\S+)", block, re.M)
-            yield name.group(1), url.group(1) if url else None
+            diagnose = re.search(r"^\s*diagnose: (.+)$", block, re.M)
+            yield (
+                name.group(1),
+                url.group(1) if url else None,
+                diagnose.group(1) if diagnose else None,
+            )
 
 
 def tested_alerts(test_texts):
@@ -54,9 +65,11 @@ def main():
 
     firing, quiet = tested_alerts(tests)
     problems = []
-    for name, url in rules:
+    for name, url, diagnose in rules:
         if url != RUNBOOK_URL + name.lower():
             problems.append(f"{name}: runbook_url is {url}, expected {RUNBOOK_URL}{name.lower()}")
+        if diagnose != DIAGNOSE:
+            problems.append(f"{name}: diagnose annotation is {diagnose}, expected {DIAGNOSE}")
         if name not in firing:
             problems.append(f"{name}: no unit test expects it to fire")
         if name not in quiet:
@@ -69,7 +82,7 @@ def main():
         print("FAIL:", problem, file=sys.stderr)
     if problems:
         sys.exit(1)
-    print(f"{len({name for name, _ in rules})} alerts: tested, documented and linked")
+    print(f"{len({rule[0] for rule in rules})} alerts: tested, documented and linked")
 
 
 if __name__ == "__main__":

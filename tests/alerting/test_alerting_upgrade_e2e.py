@@ -183,6 +183,19 @@ class MixedClusterAlerting(AlertStackCase):
         obs = self.check_alert(FLAGGED)
         self.assertLess(obs.fired["at"], self.failing_run_at)
 
+    def test_each_alert_names_its_diagnose_command(self):
+        for expect in EXPECTS:
+            with self.subTest(expect.test):
+                obs = self.check_alert(expect)
+                where = (
+                    "--job " + expect.labels["job_id"]
+                    if "job_id" in expect.labels
+                    else "--node " + expect.labels["node"]
+                )
+                self.assertEqual(
+                    obs.fired["annotations"]["diagnose"], "replwatch diagnose " + where
+                )
+
     def test_the_failed_run_is_classified(self):
         obs = self.check_alert(REFUSED)
         self.assertIn(
