@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,6 +15,16 @@
 #include "transport/transport.h"
 
 namespace replwatch {
+
+/// "Now" for collectors that need it, in epoch seconds: the system clock in
+/// the daemon, a fixed one in tests and the golden exposition.
+using Clock = std::function<double()>;
+
+inline double SystemClockSeconds() {
+  return std::chrono::duration<double>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 /// Parsed state a collector found on one node. Immutable once published;
 /// renders its own series. The node's `pve_cluster`/`node` labels are given.
@@ -79,7 +90,8 @@ class Collector {
 
 /// Every collector replwatch has, in a fixed order (explicit registry: no
 /// static self-registration that a linker could silently drop).
-std::vector<std::unique_ptr<Collector>> MakeAllCollectors();
+std::vector<std::unique_ptr<Collector>> MakeAllCollectors(
+    const Clock& now = SystemClockSeconds);
 
 /// Their names, for config validation.
 std::vector<std::string> AllCollectorNames();

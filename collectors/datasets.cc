@@ -38,12 +38,6 @@ std::optional<std::string> Text(const Properties& properties,
   return value->text;
 }
 
-double SystemNow() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
@@ -136,7 +130,7 @@ std::optional<EncryptionDrift> DatasetsFacts::EncryptionDriftOf(
   return EncryptionDrift::kNone;
 }
 
-DatasetsCollector::DatasetsCollector() : now_(SystemNow) {}
+DatasetsCollector::DatasetsCollector() : now_(SystemClockSeconds) {}
 
 std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
                                                         const CollectContext&) {

@@ -90,8 +90,6 @@ std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
 /// dataset whose token is gone or changed starts over.
 class DatasetsCollector : public Collector {
  public:
-  using Clock = std::function<double()>;  // epoch seconds
-
   DatasetsCollector();
   explicit DatasetsCollector(Clock now) : now_(std::move(now)) {}
 

@@ -15,12 +15,6 @@
 namespace replwatch {
 namespace {
 
-double SystemNow() {
-  return std::chrono::duration<double>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool IsFailing(const parsers::ReplicationJobState& job) {
   return job.fail_count > 0 || (job.error && !job.error->empty());
 }
@@ -51,7 +45,7 @@ void ForgetVanished(const std::set<std::string>& present,
 
 }  // namespace
 
-JobsCollector::JobsCollector() : JobsCollector(SystemNow) {}
+JobsCollector::JobsCollector() : JobsCollector(SystemClockSeconds) {}
 
 JobsCollector::JobsCollector(Clock clock) : clock_(std::move(clock)) {}
 

@@ -65,7 +65,6 @@ class JobsCollector : public Collector {
  public:
   static constexpr std::size_t kMaxLogsPerCycle = 20;
   /// Returns the current time in epoch seconds.
-  using Clock = std::function<double()>;
 
   JobsCollector();
   explicit JobsCollector(Clock clock);

@@ -1,7 +1,6 @@
 #include "collectors/node.h"
 
 #include <charconv>
-#include <chrono>
 #include <optional>
 
 #include "collectors/parsers/date_parser.h"
@@ -9,10 +8,6 @@
 
 namespace replwatch {
 namespace {
-
-double SecondsSinceEpoch(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
 
 // Optional tools: a node without ZFS or PVE still reports its clock.
 std::optional<std::string> OutputIfInstalled(Transport& transport,
@@ -24,10 +19,6 @@ std::optional<std::string> OutputIfInstalled(Transport& transport,
     if (e.kind() != TransportFailure::kExec) throw;
   }
   return std::nullopt;
-}
-
-double SystemNow() {
-  return SecondsSinceEpoch(std::chrono::system_clock::now());
 }
 
 }  // namespace
@@ -84,7 +75,7 @@ std::optional<int> NodeFacts::PveMajor() const {
   return major;
 }
 
-NodeCollector::NodeCollector() : now_(SystemNow) {}
+NodeCollector::NodeCollector() : now_(SystemClockSeconds) {}
 
 // `pveversion -v` loads the apt cache, seconds of CPU on a busy node; the
 // list is read again only when `pveversion` prints something else (an
@@ -114,15 +105,14 @@ std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
                                                     const CollectContext&) {
   auto facts = std::make_shared<NodeFacts>();
   const CommandResult date = transport.Run(MakeCommand("date"));
-  const auto received = std::chrono::system_clock::now();
+  const double received = now_();
   const std::optional<double> remote = parsers::ParseEpochSeconds(date.out);
   if (date.exit_status != 0 || !remote) {
     throw CollectorError("unexpected output from date (exit " +
                          std::to_string(date.exit_status) + ")");
   }
   // The node read its clock somewhere in the round trip; assume the middle.
-  const double local_midpoint =
-      SecondsSinceEpoch(received) - date.elapsed.count() / 2;
+  const double local_midpoint = received - date.elapsed.count() / 2;
   facts->clock_offset_seconds = *remote - local_midpoint;
   // A version that cannot be read leaves the version unknown; the clock
   // offset and the other version still count.

@@ -35,7 +35,6 @@ extern const char* const kReplicationPackages[8];
 /// trip), ZFS userland/kernel versions, the PVE version and its packages.
 class NodeCollector : public Collector {
  public:
-  using Clock = std::function<double()>;  // epoch seconds
   /// A package list older than this is read again.
   static constexpr double kPackagesMaxAgeSeconds = 3600;
 

@@ -11,12 +11,12 @@ namespace replwatch {
 
 // The order is the order of a node's first cycle: jobs before paths (paths
 // probes each job's target) and nic before paths (the probe uses its MTU).
-std::vector<std::unique_ptr<Collector>> MakeAllCollectors() {
+std::vector<std::unique_ptr<Collector>> MakeAllCollectors(const Clock& now) {
   std::vector<std::unique_ptr<Collector>> collectors;
-  collectors.push_back(std::make_unique<NodeCollector>());
-  collectors.push_back(std::make_unique<JobsCollector>());
+  collectors.push_back(std::make_unique<NodeCollector>(now));
+  collectors.push_back(std::make_unique<JobsCollector>(now));
   collectors.push_back(std::make_unique<PoolsCollector>());
-  collectors.push_back(std::make_unique<DatasetsCollector>());
+  collectors.push_back(std::make_unique<DatasetsCollector>(now));
   collectors.push_back(std::make_unique<SnapshotsCollector>());
   collectors.push_back(std::make_unique<NicCollector>());
   collectors.push_back(std::make_unique<PathsCollector>());
