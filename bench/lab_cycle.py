@@ -19,6 +19,7 @@ import ctypes
 import json
 import os
 import resource
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,11 @@ bash -c "$SSH_ORIGINAL_COMMAND" >"$out" 2>"$err"
 rc=$?
 printf '%%s\t%%s\t%%s\t%%s\n' "$RWLAB_NODE" "$(stat -c %%s "$out")" \
   "$(stat -c %%s "$err")" "$SSH_ORIGINAL_COMMAND" >>%(log)s
+keep=%(keep)s
+if [ -n "$keep" ]; then
+  id=$RWLAB_NODE.$(printf %%s "$SSH_ORIGINAL_COMMAND" | sha1sum | cut -c1-16)
+  cp "$out" "$keep/$id.out"; cp "$err" "$keep/$id.err"; echo $rc >"$keep/$id.rc"
+fi
 cat "$out"; cat "$err" >&2; rm -f "$out" "$err"
 exit $rc
 """
@@ -140,9 +146,11 @@ def measure(lab, argv):
     )
 
 
-def record(lab, log, argv, **kwargs):
+def record(lab, log, argv, keep="", **kwargs):
     """Runs argv in the lab (subprocess.run's kwargs; stdout discarded unless given) while
-    the nodes log every command replwatch's key sends; returns the CompletedProcess."""
+    the nodes log every command replwatch's key sends; returns the CompletedProcess. With
+    `keep` (a folder), each command's stdout, stderr and exit status are kept there, as
+    <node>.<sha1 of the command line, 16 digits>.out/.err/.rc."""
     kwargs.setdefault("stdout", subprocess.DEVNULL)
     keys = os.path.join(lab_state(lab)["dir"], "pve", "priv", "authorized_keys")
     with open(os.path.join(lab_state(lab)["dir"], "replwatch_id_ed25519.pub")) as f:
@@ -154,7 +162,7 @@ def record(lab, log, argv, **kwargs):
     work = tempfile.mkdtemp(prefix="lab-cycle-")
     recorder = os.path.join(work, "recorder")
     with open(recorder, "w") as f:
-        f.write(RECORDER % {"log": log})
+        f.write(RECORDER % {"log": log, "keep": shlex.quote(keep) if keep else "''"})
     os.chmod(recorder, 0o755)
     open(log, "w").close()
     try:
