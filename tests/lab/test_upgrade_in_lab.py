@@ -31,14 +31,27 @@ class RollingUpgradeInLab(ReplwatchLabCase):
     def drift(self, samples, node, volume, reason=UNENCRYPTED):
         return samples.value(DRIFT, node=node, dataset="rpool/data/" + volume, reason=reason)
 
-    def storage_version(self, samples, node):
+    @staticmethod
+    def storage_version(samples, node):
+        """libpve-storage-perl's version on `node`, None while its node collector has no
+        current facts (a cycle that waited on the lab's lock and timed out)."""
         versions = [
             labels["version"]
             for labels, v in samples.all(PACKAGE, node=node, package="libpve-storage-perl")
             if v == 1
         ]
-        self.assertEqual(len(versions), 1, versions)
-        return versions[0]
+        return versions[0] if len(versions) == 1 else None
+
+    def storage_versions(self, *nodes):
+        """The versions on `nodes`, from the first scrape that has all of them."""
+        found = {}
+
+        def read(samples):
+            found.update({node: self.storage_version(samples, node) for node in nodes})
+            return all(found.values())
+
+        self.wait_until(read, "pve-storage versions of %s" % ", ".join(nodes))
+        return [found[node] for node in nodes]
 
     def encryption_checks(self, job):
         """diagnose's encryption checks of `job`: {name: (status, detail)}."""
@@ -64,8 +77,8 @@ class RollingUpgradeInLab(ReplwatchLabCase):
         # pve1's own disks inherit its encrypted rpool/data, as PVE creates them.
         self.assertEqual([labels["dataset"] for labels, v in s.all(DRIFT, node="pve1") if v], [])
         # The versions behind it, as `pveversion -v` prints them, and diagnose naming them.
-        self.assertEqual(self.storage_version(s, "pve1"), "9.1.10")
-        old_storage = self.storage_version(s, "pve2")
+        new_storage, old_storage = self.storage_versions("pve1", "pve2")
+        self.assertEqual(new_storage, "9.1.10")
         self.assertTrue(old_storage.startswith("8."), old_storage)
         checks = self.encryption_checks("100-0")
         drift = checks["encryption of rpool/data/vm-100-disk-0 on pve2"]
@@ -109,7 +122,7 @@ class RollingUpgradeInLab(ReplwatchLabCase):
         )
         self.assertEqual(self.drift(s, "pve2", "vm-101-disk-0", "own_encryption_root"), 0)
         self.assertEqual(self.drift(s, "pve2", "vm-100-disk-0"), 1)
-        self.assertEqual(self.storage_version(s, "pve2"), "9.1.5")
+        self.assertEqual(self.storage_versions("pve2"), ["9.1.5"])
         checks = self.encryption_checks("101-0")
         self.assertNotIn("encryption of rpool/data/vm-101-disk-0 on pve2", checks)
         self.assertEqual(checks["pve-storage on pve1 and pve2 for encrypted disks"][0], "OK")
