@@ -13,4 +13,15 @@ void ClusterView::Add(const std::string& node, std::string_view collector,
   facts_[{node, std::string(collector)}] = std::move(facts);
 }
 
+void ClusterView::MarkUnreachable(const std::string& node, double since) {
+  unreachable_since_[node] = since;
+}
+
+std::optional<double> ClusterView::UnreachableSince(
+    const std::string& node) const {
+  const auto it = unreachable_since_.find(node);
+  if (it == unreachable_since_.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace replwatch

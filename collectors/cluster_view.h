@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,7 +15,8 @@ namespace replwatch {
 /// The latest successful facts of every node of one cluster, for checks
 /// that compare two nodes (a job's source and target). A node or collector
 /// without current facts is simply absent: no comparison is made with stale
-/// or missing data.
+/// or missing data. The one exception: an unreachable node's last job list,
+/// marked so, keeps its jobs known for what their targets still tell.
 class ClusterView {
  public:
   explicit ClusterView(std::string cluster) : cluster_(std::move(cluster)) {}
@@ -30,6 +32,11 @@ class ClusterView {
     return dynamic_cast<const T*>(it->second.get());
   }
 
+  /// `node` is unreachable; its facts (its last job list) are of `since`.
+  void MarkUnreachable(const std::string& node, double since);
+  /// When `node`'s facts were last current, if it is unreachable.
+  std::optional<double> UnreachableSince(const std::string& node) const;
+
   const std::string& cluster() const { return cluster_; }
   const std::vector<std::string>& nodes() const { return nodes_; }
 
@@ -38,6 +45,7 @@ class ClusterView {
   std::vector<std::string> nodes_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const Facts>>
       facts_;
+  std::map<std::string, double> unreachable_since_;
 };
 
 }  // namespace replwatch

@@ -7,6 +7,7 @@
 #include "collectors/jobs.h"
 #include "collectors/link_mtu.h"
 #include "collectors/pools.h"
+#include "collectors/replica_restore_point.h"
 #include "collectors/volume_chain.h"
 
 namespace replwatch {
@@ -32,6 +33,31 @@ void RenderJobHeadroom(const LabelList& labels,
             "Smallest space available to the job's volumes on the target "
             "(zfs available: quotas, reservations and slop already applied).",
             labels, static_cast<double>(headroom->headroom_bytes));
+}
+
+// What a failover to the target would restore, from the target's own
+// snapshots: current even while the source is down. A down source's jobs
+// (its last job list) also say since when they are unknown.
+void RenderRestorePoint(const ClusterView& view, const std::string& source,
+                        const JobFacts& job,
+                        const std::vector<std::string>& volumes,
+                        const VolumeChainInputs& inputs,
+                        const LabelList& labels, MetricSet& out) {
+  if (const auto since = view.UnreachableSince(source)) {
+    out.Gauge("replwatch_job_source_unreachable_since_timestamp_seconds",
+              "While the job's source node is unreachable: when its job "
+              "list was last read (the job is kept from that list).",
+              labels, *since);
+  }
+  if (inputs.target_snapshots == nullptr || volumes.empty()) return;
+  if (const auto restore_point = ReplicaRestorePoint(*inputs.target_snapshots,
+                                                     volumes, job.state.id)) {
+    out.Gauge("replwatch_job_replica_restore_point_timestamp_seconds",
+              "Creation time of the newest replication snapshot that every "
+              "volume of the job holds on the target: what a failover there "
+              "would restore.",
+              labels, static_cast<double>(*restore_point));
+  }
 }
 
 void RenderPath(const std::string& source_node, const std::string& target_node,
@@ -93,6 +119,7 @@ void RenderCrossNode(const ClusterView& view, MetricSet& out) {
       }
       RenderJobHeadroom(labels, volumes, inputs.source_datasets,
                         inputs.target_datasets, out);
+      RenderRestorePoint(view, node, job, volumes, inputs, labels, out);
       paths.insert({node, target});
     }
   }

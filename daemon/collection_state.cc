@@ -118,6 +118,10 @@ void CollectionState::Record(const NodeConfig& node,
     if (outcome.success) {
       collector.last_success_seconds = Seconds(outcome.finished);
       collector.last_error.clear();
+      if (collector.name == "jobs") {
+        status.last_known_jobs = collector.facts;
+        status.last_known_jobs_seconds = collector.last_success_seconds;
+      }
     } else {
       collector.last_error = outcome.error;
     }
@@ -153,6 +157,10 @@ std::vector<ClusterView> CollectionState::ClusterViews() const {
       view = views.insert(views.end(), ClusterView(node.config.cluster));
     for (const auto& collector : node.collectors) {
       view->Add(node.config.name, collector.name, collector.facts);
+    }
+    if (node.attempted && !node.up && node.last_known_jobs) {
+      view->Add(node.config.name, "jobs", node.last_known_jobs);
+      view->MarkUnreachable(node.config.name, node.last_known_jobs_seconds);
     }
   }
   return views;

@@ -35,6 +35,10 @@ struct NodeStatus {
   bool host_key_unknown = false;
   /// Why the last connection attempt failed, while the node is down.
   std::optional<TransportFailure> down_because;
+  /// The jobs collector's last successful facts and when they were read:
+  /// while the node is down, its jobs stay known from them (ClusterView).
+  std::shared_ptr<const Facts> last_known_jobs;
+  double last_known_jobs_seconds = 0;
   std::string last_error;
   std::vector<CollectorStatus> collectors;
 };

@@ -2,6 +2,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "collectors/jobs.h"
 #include "testing/captured_log.h"
 #include "testing/catch.h"
 
@@ -82,6 +83,42 @@ TEST_CASE("a failed collector's series disappear, its last success stays",
                  "replwatch_collector_last_success_timestamp_seconds{"
                  "pve_cluster=\"lab\",node=\"pve1\",collector=\"node\"} "
                  "1700000000"));
+}
+
+TEST_CASE("a down node's jobs stay known from its last job list", "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1"});
+  std::size_t jobs_index = 0;
+  while (f.workers[0]->collector_name(jobs_index) != "jobs") ++jobs_index;
+  CollectionOutcome listed = Success();
+  listed.collector_index = jobs_index;
+  auto jobs = std::make_shared<JobsFacts>();
+  jobs->node = "pve1";
+  JobFacts job;
+  job.state.id = "100-0";
+  job.state.guest = 100;
+  job.state.source = "pve1";
+  job.state.target = "pve2";
+  jobs->jobs.push_back(job);
+  listed.facts = jobs;
+  f.state.Record(Node("pve1"), listed);
+  const std::string series =
+      "replwatch_job_source_unreachable_since_timestamp_seconds{pve_cluster="
+      "\"lab\",job_id=\"100-0\",guest=\"100\",source=\"pve1\",target="
+      "\"pve2\"} 1700000000";
+  CHECK_FALSE(Contains(f.state.Exposition(), series));
+
+  CollectionOutcome down;
+  down.collector_index = jobs_index;
+  down.failure = TransportFailure::kConnect;
+  f.state.Record(Node("pve1"), down);
+  const std::string text = f.state.Exposition();
+  CHECK(Contains(text, series));
+  // Only that: the job's own series are of a node that cannot be read.
+  CHECK_FALSE(Contains(text, "replwatch_job_enabled"));
+
+  f.state.Record(Node("pve1"), listed);
+  CHECK_FALSE(Contains(f.state.Exposition(), series));
 }
 
 TEST_CASE("a run cancelled by shutdown changes nothing", "[state]") {

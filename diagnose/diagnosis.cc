@@ -19,6 +19,7 @@
 #include "collectors/volume_chain.h"
 #include "diagnose/encryption_check.h"
 #include "diagnose/human_units.h"
+#include "diagnose/unreachable_source.h"
 #include "diagnose/volume_verdict.h"
 
 namespace replwatch::diagnose {
@@ -208,6 +209,21 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
   }
 }
 
+// `sources` is a node name or "a or b" (the unreachable nodes a job's
+// replicas may come from).
+bool NamesNode(const std::string& sources, const std::string& node) {
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t end = sources.find(" or ", at);
+    if (sources.compare(at, end == std::string::npos ? end : end - at, node) ==
+        0) {
+      return true;
+    }
+    if (end == std::string::npos) return false;
+    at = end + 4;
+  }
+}
+
 }  // namespace
 
 Report Diagnose(const std::vector<ClusterView>& clusters,
@@ -221,6 +237,7 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
     for (const auto& node : view.nodes()) {
       const auto* jobs = view.Find<JobsFacts>(node, "jobs");
       if (jobs == nullptr) continue;
+      if (view.UnreachableSince(node)) continue;  // its last job list
       for (const JobFacts& job : jobs->jobs) {
         if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
         if (!filter.node.empty() && node != filter.node &&
@@ -265,6 +282,16 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         report.severity = Worst(report.severity, out.severity);
         report.jobs.push_back(std::move(out));
       }
+    }
+    for (JobDiagnosis& job :
+         DiagnoseUnreachableSources(view, report.unreachable)) {
+      if (!filter.job_id.empty() && job.job_id != filter.job_id) continue;
+      if (!filter.node.empty() && job.target != filter.node &&
+          !NamesNode(job.source, filter.node)) {
+        continue;
+      }
+      report.severity = Worst(report.severity, job.severity);
+      report.jobs.push_back(std::move(job));
     }
   }
   if (report.jobs.empty() && report.unreachable.empty()) {

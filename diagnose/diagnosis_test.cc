@@ -366,6 +366,54 @@ TEST_CASE(
              Catch::Matchers::ContainsSubstring("waits behind 109-0"));
 }
 
+TEST_CASE(
+    "a source that cannot be read keeps its jobs, from what the "
+    "target still holds",
+    "[diagnose]") {
+  ClusterView view("lab");
+  // pve1 is unreachable: only pve2's facts, with the replica of 100-0.
+  view.Add("pve2", "jobs", Jobs("pve2", 200, "pve3", 0));
+  view.Add("pve2", "snapshots",
+           SnapshotsFacts::FromZfsList(
+               Snap("__replicate_100-0_1700000100__", 33, 90)));
+  const Report report =
+      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
+  INFO(RenderText(report));
+  const JobDiagnosis& job = Job100(report);
+  CHECK(job.state == "unknown");
+  CHECK(job.source == "pve1");
+  CHECK(job.target == "pve2");
+  CHECK(job.severity == Severity::kUnknown);
+  REQUIRE(job.volumes.size() == 1);
+  CHECK(job.volumes[0].summary ==
+        "a failover to pve2 would restore " + kVolume +
+            "@__replicate_100-0_1700000100__ (2023-11-14 22:14 UTC)");
+  // Filtered by its source, it is still found.
+  CHECK(Diagnose({view}, {{"lab", "pve1", "x"}}, {"", "pve1"}).jobs.size() ==
+        1);
+  // Without an unreachable node, the snapshots are not a job of it.
+  CHECK(Diagnose({view}, {}, {"100-0", ""}).jobs.empty());
+}
+
+TEST_CASE(
+    "an unreachable node's last job list makes its jobs unknown, not "
+    "judged",
+    "[diagnose]") {
+  ClusterView view("lab");
+  view.Add("pve1", "jobs", Jobs("pve1", 100, "pve2", 0));
+  view.MarkUnreachable("pve1", 1700000000);
+  view.Add("pve2", "snapshots", SnapshotsFacts::FromZfsList(""));
+  const Report report =
+      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
+  INFO(RenderText(report));
+  const JobDiagnosis& job = Job100(report);
+  CHECK(job.state == "unknown");
+  REQUIRE(FindCheck(job, "source pve1") != nullptr);
+  CHECK(FindCheck(job, "source pve1")->detail ==
+        "unreachable; its job list is of 2023-11-14 22:13 UTC");
+  CHECK(job.severity == Severity::kUnknown);
+}
+
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {
   Cluster cluster;
   cluster.failures = 3;

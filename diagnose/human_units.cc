@@ -1,6 +1,7 @@
 #include "diagnose/human_units.h"
 
 #include <cstdio>
+#include <ctime>
 #include <string>
 
 namespace replwatch::diagnose {
@@ -15,6 +16,17 @@ std::string HumanBytes(std::uint64_t bytes) {
   }
   char text[32];
   std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  return text;
+}
+
+std::string HumanTime(double epoch_seconds) {
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm utc{};
+  char text[32];
+  if (gmtime_r(&t, &utc) == nullptr ||
+      std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc) == 0) {
+    return "(time out of range)";
+  }
   return text;
 }
 

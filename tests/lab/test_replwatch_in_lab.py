@@ -7,6 +7,10 @@ from labhelper import LabCase
 from replwatch_run import ReplwatchLabCase, lab_config
 
 
+UNREACHABLE_SINCE = "replwatch_job_source_unreachable_since_timestamp_seconds"
+RESTORE_POINT = "replwatch_job_replica_restore_point_timestamp_seconds"
+
+
 class ReplwatchInLab(ReplwatchLabCase):
     NAME = "rwtest"
 
@@ -50,15 +54,40 @@ class ReplwatchInLab(ReplwatchLabCase):
             )
             self.assertEqual(self.daemon.value("replwatch_ssh_host_key_changed", node=node), 0)
 
+    def kept_jobs(self, source):
+        """{job_id: restore point} of the jobs kept from `source`'s last job list."""
+        samples = self.daemon.samples()
+        return {
+            labels["job_id"]: samples.value(RESTORE_POINT, job_id=labels["job_id"])
+            for labels, _ in samples.all(UNREACHABLE_SINCE, source=source)
+        }
+
     def test_node_down_and_recovery(self):
+        listed = set()
+
+        def read_jobs():
+            samples = self.daemon.samples()
+            enabled = samples.all("replwatch_job_enabled", source="pve2")
+            listed.update(labels["job_id"] for labels, _ in enabled)
+            return bool(listed)
+
+        self.assertEventually(read_jobs, "pve2's jobs not listed")
         self.lab("fault", "node-down", "pve2")
         try:
-            self.assertEventually(lambda: self.up("pve2") == 0, "pve2 not reported down")
+            # Its jobs stay, with what their target (pve3) still holds.
+            self.assertEventually(
+                lambda: self.up("pve2") == 0 and set(self.kept_jobs("pve2")) == listed,
+                "pve2 not reported down with its jobs kept",
+            )
             self.assertEqual(self.up("pve1"), 1)
             self.assertEqual(self.up("pve3"), 1)
+            kept = self.kept_jobs("pve2")
+            for job, restore_point in kept.items():
+                self.assertIsNotNone(restore_point, job)
         finally:
             self.lab("clear", "node-down", "pve2")
         self.assertEventually(lambda: self.up("pve2") == 1, "pve2 did not recover")
+        self.assertEventually(lambda: not self.kept_jobs("pve2"), "pve2's jobs still unknown")
 
     def test_hung_sshd_does_not_stall_others(self):
         self.lab("fault", "sshd-hang", "pve3")

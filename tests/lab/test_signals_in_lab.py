@@ -38,6 +38,7 @@ CONDITIONAL = {
     "replwatch_pool_special_capacity_ratio": "pools with a special vdev, OpenZFS after 2.4",
     "replwatch_collector_items_over_cap": "only while a node reports more than a cap allows",
     "replwatch_dataset_encryption_drift": "guest volumes under an encrypted parent only",
+    "replwatch_job_source_unreachable_since_timestamp_seconds": "only while a source is down",
 }
 
 FAILURES = "replwatch_job_consecutive_failures"

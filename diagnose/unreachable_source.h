@@ -1,0 +1,18 @@
+#pragma once
+
+#include <vector>
+
+#include "collectors/cluster_view.h"
+#include "diagnose/diagnosis.h"
+
+namespace replwatch::diagnose {
+
+/// The jobs whose source node cannot be read, from what their targets still
+/// tell: the jobs of a node whose view holds only its last job list, and
+/// replication snapshots on a reachable node that no reachable node's job
+/// list explains (their source is one of `unreachable`). Each is UNKNOWN,
+/// with the snapshot a failover to its target would restore, per volume.
+std::vector<JobDiagnosis> DiagnoseUnreachableSources(
+    const ClusterView& view, const std::vector<NodeProblem>& unreachable);
+
+}  // namespace replwatch::diagnose
