@@ -65,6 +65,7 @@ class MixedClusterAlerting(AlertStackCase):
     quiet_on_inherited = None  # encryption alerts Prometheus held for pve1/pve3
     leftovers = None
     failing_run_at = None  # when the tick that runs 102-0 on longname began
+    upgrade_began = None  # step 3: upgrade and re-seed
 
     @classmethod
     def observe(cls, expects, since):
@@ -119,7 +120,7 @@ class MixedClusterAlerting(AlertStackCase):
         cls.timings.append(("longname", time.time() - began))
 
         began = time.time()
-        cleared = time.time()
+        cleared = cls.upgrade_began = time.time()
         cls.driver.lab("clear", "long-file-name", "102-0")
         cls.driver.lab("upgrade", "pve2")
         for dataset in (volume(100), volume(101), CONTAINER_102):
@@ -202,12 +203,18 @@ class MixedClusterAlerting(AlertStackCase):
             "last error class: feature_unsupported.", obs.fired["annotations"]["description"]
         )
 
-    def test_nothing_else_fired_and_nothing_outlives_the_upgrade(self):
+    def test_nothing_else_fired_while_mixed_and_nothing_outlives_the_upgrade(self):
+        """No other alert while the cluster is mixed (steps 1 and 2). Step 3 destroys
+        replicas and re-seeds them: with every `for:` at 2s, the seconds in which one node's
+        listing is older than another node's job state may raise a transient chain alert
+        (the shipped 10m absorbs it), so from there only the end state counts."""
         self.assertEqual(self.leftovers, [])
         expected = {key(e.full_labels({})) for e in EXPECTS}
         others = [
-            alert["labels"]
+            # seconds before step 3, status, labels: enough to tell which step raised it
+            (round(self.upgrade_began - notification["at"]), alert["status"], alert["labels"])
             for notification in self.sink.notifications()
+            if notification["at"] < self.upgrade_began
             for alert in notification["body"]["alerts"]
             if key(alert["labels"]) not in expected
         ]
