@@ -284,7 +284,7 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
       }
     }
     for (JobDiagnosis& job :
-         DiagnoseUnreachableSources(view, report.unreachable)) {
+         DiagnoseUnreachableSources(view, index_of, report.unreachable)) {
       if (!filter.job_id.empty() && job.job_id != filter.job_id) continue;
       if (!filter.node.empty() && job.target != filter.node &&
           !NamesNode(job.source, filter.node)) {

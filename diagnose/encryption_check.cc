@@ -15,10 +15,9 @@ std::optional<std::string> StorageOf(const ClusterView& view,
 
 // The nodes' pve-storage versions, when they decide what the next sync of
 // an encrypted disk does.
-std::optional<Check> CheckStorageVersions(const ClusterView& view,
-                                          const JobDiagnosis& job) {
-  const auto source = StorageOf(view, job.source);
-  const auto target = StorageOf(view, job.target);
+std::optional<Check> CheckStorageVersions(
+    const JobDiagnosis& job, const std::optional<std::string>& source,
+    const std::optional<std::string>& target) {
   const std::string versions =
       DescribeStorageVersions(job.source, source, job.target, target);
   Check check{"pve-storage on " + job.source + " and " + job.target +
@@ -54,6 +53,8 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
   std::vector<Check> checks;
   const auto* source_ds = view.Find<DatasetsFacts>(job.source, "datasets");
   const auto* target_ds = view.Find<DatasetsFacts>(job.target, "datasets");
+  const auto source_storage = StorageOf(view, job.source);
+  const auto target_storage = StorageOf(view, job.target);
   bool any_encrypted = false;
   for (const auto& volume : volumes) {
     const DatasetInfo* source = source_ds ? source_ds->Find(volume) : nullptr;
@@ -70,9 +71,8 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
           {name, Severity::kWarning,
            "not encrypted, while its parent is (encryption root " +
                (parent ? parent->encryption_root.value_or("?") : "?") + "); " +
-               DescribeStorageVersions(job.source, StorageOf(view, job.source),
-                                       job.target,
-                                       StorageOf(view, job.target)) +
+               DescribeStorageVersions(job.source, source_storage, job.target,
+                                       target_storage) +
                "; once " + job.target + " runs pve-storage " +
                kFirstEncryptingStorage + " or later, re-seed the replica"});
     } else if (drift == EncryptionDrift::kOwnRootUnderEncryptedParent) {
@@ -92,7 +92,8 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
     }
   }
   if (any_encrypted) {
-    if (auto versions = CheckStorageVersions(view, job)) {
+    if (auto versions =
+            CheckStorageVersions(job, source_storage, target_storage)) {
       checks.insert(checks.begin(), *versions);
     }
   }

@@ -65,9 +65,9 @@ JobDiagnosis Unknown(const ClusterView& view, const std::string& job_id,
 }  // namespace
 
 std::vector<JobDiagnosis> DiagnoseUnreachableSources(
-    const ClusterView& view, const std::vector<NodeProblem>& unreachable) {
+    const ClusterView& view, std::map<std::string, JobVolumeIndex>& index_of,
+    const std::vector<NodeProblem>& unreachable) {
   std::vector<JobDiagnosis> out;
-  auto index_of = IndexJobVolumesOfAllNodes(view);
   std::set<std::string> listed;  // jobs some node's job list explains
   for (const auto& node : view.nodes()) {
     const auto* jobs = view.Find<JobsFacts>(node, "jobs");

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "collectors/cluster_view.h"
+#include "collectors/volume_chain.h"
 #include "diagnose/diagnosis.h"
 
 namespace replwatch::diagnose {
@@ -12,7 +13,9 @@ namespace replwatch::diagnose {
 /// replication snapshots on a reachable node that no reachable node's job
 /// list explains (their source is one of `unreachable`). Each is UNKNOWN,
 /// with the snapshot a failover to its target would restore, per volume.
+/// `index_of`: IndexJobVolumesOfAllNodes(view), which the caller has built.
 std::vector<JobDiagnosis> DiagnoseUnreachableSources(
-    const ClusterView& view, const std::vector<NodeProblem>& unreachable);
+    const ClusterView& view, std::map<std::string, JobVolumeIndex>& index_of,
+    const std::vector<NodeProblem>& unreachable);
 
 }  // namespace replwatch::diagnose
