@@ -67,6 +67,7 @@ def down(lab, name):
         for info in state["nodes"].values():
             pids += [info[key] for key in ("sshd_pid", "holder_pid") if info.get(key)]
         worldmod.kill_pids(pids)
+    worldmod.kill_pids(netlab.node_namespace_pids(name))
     netlab.delete_network(name)
     shutil.rmtree(lab.dir, ignore_errors=True)
     netlab.remove_created_mountpoints()

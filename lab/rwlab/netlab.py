@@ -111,6 +111,17 @@ def create_network(state):
         )
 
 
+def node_namespace_pids(name):
+    """Every process in the lab's node namespaces: the sshd listeners and also the
+    sessions they started, which outlive a killed listener (sshd: root@notty)."""
+    pids = []
+    for ns in list_netns():
+        if ns.startswith(lab_ns(name) + "-"):
+            out = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True)
+            pids += [int(pid) for pid in out.stdout.split()]
+    return pids
+
+
 def delete_network(name):
     for ns in list_netns():
         if ns == lab_ns(name) or ns.startswith(lab_ns(name) + "-"):
