@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from rwlab import build
+from rwlab import costmodel
 from rwlab import faults
 from rwlab import lifecycle
 from rwlab import netlab
@@ -75,6 +76,22 @@ def status_text(world):
     return "\n".join(out) + "\n"
 
 
+def cost_text(lab, state, nodes, since):
+    """`lab cost`: each node's ledger summed (costmodel.py), and all of them together."""
+    unknown = [n for n in nodes if n not in state["nodes"]]
+    if unknown:
+        raise RuntimeError("no such node '%s'" % unknown[0])
+    entries = []
+    out = []
+    for node in nodes or list(state["nodes"]):
+        mine = costmodel.read(lab.cost_file(node), since)
+        entries += mine
+        out.append(costmodel.format_totals(node, costmodel.totals(mine)))
+    if len(out) > 1:
+        out.append(costmodel.format_totals("total", costmodel.totals(entries)))
+    return "".join(out)
+
+
 def parser():
     p = argparse.ArgumentParser(prog="lab", description="simulated Proxmox VE cluster")
     p.add_argument("--name", default=os.environ.get("RWLAB_NAME", "lab"))
@@ -120,6 +137,9 @@ def parser():
     expose.add_argument("--port", type=int, required=True)
     sc = sub.add_parser("scenario")
     sc.add_argument("number", choices=["1", "2", "3", "4"])
+    cost = sub.add_parser("cost", help="modeled CPU of the nodes' zfs/zpool runs")
+    cost.add_argument("nodes", nargs="*", help="default: every node")
+    cost.add_argument("--since", type=int, help="only runs at or after this epoch")
     upg = sub.add_parser("upgrade")
     upg.add_argument("node")
     upg.add_argument("--storage", help="libpve-storage-perl version to install")
@@ -165,6 +185,9 @@ def dispatch(args, lab):
         return subprocess.call(netlab.node_exec_argv(state, args.node) + (command or ["bash"]))
     if args.cmd == "config":
         sys.stdout.write(config_yaml(lab.load_state()))
+        return 0
+    if args.cmd == "cost":
+        sys.stdout.write(cost_text(lab, lab.load_state(), args.nodes, args.since))
         return 0
     if args.cmd == "expose":
         from rwlab import forward

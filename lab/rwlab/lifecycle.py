@@ -4,6 +4,7 @@ import shutil
 import time
 
 from rwlab import build
+from rwlab import costmodel
 from rwlab import keys
 from rwlab import netlab
 from rwlab import noderoot
@@ -26,6 +27,8 @@ def up(lab, name, nodes, guests, snapshots, setup):
     try:
         with lab.locked(exclusive=True):
             state = build.build(lab, name, nodes, guests, snapshots, setup)
+            for node in state["nodes"]:
+                costmodel.reset(lab.cost_file(node))
             for node in state["nodes"]:
                 keys.new_host_key(lab, node)
             keys.write_trust(lab, state)

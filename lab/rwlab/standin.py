@@ -52,17 +52,22 @@ def main():
         ("pvesr", ["enable"]),
         ("pvesr", ["disable"]),
     )
-    with lab.locked(exclusive=mutating):
-        if tool in ("zfs", "zpool"):
+    if tool in ("zfs", "zpool"):
+        from rwlab import costmodel
+
+        meter = costmodel.Meter()
+        with lab.locked(exclusive=mutating):
             zfs = store.read_json(lab.zfs_file(node))
             if tool == "zfs":
                 from rwlab import zfscli as cli
             else:
                 from rwlab import zpoolcli as cli
-            code = cli.main(zfs, args)
+            code = cli.main(zfs, args, meter=meter)
             if mutating and code == 0:
                 store.write_json(lab.zfs_file(node), zfs)
-            return code
+        costmodel.record(lab.cost_file(node), time.time(), [tool] + args, meter, code)
+        return code
+    with lab.locked(exclusive=mutating):
         state = lab.load_state()
         from rwlab import pvecli
 

@@ -5,6 +5,7 @@ Layout of <statedir> (default /run/replwatch-lab/<lab>):
   lock                      flock: shared for readers (stand-ins), exclusive for writers
   pve/                      shared /etc/pve of the cluster (bind-mounted on every node)
   nodes/<node>/zfs.json     the node's pools, datasets and snapshots
+  nodes/<node>/cost.log     the modeled CPU of the node's zfs/zpool runs (costmodel.py)
   nodes/<node>/root/        the node's /root (.ssh with the cluster key)
   nodes/<node>/log-pve/     the node's /var/log/pve
   nodes/<node>/lib-pve-manager/  the node's /var/lib/pve-manager
@@ -44,6 +45,9 @@ class Lab:
 
     def zfs_file(self, node):
         return self.node(node, "zfs.json")
+
+    def cost_file(self, node):
+        return self.node(node, "cost.log")
 
     def repl_state_file(self, node):
         return self.node(node, "lib-pve-manager", "pve-replication-state.json")

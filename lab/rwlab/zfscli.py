@@ -8,6 +8,7 @@ import sys
 import time
 
 from rwlab import cliargs
+from rwlab import costmodel
 from rwlab import versions
 from rwlab import zfsdestroy
 from rwlab import zfsjson
@@ -77,10 +78,6 @@ OPTIONS = {
 }
 
 
-class NotFound(Exception):
-    pass
-
-
 def options(command, args, openzfs):
     return cliargs.release_options(OPTIONS, command, args, openzfs)
 
@@ -109,41 +106,136 @@ def parse_types(opts, default):
     return types
 
 
-def collect(zfs, operands, types, recursive, depth):
-    """Objects in `zfs list` traversal order: dataset, its snapshots, then children."""
+def collect(zfs, operands, types, recurse, limit, snapshots, meter=None):
+    """zfs_for_each() and zfs_callback() (cmd/zfs/zfs_iter.c, OpenZFS 2.2 to 2.4).
+
+    Without operands every pool is walked recursively; each operand is opened (zfs_open()
+    with the types asked for, and with -r/-d also filesystems, and volumes when snapshots
+    are asked for) and walked from there: children while below the depth `limit` (None:
+    no limit; at the limit only when filesystems or volumes are asked for), a dataset's
+    snapshots when `snapshots` (cb_types has SNAPSHOT, or the pool's listsnapshots, which
+    the lab keeps off). An operand that cannot be opened gives an error and the others
+    are still walked (the exit status is 1). Every object goes into one AVL tree: each
+    is listed once, ordered as zfs_compare() orders them (strcmp of the dataset names, a
+    dataset before its snapshots, snapshots by createtxg); -s/-S sort on top of that.
+    Each dataset and snapshot visited is charged to `meter`.
+
+    Returns (objects, error lines)."""
     datasets = zfs["datasets"]
-    result = []
-    roots = operands or sorted({n.split("/")[0] for n in datasets})
-    implicit = depth is None and not recursive and bool(operands)
-    limit = depth if depth is not None else (0 if implicit else None)
-    for root in roots:
-        if "@" in root:
-            ds_name, snap_name = root.split("@", 1)
-            ds = datasets.get(ds_name)
-            snap = zm.find_snap(ds, snap_name) if ds else None
-            if snap is None:
-                raise NotFound(root)
-            result.append(zv.Obj(root, ds, snap, ds["snaps"].index(snap)))
+    meter = meter or costmodel.Meter()
+    children = {}
+    for name in datasets:
+        if "/" in name:
+            children.setdefault(name.rsplit("/", 1)[0], []).append(name)
+    found = {}
+
+    def visit_snapshot(ds_name, ds, index):
+        meter.walk("snapshots")
+        snap = ds["snaps"][index]
+        obj = zv.Obj("%s@%s" % (ds_name, snap["name"]), ds, snap, index)
+        found.setdefault(obj.name, obj)
+
+    def visit(name, depth):
+        ds = datasets[name]
+        meter.walk("datasets")
+        if ds["type"] in types:
+            found.setdefault(name, zv.Obj(name, ds))
+        if not recurse or (limit is not None and depth >= limit):
+            return
+        depth += 1
+        if ds["type"] == "filesystem" and (
+            limit is None or depth < limit or types & {"filesystem", "volume"}
+        ):
+            for child in children.get(name, []):
+                visit(child, depth)
+        if snapshots:
+            for index in range(len(ds["snaps"])):
+                visit_snapshot(name, ds, index)
+
+    errors = []
+    if not operands:
+        recurse = True
+        for root in sorted(n for n in datasets if "/" not in n):
+            visit(root, 0)
+    argtype = set(types)
+    if recurse:
+        argtype.add("filesystem")
+        if types & {"snapshot", "bookmark"}:
+            argtype.add("volume")
+    for operand in operands:
+        problem = open_error(zfs, operand, argtype)
+        if problem:
+            errors.append("cannot open '%s': %s" % (operand, problem))
+        elif "@" in operand:
+            ds_name, snap_name = operand.split("@", 1)
+            ds = datasets[ds_name]
+            visit_snapshot(ds_name, ds, ds["snaps"].index(zm.find_snap(ds, snap_name)))
+        else:
+            visit(operand, 0)
+    objs = sorted(
+        found.values(),
+        key=lambda o: (o.dataset_name.encode(), bool(o.snap), o.snap["createtxg"] if o.snap else 0),
+    )
+    return objs, errors
+
+
+def open_error(zfs, name, argtype):
+    """Why zfs_open(name, argtype) fails (libzfs_dataset.c), or None. Bookmarks are not
+    modelled: the lab has none."""
+    if "@" in name and "snapshot" not in argtype:
+        return "snapshot delimiter '@' is not expected here"
+    if "#" in name and "bookmark" not in argtype:
+        return "bookmark delimiter '#' is not expected here"
+    ds_name = name.split("@", 1)[0]
+    ds = zfs["datasets"].get(ds_name)
+    if ds is None or "#" in name or ("@" in name and not zm.find_snap(ds, name.split("@", 1)[1])):
+        return "dataset does not exist"
+    if "@" not in name and ds["type"] not in argtype:
+        return "operation not applicable to datasets of this type"
+    return None
+
+
+def walk_options(flags, opts, types, operands):
+    """-r / -d of list and get (parse_depth() sets recursion with a depth limit), and
+    `-t snapshot <dataset>...` without them, which lists the datasets' own snapshots
+    (-d 1)."""
+    recurse = "r" in flags or "d" in opts
+    limit = int(opts["d"][-1]) if "d" in opts else None
+    if types in ({"snapshot"}, {"bookmark"}) and operands and not recurse:
+        recurse, limit = True, 1
+    return recurse, limit
+
+
+def charge_admin(zfs, command, args, meter):
+    """What send -n, destroy, receive -A and rename visit, roughly: each dataset named
+    (with -r/-R also its descendants; rename: always, changelist_gather() walks them) and,
+    for send and destroy, its snapshots."""
+    datasets = zfs["datasets"]
+    short = [a for a in args if a.startswith("-") and not a.startswith("--")]
+    recursive = command == "rename" or any("r" in a or "R" in a for a in short)
+    seen = set()
+    for arg in args:
+        name = arg.split("@", 1)[0]
+        if arg.startswith("-") or name not in datasets:
             continue
-        if root not in datasets:
-            raise NotFound(root)
-        base_depth = root.count("/")
-        names = [n for n in datasets if n == root or n.startswith(root + "/")]
-        for name in sorted(names, key=lambda n: n.split("/")):
-            level = name.count("/") - base_depth
-            if limit is not None and level > limit:
+        scope = [name]
+        if recursive:
+            scope += [n for n in datasets if n.startswith(name + "/")]
+        for ds_name in scope:
+            if ds_name in seen:
                 continue
-            ds = datasets[name]
-            if ds["type"] in types:
-                result.append(zv.Obj(name, ds))
-            if "snapshot" in types and (limit is None or level + 1 <= limit or implicit):
-                for i, snap in enumerate(ds["snaps"]):
-                    result.append(zv.Obj("%s@%s" % (name, snap["name"]), ds, snap, i))
-    return result
+            seen.add(ds_name)
+            meter.walk("datasets")
+            if command in ("send", "destroy"):
+                meter.walk("snapshots", len(datasets[ds_name]["snaps"]))
+            elif command == "rename" and "@" in arg:
+                meter.walk("snapshots")
 
 
 def sort_key(obj, prop, ctx):
     raw = zv.raw_value(obj, prop, ctx) if prop != "name" else obj.name
+    if raw is None and prop == "snapshots_changed" and zv.applies(obj, prop):
+        raw = 0  # zfs_sort() compares the number; "-" is 0
     if isinstance(raw, int):
         return (0, raw, "")
     return (1, 0, str(raw))
@@ -186,34 +278,39 @@ def do_list(zfs, args, ctx, out, err):
     for p in props:
         if p != "name" and p not in ctx.known and not p.startswith("written@"):
             raise cliargs.CommandUsage("bad property list: invalid property '%s'" % p, "list")
-    default = {"filesystem", "volume"} | (
-        {"snapshot"} if any("@" in o for o in operands) else set()
-    )
-    types = parse_types(opts, default)
-    depth = int(opts["d"][-1]) if "d" in opts else None
-    objs = collect(zfs, operands, types, "r" in flags, depth)
+    # ZFS_TYPE_DATASET; snapshots are walked only with -t (the pools' listsnapshots is off).
+    types = parse_types(opts, {"filesystem", "volume", "snapshot"})
+    recurse, limit = walk_options(flags, opts, types, operands)
+    snapshots = "t" in opts and "snapshot" in types
+    objs, errors = collect(zfs, operands, types, recurse, limit, snapshots, ctx.meter)
+    for line in errors:
+        err.write(line + "\n")
+    code = 1 if errors else 0
     keys = [(zv.ALIASES.get(p, p), False) for p in opts.get("s", [])] + [
         (zv.ALIASES.get(p, p), True) for p in opts.get("S", [])
     ]
     for prop, reverse in reversed(keys):
         objs.sort(key=lambda o: sort_key(o, prop, ctx), reverse=reverse)
     if "j" in flags:
-        numbers = zfsjson.Numbers("p" in flags, "int" in flags)
-        out.write(zfsjson.dump(list_json(objs, props, ctx, numbers)))
-        return 0
+        # zfs_do_list(): the JSON document is printed only when every operand opened.
+        if not errors:
+            numbers = zfsjson.Numbers("p" in flags, "int" in flags)
+            out.write(zfsjson.dump(list_json(objs, props, ctx, numbers)))
+        return code
     rows = [
         [o.name if p == "name" else zv.value(o, p, ctx, "p" in flags) for p in props] for o in objs
     ]
     if "H" in flags:
         out.write(cliargs.table(rows, scripted=True) if rows else "")
-        return 0
+        return code
     if not rows:
-        err.write("no datasets available\n")
-        return 0
+        if not errors:
+            err.write("no datasets available\n")
+        return code
     header = [LIST_HEADER.get(p, p.upper()) for p in props]
     right = {i for i, p in enumerate(props) if p in RIGHT or p.startswith("written@")}
     out.write(cliargs.table([header] + rows, right=right))
-    return 0
+    return code
 
 
 def do_get(zfs, args, ctx, out, err):
@@ -228,14 +325,12 @@ def do_get(zfs, args, ctx, out, err):
         if p not in ("all", "name") and p not in ctx.known and not p.startswith("written@"):
             raise cliargs.CommandUsage("bad property list: invalid property '%s'" % p, "get")
     types = parse_types(opts, {"filesystem", "volume", "snapshot"})
-    depth = int(opts["d"][-1]) if "d" in opts else None
     operands = rest[1:]
-    if operands and "r" not in flags and depth is None:
-        depth = 0
-        types = types if "t" in opts else {"filesystem", "volume", "snapshot"}
-    objs = collect(zfs, operands, types, "r" in flags or depth is not None, depth)
-    if operands and "r" not in flags and "d" not in opts:
-        objs = [o for o in objs if o.name in operands]
+    recurse, limit = walk_options(flags, opts, types, operands)
+    objs, errors = collect(zfs, operands, types, recurse, limit, "snapshot" in types, ctx.meter)
+    for line in errors:
+        err.write(line + "\n")
+    code = 1 if errors else 0
     numbers = zfsjson.Numbers("p" in flags, "int" in flags)
     document = zfsjson.schema("zfs get")
     document["datasets"] = {}
@@ -278,12 +373,13 @@ def do_get(zfs, args, ctx, out, err):
             }
             rows.append([cells[f] for f in fields])
     if "j" in flags:
-        out.write(zfsjson.dump(document))
-        return 0
+        if not errors:
+            out.write(zfsjson.dump(document))
+        return code
     if "H" not in flags and rows:
         rows.insert(0, [f.upper() for f in fields])
     out.write(cliargs.table(rows, scripted="H" in flags) if rows else "")
-    return 0
+    return code
 
 
 def do_version(zfs, args, out):
@@ -306,19 +402,21 @@ def do_version(zfs, args, out):
     return 0
 
 
-def main(zfs, args, out=sys.stdout, err=sys.stderr):
+def main(zfs, args, out=sys.stdout, err=sys.stderr, meter=None):
+    """Returns the exit code; destroy, receive -A and rename change `zfs` (the caller saves
+    it). The objects the command visits are charged to `meter` (costmodel.Meter)."""
+    meter = meter or costmodel.Meter()
     if not args:
         err.write("missing command\n" + USAGE)
         return 2
-    commands = {
-        "list": do_list,
-        "get": do_get,
+    admin = {
         "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
-        "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
+        "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e, ctx.now),
         "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e),
-        "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e),
+        "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e, ctx.now),
     }
-    commands["recv"] = commands["receive"]
+    admin["recv"] = admin["receive"]
+    commands = dict(admin, list=do_list, get=do_get)
     if args[0] not in commands and args[0] != "version":
         err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))
         return 2
@@ -326,6 +424,9 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
         if args[0] == "version":
             return do_version(zfs, args[1:], out)
         ctx = zv.Context(zfs, int(time.time()))
+        ctx.meter = meter
+        if args[0] in admin:
+            charge_admin(zfs, "receive" if args[0] == "recv" else args[0], args[1:], meter)
         return commands[args[0]](zfs, args[1:], ctx, out, err)
     except cliargs.CommandUsage as e:
         usage = zfsusage.text("zfs", zfs["zfsutils"], e.command)
@@ -337,6 +438,3 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
     except zfsrename.NotModelled as e:
         err.write("%s\n" % e)
         return 2
-    except NotFound as e:
-        err.write("cannot open '%s': dataset does not exist\n" % e)
-        return 1

@@ -4,6 +4,12 @@ Values that change with time (bytes written by guests, pool txg, scrub and
 resilver progress, growing error counters) are stored as (value, time, rate)
 and evaluated at the moment a stand-in is asked, so they move with the real
 clock; `lab tick --minutes N` moves the stored times N minutes into the past.
+
+A dataset's snapshot list changes only through take_snapshot(), add_snapshot(),
+destroy_snapshot(), drop_snapshots() and rename_snapshot(): each stamps the dataset's
+`snapshots_changed` (epoch seconds, 0 = never; OpenZFS 2.2+'s dd_snap_cmtime, set by
+dsl_dir_snap_cmtime_update() when a snapshot is created, destroyed or renamed, never by
+writes or clones). A state file written before the field existed reads as 0.
 """
 import random
 import re
@@ -108,6 +114,7 @@ def new_dataset(kind, pool, now, rng=random, volsize=0, refer=0, wrate=0.0, crea
         "keystatus": "none",
         "resume_token": None,
         "snaps": [],
+        "snapshots_changed": 0,
     }
 
 
@@ -139,6 +146,15 @@ def find_snap(ds, name):
     return None
 
 
+def snapshots_changed(ds):
+    """When the dataset's snapshot list last changed (epoch seconds), 0 if never."""
+    return ds.get("snapshots_changed", 0)
+
+
+def _snapshots_changed_at(ds, now):
+    ds["snapshots_changed"] = int(now)
+
+
 def take_snapshot(ds, pool, name, now, rng=random):
     clock = wclock(ds, now)
     if ds["snaps"]:
@@ -153,12 +169,33 @@ def take_snapshot(ds, pool, name, now, rng=random):
         "wclock": clock,
         "refer": ds["refer"],
     }
-    ds["snaps"].append(snap)
+    add_snapshot(ds, snap, now)
     return snap
 
 
-def destroy_snapshot(ds, name):
-    ds["snaps"] = [s for s in ds["snaps"] if s["name"] != name]
+def add_snapshot(ds, snap, now):
+    """A snapshot made at `now` (taken, or received: it keeps its source's creation)."""
+    ds["snaps"].append(snap)
+    _snapshots_changed_at(ds, now)
+
+
+def destroy_snapshot(ds, name, now):
+    drop_snapshots(ds, lambda snap: snap["name"] == name, now)
+
+
+def drop_snapshots(ds, doomed, now):
+    """Destroy the snapshots for which doomed(snap) holds; True if there were any."""
+    kept = [s for s in ds["snaps"] if not doomed(s)]
+    if len(kept) == len(ds["snaps"]):
+        return False
+    ds["snaps"] = kept
+    _snapshots_changed_at(ds, now)
+    return True
+
+
+def rename_snapshot(ds, old, new, now):
+    find_snap(ds, old)["name"] = new
+    _snapshots_changed_at(ds, now)
 
 
 def used_by_snapshots(ds, now):
@@ -223,6 +260,8 @@ def shift(zfs, seconds):
     for ds in zfs["datasets"].values():
         ds["creation"] -= seconds
         ds["wtime"] -= seconds
+        if snapshots_changed(ds):
+            ds["snapshots_changed"] -= seconds
         for snap in ds["snaps"]:
             snap["creation"] -= seconds
             if snap["name"].startswith("autosnap_"):

@@ -94,6 +94,9 @@ ALL_ORDER = [
     "snapshots_changed",
     "prefetch",
 ]
+# In ALL_ORDER but younger than 2.1: snapshots_changed came with 2.2.0, prefetch with
+# 2.2.4 (#15237). The lab's releases (2.2.8, 2.4.4) know both; an older node refuses them.
+SINCE = {"snapshots_changed": (2, 2, 0), "prefetch": (2, 2, 4)}
 NEW_IN_2_3 = ["volthreading", "direct", "longname"]
 NEW_IN_2_4 = [
     "defaultuserquota",
@@ -406,7 +409,8 @@ def raw_value(obj, prop, ctx):
     if prop == "longname":
         return ds.get("longname", "off")
     if prop == "snapshots_changed":
-        return ds["snaps"][-1]["creation"] if ds["snaps"] else "-"
+        # zfs_prop_get() fails for 0 (never changed): "-", and `get all` skips it.
+        return zm.snapshots_changed(ds) or None
     return FIXED.get(prop)
 
 
@@ -417,9 +421,9 @@ def encryption_root(obj):
 
 
 def all_properties(openzfs):
-    """`zfs get all` of this release, in its order."""
+    """`zfs get all` of this release, in its order (the properties it knows)."""
     return (
-        ALL_ORDER
+        [p for p in ALL_ORDER if openzfs >= SINCE.get(p, (0,))]
         + (NEW_IN_2_3 if openzfs >= (2, 3) else [])
         + (NEW_IN_2_4 if openzfs >= (2, 4) else [])
     )
@@ -433,7 +437,7 @@ def value(obj, prop, ctx, parsable):
         return str(val)
     if prop == "creation":
         return time.strftime("%a %b %e %k:%M %Y", time.localtime(val))
-    if prop == "snapshots_changed" and val != "-":
+    if prop == "snapshots_changed":
         return time.strftime("%a %b %e %k:%M:%S %Y", time.localtime(val))
     if prop in NONE_IF_ZERO and val == 0:
         return "none"

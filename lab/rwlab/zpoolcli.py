@@ -84,22 +84,28 @@ def options(command, args, openzfs):
     return cliargs.release_options(OPTIONS, command, args, openzfs)
 
 
-def _pools(zfs, names, out_err):
+def _pools(zfs, names, out_err, meter=None, vdevs=False):
+    """The pools named (all without names); each is charged to `meter`, with `vdevs`
+    also every vdev of its tree (top-level vdevs and disks)."""
     pools = []
     for name in names or sorted(zfs["pools"]):
         if name not in zfs["pools"]:
             out_err.write("cannot open '%s': no such pool\n" % name)
             return None
         pools.append(zfs["pools"][name])
+    if meter is not None:
+        meter.walk("pools", len(pools))
+        if vdevs:
+            meter.walk("vdevs", sum(1 + len(t["children"]) for p in pools for t in p["vdevs"]))
     return pools
 
 
-def do_list(zfs, args, now, openzfs, out, err):
+def do_list(zfs, args, now, openzfs, out, err, meter=None):
     flags, opts, names = options("list", args, openzfs)
     props = [
         zv.ALIASES.get(p, p) for p in ",".join(opts.get("o", [])).split(",") if p
     ] or LIST_DEFAULT
-    pools = _pools(zfs, names, err)
+    pools = _pools(zfs, names, err, meter, vdevs="v" in flags)
     if pools is None:
         return 1
     spaces, _, _ = zm.space(zfs, now)
@@ -134,9 +140,9 @@ def do_list(zfs, args, now, openzfs, out, err):
     return 0
 
 
-def do_status(zfs, args, now, openzfs, out, err):
+def do_status(zfs, args, now, openzfs, out, err, meter=None):
     flags, _, names = options("status", args, openzfs)
-    pools = _pools(zfs, names, err)
+    pools = _pools(zfs, names, err, meter, vdevs=True)
     if pools is None:
         return 1
     if "j" in flags:
@@ -159,14 +165,14 @@ def do_status(zfs, args, now, openzfs, out, err):
     return 0
 
 
-def do_get(zfs, args, now, openzfs, out, err):
+def do_get(zfs, args, now, openzfs, out, err, meter=None):
     flags, opts, rest = options("get", args, openzfs)
     if not rest:
         raise cliargs.CommandUsage("missing property argument", "get")
     fields = ",".join(opts.get("o", ["name,property,value,source"])).split(",")
     if fields == ["all"]:
         fields = ["name", "property", "value", "source"]
-    pools = _pools(zfs, rest[1:], err)
+    pools = _pools(zfs, rest[1:], err, meter)
     if pools is None:
         return 1
     spaces, _, _ = zm.space(zfs, now)
@@ -200,7 +206,7 @@ def do_get(zfs, args, now, openzfs, out, err):
     return 0
 
 
-def do_upgrade(zfs, args, now, openzfs, out, err):
+def do_upgrade(zfs, args, now, openzfs, out, err, meter=None):
     """zpool_do_upgrade() for feature-flag pools: enable what this release knows
     (upgrade_enable_all(): every feature but the NO_UPGRADE ones)."""
     flags, _, names = options("upgrade", args, openzfs)
@@ -217,7 +223,7 @@ def do_upgrade(zfs, args, now, openzfs, out, err):
                 for f in poolfeatures.names(openzfs)
                 if p["features"].get(f, "disabled") == "disabled"
             ]
-            for p in _pools(zfs, [], err)
+            for p in _pools(zfs, [], err, meter)
         }
         out.write("All pools are formatted using feature flags.\n\n")
         if not any(disabled.values()):
@@ -246,7 +252,7 @@ def do_upgrade(zfs, args, now, openzfs, out, err):
                 )
         out.write("\n")
         return 0
-    pools = _pools(zfs, names, err)
+    pools = _pools(zfs, names, err, meter)
     if pools is None:
         return 1
     upgraded = False
@@ -291,8 +297,9 @@ def do_version(zfs, args, openzfs, out):
     return 0
 
 
-def main(zfs, args, out=sys.stdout, err=sys.stderr):
-    """Returns the exit code; `zpool upgrade` changes `zfs` (the caller saves it)."""
+def main(zfs, args, out=sys.stdout, err=sys.stderr, meter=None):
+    """Returns the exit code; `zpool upgrade` changes `zfs` (the caller saves it). The pools
+    and vdevs the command visits are charged to `meter` (costmodel.Meter)."""
     now = int(time.time())
     openzfs = versions.openzfs(zfs["zfsutils"])
     commands = {"list": do_list, "status": do_status, "get": do_get, "upgrade": do_upgrade}
@@ -305,7 +312,7 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr):
         if args[0] not in commands:
             err.write("unrecognized command '%s'\n%s" % (args[0], USAGE))
             return 2
-        return commands[args[0]](zfs, args[1:], now, openzfs, out, err)
+        return commands[args[0]](zfs, args[1:], now, openzfs, out, err, meter)
     except cliargs.CommandUsage as e:
         usage = zfsusage.text("zpool", zfs["zfsutils"], e.command)
         err.write("%s\n%s" % (e, usage or USAGE))
