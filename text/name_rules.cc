@@ -47,6 +47,27 @@ bool IsValidHostAddress(std::string_view address) {
                [](char c) { return IsAlnum(c) || c == '-' || c == '.'; });
 }
 
+bool IsValidZfsDatasetName(std::string_view name) {
+  if (name.empty() || name.size() >= 256) return false;
+  if (!std::isalpha(static_cast<unsigned char>(name.front()))) return false;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = name.find('/', start);
+    const std::string_view component = name.substr(
+        start, slash == std::string_view::npos ? slash : slash - start);
+    if (component.empty() || component == "." || component == "..") {
+      return false;
+    }
+    const bool valid_chars = AllOf(component, [](char c) {
+      return IsAlnum(c) || c == '_' || c == '-' || c == '.' || c == ':' ||
+             c == ' ';
+    });
+    if (!valid_chars) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 bool IsValidUnixUserName(std::string_view name) {
   if (name.empty() || name.size() > 32) return false;
   if (!(std::islower(static_cast<unsigned char>(name.front())) ||

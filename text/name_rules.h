@@ -19,6 +19,11 @@ bool IsValidHostAddress(std::string_view address);
 /// An IPv4 or IPv6 literal (no prefix length, no name).
 bool IsIpLiteral(std::string_view address);
 
+/// A ZFS filesystem or volume name as zfs_namecheck.c accepts it: '/'-separated
+/// components of letters, digits, '_', '-', '.', ':' and ' ', the pool's
+/// starting with a letter; no "." or ".." component; under 256 bytes.
+bool IsValidZfsDatasetName(std::string_view name);
+
 /// A POSIX-ish login name.
 bool IsValidUnixUserName(std::string_view name);
 

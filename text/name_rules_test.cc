@@ -1,5 +1,7 @@
 #include "text/name_rules.h"
 
+#include <string>
+
 #include "testing/catch.h"
 
 namespace replwatch::text {
@@ -23,6 +25,22 @@ TEST_CASE("addresses are IP literals or DNS names", "[names]") {
   CHECK_FALSE(IsValidHostAddress("-oProxyCommand=sh"));
   CHECK_FALSE(IsValidHostAddress("a b"));
   CHECK_FALSE(IsValidHostAddress("$(reboot)"));
+}
+
+TEST_CASE("dataset names follow zfs_namecheck", "[names]") {
+  CHECK(IsValidZfsDatasetName("rpool/data/vm-100-disk-0"));
+  CHECK(IsValidZfsDatasetName("tank/my data:1.x"));
+  CHECK(IsValidZfsDatasetName("rpool"));
+  CHECK_FALSE(IsValidZfsDatasetName(""));
+  CHECK_FALSE(IsValidZfsDatasetName("-oops"));
+  CHECK_FALSE(IsValidZfsDatasetName("1pool/a"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool//a"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/a/"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/../etc"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/a@snap"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/$(reboot)"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/a'b"));
+  CHECK_FALSE(IsValidZfsDatasetName("rpool/" + std::string(250, 'a')));
 }
 
 TEST_CASE("user names are plain login names", "[names]") {

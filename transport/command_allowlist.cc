@@ -18,6 +18,7 @@ enum class Arg {
   kHostAddress,   // IP literal or DNS name
   kIpAddress,     // IPv4 or IPv6 literal
   kPayloadBytes,  // ping payload size, 1..65507
+  kDatasets,      // one or more ZFS filesystem/volume names (last word only)
 };
 
 struct Word {
@@ -53,6 +54,17 @@ const Entry kAllowList[] = {
     {"zfs-list-snapshots",
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
       L("name,guid,createtxg,creation"), L("-s"), L("createtxg")}},
+    // Which datasets' snapshots changed (OpenZFS >= 2.2): the incremental
+    // snapshot inventory lists only those (collectors/snapshot_changes.h).
+    {"zfs-list-snapshots-changed",
+     {L("zfs"), L("list"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
+      L("name,snapshots_changed")}},
+    // -d 1 on a filesystem or volume lists its own snapshots, not its
+    // children's.
+    {"zfs-list-snapshots-of",
+     {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
+      L("name,guid,createtxg,creation"), L("-s"), L("createtxg"), L("-d"),
+      L("1"), P(Arg::kDatasets)}},
     {"zfs-get-replication-props",
      {L("zfs"), L("get"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
       L("name,property,value"),
@@ -111,14 +123,28 @@ bool Valid(Arg kind, const std::string& value) {
     case Arg::kPayloadBytes:
       return AllDigits(value) && value.size() <= 5 && std::stoi(value) >= 1 &&
              std::stoi(value) <= 65507;
+    case Arg::kDatasets:
+      return text::IsValidZfsDatasetName(value);
   }
   return false;
+}
+
+// A kDatasets word takes every argument left, at least one and at most
+// kMaxDatasetsPerCommand: the line stays far below the kernel's 128 KiB
+// limit on one argument (the remote shell gets the line as one).
+bool Repeats(const Word& word) {
+  return word.literal == nullptr && word.arg == Arg::kDatasets;
 }
 
 }  // namespace
 
 RemoteCommand MakeCommand(std::string_view id,
                           std::initializer_list<std::string> args) {
+  return MakeCommand(id, std::vector<std::string>(args));
+}
+
+RemoteCommand MakeCommand(std::string_view id,
+                          const std::vector<std::string>& args) {
   for (const Entry& entry : kAllowList) {
     if (id != entry.id) continue;
     std::vector<std::string> argv;
@@ -128,15 +154,24 @@ RemoteCommand MakeCommand(std::string_view id,
         argv.emplace_back(word.literal);
         continue;
       }
+      const auto count = Repeats(word) ? args.end() - next : 1;
       if (next == args.end()) {
         throw CommandRejected("command '" + std::string(id) +
                               "' needs more arguments");
       }
-      if (!Valid(word.arg, *next)) {
-        throw CommandRejected("command '" + std::string(id) +
-                              "': refusing argument '" + *next + "'");
+      if (count > static_cast<long>(kMaxDatasetsPerCommand)) {
+        throw CommandRejected("command '" + std::string(id) + "' got " +
+                              std::to_string(count) +
+                              " datasets, more than the limit of " +
+                              std::to_string(kMaxDatasetsPerCommand));
       }
-      argv.push_back(word.prefix + *next++ + word.suffix);
+      for (long i = 0; i < count; ++i) {
+        if (!Valid(word.arg, *next)) {
+          throw CommandRejected("command '" + std::string(id) +
+                                "': refusing argument '" + *next + "'");
+        }
+        argv.push_back(word.prefix + *next++ + word.suffix);
+      }
     }
     if (next != args.end()) {
       throw CommandRejected("command '" + std::string(id) +
@@ -151,11 +186,18 @@ RemoteCommand MakeCommand(std::string_view id,
 std::optional<RemoteCommand> MatchAllowListed(
     const std::vector<std::string>& argv) {
   for (const Entry& entry : kAllowList) {
-    if (argv.size() != entry.words.size()) continue;
+    const bool repeats = Repeats(*(entry.words.end() - 1));
+    const std::size_t words = entry.words.size();
+    const bool size_fits =
+        repeats ? argv.size() >= words &&
+                      argv.size() - words < kMaxDatasetsPerCommand
+                : argv.size() == words;
+    if (!size_fits) continue;
     bool match = true;
     auto word = entry.words.begin();
     for (const std::string& given : argv) {
-      const Word& want = *word++;
+      // The repeated last word matches every argument left.
+      const Word& want = word == entry.words.end() - 1 ? *word : *word++;
       if (want.literal != nullptr) {
         match = match && given == want.literal;
         continue;

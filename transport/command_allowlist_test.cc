@@ -24,6 +24,7 @@ TEST_CASE("every allow-listed command starts with a read-only program",
     if (id == "ping-path-mtu") args = {"1472", "198.18.0.12"};
     if (id == "ip-route-get") args = {"198.18.0.12"};
     if (id == "ssh-batch-check") args = {"pve2", "198.18.0.12"};
+    if (id == "zfs-list-snapshots-of") args = {"rpool/data/vm-100-disk-0"};
     RemoteCommand command = [&] {
       switch (args.size()) {
         case 0:
@@ -104,6 +105,9 @@ RemoteCommand Example(const std::string& id) {
   if (id == "ping-path-mtu") return MakeCommand(id, {"1472", "198.18.0.12"});
   if (id == "ip-route-get") return MakeCommand(id, {"fd00::12"});
   if (id == "ssh-batch-check") return MakeCommand(id, {"pve2", "198.18.0.12"});
+  if (id == "zfs-list-snapshots-of") {
+    return MakeCommand(id, {"rpool/data/vm-100-disk-0", "tank/a b"});
+  }
   return MakeCommand(id);
 }
 
@@ -130,6 +134,37 @@ TEST_CASE("ip route get takes an IP address, nothing else", "[allowlist]") {
        {"pve2.lab.local", "-batch", "198.18.0.12 dev eth0", "10.0.0.0/8", ""}) {
     INFO(refused);
     CHECK_THROWS_AS(MakeCommand("ip-route-get", {refused}), CommandRejected);
+  }
+}
+
+TEST_CASE("a dataset list takes 1 to 256 valid names", "[allowlist]") {
+  std::vector<std::string> datasets;
+  for (std::size_t i = 0; i < kMaxDatasetsPerCommand; ++i) {
+    datasets.push_back("rpool/data/vm-" + std::to_string(100 + i) + "-disk-0");
+  }
+  const RemoteCommand full = MakeCommand("zfs-list-snapshots-of", datasets);
+  CHECK(full.argv().size() == 11 + kMaxDatasetsPerCommand);
+  CHECK(full.argv()[9] == "-d");
+  CHECK(full.argv().back() == datasets.back());
+  CHECK(MatchAllowListed(full.argv()));
+
+  datasets.push_back("rpool/data/vm-999-disk-0");
+  CHECK_THROWS_AS(MakeCommand("zfs-list-snapshots-of", datasets),
+                  CommandRejected);
+  std::vector<std::string> too_long = full.argv();
+  too_long.push_back("rpool/one-more");
+  CHECK_FALSE(MatchAllowListed(too_long));
+
+  CHECK_THROWS_AS(MakeCommand("zfs-list-snapshots-of", {}), CommandRejected);
+  for (const char* refused : {"-r", "rpool/a@snap", "rpool/$(reboot)",
+                              "rpool/../x", "rpool/a;reboot"}) {
+    INFO(refused);
+    CHECK_THROWS_AS(MakeCommand("zfs-list-snapshots-of", {"rpool/a", refused}),
+                    CommandRejected);
+    std::vector<std::string> argv =
+        MakeCommand("zfs-list-snapshots-of", {"rpool/a"}).argv();
+    argv.push_back(refused);
+    CHECK_FALSE(MatchAllowListed(argv));
   }
 }
 

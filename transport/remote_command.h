@@ -32,7 +32,7 @@ class RemoteCommand {
 
  private:
   friend RemoteCommand MakeCommand(std::string_view id,
-                                   std::initializer_list<std::string> args);
+                                   const std::vector<std::string>& args);
   friend std::optional<RemoteCommand> MatchAllowListed(
       const std::vector<std::string>& argv);
   RemoteCommand(std::string id, std::vector<std::string> argv)
@@ -50,6 +50,12 @@ std::string ShellQuote(std::string_view word);
 /// argument that fails its placeholder's validation.
 RemoteCommand MakeCommand(std::string_view id,
                           std::initializer_list<std::string> args = {});
+/// The same, for a command whose last placeholder takes a list (datasets).
+RemoteCommand MakeCommand(std::string_view id,
+                          const std::vector<std::string>& args);
+
+/// The most dataset names one command may carry.
+inline constexpr std::size_t kMaxDatasetsPerCommand = 256;
 
 /// The ids of every allow-listed command (for tests and documentation).
 std::vector<std::string> AllowListedCommandIds();
