@@ -113,6 +113,8 @@ void CollectionState::Record(const NodeConfig& node,
     collector.ran = true;
     collector.success = outcome.success;
     collector.duration_seconds = outcome.duration_seconds;
+    collector.cost_total.commands += outcome.cost.commands;
+    collector.cost_total.output_bytes += outcome.cost.output_bytes;
     collector.facts = std::move(outcome.facts);
     if (collector.facts) LogWarnings(node, *collector.facts, &collector);
     if (outcome.success) {

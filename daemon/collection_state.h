@@ -20,6 +20,7 @@ struct CollectorStatus {
   bool ran = false;
   bool success = false;
   double duration_seconds = 0;
+  CommandCost cost_total;           // every run's, since the daemon started
   double last_success_seconds = 0;  // epoch; 0 = never
   std::string last_error;
   std::shared_ptr<const Facts> facts;        // null after a failure

@@ -92,7 +92,8 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
             }
             return std::shared_ptr<const Facts>();
           }};
-      outcome.facts = collectors_[index]->Collect(*transport_, context);
+      MeteredTransport metered(*transport_, outcome.cost);
+      outcome.facts = collectors_[index]->Collect(metered, context);
       latest_[index] = outcome.facts;
       outcome.success = true;
       outcome.node_reachable = true;

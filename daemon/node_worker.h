@@ -13,6 +13,7 @@
 
 #include "collectors/collector.h"
 #include "config/config.h"
+#include "transport/metered_transport.h"
 #include "transport/transport.h"
 
 namespace replwatch {
@@ -27,6 +28,8 @@ struct CollectionOutcome {
   bool backing_off = false;
   std::string error;  // for the log and the status page, never a label
   double duration_seconds = 0;
+  /// Commands the run started and the output they printed, failed or not.
+  CommandCost cost;
   std::chrono::system_clock::time_point finished;
   std::shared_ptr<const Facts> facts;
 };

@@ -74,6 +74,15 @@ void RenderSelfMetrics(const std::vector<NodeStatus>& nodes,
       out.Gauge("replwatch_collector_duration_seconds",
                 "Duration of the collector's last run on the node.",
                 with_collector, collector.duration_seconds);
+      out.Counter("replwatch_collector_commands_total",
+                  "Remote commands the collector started on the node.",
+                  with_collector,
+                  static_cast<double>(collector.cost_total.commands));
+      out.Counter("replwatch_collector_output_bytes_total",
+                  "Bytes the collector's commands printed on the node "
+                  "(stdout and stderr).",
+                  with_collector,
+                  static_cast<double>(collector.cost_total.output_bytes));
       if (collector.last_success_seconds > 0) {
         out.Gauge("replwatch_collector_last_success_timestamp_seconds",
                   "End time of the collector's last successful run.",
