@@ -17,7 +17,7 @@ std::vector<std::unique_ptr<Collector>> MakeAllCollectors(const Clock& now) {
   collectors.push_back(std::make_unique<JobsCollector>(now));
   collectors.push_back(std::make_unique<PoolsCollector>());
   collectors.push_back(std::make_unique<DatasetsCollector>(now));
-  collectors.push_back(std::make_unique<SnapshotsCollector>());
+  collectors.push_back(std::make_unique<SnapshotsCollector>(now));
   collectors.push_back(std::make_unique<NicCollector>());
   collectors.push_back(std::make_unique<PathsCollector>());
   return collectors;

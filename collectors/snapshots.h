@@ -12,6 +12,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/name_arena.h"
+#include "collectors/snapshot_changes.h"
 
 namespace replwatch {
 
@@ -41,6 +42,15 @@ class SnapshotsFacts : public Facts {
   /// partial inventory would make chain checks lie.
   static std::shared_ptr<SnapshotsFacts> FromZfsList(std::string_view text);
 
+  /// The inventory after an incremental listing: `previous` for the datasets
+  /// of `present` that are not in `relisted` (sorted), and `listings`
+  /// (outputs of `zfs list ... -d 1 <relisted>`) for those that are.
+  /// Datasets missing from `present` are gone. Throws as FromZfsList.
+  static std::shared_ptr<SnapshotsFacts> Update(
+      const SnapshotsFacts& previous, const SnapshotChangeTimes& present,
+      const std::vector<std::string>& relisted,
+      const std::vector<std::string>& listings);
+
   /// Snapshots of `dataset` sorted by createtxg, or null if it has none.
   const std::vector<Snapshot>* Of(std::string_view dataset) const;
   /// The newest (by the epoch in its name) `__replicate_<job_id>_<epoch>__`
@@ -66,9 +76,18 @@ class SnapshotsFacts : public Facts {
     return replicated_;
   }
 
+  /// How this inventory was read: only the datasets whose snapshots
+  /// changed, or a full listing; and how many datasets' snapshots it listed.
+  struct Listing {
+    bool incremental = false;
+    std::size_t datasets_listed = 0;
+  };
+  Listing listing;
+
   void Render(const LabelList& node_labels, MetricSet& out) const override;
 
  private:
+  void Add(std::string_view zfs_list_output);
   void Finish();
 
   NameArena names_;
@@ -77,14 +96,37 @@ class SnapshotsFacts : public Facts {
   std::vector<ReplicatedDataset> replicated_;  // what Render shows
 };
 
-/// The snapshot inventory: one `zfs list -t snapshot` per node and cycle.
-/// Per-dataset series only for replicated datasets (with a replication
-/// snapshot, or a PVE guest volume name).
+/// The snapshot inventory. Per-dataset series only for replicated datasets
+/// (with a replication snapshot, or a PVE guest volume name).
+///
+/// With `global.incremental_snapshots` (the default) on a node whose
+/// OpenZFS has `snapshots_changed` (>= 2.2), a cycle reads every dataset's
+/// `snapshots_changed` and lists the snapshots of those whose value moved
+/// (SnapshotChangeTracker); the rest comes from the last cycle. A full
+/// listing runs first, every kFullListingInterval as a safety net, and
+/// whenever the incremental read fails. Otherwise one `zfs list -t snapshot`
+/// per cycle.
 class SnapshotsCollector : public Collector {
  public:
+  static constexpr double kFullListingInterval = 6 * 3600;
+  /// How long a node without `snapshots_changed` is listed in full before
+  /// the property is asked for again (it may have been upgraded).
+  static constexpr double kPropertyRetryInterval = 3600;
+
+  explicit SnapshotsCollector(Clock now) : now_(std::move(now)) {}
   std::string_view name() const override { return "snapshots"; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
+
+ private:
+  std::shared_ptr<SnapshotsFacts> Incremental(Transport& transport, double now);
+  std::shared_ptr<SnapshotsFacts> Full(Transport& transport);
+
+  Clock now_;
+  SnapshotChangeTracker tracker_;
+  std::shared_ptr<const SnapshotsFacts> previous_;
+  double next_full_listing_ = 0;
+  double next_property_read_ = 0;
 };
 
 }  // namespace replwatch

@@ -50,9 +50,17 @@ std::string Line(const std::string& name, std::uint64_t guid, std::uint64_t txg,
          "\t" + std::to_string(creation) + "\n";
 }
 
-std::shared_ptr<const SnapshotsFacts> Collect(ScriptedTransport& transport) {
-  SnapshotsCollector collector;
+// These tests read the full listing; snapshots_incremental_test.cc the
+// incremental one.
+testing::TestContext FullListing() {
   testing::TestContext context;
+  context.node.incremental_snapshots = false;
+  return context;
+}
+
+std::shared_ptr<const SnapshotsFacts> Collect(ScriptedTransport& transport) {
+  SnapshotsCollector collector([] { return 1795660000.0; });
+  const testing::TestContext context = FullListing();
   auto facts = std::dynamic_pointer_cast<const SnapshotsFacts>(
       collector.Collect(transport, context.Get()));
   REQUIRE(facts != nullptr);
@@ -187,26 +195,27 @@ TEST_CASE("snapshots: empty listing and failures", "[snapshots]") {
     transport.Answer(kList, "");
     const auto facts = Collect(transport);
     CHECK(facts->snapshot_count() == 0);
-    CHECK(testing::RenderText(*facts).empty());
+    CHECK(testing::RenderText(*facts).find("replwatch_dataset_snapshots") ==
+          std::string::npos);
   }
   SECTION("zfs missing") {
-    SnapshotsCollector collector;
-    testing::TestContext context;
+    SnapshotsCollector collector([] { return 1795660000.0; });
+    const testing::TestContext context = FullListing();
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
                     TransportError);
   }
   SECTION("non-zero exit") {
     transport.Answer(kList, "", 1,
                      "cannot open 'rpool': pool I/O is suspended\n");
-    SnapshotsCollector collector;
-    testing::TestContext context;
+    SnapshotsCollector collector([] { return 1795660000.0; });
+    const testing::TestContext context = FullListing();
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
                     CollectorError);
   }
   SECTION("not a snapshot listing") {
     transport.Answer(kList, "rpool\t1\t2\t3\n");
-    SnapshotsCollector collector;
-    testing::TestContext context;
+    SnapshotsCollector collector([] { return 1795660000.0; });
+    const testing::TestContext context = FullListing();
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
                     text::ParseError);
   }

@@ -51,6 +51,10 @@ struct GlobalSettings {
   /// Read OpenZFS's JSON (`zpool status -j --json-int`) on nodes whose
   /// OpenZFS is 2.3 or later; false: text everywhere.
   bool zfs_json = true;
+  /// List only the snapshots of datasets whose `snapshots_changed` moved
+  /// (OpenZFS >= 2.2), with a full listing every 6 hours; false: every
+  /// snapshot every cycle.
+  bool incremental_snapshots = true;
   ShardSpec shard;  // `global.shard`; --shard overrides it
 };
 
@@ -70,6 +74,7 @@ struct NodeConfig {
   std::string host_key_alias;  // known_hosts lookup name; empty = address
   SshSettings ssh;             // effective settings after overrides
   bool zfs_json = true;        // GlobalSettings::zfs_json
+  bool incremental_snapshots = true;  // GlobalSettings::incremental_snapshots
 
   bool operator==(const NodeConfig& o) const;
   bool operator!=(const NodeConfig& o) const { return !(*this == o); }

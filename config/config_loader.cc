@@ -31,7 +31,8 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
           {"collection_interval", "jitter", "connect_timeout",
            "command_timeout", "keepalive_interval", "ssh_session_max_age",
            "reconnect_backoff_initial", "reconnect_backoff_max",
-           "max_output_bytes", "max_concurrent_nodes", "shard", "zfs_json"})) {
+           "max_output_bytes", "max_concurrent_nodes", "shard", "zfs_json",
+           "incremental_snapshots"})) {
     return;
   }
   auto duration = [&](const char* key, std::chrono::milliseconds& out) {
@@ -63,6 +64,9 @@ void ReadGlobal(YamlChecker& check, const YAML::Node& node,
     global.max_concurrent_nodes = static_cast<int>(*n);
   }
   if (auto json = check.Bool(node, "zfs_json")) global.zfs_json = *json;
+  if (auto incremental = check.Bool(node, "incremental_snapshots")) {
+    global.incremental_snapshots = *incremental;
+  }
   if (auto text = check.String(node, "shard")) {
     std::string error;
     if (auto shard = ParseShardSpec(*text, error)) {
@@ -266,7 +270,10 @@ Config ParseConfig(const std::string& yaml_text, const std::string& file_name,
     }
   }
   if (!check.problems().empty()) throw ConfigError(check.problems());
-  for (NodeConfig& node : config.nodes) node.zfs_json = config.global.zfs_json;
+  for (NodeConfig& node : config.nodes) {
+    node.zfs_json = config.global.zfs_json;
+    node.incremental_snapshots = config.global.incremental_snapshots;
+  }
   return config;
 }
 
@@ -286,7 +293,8 @@ bool NodeConfig::operator==(const NodeConfig& o) const {
          host_key_alias == o.host_key_alias && ssh.user == o.ssh.user &&
          ssh.key_file == o.ssh.key_file && ssh.use_agent == o.ssh.use_agent &&
          ssh.known_hosts_file == o.ssh.known_hosts_file &&
-         zfs_json == o.zfs_json;
+         zfs_json == o.zfs_json &&
+         incremental_snapshots == o.incremental_snapshots;
 }
 
 }  // namespace replwatch

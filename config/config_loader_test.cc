@@ -123,6 +123,31 @@ TEST_CASE("global.shard is read as i/n, a bad one is reported", "[config]") {
         "0 to 1");
 }
 
+TEST_CASE("global.incremental_snapshots reaches every node, on by default",
+          "[config]") {
+  TempFiles files;
+  const std::string clusters =
+      "clusters:\n  - name: lab\n    nodes:\n"
+      "      - {name: pve1, address: 198.18.0.11}\n"
+      "      - {name: pve2, address: 198.18.0.12}\n";
+  const Config plain =
+      ParseConfig(files.SshBlock() + clusters, "test.yml", kCollectors);
+  CHECK(plain.global.incremental_snapshots);
+  CHECK(plain.nodes.at(1).incremental_snapshots);
+  const Config full = ParseConfig(
+      "global:\n  incremental_snapshots: false\n" + files.SshBlock() + clusters,
+      "test.yml", kCollectors);
+  CHECK_FALSE(full.nodes.at(0).incremental_snapshots);
+  CHECK_FALSE(full.nodes.at(1).incremental_snapshots);
+  CHECK(full.nodes.at(0) != plain.nodes.at(0));  // a reload restarts it
+  const auto problems = ProblemsOf("global:\n  incremental_snapshots: maybe\n" +
+                                   files.SshBlock() + clusters);
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0],
+             Catch::Matchers::StartsWith(
+                 "test.yml:2:26: 'incremental_snapshots' must be"));
+}
+
 TEST_CASE("duplicates are reported", "[config]") {
   TempFiles files;
   const auto problems = ProblemsOf(files.SshBlock() +

@@ -82,13 +82,14 @@ def run_diagnose(lab_name, config, job=None):
 class Replwatch:
     """The daemon in the lab namespace, listening on the bridge address."""
 
-    def __init__(self, lab_name, config):
+    def __init__(self, lab_name, config, port=PORT):
         self.netns = "rwlab-%s" % lab_name
+        self.port = port
         self.log = open(config + ".log", "w+")
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", self.netns]
             + binary_command(config)
-            + ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % PORT],
+            + ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % port],
             stdout=self.log,
             stderr=self.log,
         )
@@ -114,7 +115,7 @@ class Replwatch:
                 "-s",
                 "--max-time",
                 "5",
-                "http://198.18.0.1:%d/metrics" % PORT,
+                "http://198.18.0.1:%d/metrics" % self.port,
             ],
             capture_output=True,
             text=True,
