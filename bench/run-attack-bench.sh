@@ -17,6 +17,8 @@
 # another server binary (an older build) with the same arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/await.sh
+scripts/install-deps.sh apache2-utils
 build_dir=${REPLWATCH_BUILD_DIR:-build}
 scripts/build.sh attack_bench_server attack_bench > /dev/null
 bytes=${1:-1048576}
@@ -40,7 +42,7 @@ user_line() { printf '  %s: %s\n' "$1" "$(htpasswd -nbBC 10 "$1" s3cret | cut -d
 } > "$work/web.yml"
 "$server" "$bytes" "127.0.0.1:$port" "$work/web.yml" > "$work/server.out" 2> "$work/server.log" &
 server_pid=$!
-until grep -q ready "$work/server.out" 2>/dev/null; do sleep 0.2; done
+await_ready 120 "$server_pid" "attack_bench_server" grep -q ready "$work/server.out"
 echo "$(cat "$work/server.out"), $scrapes scrapes per attack, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 run() {  # label attack credentials
   printf '%-12s ' "$1"

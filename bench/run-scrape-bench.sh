@@ -5,6 +5,8 @@
 # with and without gzip; median and p99 latency, server CPU per scrape.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/await.sh
+scripts/install-deps.sh prometheus-node-exporter curl
 scripts/build.sh scrape_bench_server > /dev/null
 series=${1:-100000}
 scrapes=${2:-100}
@@ -16,13 +18,14 @@ trap cleanup EXIT
 build/bench/scrape_bench_server "$series" 127.0.0.1:19101 "$work" > "$work/server.out" &
 pids+=($!)
 rw_pid=$!
-until grep -q ready "$work/server.out" 2>/dev/null; do sleep 0.2; done
+await_ready 120 "$rw_pid" "scrape_bench_server" grep -q ready "$work/server.out"
 prometheus-node-exporter --web.listen-address=127.0.0.1:19100 \
   --collector.disable-defaults --collector.textfile \
   --collector.textfile.directory="$work" > "$work/ne.log" 2>&1 &
 pids+=($!)
 ne_pid=$!
-until curl -sf -o /dev/null 127.0.0.1:19100/metrics; do sleep 0.2; done
+await_ready 60 "$ne_pid" "prometheus-node-exporter (log: $work/ne.log)" \
+  curl -sf -o /dev/null 127.0.0.1:19100/metrics
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() {  # name url pid gzip
