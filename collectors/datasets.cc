@@ -5,6 +5,7 @@
 
 #include "collectors/checked_command.h"
 #include "exposition/label_values.h"
+#include "text/text_scan.h"
 
 namespace replwatch {
 namespace {
@@ -36,6 +37,15 @@ std::optional<std::string> Text(const Properties& properties,
   const parsers::PropertyValue* value = Present(properties, property);
   if (value == nullptr) return std::nullopt;
   return value->text;
+}
+
+// The columns the allow-listed command asks for, from its `-o` argument.
+std::vector<std::string> ListedColumns() {
+  const RemoteCommand command = MakeCommand("zfs-list-replication-props");
+  std::string_view list = command.argv().back();
+  std::vector<std::string> columns;
+  while (!list.empty()) columns.emplace_back(text::SplitAt(&list, ','));
+  return columns;
 }
 
 }  // namespace
@@ -134,10 +144,10 @@ DatasetsCollector::DatasetsCollector() : now_(SystemClockSeconds) {}
 
 std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
                                                         const CollectContext&) {
-  const parsers::PropertyListing listing = parsers::ParseZfsGet(
-      RunExpectingSuccess(transport, "zfs-get-replication-props"));
+  static const std::vector<std::string> kColumns = ListedColumns();
+  const parsers::PropertyListing listing = parsers::ParseZfsListColumns(
+      RunExpectingSuccess(transport, "zfs-list-replication-props"), kColumns);
   auto facts = BuildDatasetsFacts(listing.properties);
-  facts->warnings.AddAll("zfs get: ", listing.warnings);
   const double now = now_();
   std::map<std::string, TokenSighting> sightings;
   for (auto& [name, info] : facts->datasets) {

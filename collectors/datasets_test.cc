@@ -16,33 +16,25 @@ using testing::SampleCount;
 using testing::SampleValue;
 using testing::ScriptedTransport;
 
-constexpr char kGet[] =
-    "zfs get -Hp -t filesystem,volume -o name,property,value "
-    "type,available,used,quota,refquota,reservation,refreservation,volsize,"
-    "written,receive_resume_token,keystatus,encryption,guid,encryptionroot";
-
-constexpr const char* kProperties[] = {"type",           "available",
-                                       "used",           "quota",
-                                       "refquota",       "reservation",
-                                       "refreservation", "volsize",
-                                       "written",        "receive_resume_token",
-                                       "keystatus",      "encryption",
-                                       "guid",           "encryptionroot"};
+constexpr char kList[] =
+    "zfs list -Hp -t filesystem,volume -o "
+    "name,type,available,used,quota,refquota,reservation,refreservation,"
+    "volsize,written,receive_resume_token,keystatus,encryption,guid,"
+    "encryptionroot";
 
 struct Row {
   const char* name;
-  std::array<const char*, 14> values;  // in kProperties order
+  std::array<const char*, 14> values;  // in kList's column order, after name
 };
 
-// `zfs get -Hp` prints one name/property/value line per property, dataset
-// by dataset (values as the lab stand-ins print them for OpenZFS 2.2).
-std::string ZfsGetOutput(const std::vector<Row>& rows) {
+// `zfs list -Hp -o name,...` prints one line per dataset, its values in
+// column order (as the lab stand-ins print them for OpenZFS 2.2).
+std::string ZfsListOutput(const std::vector<Row>& rows) {
   std::string out;
   for (const Row& row : rows) {
-    for (std::size_t i = 0; i < row.values.size(); ++i) {
-      out += std::string(row.name) + "\t" + kProperties[i] + "\t" +
-             row.values[i] + "\n";
-    }
+    out += row.name;
+    for (const char* value : row.values) out += std::string("\t") + value;
+    out += "\n";
   }
   return out;
 }
@@ -91,10 +83,10 @@ std::shared_ptr<const DatasetsFacts> Collect(DatasetsCollector& collector,
 
 TEST_CASE("datasets: one command, all values, lookups", "[datasets]") {
   ScriptedTransport transport;
-  transport.Answer(kGet, ZfsGetOutput(kLabRows));
+  transport.Answer(kList, ZfsListOutput(kLabRows));
   DatasetsCollector collector([] { return 1000.0; });
   const auto facts = Collect(collector, transport);
-  CHECK(transport.commands_run() == std::vector<std::string>{kGet});
+  CHECK(transport.commands_run() == std::vector<std::string>{kList});
   CHECK(facts->datasets.size() == kLabRows.size());
 
   const DatasetInfo* volume = facts->Find("rpool/data/vm-100-disk-0");
@@ -129,7 +121,7 @@ TEST_CASE("datasets: one command, all values, lookups", "[datasets]") {
 TEST_CASE("datasets: series only for guest volumes and headroom parents",
           "[datasets]") {
   ScriptedTransport transport;
-  transport.Answer(kGet, ZfsGetOutput(kLabRows));
+  transport.Answer(kList, ZfsListOutput(kLabRows));
   DatasetsCollector collector([] { return 1000.0; });
   const std::string text = testing::RenderText(*Collect(collector, transport));
   CheckPromtoolClean(text);
@@ -181,7 +173,7 @@ TEST_CASE("datasets: resume token first seen survives cycles, not changes",
   auto first_seen = [&](const std::string& token) {
     rows[3].values[9] = token.c_str();
     ScriptedTransport transport;
-    transport.Answer(kGet, ZfsGetOutput(rows));
+    transport.Answer(kList, ZfsListOutput(rows));
     return Collect(collector, transport)
         ->Find("rpool/data/vm-100-disk-0")
         ->resume_token_first_seen;
@@ -192,7 +184,7 @@ TEST_CASE("datasets: resume token first seen survives cycles, not changes",
   now = 1120;
   {
     ScriptedTransport failing;
-    failing.Answer(kGet, "", 1, "cannot iterate filesystems: I/O error\n");
+    failing.Answer(kList, "", 1, "cannot iterate filesystems: I/O error\n");
     testing::TestContext context;
     CHECK_THROWS_AS(collector.Collect(failing, context.Get()), CollectorError);
   }
@@ -230,13 +222,13 @@ TEST_CASE("datasets: failures", "[datasets]") {
                     TransportError);
   }
   SECTION("non-zero exit") {
-    transport.Answer(kGet, "", 1, "The ZFS modules are not loaded.\n");
+    transport.Answer(kList, "", 1, "The ZFS modules are not loaded.\n");
     CHECK_THROWS_WITH(
         collector.Collect(transport, context.Get()),
         Catch::Matchers::ContainsSubstring("ZFS modules are not loaded"));
   }
   SECTION("garbage") {
-    transport.Answer(kGet, "rpool\tavailable\n");
+    transport.Answer(kList, "rpool\tavailable\n");
     CHECK_THROWS_AS(collector.Collect(transport, context.Get()),
                     text::ParseError);
   }
@@ -290,7 +282,7 @@ TEST_CASE("datasets: a volume that does not inherit its encrypted parent",
           "rpool/data/vm-103-disk-0"),
   };
   ScriptedTransport transport;
-  transport.Answer(kGet, ZfsGetOutput(rows));
+  transport.Answer(kList, ZfsListOutput(rows));
   DatasetsCollector collector([] { return 1000.0; });
   const auto facts = Collect(collector, transport);
   CHECK(facts->EncryptionDriftOf("rpool/data/vm-100-disk-0") ==
@@ -319,7 +311,7 @@ TEST_CASE("datasets: a volume that does not inherit its encrypted parent",
 TEST_CASE("datasets: no drift series where the parent is not encrypted",
           "[datasets]") {
   ScriptedTransport transport;
-  transport.Answer(kGet, ZfsGetOutput(kLabRows));
+  transport.Answer(kList, ZfsListOutput(kLabRows));
   DatasetsCollector collector([] { return 1000.0; });
   const std::string text = testing::RenderText(*Collect(collector, transport));
   CHECK(SampleCount(text, "replwatch_dataset_encryption_drift") == 0);

@@ -65,10 +65,11 @@ const Entry kAllowList[] = {
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
       L("name,guid,createtxg,creation"), L("-s"), L("createtxg"), L("-d"),
       L("1"), P(Arg::kDatasets)}},
-    {"zfs-get-replication-props",
-     {L("zfs"), L("get"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
-      L("name,property,value"),
-      L("type,available,used,quota,refquota,reservation,refreservation,"
+    // `zfs list -o` rather than `zfs get`: the same values, each dataset's
+    // name once rather than once per property (a third of the bytes).
+    {"zfs-list-replication-props",
+     {L("zfs"), L("list"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
+      L("name,type,available,used,quota,refquota,reservation,refreservation,"
         "volsize,written,receive_resume_token,keystatus,encryption,guid,"
         "encryptionroot")}},
     {"pvesh-replication",

@@ -38,6 +38,38 @@ PropertyListing ParseZfsGet(std::string_view text) {
   return listing;
 }
 
+PropertyListing ParseZfsListColumns(std::string_view text,
+                                    const std::vector<std::string>& columns) {
+  text::RejectNulBytes(text, "zfs list");
+  PropertyListing listing;
+  text::LineReader lines(text);
+  std::string_view line;
+  while (lines.Next(&line)) {
+    if (line.empty()) continue;
+    const auto fields =
+        static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) +
+        1;
+    std::string_view rest = line;
+    const std::string_view name = text::SplitAt(&rest, '\t');
+    if (fields != columns.size() || name.empty()) {
+      throw text::ParseError(
+          "zfs list: expected " + std::to_string(columns.size()) +
+              " TAB-separated columns, got " + std::to_string(fields),
+          lines.line_number());
+    }
+    auto [row, added] = listing.properties.try_emplace(std::string(name));
+    if (!added) {
+      throw text::ParseError(
+          "zfs list: dataset '" + text::Printable(name, 80) + "' listed twice",
+          lines.line_number());
+    }
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+      row->second[columns[i]] = MakePropertyValue(text::SplitAt(&rest, '\t'));
+    }
+  }
+  return listing;
+}
+
 PropertyListing ParseZfsGetHuman(std::string_view text) {
   text::RejectNulBytes(text, "zfs get");
   PropertyListing listing;

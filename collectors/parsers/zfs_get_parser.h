@@ -37,6 +37,15 @@ PropertyValue MakePropertyValue(std::string_view text);
 /// name.
 PropertyListing ParseZfsGet(std::string_view text);
 
+/// `zfs list -Hp -o name,<property>,...`: one line per dataset, the
+/// properties as `columns` names them (columns[0] is the name). The same
+/// values as `zfs get -p` (both print zfs_prop_get()'s text), with each
+/// dataset's name once instead of once per property. Throws
+/// text::ParseError with the line number on a line with another number of
+/// TAB-separated fields, an empty name or a name listed twice.
+PropertyListing ParseZfsListColumns(std::string_view text,
+                                    const std::vector<std::string>& columns);
+
 /// Human `zfs get` with its NAME PROPERTY VALUE [SOURCE] header; columns are
 /// cut at the header offsets, so values with spaces (dates) stay whole.
 PropertyListing ParseZfsGetHuman(std::string_view text);

@@ -24,6 +24,36 @@ TEST_CASE("zfs get -Hp of replication-relevant properties", "[zfs_get]") {
   CHECK(ds.at("written@__replicate_100-0_1736506800__").number == 134217728u);
 }
 
+TEST_CASE("zfs list -Hp columns: one line per dataset", "[zfs_get]") {
+  const std::vector<std::string> columns = {"name", "type", "quota",
+                                            "receive_resume_token"};
+  const PropertyListing listing = ParseZfsListColumns(
+      "rpool\tfilesystem\t0\t-\n"
+      "rpool/data/vm-100-disk-0\tvolume\t-\t1-abc-def\n",
+      columns);
+  REQUIRE(listing.properties.size() == 2);
+  CHECK(listing.properties.at("rpool").at("quota").number == 0u);
+  CHECK(listing.properties.at("rpool").at("receive_resume_token").absent);
+  const auto& volume = listing.properties.at("rpool/data/vm-100-disk-0");
+  CHECK(volume.at("type").text == "volume");
+  CHECK(volume.at("quota").absent);
+  CHECK(volume.at("receive_resume_token").text == "1-abc-def");
+  for (const char* bad :
+       {"rpool\tfilesystem\t0\n", "rpool\ta\tb\tc\td\n", "\tfilesystem\t0\t-\n",
+        "a\tfilesystem\t0\t-\na\tvolume\t0\t-\n"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(ParseZfsListColumns(bad, columns), text::ParseError);
+  }
+  try {
+    ParseZfsListColumns("a\tfilesystem\t0\t-\nb\tfilesystem\n", columns);
+    FAIL("expected ParseError");
+  } catch (const text::ParseError& e) {
+    CHECK(e.line() == 2u);
+    CHECK_THAT(e.what(), Catch::Matchers::ContainsSubstring(
+                             "expected 4 TAB-separated columns, got 2"));
+  }
+}
+
 TEST_CASE("zfs get: empty value, source column, malformed lines", "[zfs_get]") {
   const PropertyListing l = ParseZfsGet("a\tp\t\nb\tq\t5\tlocal\n");
   CHECK(l.properties.at("a").at("p").absent);
