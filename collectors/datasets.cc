@@ -39,15 +39,6 @@ std::optional<std::string> Text(const Properties& properties,
   return value->text;
 }
 
-// The columns the allow-listed command asks for, from its `-o` argument.
-std::vector<std::string> ListedColumns() {
-  const RemoteCommand command = MakeCommand("zfs-list-replication-props");
-  std::string_view list = command.argv().back();
-  std::vector<std::string> columns;
-  while (!list.empty()) columns.emplace_back(text::SplitAt(&list, ','));
-  return columns;
-}
-
 }  // namespace
 
 std::shared_ptr<DatasetsFacts> BuildDatasetsFacts(
@@ -142,11 +133,21 @@ std::optional<EncryptionDrift> DatasetsFacts::EncryptionDriftOf(
 
 DatasetsCollector::DatasetsCollector() : now_(SystemClockSeconds) {}
 
+const std::vector<std::string>& DatasetsCollector::Columns() {
+  static const std::vector<std::string> columns = [] {
+    const RemoteCommand command = MakeCommand("zfs-list-replication-props");
+    std::string_view list = command.argv().back();
+    std::vector<std::string> names;
+    while (!list.empty()) names.emplace_back(text::SplitAt(&list, ','));
+    return names;
+  }();
+  return columns;
+}
+
 std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
                                                         const CollectContext&) {
-  static const std::vector<std::string> kColumns = ListedColumns();
   const parsers::PropertyListing listing = parsers::ParseZfsListColumns(
-      RunExpectingSuccess(transport, "zfs-list-replication-props"), kColumns);
+      RunExpectingSuccess(transport, "zfs-list-replication-props"), Columns());
   auto facts = BuildDatasetsFacts(listing.properties);
   const double now = now_();
   std::map<std::string, TokenSighting> sightings;

@@ -97,6 +97,10 @@ class DatasetsCollector : public Collector {
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 
+  /// The columns of its `zfs list -o`, name first: the allow-listed
+  /// command's own `-o` argument.
+  static const std::vector<std::string>& Columns();
+
  private:
   struct TokenSighting {
     std::string token;

@@ -235,6 +235,29 @@ TEST_CASE("datasets: failures", "[datasets]") {
   CHECK(transport.commands_run().size() == 1);
 }
 
+TEST_CASE("datasets: the lab's zfs list through the collector", "[datasets]") {
+  ScriptedTransport transport;
+  transport.Answer(
+      kList, parsers::testing::ReadTestdata("zfs-list-replication-props.txt"));
+  DatasetsCollector collector([] { return 1796585975.0; });
+  testing::TestContext context;
+  const auto facts = std::dynamic_pointer_cast<const DatasetsFacts>(
+      collector.Collect(transport, context.Get()));
+  REQUIRE(facts != nullptr);
+  CHECK(facts->datasets.size() == 11);
+  const DatasetInfo* vm103 = facts->Find("rpool/data/vm-103-disk-0");
+  REQUIRE(vm103 != nullptr);
+  CHECK(vm103->type == "volume");
+  CHECK(vm103->volsize_bytes == 34359738368u);
+  CHECK(vm103->written_bytes == 1076244193u);
+  CHECK(vm103->guid == 8496482902502313570u);
+  const DatasetInfo* subvol = facts->Find("rpool/data/subvol-105-disk-0");
+  REQUIRE(subvol != nullptr);
+  CHECK(subvol->refquota_bytes == 17179869184u);
+  CHECK_FALSE(subvol->volsize_bytes);
+  CHECK(facts->PoolSlopBytes("rpool").has_value());
+}
+
 TEST_CASE("datasets: real-world zfs get samples through the human parser",
           "[datasets][real-world]") {
   using parsers::testing::ReadFixture;

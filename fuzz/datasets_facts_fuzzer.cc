@@ -1,4 +1,5 @@
-// Dataset facts built from a hostile `zfs get -Hp`, queried and rendered.
+// Dataset facts built from a hostile `zfs list -Hp -o name,...` (the
+// datasets collector's columns), queried and rendered.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -11,7 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto listing = replwatch::parsers::ParseZfsGet(text);
+    const auto listing = replwatch::parsers::ParseZfsListColumns(
+        text, replwatch::DatasetsCollector::Columns());
     const auto facts = replwatch::BuildDatasetsFacts(listing.properties);
     for (const auto& entry : facts->datasets) {
       const std::string& name = entry.first;

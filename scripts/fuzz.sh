@@ -83,7 +83,7 @@ local_files zpool_get zpool-get-Hp.txt
 real zfs_get zfs-get text; local_files zfs_get zfs-get-Hp.txt
 real zfs_get_human zfs-get text
 real zfs_get_json zfs-get json
-local_files datasets_facts zfs-get-Hp.txt
+local_files datasets_facts zfs-list-replication-props.txt
 for target in zfs_snapshot_list snapshots_facts; do
   real $target zfs-list text
   local_files $target zfs-list-snapshots-creation.txt
