@@ -15,10 +15,6 @@
 namespace replwatch {
 namespace {
 
-bool IsFailing(const parsers::ReplicationJobState& job) {
-  return job.fail_count > 0 || (job.error && !job.error->empty());
-}
-
 // The error text to classify: the state's, or, when the state has none (a
 // failing job whose text is not known, e.g. SYNCING in pvesr status), the
 // one the log's last run ended with.
@@ -52,7 +48,7 @@ JobsCollector::JobsCollector(Clock clock) : clock_(std::move(clock)) {}
 std::optional<parsers::ClassifiedError> JobsCollector::ClassifyError(
     Transport& transport, const parsers::ReplicationJobState& job,
     std::size_t* logs_read) {
-  if (!IsFailing(job)) {
+  if (!jobs::IsFailing(job)) {
     classified_.erase(job.id);
     return std::nullopt;
   }
@@ -122,6 +118,14 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
     job.rpo_seconds = RpoSeconds(job.state, now);
     job.error = ClassifyError(transport, job.state, &logs_read);
   }
+  // After the failing jobs' logs, with a budget of their own: a failure's
+  // class matters more than a transfer's size.
+  std::size_t transfer_logs_read = 0;
+  for (JobFacts& job : facts->jobs) {
+    job.last_transfer_bytes = transfers_.LastRunBytes(
+        transport, job.state, &transfer_logs_read, kMaxTransferLogsPerCycle);
+  }
+  transfers_.Keep(present);
   intervals_.EndCycle();
   ForgetVanished(present, &first_seen_);
   ForgetVanished(present, &classified_);

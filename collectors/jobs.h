@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "collectors/job_transfers.h"
 #include "collectors/jobs_schedule.h"
 #include "collectors/jobs_state.h"
 #include "collectors/parsers/error_class.h"
@@ -28,6 +30,9 @@ struct JobFacts {
   double rpo_seconds = 0;
   /// False when read from `pvesr status`, which has no LastTry column.
   bool last_try_known = true;
+  /// What the last successful run sent (zfs send -v's estimate, from its
+  /// log); nullopt while unknown or failing.
+  std::optional<std::uint64_t> last_transfer_bytes;
 
   /// Seconds the current run has taken at `now` when it has run longer than
   /// max(2 x its interval, 1 h) (ReplwatchJobStalled's rule); nullopt when
@@ -57,13 +62,16 @@ class JobsFacts : public Facts {
 LabelList JobLabels(const LabelList& node_labels, const JobFacts& job);
 
 /// Reads job state (pvesh, falling back to pvesr status), the job config
-/// and, for failing jobs, the last run's log: one command per failing job
-/// that ran since the previous cycle (a classification is kept until the
-/// job's next run), at most kMaxLogsPerCycle; beyond that the state's error
-/// text alone is classified, and the log is read in a later cycle.
+/// and each job's last-run log once per run. For failing jobs: one command
+/// per failing job that ran since the previous cycle (a classification is
+/// kept until the job's next run), at most kMaxLogsPerCycle; beyond that the
+/// state's error text alone is classified, and the log is read in a later
+/// cycle. For jobs whose last run succeeded: its transfer estimate
+/// (JobTransfers), at most kMaxTransferLogsPerCycle.
 class JobsCollector : public Collector {
  public:
   static constexpr std::size_t kMaxLogsPerCycle = 20;
+  static constexpr std::size_t kMaxTransferLogsPerCycle = 20;
   /// Returns the current time in epoch seconds.
 
   JobsCollector();
@@ -96,6 +104,7 @@ class JobsCollector : public Collector {
   jobs::ScheduleIntervals intervals_;
   // Failing jobs -> their last run's class, found with the run's log.
   std::map<std::string, Classified> classified_;
+  jobs::JobTransfers transfers_;
   // Error line last logged per failing job, so a failure is logged once.
   std::map<std::string, std::string> logged_errors_;
   bool logged_fallback_ = false;

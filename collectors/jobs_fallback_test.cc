@@ -39,8 +39,15 @@ TEST_CASE("jobs: every real pvesr status sample through the fallback",
     t.Answer(kPvesr, output);
     t.Answer(kCatConfig, "");
     const testing::JobsRun run = testing::CollectJobs(collector, t);
-    CHECK(t.commands_run() ==
+    // Then the last-run logs of jobs that synced (their transfers).
+    const std::vector<std::string>& run_commands = t.commands_run();
+    REQUIRE(run_commands.size() >= 3);
+    CHECK(std::vector<std::string>(run_commands.begin(),
+                                   run_commands.begin() + 3) ==
           std::vector<std::string>{kPvesh, kPvesr, kCatConfig});
+    for (std::size_t i = 3; i < run_commands.size(); ++i) {
+      CHECK(run_commands[i].rfind("cat /var/log/pve/replicate/", 0) == 0);
+    }
     CHECK(run.facts->from_pvesr_fallback);
     CHECK(testing::SampleCount(
               run.text, "replwatch_job_last_try_timestamp_seconds") == 0);
@@ -115,7 +122,8 @@ TEST_CASE("jobs: pvesh failing, pvesr rows merged with replication.cfg",
   const testing::JobsRun run = testing::CollectJobs(collector, t);
   CHECK(t.commands_run() ==
         std::vector<std::string>{kPvesh, kPvesr, kCatConfig,
-                                 testing::LogCommand("104-0")});
+                                 testing::LogCommand("104-0"),
+                                 testing::LogCommand("106-0")});
   CHECK(SampleValue(run.text, JobSeries("replwatch_job_info", "104-0", "pve2",
                                         ",schedule=\"*/5\",vmtype=\"\"")) == 1);
   CHECK(SampleValue(run.text, JobSeries("replwatch_job_schedule_interval_"

@@ -75,6 +75,20 @@ void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
               "Duration of the job's last run, successful or not.", labels,
               *s.duration_seconds);
   }
+  if (job.last_transfer_bytes) {
+    out.Gauge("replwatch_job_last_transfer_bytes",
+              "Bytes the last successful run sent, as zfs send -v estimated "
+              "them (the sum of its volumes' totals, from the run's log).",
+              labels, static_cast<double>(*job.last_transfer_bytes));
+    if (s.duration_seconds && *s.duration_seconds > 0) {
+      out.Gauge(
+          "replwatch_job_last_throughput_bytes_per_second",
+          "The last successful run's bytes over its whole duration "
+          "(snapshots and pruning included).",
+          labels,
+          static_cast<double>(*job.last_transfer_bytes) / *s.duration_seconds);
+    }
+  }
   out.Gauge("replwatch_job_consecutive_failures",
             "Consecutive failed runs of the job (0 after a success).", labels,
             static_cast<double>(s.fail_count));

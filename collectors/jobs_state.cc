@@ -149,6 +149,10 @@ void MergeConfig(const parsers::ReplicationConfig& config,
   }
 }
 
+bool IsFailing(const parsers::ReplicationJobState& job) {
+  return job.fail_count > 0 || (job.error && !job.error->empty());
+}
+
 std::optional<std::string> ReadJobLog(Transport& transport,
                                       const std::string& job_id) {
   try {

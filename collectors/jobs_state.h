@@ -45,6 +45,10 @@ std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
 void MergeConfig(const parsers::ReplicationConfig& config,
                  std::vector<parsers::ReplicationJobState>* jobs);
 
+/// The job's last run failed: PVE counts failures since the last success
+/// and keeps the error text until then.
+bool IsFailing(const parsers::ReplicationJobState& job);
+
 /// The raw last-run log of `job_id`, or nullopt if it cannot be read (no
 /// log yet, unusual id, too large).
 std::optional<std::string> ReadJobLog(Transport& transport,

@@ -235,6 +235,9 @@ class JobRun:
         throughput = float(rate) * 1e6 if rate else THROUGHPUT
         if scanning(src_zfs, self.start) or scanning(tgt_zfs, self.start):
             throughput /= 4
+        link = link_limit(self.state, self.source, self.target)
+        if link:
+            throughput = min(throughput, link)
         if reason:
             remote = reason.split("\n") + [storagemigrate.failed(recv_cmd)]
             self._log_transfer(sender, send_lines, remote, [], 0.8 + total / throughput)
@@ -299,6 +302,17 @@ def snaps_to_send(src, base):
     if not base:
         return list(src["snaps"])
     return [s for s in src["snaps"] if s["createtxg"] > base["createtxg"]]
+
+
+def link_limit(state, source, target):
+    """Bytes/s of a `slow-link` fault on either end (its tbf rate, kbit/s), or None: the
+    stream crosses both nodes' vmbr0."""
+    limits = [
+        int(f["args"].get("kbit") or "32") * 1000 / 8
+        for f in state["faults"]
+        if f["name"] == "slow-link" and f["args"].get("node") in (source, target)
+    ]
+    return min(limits) if limits else None
 
 
 def scanning(zfs, now):

@@ -67,6 +67,8 @@ PATH_MTU_OK = "replwatch_link_path_mtu_ok"
 RX_DROPPED = "replwatch_nic_receive_dropped_total"
 SYNCING = "replwatch_job_syncing"
 REPLICA_SNAPSHOT = "replwatch_replication_snapshot_latest_timestamp_seconds"
+TRANSFER = "replwatch_job_last_transfer_bytes"
+THROUGHPUT = "replwatch_job_last_throughput_bytes_per_second"
 
 
 def volume(job):
@@ -777,6 +779,38 @@ class SignalsInLab(ReplwatchLabCase):
         settled = s.value(RX_DROPPED, node="pve3")
         later = self.wait_until("no fresh scrape", lambda s: True)
         self.assertEqual(later.value(RX_DROPPED, node="pve3"), settled)
+
+    def test_slow_link_lowers_the_throughput_of_its_jobs(self):
+        self.tick(FAULT_MINUTES)
+        before = self.wait_until(
+            "no transfer measured after a replication pass",
+            lambda s: all(s.value(TRANSFER, job_id=j) > 0 for j in JOBS)
+            and all(s.value(THROUGHPUT, job_id=j) > 0 for j in JOBS),
+        )
+        link_bytes_per_second = 8000 * 1000 / 8  # the fault's tbf rate
+        self.lab("fault", "slow-link", "pve2", "8000")
+        try:
+            self.tick(FAULT_MINUTES)
+            after = self.wait_until(
+                "no run after the slow link was set",
+                lambda s: all(
+                    s.value(LAST_SYNC, job_id=j) > before.value(LAST_SYNC, job_id=j)
+                    and s.value(THROUGHPUT, job_id=j) is not None
+                    for j in JOBS
+                ),
+            )
+            for job, path in JOBS.items():
+                with self.subTest(job=job):
+                    throughput = after.value(THROUGHPUT, job_id=job)
+                    self.assertGreater(after.value(TRANSFER, job_id=job), 0)
+                    if "pve2" in path:
+                        self.assertLessEqual(throughput, link_bytes_per_second)
+                        self.assertLess(throughput, before.value(THROUGHPUT, job_id=job) / 10)
+                    else:
+                        self.assertGreater(throughput, link_bytes_per_second)
+        finally:
+            self.recover(("slow-link", "pve2"))
+        self.wait_healthy("not healthy after the slow link")
 
 
 if __name__ == "__main__":
