@@ -116,6 +116,8 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
     job.schedule_interval_seconds =
         intervals_.Get(job.state.schedule, job.state.id).value_or(0);
     job.rpo_seconds = RpoSeconds(job.state, now);
+    job.missed_intervals_total =
+        missed_.Count(job.state, job.schedule_interval_seconds);
     job.error = ClassifyError(transport, job.state, &logs_read);
   }
   // After the failing jobs' logs, with a budget of their own: a failure's
@@ -126,6 +128,7 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
         transport, job.state, &transfer_logs_read, kMaxTransferLogsPerCycle);
   }
   transfers_.Keep(present);
+  missed_.Keep(present);
   intervals_.EndCycle();
   ForgetVanished(present, &first_seen_);
   ForgetVanished(present, &classified_);

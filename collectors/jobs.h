@@ -12,6 +12,7 @@
 #include "collectors/job_transfers.h"
 #include "collectors/jobs_schedule.h"
 #include "collectors/jobs_state.h"
+#include "collectors/missed_intervals.h"
 #include "collectors/parsers/error_class.h"
 #include "collectors/parsers/pvesh_replication_parser.h"
 
@@ -33,6 +34,9 @@ struct JobFacts {
   /// What the last successful run sent (zfs send -v's estimate, from its
   /// log); nullopt while unknown or failing.
   std::optional<std::uint64_t> last_transfer_bytes;
+  /// Scheduled starts its successful runs overran since replwatch first saw
+  /// the job (jobs::MissedStarts).
+  std::uint64_t missed_intervals_total = 0;
 
   /// Seconds the current run has taken at `now` when it has run longer than
   /// max(2 x its interval, 1 h) (ReplwatchJobStalled's rule); nullopt when
@@ -105,6 +109,7 @@ class JobsCollector : public Collector {
   // Failing jobs -> their last run's class, found with the run's log.
   std::map<std::string, Classified> classified_;
   jobs::JobTransfers transfers_;
+  jobs::MissedIntervals missed_;
   // Error line last logged per failing job, so a failure is logged once.
   std::map<std::string, std::string> logged_errors_;
   bool logged_fallback_ = false;

@@ -73,9 +73,9 @@ TEST_CASE("jobs: multi-line state error, one log read per failing job",
   const testing::JobsRun run = testing::CollectJobs(collector, t);
 
   // The failing job's log first; then the healthy one's (its transfer).
-  CHECK(t.commands_run() ==
-        std::vector<std::string>{kPvesh, kCatConfig, LogCommand("104-0"),
-                                 LogCommand("105-0")});
+  CHECK(t.commands_run() == std::vector<std::string>{kPvesh, kCatConfig,
+                                                     LogCommand("104-0"),
+                                                     LogCommand("105-0")});
   CHECK(SampleValue(run.text,
                     JobSeries("replwatch_job_last_error_info", "104-0", "pve2",
                               ",class=\"snapshot_chain\"")) == 1);

@@ -75,6 +75,11 @@ void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
               "Duration of the job's last run, successful or not.", labels,
               *s.duration_seconds);
   }
+  out.Counter("replwatch_job_missed_intervals_total",
+              "Scheduled starts the job's successful runs overran (PVE skips "
+              "a start while a run goes on), since replwatch first saw the "
+              "job.",
+              labels, static_cast<double>(job.missed_intervals_total));
   if (job.last_transfer_bytes) {
     out.Gauge("replwatch_job_last_transfer_bytes",
               "Bytes the last successful run sent, as zfs send -v estimated "

@@ -46,10 +46,9 @@ TEST_CASE("jobs: pvesh states of healthy, syncing, disabled and removed jobs",
   // No failing job: one pvesh, one config read, and the last-run log of
   // each job that synced (its transfer), once per run.
   CHECK(t.commands_run() ==
-        std::vector<std::string>{kPvesh, kCatConfig,
-                                 testing::LogCommand("100-0"),
-                                 testing::LogCommand("106-0"),
-                                 testing::LogCommand("108-0")});
+        std::vector<std::string>{
+            kPvesh, kCatConfig, testing::LogCommand("100-0"),
+            testing::LogCommand("106-0"), testing::LogCommand("108-0")});
   CHECK_FALSE(run.facts->from_pvesr_fallback);
   REQUIRE(run.facts->jobs.size() == 4);
   CHECK(testing::SampleCount(text, "replwatch_job_info") == 4);

@@ -69,6 +69,7 @@ SYNCING = "replwatch_job_syncing"
 REPLICA_SNAPSHOT = "replwatch_replication_snapshot_latest_timestamp_seconds"
 TRANSFER = "replwatch_job_last_transfer_bytes"
 THROUGHPUT = "replwatch_job_last_throughput_bytes_per_second"
+MISSED = "replwatch_job_missed_intervals_total"
 
 
 def volume(job):
@@ -780,7 +781,7 @@ class SignalsInLab(ReplwatchLabCase):
         later = self.wait_until("no fresh scrape", lambda s: True)
         self.assertEqual(later.value(RX_DROPPED, node="pve3"), settled)
 
-    def test_slow_link_lowers_the_throughput_of_its_jobs(self):
+    def test_slow_link_lowers_throughput_and_its_runs_miss_starts(self):
         self.tick(FAULT_MINUTES)
         before = self.wait_until(
             "no transfer measured after a replication pass",
@@ -804,10 +805,26 @@ class SignalsInLab(ReplwatchLabCase):
                     throughput = after.value(THROUGHPUT, job_id=job)
                     self.assertGreater(after.value(TRANSFER, job_id=job), 0)
                     if "pve2" in path:
-                        self.assertLessEqual(throughput, link_bytes_per_second)
+                        # The bytes are zfs send's estimates (3 significant digits).
+                        self.assertLessEqual(throughput, link_bytes_per_second * 1.01)
                         self.assertLess(throughput, before.value(THROUGHPUT, job_id=job) / 10)
                     else:
                         self.assertGreater(throughput, link_bytes_per_second)
+            # A run that ended after PVE's next start for it (next_sync: the first event
+            # after its start) missed that start: the counter moves for those runs only.
+            overran = set()
+            for job in JOBS:
+                with self.subTest(job=job, missed=True):
+                    ended = after.value("replwatch_job_last_try_timestamp_seconds", job_id=job)
+                    ended += after.value("replwatch_job_duration_seconds", job_id=job)
+                    late = ended > after.value(
+                        "replwatch_job_next_sync_timestamp_seconds", job_id=job
+                    )
+                    missed = after.value(MISSED, job_id=job) - before.value(MISSED, job_id=job)
+                    self.assertEqual(missed > 0, late, "missed %s, late %s" % (missed, late))
+                    if late:
+                        overran.add(job)
+            self.assertTrue(overran, "no run overran its next start: the slow link is too fast")
         finally:
             self.recover(("slow-link", "pve2"))
         self.wait_healthy("not healthy after the slow link")

@@ -1,0 +1,36 @@
+#include "collectors/missed_intervals.h"
+
+#include <cmath>
+
+namespace replwatch::jobs {
+
+std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
+                           double interval_seconds) {
+  if (job.fail_count > 0 || !job.duration_seconds || interval_seconds <= 0 ||
+      job.last_try <= 0 || job.next_sync <= job.last_try) {
+    return 0;
+  }
+  const double end = static_cast<double>(job.last_try) + *job.duration_seconds;
+  const double overrun = end - static_cast<double>(job.next_sync);
+  if (overrun <= 0) return 0;
+  return 1 + static_cast<std::uint64_t>(std::floor(overrun / interval_seconds));
+}
+
+std::uint64_t MissedIntervals::Count(const parsers::ReplicationJobState& job,
+                                     double interval_seconds) {
+  Tally& tally = tallies_[job.id];
+  // A run still going has not ended: it is counted once it has.
+  if (!job.syncing() && job.last_try != tally.last_try) {
+    tally.total += MissedStarts(job, interval_seconds);
+    tally.last_try = job.last_try;
+  }
+  return tally.total;
+}
+
+void MissedIntervals::Keep(const std::set<std::string>& present) {
+  for (auto it = tallies_.begin(); it != tallies_.end();) {
+    it = present.count(it->first) != 0 ? std::next(it) : tallies_.erase(it);
+  }
+}
+
+}  // namespace replwatch::jobs
