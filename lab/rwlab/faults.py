@@ -257,12 +257,9 @@ def _job_datasets(world, jobid, side):
 def delete_snapshot(world, args):
     side = args.get("side") or "target"
     _, sets = _job_datasets(world, args["job"], side)
-    now = int(time.time())
     for _, ds in sets:
         if ds:
-            zm.drop_snapshots(
-                ds, lambda s: args.get("all") or s["name"].startswith("__replicate_"), now
-            )
+            zm.drop_snapshots(ds, lambda s: args.get("all") or s["name"].startswith("__replicate_"))
 
 
 def reseed(world, args):

@@ -140,7 +140,7 @@ class JobRun:
             if error:
                 for _, vol, s, *_ in plan:
                     if zm.find_snap(s, new_name):
-                        zm.destroy_snapshot(s, new_name, self.clock)
+                        zm.destroy_snapshot(s, new_name)
                         self.log(
                             "delete previous replication snapshot '%s' on %s" % (new_name, vol)
                         )
@@ -154,7 +154,7 @@ class JobRun:
                         snap["name"].startswith("__replicate_%s_" % self.jobid)
                         and snap["name"] != new_name
                     ):
-                        zm.destroy_snapshot(ds, snap["name"], self.clock)
+                        zm.destroy_snapshot(ds, snap["name"])
                         if side == "local":
                             self.log(
                                 "delete previous replication snapshot '%s' on %s"
@@ -330,13 +330,13 @@ def receive(receiver, tgt_zfs, ds_name, src, sends, now):
         tgt_zfs["datasets"][ds_name] = tgt
     source_guids = {s["guid"] for s in src["snaps"]}
     # -F destroys the target's snapshots that the source no longer has.
-    zm.drop_snapshots(tgt, lambda s: s["guid"] not in source_guids, now)
+    zm.drop_snapshots(tgt, lambda s: s["guid"] not in source_guids)
     for i, snap in enumerate(sends):
         copy = dict(snap, createtxg=zm.pool_txg(tgt_pool, int(now)) + i, used=0)
         if tgt["snaps"]:
             prev = tgt["snaps"][-1]
             prev["used"] = min(snap["refer"], max(0, snap["wclock"] - prev["wclock"]) // 2)
-        zm.add_snapshot(tgt, copy, now)
+        zm.add_snapshot(tgt, copy)
     tgt_pool["txg"] += len(sends)  # every received snapshot is its own txg
     last = sends[-1]
     tgt.update(

@@ -411,9 +411,9 @@ def main(zfs, args, out=sys.stdout, err=sys.stderr, meter=None):
         return 2
     admin = {
         "send": lambda zfs, rest, ctx, o, e: zfssend.send(zfs, rest, o, e),
-        "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e, ctx.now),
+        "destroy": lambda zfs, rest, ctx, o, e: zfsdestroy.destroy(zfs, rest, o, e),
         "receive": lambda zfs, rest, ctx, o, e: zfsrecv.receive(zfs, rest, o, e),
-        "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e, ctx.now),
+        "rename": lambda zfs, rest, ctx, o, e: zfsrename.rename(zfs, rest, o, e),
     }
     admin["recv"] = admin["receive"]
     commands = dict(admin, list=do_list, get=do_get)

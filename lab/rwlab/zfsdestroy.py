@@ -53,7 +53,7 @@ def _report(flags, names, out):
             out.write("%s destroy %s\n" % ("would" if "n" in flags else "will", name))
 
 
-def _destroy_snapshots(zfs, flags, name, out, now):
+def _destroy_snapshots(zfs, flags, name, out):
     ds_name, spec = name.split("@", 1)
     if ds_name not in zfs["datasets"]:
         raise DestroyError("cannot open '%s': dataset does not exist" % ds_name)
@@ -74,10 +74,10 @@ def _destroy_snapshots(zfs, flags, name, out, now):
         out.write("%s reclaim %s\n" % ("would" if "n" in flags else "will", fmt.nicebytes(reclaim)))
     if "n" not in flags:
         for d, s in doomed:
-            zm.destroy_snapshot(zfs["datasets"][d], s, now)
+            zm.destroy_snapshot(zfs["datasets"][d], s)
 
 
-def _destroy_dataset(zfs, flags, name, out, now):
+def _destroy_dataset(zfs, flags, name, out):
     ds = zfs["datasets"].get(name)
     if ds is None:
         raise DestroyError("cannot open '%s': dataset does not exist" % name)
@@ -104,10 +104,10 @@ def _destroy_dataset(zfs, flags, name, out, now):
     if "/" in name:  # a pool's root dataset stays (destroy_callback() skips pools)
         del zfs["datasets"][name]
     else:
-        zm.drop_snapshots(ds, lambda snap: True, now)
+        zm.drop_snapshots(ds, lambda snap: True)
 
 
-def destroy(zfs, args, out, err, now):
+def destroy(zfs, args, out, err):
     flags, _, operands = cliargs.getopt(args, "vpndfrR", "", permute=True)
     if not operands:
         raise cliargs.UsageError("missing dataset argument")
@@ -115,9 +115,9 @@ def destroy(zfs, args, out, err, now):
         raise cliargs.UsageError("too many arguments")
     try:
         if "@" in operands[0]:
-            _destroy_snapshots(zfs, flags, operands[0], out, now)
+            _destroy_snapshots(zfs, flags, operands[0], out)
         else:
-            _destroy_dataset(zfs, flags, operands[0], out, now)
+            _destroy_dataset(zfs, flags, operands[0], out)
     except DestroyError as e:
         err.write("%s\n" % e)
         return 1

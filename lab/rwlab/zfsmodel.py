@@ -10,6 +10,13 @@ destroy_snapshot(), drop_snapshots() and rename_snapshot(): each stamps the data
 `snapshots_changed` (epoch seconds, 0 = never; OpenZFS 2.2+'s dd_snap_cmtime, set by
 dsl_dir_snap_cmtime_update() when a snapshot is created, destroyed or renamed, never by
 writes or clones). A state file written before the field existed reads as 0.
+
+The stamp is the real clock when the model applies the change, the clock `date` reads on
+the node, and `lab tick` does not move it. A tick runs its minutes of replication in a few
+real seconds and then moves the model's past back by those minutes; two ticks in a row run
+the same scheduled slot, so a stamp taken in lab time and moved back with the rest would
+repeat, to the second, one a reader already saw after the first tick. A real node's clock
+never goes back like that, and readers of the property rely on it.
 """
 import random
 import re
@@ -151,8 +158,8 @@ def snapshots_changed(ds):
     return ds.get("snapshots_changed", 0)
 
 
-def _snapshots_changed_at(ds, now):
-    ds["snapshots_changed"] = int(now)
+def _stamp_snapshots_changed(ds):
+    ds["snapshots_changed"] = int(time.time())
 
 
 def take_snapshot(ds, pool, name, now, rng=random):
@@ -169,33 +176,33 @@ def take_snapshot(ds, pool, name, now, rng=random):
         "wclock": clock,
         "refer": ds["refer"],
     }
-    add_snapshot(ds, snap, now)
+    add_snapshot(ds, snap)
     return snap
 
 
-def add_snapshot(ds, snap, now):
+def add_snapshot(ds, snap):
     """A snapshot made at `now` (taken, or received: it keeps its source's creation)."""
     ds["snaps"].append(snap)
-    _snapshots_changed_at(ds, now)
+    _stamp_snapshots_changed(ds)
 
 
-def destroy_snapshot(ds, name, now):
-    drop_snapshots(ds, lambda snap: snap["name"] == name, now)
+def destroy_snapshot(ds, name):
+    drop_snapshots(ds, lambda snap: snap["name"] == name)
 
 
-def drop_snapshots(ds, doomed, now):
+def drop_snapshots(ds, doomed):
     """Destroy the snapshots for which doomed(snap) holds; True if there were any."""
     kept = [s for s in ds["snaps"] if not doomed(s)]
     if len(kept) == len(ds["snaps"]):
         return False
     ds["snaps"] = kept
-    _snapshots_changed_at(ds, now)
+    _stamp_snapshots_changed(ds)
     return True
 
 
-def rename_snapshot(ds, old, new, now):
+def rename_snapshot(ds, old, new):
     find_snap(ds, old)["name"] = new
-    _snapshots_changed_at(ds, now)
+    _stamp_snapshots_changed(ds)
 
 
 def used_by_snapshots(ds, now):
@@ -260,8 +267,6 @@ def shift(zfs, seconds):
     for ds in zfs["datasets"].values():
         ds["creation"] -= seconds
         ds["wtime"] -= seconds
-        if snapshots_changed(ds):
-            ds["snapshots_changed"] -= seconds
         for snap in ds["snaps"]:
             snap["creation"] -= seconds
             if snap["name"].startswith("autosnap_"):

@@ -20,7 +20,7 @@ class NotModelled(Exception):
     """A form of the command the lab does not simulate; exit 2."""
 
 
-def _rename_snapshot(zfs, source, target, now):
+def _rename_snapshot(zfs, source, target):
     ds_name, old = source.split("@", 1)
     ds = zfs["datasets"].get(ds_name)
     if ds is None or zm.find_snap(ds, old) is None:
@@ -36,14 +36,14 @@ def _rename_snapshot(zfs, source, target, now):
     new = target.split("@", 1)[1]
     if zm.find_snap(ds, new) is not None:
         return "cannot rename '%s': dataset already exists" % source
-    zm.rename_snapshot(ds, old, new, now)
+    zm.rename_snapshot(ds, old, new)
     return None
 
 
-def _rename(zfs, source, target, now):
+def _rename(zfs, source, target):
     datasets = zfs["datasets"]
     if "@" in source:
-        return _rename_snapshot(zfs, source, target, now)
+        return _rename_snapshot(zfs, source, target)
     if source not in datasets:
         return "cannot open '%s': dataset does not exist" % source
     if source == target:
@@ -61,7 +61,7 @@ def _rename(zfs, source, target, now):
     return None
 
 
-def rename(zfs, args, out, err, now):
+def rename(zfs, args, out, err):
     flags, _, operands = cliargs.getopt(args, "pruf", "")
     if flags:
         raise NotModelled("rwlab: zfs rename -%s is not modelled" % "".join(sorted(flags)))
@@ -71,7 +71,7 @@ def rename(zfs, args, out, err, now):
         raise cliargs.UsageError("missing target dataset argument")
     if len(operands) > 2:
         raise cliargs.UsageError("too many arguments")
-    problem = _rename(zfs, operands[0], operands[1], now)
+    problem = _rename(zfs, operands[0], operands[1])
     if problem:
         err.write(problem + "\n")
         return 1
