@@ -268,7 +268,10 @@ class DiagnoseInLab(LabCase):
 
     def test_a_hung_job_is_stuck_and_named_as_what_blocks_its_node(self):
         self.lab("fault", "hang-job", "100-0")
-        self.lab("tick", "--minutes", "61")
+        # Past every blocked job's staleness threshold (2 x interval + 5 min): 65 min for
+        # the lab's longest schedule, */30. 61 minutes left a */30 job "ok" whenever its
+        # last run was under 4 minutes old at the fault (the lab's phase in the schedule).
+        self.lab("tick", "--minutes", "66")
         code, report = self.diagnose()
         jobs = {j["job_id"]: j for j in report["jobs"]}
         self.assertEqual((jobs["100-0"]["state"], jobs["100-0"]["status"]), ("stuck", "WARNING"))
