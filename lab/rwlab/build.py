@@ -227,6 +227,7 @@ def build(lab, name, nodes, guests, snapshots, setup, seed=None):
     add_guests(state, guests, rng)
     write_static_files(lab, state)
     for node, zfs in build_zfs(state, snapshots, now, rng, setup.layout).items():
+        zm.publish_snapshots_changed(zfs)
         store.write_json(lab.zfs_file(node), zfs)
     lab.save_state(state)
     world = worldmod.World(lab)

@@ -64,6 +64,9 @@ def main():
                 from rwlab import zpoolcli as cli
             code = cli.main(zfs, args, meter=meter)
             if mutating and code == 0:
+                from rwlab import zfsmodel
+
+                zfsmodel.publish_snapshots_changed(zfs)
                 store.write_json(lab.zfs_file(node), zfs)
         costmodel.record(lab.cost_file(node), time.time(), [tool] + args, meter, code)
         return code

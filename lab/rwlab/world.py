@@ -52,6 +52,7 @@ class World:
 
     def commit(self):
         for node, zfs in self._zfs.items():
+            zfsmodel.publish_snapshots_changed(zfs)
             store.write_json(self.lab.zfs_file(node), zfs)
         for node, repl in self._repl.items():
             pve.write_repl_state(self.lab, node, repl)

@@ -160,6 +160,19 @@ def snapshots_changed(ds):
 
 def _stamp_snapshots_changed(ds):
     ds["snapshots_changed"] = int(time.time())
+    ds["snapshots_changed_unpublished"] = True
+
+
+def publish_snapshots_changed(zfs):
+    """Stamps the datasets changed since the node's state was read with the time it is
+    written (call it under the lab's exclusive lock, right before the write). ZFS sets the
+    value in the txg that makes the change visible, so a reader that saw the old snapshots
+    read them before that time; the lab's changes become visible only when the state file
+    is written, which can be seconds after they were made (a tick)."""
+    now = int(time.time())
+    for ds in zfs["datasets"].values():
+        if ds.pop("snapshots_changed_unpublished", False):
+            ds["snapshots_changed"] = now
 
 
 def take_snapshot(ds, pool, name, now, rng=random):
