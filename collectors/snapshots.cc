@@ -1,8 +1,10 @@
 #include "collectors/snapshots.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "collectors/checked_command.h"
+#include "collectors/parsers/date_parser.h"
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
 #include "collectors/pve_volume_names.h"
 #include "exposition/label_values.h"
@@ -180,10 +182,9 @@ namespace {
 // `date +%s.%N` in whole seconds, or nullopt.
 std::optional<std::int64_t> NodeClockSeconds(const CommandResult& date) {
   if (date.exit_status != 0) return std::nullopt;
-  std::string_view out = text::TrimSpace(date.out);
-  const auto seconds = text::ParseInt64(text::SplitAt(&out, '.'));
+  const auto seconds = parsers::ParseEpochSeconds(date.out);
   if (!seconds || *seconds <= 0) return std::nullopt;
-  return seconds;
+  return static_cast<std::int64_t>(std::floor(*seconds));
 }
 
 std::string FailedCommand(const char* id, const CommandResult& result) {
