@@ -87,6 +87,33 @@ CASES = [
         },
         False,
     ),
+    # The late job's replica is old: one alert. Another job's replica still alerts.
+    (
+        {
+            "alertname": "ReplwatchGuestFailoverDataLoss",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "200-0",
+            "guest": "200",
+            "source": "pve2",
+            "target": "pve1",
+        },
+        True,
+    ),
+    (
+        {
+            "alertname": "ReplwatchGuestFailoverDataLoss",
+            "severity": "warning",
+            "pve_cluster": "lab",
+            "node": "pve2",
+            "job_id": "201-0",
+            "guest": "201",
+            "source": "pve2",
+            "target": "pve1",
+        },
+        False,
+    ),
     # Critical over warning for the same object.
     (
         {

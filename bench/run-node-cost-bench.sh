@@ -11,9 +11,9 @@
 #  - node CPU: user+sys of everything the cycle ran on the node, from its
 #    sshd listener's own and reaped children's CPU (bench/lab_cycle.py).
 # CPU and bytes sent are the best of RUNS plain cycles (no recorder).
-# The node's zfs/zpool/pvesh/pvesr are Python stand-ins (about 50-150 ms of
+# The node's zfs/zpool/pveversion are Python stand-ins (about 50-150 ms of
 # interpreter start-up and model loading each), so node CPU here says how
-# the cost grows with guests, not what a real node's zfs and pvesh cost.
+# the cost grows with guests, not what a real node's zfs costs.
 # Usage: bench/run-node-cost-bench.sh [runs=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -68,7 +68,8 @@ void Align(const replwatch::SnapshotsFacts& source,
     const replwatch::VolumeChainInputs inputs{job,     0,       &source,
                                               &target, nullptr, nullptr};
     for (const auto& volume : datasets) {
-      replwatch::RenderVolumeChain(inputs, volume, {{"job_id", job}}, out);
+      replwatch::RenderVolumeChain(replwatch::AnalyzeChain(inputs, volume),
+                                   volume, {{"job_id", job}}, out);
       ++*aligned;
     }
   }

@@ -1,6 +1,7 @@
 #include "collectors/checked_command.h"
 
 #include "collectors/collector.h"
+#include "collectors/parsers/date_parser.h"
 #include "text/text_scan.h"
 
 namespace replwatch {
@@ -15,6 +16,34 @@ std::string RunExpectingSuccess(Transport& transport, std::string_view id) {
                          text::Printable(first_line, 200));
   }
   return std::move(result.out);
+}
+
+std::int64_t ReadUtcOffset(Transport& transport) {
+  std::string text = RunExpectingSuccess(transport, "date-utc-offset");
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  const auto offset = parsers::ParseUtcOffset(text);
+  if (!offset) {
+    throw CollectorError("date +%z printed '" + text::Printable(text) +
+                         "', not a UTC offset");
+  }
+  return *offset;
+}
+
+std::optional<std::string> ReadOptionalFile(Transport& transport,
+                                            std::string_view id,
+                                            std::string_view path,
+                                            std::string_view if_unreadable,
+                                            text::ParseWarnings& warnings) {
+  CommandResult result = transport.Run(MakeCommand(id));
+  if (result.exit_status == 0) return std::move(result.out);
+  if (text::Contains(result.err, "No such file or directory")) return "";
+  std::string_view err = result.err;
+  const std::string_view first_line = text::SplitAt(&err, '\n');
+  warnings.Add(std::string(path) + ": exit status " +
+               std::to_string(result.exit_status) + " (" +
+               text::Printable(first_line) + "); " +
+               std::string(if_unreadable));
+  return std::nullopt;
 }
 
 }  // namespace replwatch

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "text/parse_error.h"
 #include "transport/transport.h"
 
 namespace replwatch {
@@ -12,5 +15,20 @@ namespace replwatch {
 /// status and the first line of stderr (printable, cut short: it is remote
 /// text and goes to the log only). Transport failures escape as they are.
 std::string RunExpectingSuccess(Transport& transport, std::string_view id);
+
+/// The node's UTC offset in seconds now (`date +%z`): its schedules are in
+/// its local time. Throws CollectorError when the output is not an offset.
+std::int64_t ReadUtcOffset(Transport& transport);
+
+/// Runs allow-listed command `id` that reads `path`, a file a node may
+/// rightly lack (no backup job yet, a node outside a cluster): its text;
+/// "" when it does not exist; nullopt when reading it failed otherwise,
+/// after adding a warning with `path`, the status, stderr's first line and
+/// what the collector does without it (`if_unreadable`).
+std::optional<std::string> ReadOptionalFile(Transport& transport,
+                                            std::string_view id,
+                                            std::string_view path,
+                                            std::string_view if_unreadable,
+                                            text::ParseWarnings& warnings);
 
 }  // namespace replwatch

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,15 +20,25 @@ namespace replwatch {
 /// marked so, keeps its jobs known for what their targets still tell.
 class ClusterView {
  public:
-  explicit ClusterView(std::string cluster) : cluster_(std::move(cluster)) {}
+  /// `now`: when the view is taken (epoch seconds), for ages such as the
+  /// data a failover would lose.
+  ClusterView(std::string cluster, double now)
+      : cluster_(std::move(cluster)), now_(now) {}
 
+  /// `facts` as the collector named `collector` found them on `node`.
   void Add(const std::string& node, std::string_view collector,
            std::shared_ptr<const Facts> facts);
-
-  /// The facts of `collector` on `node` as type T, or null.
+  /// The same, for facts of a known type (T::kCollector names it).
   template <typename T>
-  const T* Find(const std::string& node, std::string_view collector) const {
-    const auto it = facts_.find({node, std::string(collector)});
+  void Add(const std::string& node, std::shared_ptr<T> facts) {
+    Add(node, std::remove_const_t<T>::kCollector,
+        std::shared_ptr<const Facts>(std::move(facts)));
+  }
+
+  /// The facts of T's collector (T::kCollector) on `node`, or null.
+  template <typename T>
+  const T* Find(const std::string& node) const {
+    const auto it = facts_.find({node, std::string(T::kCollector)});
     if (it == facts_.end()) return nullptr;
     return dynamic_cast<const T*>(it->second.get());
   }
@@ -38,10 +49,12 @@ class ClusterView {
   std::optional<double> UnreachableSince(const std::string& node) const;
 
   const std::string& cluster() const { return cluster_; }
+  double now() const { return now_; }
   const std::vector<std::string>& nodes() const { return nodes_; }
 
  private:
   std::string cluster_;
+  double now_;
   std::vector<std::string> nodes_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const Facts>>
       facts_;

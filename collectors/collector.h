@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "exposition/metric_set.h"
+#include "state/first_sightings.h"
 #include "text/parse_error.h"
 #include "transport/transport.h"
 
@@ -74,6 +75,20 @@ struct CollectContext {
   /// it has not succeeded yet). Collectors of one node run one at a time.
   std::function<std::shared_ptr<const Facts>(std::string_view collector)>
       latest;
+  /// When things were first seen (kept across restarts when the daemon has
+  /// a state directory), shared by every node.
+  FirstSightings& first_sightings;
+
+  /// This node's scope of first sightings of `what` ("resume_tokens").
+  std::string SightingScope(std::string_view what) const {
+    return node.cluster + "/" + node.name + "/" + std::string(what);
+  }
+
+  /// The latest facts of T's collector (T::kCollector) on this node, or null.
+  template <typename T>
+  std::shared_ptr<const T> Latest() const {
+    return std::dynamic_pointer_cast<const T>(latest(T::kCollector));
+  }
 };
 
 /// One kind of check on one node: runs allow-listed commands through the

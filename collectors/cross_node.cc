@@ -3,19 +3,17 @@
 #include <set>
 
 #include "collectors/datasets.h"
+#include "collectors/guest_failover.h"
 #include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
 #include "collectors/link_mtu.h"
+#include "collectors/pool_contention.h"
 #include "collectors/pools.h"
-#include "collectors/replica_restore_point.h"
+#include "collectors/pve_volume_names.h"
 #include "collectors/volume_chain.h"
 
 namespace replwatch {
 namespace {
-
-std::string PoolOf(const std::string& dataset) {
-  return dataset.substr(0, dataset.find('/'));
-}
 
 // What the next run must ship against what the target can take.
 void RenderJobHeadroom(const LabelList& labels,
@@ -39,9 +37,7 @@ void RenderJobHeadroom(const LabelList& labels,
 // snapshots: current even while the source is down. A down source's jobs
 // (its last job list) also say since when they are unknown.
 void RenderRestorePoint(const ClusterView& view, const std::string& source,
-                        const JobFacts& job,
-                        const std::vector<std::string>& volumes,
-                        const VolumeChainInputs& inputs,
+                        std::optional<std::int64_t> restore_point,
                         const LabelList& labels, MetricSet& out) {
   if (const auto since = view.UnreachableSince(source)) {
     out.Gauge("replwatch_job_source_unreachable_since_timestamp_seconds",
@@ -49,9 +45,7 @@ void RenderRestorePoint(const ClusterView& view, const std::string& source,
               "list was last read (the job is kept from that list).",
               labels, *since);
   }
-  if (inputs.target_snapshots == nullptr || volumes.empty()) return;
-  if (const auto restore_point = ReplicaRestorePoint(*inputs.target_snapshots,
-                                                     volumes, job.state.id)) {
+  if (restore_point) {
     out.Gauge("replwatch_job_replica_restore_point_timestamp_seconds",
               "Creation time of the newest replication snapshot that every "
               "volume of the job holds on the target: what a failover there "
@@ -73,8 +67,8 @@ void RenderPath(const std::string& source_node, const std::string& target_node,
               "different MTUs.",
               labels, *mismatch ? 1 : 0);
   }
-  const auto* source_pools = view.Find<PoolsFacts>(source_node, "pools");
-  const auto* target_pools = view.Find<PoolsFacts>(target_node, "pools");
+  const auto* source_pools = view.Find<PoolsFacts>(source_node);
+  const auto* target_pools = view.Find<PoolsFacts>(target_node);
   if (source_pools == nullptr || target_pools == nullptr) return;
   for (const auto& pool_name : pools) {
     const PoolInfo* source_pool = source_pools->Find(pool_name);
@@ -104,7 +98,7 @@ void RenderCrossNode(const ClusterView& view, MetricSet& out) {
   std::map<std::pair<std::string, std::string>, std::set<std::string>> pools;
   auto index_of = IndexJobVolumesOfAllNodes(view);
   for (const auto& node : view.nodes()) {
-    const auto* jobs = view.Find<JobsFacts>(node, "jobs");
+    const auto* jobs = view.Find<JobsFacts>(node);
     if (jobs == nullptr) continue;
     for (const JobFacts& job : jobs->jobs) {
       const std::string& target = job.state.target;
@@ -113,19 +107,25 @@ void RenderCrossNode(const ClusterView& view, MetricSet& out) {
       const VolumeChainInputs inputs = ChainInputsFor(view, node, job);
       const std::vector<std::string> volumes =
           JobVolumes(index_of[node], index_of[target], job.state.id);
-      for (const auto& volume : volumes) {
-        RenderVolumeChain(inputs, volume, labels, out);
-        pools[{node, target}].insert(PoolOf(volume));
+      // Each chain once: the volume series and failover readiness read it.
+      const std::vector<ChainState> chains = AnalyzeChains(inputs, volumes);
+      for (std::size_t i = 0; i < volumes.size(); ++i) {
+        RenderVolumeChain(chains[i], volumes[i], labels, out);
+        pools[{node, target}].emplace(PoolOfDataset(volumes[i]));
       }
       RenderJobHeadroom(labels, volumes, inputs.source_datasets,
                         inputs.target_datasets, out);
-      RenderRestorePoint(view, node, job, volumes, inputs, labels, out);
+      const FailoverReadiness readiness =
+          AnalyzeFailover(view, job, volumes, inputs, chains);
+      RenderRestorePoint(view, node, readiness.restore_point, labels, out);
+      RenderGuestFailover(view, job, readiness, labels, out);
       paths.insert({node, target});
     }
   }
   for (const auto& [source, target] : paths) {
     RenderPath(source, target, view, pools[{source, target}], out);
   }
+  RenderPoolContention(view, index_of, out);
 }
 
 }  // namespace replwatch

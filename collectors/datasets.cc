@@ -144,25 +144,23 @@ const std::vector<std::string>& DatasetsCollector::Columns() {
   return columns;
 }
 
-std::shared_ptr<const Facts> DatasetsCollector::Collect(Transport& transport,
-                                                        const CollectContext&) {
+std::shared_ptr<const Facts> DatasetsCollector::Collect(
+    Transport& transport, const CollectContext& context) {
   const parsers::PropertyListing listing = parsers::ParseZfsListColumns(
       RunExpectingSuccess(transport, "zfs-list-replication-props"), Columns());
   auto facts = BuildDatasetsFacts(listing.properties);
-  const double now = now_();
-  std::map<std::string, TokenSighting> sightings;
-  for (auto& [name, info] : facts->datasets) {
-    if (!info.receive_resume_token) continue;
-    const auto known = token_sightings_.find(name);
-    TokenSighting sighting{*info.receive_resume_token, now};
-    if (known != token_sightings_.end() &&
-        known->second.token == sighting.token) {
-      sighting.first_seen = known->second.first_seen;
-    }
-    info.resume_token_first_seen = sighting.first_seen;
-    sightings.emplace(name, std::move(sighting));
+  // A token is one interrupted receive: another token on the same dataset
+  // is a new one.
+  std::map<std::string, std::string> tokens;
+  for (const auto& [name, info] : facts->datasets) {
+    if (info.receive_resume_token) tokens[name] = *info.receive_resume_token;
   }
-  token_sightings_ = std::move(sightings);
+  const std::map<std::string, double> first_seen =
+      context.first_sightings.Update(context.SightingScope("resume_tokens"),
+                                     tokens, now_());
+  for (const auto& [name, since] : first_seen) {
+    facts->datasets[name].resume_token_first_seen = since;
+  }
   return facts;
 }
 

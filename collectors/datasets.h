@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "collectors/collector.h"
 #include "collectors/parsers/zfs_get_parser.h"
@@ -56,6 +57,9 @@ enum class EncryptionDrift {
 /// Every filesystem and volume of one node.
 class DatasetsFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<DatasetsFacts>).
+  static constexpr std::string_view kCollector = "datasets";
+
   static constexpr std::size_t kMaxDatasets = 20000;
 
   std::map<std::string, DatasetInfo> datasets;  // by full name
@@ -93,7 +97,7 @@ class DatasetsCollector : public Collector {
   DatasetsCollector();
   explicit DatasetsCollector(Clock now) : now_(std::move(now)) {}
 
-  std::string_view name() const override { return "datasets"; }
+  std::string_view name() const override { return DatasetsFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 
@@ -102,13 +106,7 @@ class DatasetsCollector : public Collector {
   static const std::vector<std::string>& Columns();
 
  private:
-  struct TokenSighting {
-    std::string token;
-    double first_seen = 0;
-  };
-
   Clock now_;
-  std::map<std::string, TokenSighting> token_sightings_;  // by dataset
 };
 
 }  // namespace replwatch

@@ -72,9 +72,13 @@ std::string DatasetSeries(const std::string& name, const std::string& dataset) {
   return name + kNode + ",dataset=\"" + dataset + "\"}";
 }
 
-std::shared_ptr<const DatasetsFacts> Collect(DatasetsCollector& collector,
-                                             ScriptedTransport& transport) {
+// `first_sightings`: the daemon's (a new one per call unless given).
+std::shared_ptr<const DatasetsFacts> Collect(
+    DatasetsCollector& collector, ScriptedTransport& transport,
+    std::shared_ptr<FirstSightings> first_sightings =
+        std::make_shared<FirstSightings>()) {
   testing::TestContext context;
+  context.first_sightings = std::move(first_sightings);
   auto facts = std::dynamic_pointer_cast<const DatasetsFacts>(
       collector.Collect(transport, context.Get()));
   REQUIRE(facts != nullptr);
@@ -169,12 +173,13 @@ TEST_CASE("datasets: resume token first seen survives cycles, not changes",
           "[datasets]") {
   double now = 1000;
   DatasetsCollector collector([&now] { return now; });
+  const auto sightings = std::make_shared<FirstSightings>();
   std::vector<Row> rows = kLabRows;
   auto first_seen = [&](const std::string& token) {
     rows[3].values[9] = token.c_str();
     ScriptedTransport transport;
     transport.Answer(kList, ZfsListOutput(rows));
-    return Collect(collector, transport)
+    return Collect(collector, transport, sightings)
         ->Find("rpool/data/vm-100-disk-0")
         ->resume_token_first_seen;
   };

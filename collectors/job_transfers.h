@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/parsers/pvesh_replication_parser.h"
+#include "collectors/parsers/replication_job_state.h"
 #include "transport/transport.h"
 
 namespace replwatch::jobs {

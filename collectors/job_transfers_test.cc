@@ -11,12 +11,13 @@ namespace replwatch {
 namespace {
 
 using testing::JobSeries;
-using testing::kCatConfig;
-using testing::kPvesh;
 using testing::LogCommand;
 using testing::SampleValue;
 
-// A healthy pvesh job of guest `guest` to pve2 whose last run started at
+// The commands of one cycle that list the jobs, before any log.
+const std::size_t kList = testing::JobListCommands().size();
+
+// A healthy job of guest `guest` to pve2 whose last run started at
 // `last_sync` and took `duration` seconds; `syncing`: a run is going.
 std::string HealthyJob(int guest, long last_sync, double duration,
                        bool syncing = false) {
@@ -45,8 +46,7 @@ TEST_CASE("jobs: a run's transfer is read once, kept while the next runs",
           "[jobs][transfer]") {
   JobsCollector collector([] { return 1795660000.0; });
   testing::ScriptedTransport t;
-  t.Answer(kCatConfig, "");
-  t.Answer(kPvesh, "[" + HealthyJob(100, 1795657442, 4.0) + "]");
+  testing::AnswerJobFiles(t, "[" + HealthyJob(100, 1795657442, 4.0) + "]");
   t.Answer(LogCommand("100-0"), RunLog(100, "20M"));
   const std::string bytes =
       JobSeries("replwatch_job_last_transfer_bytes", "100-0", "pve2");
@@ -60,20 +60,22 @@ TEST_CASE("jobs: a run's transfer is read once, kept while the next runs",
 
   // The same run: no second read.
   run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 3 + 2);
+  CHECK(t.commands_run().size() == (kList + 1) + kList);
   CHECK(SampleValue(run.text, bytes) == 20971520);
 
   // The next run is going: its log is partial, the last run's value stays.
-  t.Answer(kPvesh, "[" + HealthyJob(100, 1795657442, 4.0, true) + "]");
+  testing::AnswerJobFiles(t,
+                          "[" + HealthyJob(100, 1795657442, 4.0, true) + "]");
   t.Answer(LogCommand("100-0"),
            "2026-11-26 02:15:00 100-0: start "
            "replication job\n");
   run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 5 + 2);
+  // The running one's pid is checked in /proc; its log is not read.
+  CHECK(t.commands_run().size() == (2 * kList + 1) + (kList + 1));
   CHECK(SampleValue(run.text, bytes) == 20971520);
 
   // It ended: read once more.
-  t.Answer(kPvesh, "[" + HealthyJob(100, 1795658342, 2.0) + "]");
+  testing::AnswerJobFiles(t, "[" + HealthyJob(100, 1795658342, 2.0) + "]");
   t.Answer(LogCommand("100-0"), RunLog(100, "1.50M"));
   run = testing::CollectJobs(collector, t);
   CHECK(t.commands_run().back() == LogCommand("100-0"));
@@ -85,9 +87,8 @@ TEST_CASE("jobs: no transfer for a failing job or a log of another run",
           "[jobs][transfer]") {
   JobsCollector collector([] { return 1795660000.0; });
   testing::ScriptedTransport t;
-  t.Answer(kCatConfig, "");
   // The log already holds a run that started after the state was read.
-  t.Answer(kPvesh, "[" + HealthyJob(100, 1795657442, 4.0) + "]");
+  testing::AnswerJobFiles(t, "[" + HealthyJob(100, 1795657442, 4.0) + "]");
   t.Answer(LogCommand("100-0"),
            "2026-11-26 02:15:00 100-0: start replication job\n");
   auto run = testing::CollectJobs(collector, t);
@@ -99,11 +100,11 @@ TEST_CASE("jobs: no transfer for a failing job or a log of another run",
   CHECK(SampleValue(run.text, JobSeries("replwatch_job_last_transfer_bytes",
                                         "100-0", "pve2")) == 4096);
   // Failing now: the series goes.
-  t.Answer(kPvesh,
-           R"([{"duration":0.1,"error":"broken pipe","fail_count":1,)"
-           R"("guest":"100","id":"100-0","jobnum":"0","last_sync":1795657442,)"
-           R"("last_try":1795658557,"next_sync":1795659457,"source":"pve1",)"
-           R"("target":"pve2","type":"local","vmtype":"qemu"}])");
+  testing::AnswerJobFiles(
+      t, R"([{"duration":0.1,"error":"broken pipe","fail_count":1,)"
+         R"("guest":"100","id":"100-0","jobnum":"0","last_sync":1795657442,)"
+         R"("last_try":1795658557,"next_sync":1795659457,"source":"pve1",)"
+         R"("target":"pve2","type":"local","vmtype":"qemu"}])");
   run = testing::CollectJobs(collector, t);
   CHECK(testing::SampleCount(run.text, "replwatch_job_last_transfer_bytes") ==
         0);
@@ -112,16 +113,16 @@ TEST_CASE("jobs: no transfer for a failing job or a log of another run",
 TEST_CASE("jobs: transfer logs have a budget per cycle", "[jobs][transfer]") {
   JobsCollector collector([] { return 1795660000.0; });
   testing::ScriptedTransport t;
-  t.Answer(kCatConfig, "");
   const int jobs = JobsCollector::kMaxTransferLogsPerCycle + 5;
   std::string list = "[";
   for (int guest = 100; guest < 100 + jobs; ++guest) {
     list += (guest > 100 ? "," : "") + HealthyJob(guest, 1795657442, 1.0);
     t.Answer(LogCommand(std::to_string(guest) + "-0"), RunLog(guest, "1K"));
   }
-  t.Answer(kPvesh, list + "]");
+  testing::AnswerJobFiles(t, list + "]");
   auto run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 2 + JobsCollector::kMaxTransferLogsPerCycle);
+  CHECK(t.commands_run().size() ==
+        kList + JobsCollector::kMaxTransferLogsPerCycle);
   CHECK(testing::SampleCount(run.text, "replwatch_job_last_transfer_bytes") ==
         JobsCollector::kMaxTransferLogsPerCycle);
   run = testing::CollectJobs(collector, t);

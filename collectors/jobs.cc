@@ -8,6 +8,10 @@
 
 #include "collectors/jobs_state.h"
 #include "collectors/parsers/replication_log_parser.h"
+#include "collectors/per_job_state.h"
+#include "collectors/pve_volume_names.h"
+#include "collectors/snapshots.h"
+#include "collectors/volume_chain.h"
 #include "text/name_rules.h"
 #include "text/parse_error.h"
 #include "text/text_scan.h"
@@ -16,8 +20,8 @@ namespace replwatch {
 namespace {
 
 // The error text to classify: the state's, or, when the state has none (a
-// failing job whose text is not known, e.g. SYNCING in pvesr status), the
-// one the log's last run ended with.
+// failing job whose error text was lost), the one the log's last run ended
+// with.
 std::string ErrorText(const parsers::ReplicationJobState& job,
                       const std::optional<std::string>& log) {
   if (job.error && !job.error->empty()) return *job.error;
@@ -29,14 +33,6 @@ std::string ErrorText(const parsers::ReplicationJobState& job,
     // Unreadable log (NUL bytes): the state decides alone.
   }
   return "";
-}
-
-template <typename Value>
-void ForgetVanished(const std::set<std::string>& present,
-                    std::map<std::string, Value>* by_job) {
-  for (auto it = by_job->begin(); it != by_job->end();) {
-    it = present.count(it->first) != 0 ? std::next(it) : by_job->erase(it);
-  }
 }
 
 }  // namespace
@@ -69,17 +65,21 @@ std::optional<parsers::ClassifiedError> JobsCollector::ClassifyError(
   return error;
 }
 
-double JobsCollector::RpoSeconds(const parsers::ReplicationJobState& job,
-                                 double now) {
-  double since = static_cast<double>(job.last_sync);
-  if (job.last_sync > 0) {
-    first_seen_.erase(job.id);
-  } else {
-    since = first_seen_.emplace(job.id, now).first->second;
-  }
+namespace {
+
+// The age of the replica: since the last sync, or since the job was first
+// seen (`first_seen`, by job id) while it never synced.
+double RpoSeconds(const parsers::ReplicationJobState& job, double now,
+                  const std::map<std::string, double>& first_seen) {
+  const auto found = first_seen.find(job.id);
+  const double since = job.last_sync > 0 || found == first_seen.end()
+                           ? static_cast<double>(job.last_sync)
+                           : found->second;
   // A node clock ahead of ours would give a negative age (see clock skew).
   return std::max(0.0, now - since);
 }
+
+}  // namespace
 
 std::shared_ptr<const Facts> JobsCollector::Collect(
     Transport& transport, const CollectContext& context) {
@@ -87,22 +87,25 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   auto facts = std::make_shared<JobsFacts>();
   facts->node = context.node.name;
   facts->collected_at = now;
-  jobs::JobStates states =
-      jobs::ReadJobStates(transport, context.node.name, now, &facts->warnings);
-  facts->from_pvesr_fallback = states.from_pvesr;
-  LogStateSource(context, states);
-  if (auto config = jobs::ReadReplicationConfig(transport, &facts->warnings)) {
-    jobs::MergeConfig(*config, &states.jobs);
-  }
+  std::vector<parsers::ReplicationJobState> states =
+      jobs::ReadJobStates(transport, context.node.name, &facts->warnings);
+  // What the last cycle's other collectors saw on this node: what a run
+  // that ended since may have met.
+  const auto contention = context.Latest<ContentionFacts>();
+  const auto pools = context.Latest<PoolsFacts>();
+  const auto snapshots = context.Latest<SnapshotsFacts>();
+  const JobVolumeIndex volumes = IndexJobVolumes(snapshots.get());
   std::size_t logs_read = 0;
+  std::map<std::string, std::string> never_synced;
+  for (const auto& state : states) {
+    if (state.last_sync <= 0) never_synced.emplace(state.id, "");
+  }
+  const std::map<std::string, double> first_seen =
+      context.first_sightings.Update(context.SightingScope("never_synced_jobs"),
+                                     never_synced, now);
   std::set<std::string> present;
-  for (auto& state : states.jobs) {
-    // Ids are unique in PVE; a repeated one would duplicate series.
-    if (!present.insert(state.id).second) {
-      facts->warnings.Add("replication job " + state.id +
-                          " listed twice, keeping the first");
-      continue;
-    }
+  for (auto& state : states) {
+    present.insert(state.id);  // unique: replication.cfg's section ids
     if (!text::IsValidNodeName(state.target)) {
       facts->warnings.Add(
           "replication job " + state.id + " skipped: its target '" +
@@ -112,12 +115,20 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
     JobFacts& job = facts->jobs.emplace_back();
     job.state = std::move(state);
     job.state.source = context.node.name;
-    job.last_try_known = !states.from_pvesr;
     job.schedule_interval_seconds =
         intervals_.Get(job.state.schedule, job.state.id).value_or(0);
-    job.rpo_seconds = RpoSeconds(job.state, now);
+    job.rpo_seconds = RpoSeconds(job.state, now, first_seen);
     job.missed_intervals_total =
         missed_.Count(job.state, job.schedule_interval_seconds);
+    const auto job_volumes = volumes.find(job.state.id);
+    std::set<std::string> job_pools;
+    if (job_volumes != volumes.end()) {
+      for (const auto& volume : job_volumes->second)
+        job_pools.emplace(PoolOfDataset(volume));
+    }
+    job.overlapped_runs = overlapped_.Count(
+        job.state, jobs::OverlapOfLastRun(job.state, contention.get(),
+                                          pools.get(), job_pools, now));
     job.error = ClassifyError(transport, job.state, &logs_read);
   }
   // After the failing jobs' logs, with a budget of their own: a failure's
@@ -129,24 +140,11 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   }
   transfers_.Keep(present);
   missed_.Keep(present);
+  overlapped_.Keep(present);
   intervals_.EndCycle();
-  ForgetVanished(present, &first_seen_);
-  ForgetVanished(present, &classified_);
+  jobs::ForgetVanished(present, &classified_);
   LogChanges(context, *facts);
   return facts;
-}
-
-void JobsCollector::LogStateSource(const CollectContext& context,
-                                   const jobs::JobStates& states) {
-  if (states.from_pvesr == logged_fallback_) return;
-  if (states.from_pvesr) {
-    spdlog::warn("node {}/{}: reading replication jobs from pvesr status: {}",
-                 context.node.cluster, context.node.name, states.pvesh_failure);
-  } else {
-    spdlog::info("node {}/{}: reading replication jobs from pvesh again",
-                 context.node.cluster, context.node.name);
-  }
-  logged_fallback_ = states.from_pvesr;
 }
 
 // Error text goes to the log, never into labels: once per new error line.

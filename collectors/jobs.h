@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -13,8 +14,9 @@
 #include "collectors/jobs_schedule.h"
 #include "collectors/jobs_state.h"
 #include "collectors/missed_intervals.h"
+#include "collectors/overlapped_runs.h"
 #include "collectors/parsers/error_class.h"
-#include "collectors/parsers/pvesh_replication_parser.h"
+#include "collectors/parsers/replication_job_state.h"
 
 namespace replwatch {
 
@@ -29,14 +31,15 @@ struct JobFacts {
   /// Age of the replica: now - last_sync, or now - first sighting by this
   /// replwatch process while the job never synced.
   double rpo_seconds = 0;
-  /// False when read from `pvesr status`, which has no LastTry column.
-  bool last_try_known = true;
   /// What the last successful run sent (zfs send -v's estimate, from its
   /// log); nullopt while unknown or failing.
   std::optional<std::uint64_t> last_transfer_bytes;
   /// Scheduled starts its successful runs overran since replwatch first saw
   /// the job (jobs::MissedStarts).
   std::uint64_t missed_intervals_total = 0;
+  /// Finished runs that met a backup or a scrub on the source since
+  /// replwatch first saw the job (jobs::OverlapOfLastRun).
+  jobs::OverlappedRuns::Totals overlapped_runs;
 
   /// Seconds the current run has taken at `now` when it has run longer than
   /// max(2 x its interval, 1 h) (ReplwatchJobStalled's rule); nullopt when
@@ -47,12 +50,12 @@ struct JobFacts {
 /// The replication jobs whose guest lives on this node.
 class JobsFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<JobsFacts>).
+  static constexpr std::string_view kCollector = "jobs";
+
   std::string node;         // the node these jobs were read on (their source)
   double collected_at = 0;  // epoch seconds
   std::vector<JobFacts> jobs;
-  /// pvesh failed and the jobs come from `pvesr status` (no vmtype, no
-  /// last try; node-local timestamps read as UTC).
-  bool from_pvesr_fallback = false;
 
   /// Distinct target nodes of enabled jobs: the node's replication paths.
   /// Only targets that are valid node names are returned.
@@ -65,7 +68,7 @@ class JobsFacts : public Facts {
 /// use the same set so PromQL can compare them one to one.
 LabelList JobLabels(const LabelList& node_labels, const JobFacts& job);
 
-/// Reads job state (pvesh, falling back to pvesr status), the job config
+/// Reads the node's job list (jobs::ReadJobStates: the files pvesr reads)
 /// and each job's last-run log once per run. For failing jobs: one command
 /// per failing job that ran since the previous cycle (a classification is
 /// kept until the job's next run), at most kMaxLogsPerCycle; beyond that the
@@ -81,7 +84,7 @@ class JobsCollector : public Collector {
   JobsCollector();
   explicit JobsCollector(Clock clock);
 
-  std::string_view name() const override { return "jobs"; }
+  std::string_view name() const override { return JobsFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 
@@ -97,22 +100,17 @@ class JobsCollector : public Collector {
   std::optional<parsers::ClassifiedError> ClassifyError(
       Transport& transport, const parsers::ReplicationJobState& job,
       std::size_t* logs_read);
-  double RpoSeconds(const parsers::ReplicationJobState& job, double now);
-  void LogStateSource(const CollectContext& context,
-                      const jobs::JobStates& states);
   void LogChanges(const CollectContext& context, const JobsFacts& facts);
 
   Clock clock_;
-  // Never-synced jobs -> when this process first saw them (RPO basis).
-  std::map<std::string, double> first_seen_;
   jobs::ScheduleIntervals intervals_;
   // Failing jobs -> their last run's class, found with the run's log.
   std::map<std::string, Classified> classified_;
   jobs::JobTransfers transfers_;
   jobs::MissedIntervals missed_;
+  jobs::OverlappedRuns overlapped_;
   // Error line last logged per failing job, so a failure is logged once.
   std::map<std::string, std::string> logged_errors_;
-  bool logged_fallback_ = false;
 };
 
 }  // namespace replwatch

@@ -10,12 +10,12 @@ namespace replwatch {
 namespace {
 
 using testing::JobSeries;
-using testing::kCatConfig;
-using testing::kPvesh;
 using testing::LogCommand;
 using testing::SampleValue;
 
 constexpr double kNow = 1795660000;
+// The commands of one cycle that list the jobs, before any log.
+const std::size_t kList = testing::JobListCommands().size();
 
 // A pvesh job of guest `guest` to pve2 that failed `fails` times with
 // `error` (JSON-escaped; empty: no error field).
@@ -60,22 +60,22 @@ TEST_CASE("jobs: multi-line state error, one log read per failing job",
           "[jobs]") {
   JobsCollector collector([] { return kNow; });
   testing::ScriptedTransport t;
-  t.Answer(kPvesh,
-           "[" +
-               FailingJob(104, 4,
-                          "No common base snapshot on volume(s) "
-                          "local-zfs:vm-104-disk-0\\nPlease remove the "
-                          "problematic volume(s) from the replication target "
-                          "or delete and re-create the whole job 104-0") +
-               "," + FailingJob(105, 0, "") + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(
+      t, "[" +
+             FailingJob(104, 4,
+                        "No common base snapshot on volume(s) "
+                        "local-zfs:vm-104-disk-0\\nPlease remove the "
+                        "problematic volume(s) from the replication target "
+                        "or delete and re-create the whole job 104-0") +
+             "," + FailingJob(105, 0, "") + "]");
   t.Answer(LogCommand("104-0"), FailedRunLog(""));
   const testing::JobsRun run = testing::CollectJobs(collector, t);
 
   // The failing job's log first; then the healthy one's (its transfer).
-  CHECK(t.commands_run() == std::vector<std::string>{kPvesh, kCatConfig,
-                                                     LogCommand("104-0"),
-                                                     LogCommand("105-0")});
+  std::vector<std::string> expected = testing::JobListCommands();
+  expected.push_back(LogCommand("104-0"));
+  expected.push_back(LogCommand("105-0"));
+  CHECK(t.commands_run() == expected);
   CHECK(SampleValue(run.text,
                     JobSeries("replwatch_job_last_error_info", "104-0", "pve2",
                               ",class=\"snapshot_chain\"")) == 1);
@@ -108,11 +108,10 @@ TEST_CASE("jobs: a generic command failure is classified from the log",
   }));
   JobsCollector collector([] { return kNow; });
   testing::ScriptedTransport t;
-  t.Answer(kPvesh, "[" + FailingJob(100, 2, kGenericError) + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(t, "[" + FailingJob(100, 2, kGenericError) + "]");
   t.Answer(LogCommand("100-0"), FailedRunLog(cause));
   const testing::JobsRun run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 3);
+  CHECK(t.commands_run().size() == kList + 1);
   CHECK(ClassOf(*run.facts, "100-0") == expected);
 }
 
@@ -123,14 +122,13 @@ TEST_CASE("jobs: real-world replication logs classify without crashing",
     INFO(path.filename().string());
     JobsCollector collector([] { return kNow; });
     testing::ScriptedTransport t;
-    t.Answer(kPvesh, "[" + FailingJob(100, 1, kGenericError) + "]");
-    t.Answer(kCatConfig, "");
+    testing::AnswerJobFiles(t, "[" + FailingJob(100, 1, kGenericError) + "]");
     t.Answer(LogCommand("100-0"), parsers::testing::ReadFixture(path));
     const testing::JobsRun run = testing::CollectJobs(collector, t);
     // None of them holds a ZFS/SSH cause ("faked replication error", "no
     // such volid", a successful run).
     CHECK(ClassOf(*run.facts, "100-0") == "unknown");
-    CHECK(t.commands_run().size() == 3);
+    CHECK(t.commands_run().size() == kList + 1);
   }
 }
 
@@ -148,8 +146,7 @@ TEST_CASE("jobs: without state text the log's last error is classified",
   }));
   JobsCollector collector([] { return kNow; });
   testing::ScriptedTransport t;
-  t.Answer(kPvesh, "[" + FailingJob(100, 2, "") + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(t, "[" + FailingJob(100, 2, "") + "]");
   const std::string p = "2026-11-26 02:02:37 100-0: ";
   t.Answer(LogCommand("100-0"),
            p + "start replication job\n" + p +
@@ -163,14 +160,13 @@ TEST_CASE("jobs: without state text the log's last error is classified",
 TEST_CASE("jobs: a missing log leaves the state text to classify", "[jobs]") {
   JobsCollector collector([] { return kNow; });
   testing::ScriptedTransport t;
-  t.Answer(kPvesh, "[" + FailingJob(100, 1, kGenericError) + "," +
-                       FailingJob(101, 1, "out of space") + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(t, "[" + FailingJob(100, 1, kGenericError) + "," +
+                                 FailingJob(101, 1, "out of space") + "]");
   t.Answer(LogCommand("100-0"), "", 1,
            "cat: /var/log/pve/replicate/100-0: No such file or directory");
   // 101-0: no scripted reply, like a node where cat cannot run.
   const testing::JobsRun run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 4);
+  CHECK(t.commands_run().size() == kList + 2);
   CHECK(ClassOf(*run.facts, "100-0") == "unknown");
   CHECK(ClassOf(*run.facts, "101-0") == "no_space");
 }
@@ -190,10 +186,9 @@ TEST_CASE("jobs: at most 20 logs per cycle, the rest from the state text",
                               "verification failed.\n",
                           id));
   }
-  t.Answer(kPvesh, json + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(t, json + "]");
   const testing::JobsRun run = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 2 + JobsCollector::kMaxLogsPerCycle);
+  CHECK(t.commands_run().size() == kList + JobsCollector::kMaxLogsPerCycle);
   CHECK(ClassOf(*run.facts, "119-0") == "ssh");
   CHECK(ClassOf(*run.facts, "120-0") == "unknown");
   CHECK(ClassOf(*run.facts, "124-0") == "unknown");
@@ -201,7 +196,7 @@ TEST_CASE("jobs: at most 20 logs per cycle, the rest from the state text",
 
   // Next cycle, no job ran again: only the five logs not read yet.
   const testing::JobsRun next = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 2 * 2 + 25);
+  CHECK(t.commands_run().size() == 2 * kList + 25);
   CHECK(t.commands_run().back() == LogCommand("124-0"));
   CHECK(ClassOf(*next.facts, "119-0") == "ssh");
   CHECK(ClassOf(*next.facts, "124-0") == "ssh");
@@ -210,23 +205,22 @@ TEST_CASE("jobs: at most 20 logs per cycle, the rest from the state text",
 TEST_CASE("jobs: a job's log is read again only after its next run", "[jobs]") {
   JobsCollector collector([] { return kNow; });
   testing::ScriptedTransport t;
-  t.Answer(kPvesh, "[" + FailingJob(100, 1, kGenericError) + "]");
-  t.Answer(kCatConfig, "");
+  testing::AnswerJobFiles(t, "[" + FailingJob(100, 1, kGenericError) + "]");
   t.Answer(LogCommand("100-0"),
            FailedRunLog("2026-11-26 02:02:37 100-0: cannot receive "
                         "incremental stream: out of space\n"));
   testing::CollectJobs(collector, t);
   const testing::JobsRun same = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 3 + 2);
+  CHECK(t.commands_run().size() == (kList + 1) + kList);
   CHECK(ClassOf(*same.facts, "100-0") == "no_space");
 
   // The retry failed too (fail_count 2): its log is new.
-  t.Answer(kPvesh, "[" + FailingJob(100, 2, kGenericError) + "]");
+  testing::AnswerJobFiles(t, "[" + FailingJob(100, 2, kGenericError) + "]");
   t.Answer(LogCommand("100-0"),
            FailedRunLog("2026-11-26 02:07:37 100-0: (remote_prepare_local_job) "
                         "Host key verification failed.\n"));
   const testing::JobsRun retried = testing::CollectJobs(collector, t);
-  CHECK(t.commands_run().size() == 5 + 3);
+  CHECK(t.commands_run().size() == (2 * kList + 1) + (kList + 1));
   CHECK(ClassOf(*retried.facts, "100-0") == "ssh");
 }
 

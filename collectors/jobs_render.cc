@@ -30,7 +30,7 @@ LabelList JobLabels(const LabelList& node_labels, const JobFacts& job) {
 }
 
 std::optional<double> JobFacts::StalledFor(double now) const {
-  if (!state.syncing() || !last_try_known || state.last_try <= 0) {
+  if (!state.syncing() || state.last_try <= 0) {
     return std::nullopt;
   }
   const double running = now - static_cast<double>(state.last_try);
@@ -39,11 +39,6 @@ std::optional<double> JobFacts::StalledFor(double now) const {
 }
 
 namespace {
-
-LabelList With(LabelList labels, const char* name, std::string value) {
-  labels.emplace_back(name, std::move(value));
-  return labels;
-}
 
 void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
   const auto& s = job.state;
@@ -62,11 +57,9 @@ void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
   out.Gauge("replwatch_job_last_sync_timestamp_seconds",
             "Start of the last successful run (0 = never synced).", labels,
             static_cast<double>(s.last_sync));
-  if (job.last_try_known) {
-    out.Gauge("replwatch_job_last_try_timestamp_seconds",
-              "Start of the last attempt, successful or not (0 = never).",
-              labels, static_cast<double>(s.last_try));
-  }
+  out.Gauge("replwatch_job_last_try_timestamp_seconds",
+            "Start of the last attempt, successful or not (0 = never).", labels,
+            static_cast<double>(s.last_try));
   out.Gauge("replwatch_job_next_sync_timestamp_seconds",
             "When PVE runs the job next (0 = not scheduled).", labels,
             static_cast<double>(s.next_sync));
@@ -80,6 +73,17 @@ void RenderJob(const JobFacts& job, const LabelList& labels, MetricSet& out) {
               "a start while a run goes on), since replwatch first saw the "
               "job.",
               labels, static_cast<double>(job.missed_intervals_total));
+  for (const auto& [with, runs] :
+       {std::pair{"backup", job.overlapped_runs.backup},
+        std::pair{"scrub", job.overlapped_runs.scrub}}) {
+    LabelList with_labels = labels;
+    with_labels.emplace_back("with", with);
+    out.Counter("replwatch_job_overlapped_runs_total",
+                "Finished runs that met a vzdump task on the source node, or "
+                "a scrub of a pool holding the job's volumes there, since "
+                "replwatch first saw the job.",
+                with_labels, static_cast<double>(runs));
+  }
   if (job.last_transfer_bytes) {
     out.Gauge("replwatch_job_last_transfer_bytes",
               "Bytes the last successful run sent, as zfs send -v estimated "

@@ -1,152 +1,84 @@
 #include "collectors/jobs_state.h"
 
-#include <spdlog/spdlog.h>
-
-#include <cmath>
 #include <map>
 
+#include "collectors/checked_command.h"
 #include "collectors/collector.h"
+#include "collectors/job_status.h"
+#include "collectors/parsers/pmxcfs_status_parser.h"
+#include "collectors/parsers/proc_stat_parser.h"
+#include "collectors/parsers/replication_cfg_parser.h"
+#include "collectors/parsers/replication_state_parser.h"
 #include "text/parse_error.h"
-#include "text/text_scan.h"
 
 namespace replwatch::jobs {
 namespace {
 
-// See JobStateFromPvesrRow: no allow-listed command prints the node's zone.
-constexpr std::int64_t kAssumedNodeUtcOffsetSeconds = 0;
+constexpr std::string_view kReplicationStatePath =
+    "/var/lib/pve-manager/pve-replication-state.json";
 
-// Remote stderr, for the log: its first line, printable and bounded.
-std::string FirstLine(std::string_view text) {
-  return text::Printable(text::TrimSpace(text::SplitAt(&text, '\n')), 200);
+// A file PVE may rightly lack (no job yet, no run yet): "" then. Any other
+// failure to read it fails the collector, with cat's reason: without it the
+// jobs cannot be listed as PVE lists them.
+std::string FileTextOrEmpty(Transport& transport, std::string_view id,
+                            std::string_view path) {
+  text::ParseWarnings why;
+  std::optional<std::string> text = ReadOptionalFile(
+      transport, id, path, "the node's jobs are not listed", why);
+  if (!text) throw CollectorError(why[0].message);
+  return std::move(*text);
 }
 
-struct Attempt {
-  std::optional<std::string> out;  // set on exit status 0
-  std::string failure;             // why not, otherwise
-};
-
-// Runs `command`; a non-zero exit or a missing tool is a failed attempt,
-// any other transport failure (timeout, lost session) escapes.
-Attempt TryRun(Transport& transport, const RemoteCommand& command) {
+// check_process_running($pid, $ptime): the process exists, is not a zombie
+// and started when the state says (a pid reused after a crash is not it).
+bool RunStillGoing(Transport& transport, std::int64_t pid,
+                   std::uint64_t start_time) {
+  CommandResult result;
   try {
-    CommandResult result = transport.Run(command);
-    if (result.exit_status == 0) return {std::move(result.out), ""};
-    return {std::nullopt, command.id() + " exited with " +
-                              std::to_string(result.exit_status) + ": " +
-                              FirstLine(result.err)};
-  } catch (const TransportError& e) {
-    if (e.kind() != TransportFailure::kExec) throw;
-    return {std::nullopt, command.id() + ": " + e.what()};
+    result = transport.Run(MakeCommand("cat-proc-stat", {std::to_string(pid)}));
+  } catch (const CommandRejected&) {
+    return false;  // not a pid the kernel hands out
   }
-}
-
-bool HasPvesrHeader(std::string_view text) {
-  text::LineReader lines(text);
-  std::string_view line;
-  while (lines.Next(&line)) {
-    if (text::StartsWith(line, "JobID ")) return true;
-  }
-  return false;
+  if (result.exit_status != 0) return false;  // no such process
+  const auto stat = parsers::ParseProcStat(result.out, pid);
+  return stat && stat->state != 'Z' && stat->start_time == start_time;
 }
 
 }  // namespace
 
-parsers::ReplicationJobState JobStateFromPvesrRow(
-    const parsers::PvesrStatusRow& row, double now) {
-  parsers::ReplicationJobState job;
-  job.id = row.job_id;
-  job.guest = row.guest;
-  job.jobnum = row.jobnum;
-  job.type = "local";
-  job.target = row.target;
-  job.disabled = !row.enabled;
-  if (row.last_sync) {
-    job.last_sync =
-        parsers::LocalToEpoch(*row.last_sync, kAssumedNodeUtcOffsetSeconds);
+std::vector<parsers::ReplicationJobState> ReadJobStates(
+    Transport& transport, const std::string& node,
+    text::ParseWarnings* warnings) {
+  const parsers::ReplicationConfig config =
+      parsers::ParseReplicationConfig(FileTextOrEmpty(
+          transport, "cat-replication-cfg", "/etc/pve/replication.cfg"));
+  warnings->AddAll("replication.cfg: ", config.warnings);
+  const auto guests = parsers::ParseVmlist(
+      RunExpectingSuccess(transport, "cat-vmlist"), warnings);
+  const parsers::ReplicationStateFile state =
+      parsers::ParseReplicationState(FileTextOrEmpty(
+          transport, "cat-replication-state", kReplicationStatePath));
+  warnings->AddAll("replication state: ", state.warnings);
+  // Only the retry time of a failing job depends on it.
+  std::map<std::string, bool> online;
+  if (const auto members = ReadOptionalFile(
+          transport, "cat-members", "/etc/pve/.members",
+          "failing jobs' next retry is unknown (0)", *warnings)) {
+    if (!members->empty())
+      online = parsers::ParseMembersOnline(*members, warnings);
   }
-  if (row.next_sync) {
-    job.next_sync =
-        parsers::LocalToEpoch(*row.next_sync, kAssumedNodeUtcOffsetSeconds);
-  } else if (row.next_sync_pending) {
-    job.next_sync = static_cast<std::int64_t>(std::floor(now));
-  }
-  job.duration_seconds = row.duration_seconds;
-  job.fail_count = row.fail_count;
-  if (row.syncing()) {
-    job.pid = 0;
-  } else if (row.state != "OK") {
-    job.error = row.state;
-  }
-  return job;
-}
-
-JobStates ReadJobStates(Transport& transport, const std::string& node,
-                        double now, text::ParseWarnings* warnings) {
-  JobStates states;
-  const Attempt pvesh =
-      TryRun(transport, MakeCommand("pvesh-replication", {node}));
-  if (pvesh.out) {
-    parsers::ReplicationStatus status =
-        parsers::ParsePveshReplication(*pvesh.out);
-    warnings->AddAll("pvesh replication: ", status.warnings);
-    states.jobs = std::move(status.jobs);
-    return states;
-  }
-  states.from_pvesr = true;
-  states.pvesh_failure = pvesh.failure;
-  const Attempt pvesr = TryRun(transport, MakeCommand("pvesr-status"));
-  if (!pvesr.out) {
-    throw CollectorError("no replication job state: " + pvesh.failure + "; " +
-                         pvesr.failure);
-  }
-  if (!HasPvesrHeader(*pvesr.out)) {
-    throw CollectorError("no replication job state: " + pvesh.failure +
-                         "; pvesr status printed no JobID header");
-  }
-  const parsers::PvesrStatus status = parsers::ParsePvesrStatus(*pvesr.out);
-  warnings->AddAll("pvesr status: ", status.warnings);
-  for (const auto& row : status.rows) {
-    states.jobs.push_back(JobStateFromPvesrRow(row, now));
-  }
-  return states;
-}
-
-std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport, text::ParseWarnings* warnings) {
-  const Attempt cat = TryRun(transport, MakeCommand("cat-replication-cfg"));
-  if (!cat.out) {
-    warnings->Add("replication.cfg not read, using job state only: " +
-                  cat.failure);
-    return std::nullopt;
-  }
-  try {
-    parsers::ReplicationConfig config =
-        parsers::ParseReplicationConfig(*cat.out);
-    warnings->AddAll("replication.cfg: ", config.warnings);
-    return config;
-  } catch (const text::ParseError& e) {
-    warnings->Add("replication.cfg not parsed, using job state only: " +
-                  std::string(e.what()));
-    return std::nullopt;
-  }
-}
-
-void MergeConfig(const parsers::ReplicationConfig& config,
-                 std::vector<parsers::ReplicationJobState>* jobs) {
-  std::map<std::string, const parsers::ReplicationJobConfig*> by_id;
-  for (const auto& section : config.jobs) by_id.emplace(section.id, &section);
-  for (auto& job : *jobs) {
-    const auto found = by_id.find(job.id);
-    if (found == by_id.end()) continue;
-    const parsers::ReplicationJobConfig& section = *found->second;
-    if (job.schedule_is_default && section.schedule) {
-      job.schedule = *section.schedule;
-      job.schedule_is_default = false;
+  const JobStatusInputs inputs{config, guests, state,
+                               online, node,   ReadUtcOffset(transport)};
+  std::vector<parsers::ReplicationJobState> jobs = JobStatus(inputs);
+  for (parsers::ReplicationJobState& job : jobs) {
+    if (!job.pid) continue;
+    const parsers::ReplicationRunState* run = state.Find(job.guest, job.target);
+    if (!run || !run->ptime ||
+        !RunStillGoing(transport, *job.pid, *run->ptime)) {
+      job.pid.reset();
     }
-    if (!job.rate_mbps) job.rate_mbps = section.rate_mbps;
-    if (job.comment.empty()) job.comment = section.comment;
-    if (job.remove_job.empty()) job.remove_job = section.remove_job;
   }
+  return jobs;
 }
 
 bool IsFailing(const parsers::ReplicationJobState& job) {

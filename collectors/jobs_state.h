@@ -4,46 +4,26 @@
 #include <string>
 #include <vector>
 
-#include "collectors/parsers/pvesh_replication_parser.h"
-#include "collectors/parsers/pvesr_status_parser.h"
-#include "collectors/parsers/replication_cfg_parser.h"
-#include "config/config.h"
+#include "collectors/parsers/replication_job_state.h"
+#include "text/parse_error.h"
 #include "transport/transport.h"
 
 namespace replwatch::jobs {
 
-/// The job list of one node, from pvesh or its pvesr fallback.
-struct JobStates {
-  std::vector<parsers::ReplicationJobState> jobs;
-  bool from_pvesr = false;
-  std::string pvesh_failure;  // why pvesh was not used (when from_pvesr)
-};
-
-/// `pvesh get /nodes/<node>/replication`; if pvesh exits non-zero or is not
-/// installed, `pvesr status`. Throws CollectorError if both fail (or pvesr
-/// prints no header), ParseError on unparsable pvesh JSON, TransportError
-/// for failures of the connection itself.
-JobStates ReadJobStates(Transport& transport, const std::string& node,
-                        double now, text::ParseWarnings* warnings);
-
-/// A `pvesr status` row as a job state. pvesr prints node-local times
-/// without a zone and replwatch has no cheap way to learn the node's zone,
-/// so they are read as UTC (exact on UTC nodes, off by the zone otherwise).
-/// NextSync `pending` (due) becomes `now`; SYNCING sets pid 0 (a run of
-/// unknown pid); a State other than OK/SYNCING is the error.
-parsers::ReplicationJobState JobStateFromPvesrRow(
-    const parsers::PvesrStatusRow& row, double now);
-
-/// /etc/pve/replication.cfg, or nullopt (logged) if it cannot be read.
-std::optional<parsers::ReplicationConfig> ReadReplicationConfig(
-    Transport& transport, text::ParseWarnings* warnings);
-
-/// Fills what a state lacks (schedule, rate, comment, removal) from the job's
-/// config section; the state's own values win. Config sections without a
-/// state are ignored: PVE lists every job of the node's guests, so those
-/// belong to other nodes (or to guests that no longer exist).
-void MergeConfig(const parsers::ReplicationConfig& config,
-                 std::vector<parsers::ReplicationJobState>* jobs);
+/// The node's replication jobs, worked out as PVE's job status does
+/// (JobStatus) from the files it reads: /etc/pve/replication.cfg,
+/// /etc/pve/.vmlist, the node's pve-replication-state.json, /etc/pve/.members
+/// and the node's UTC offset; and, for a job whose state names a running
+/// pvesr process, that process's /proc/<pid>/stat. Not `pvesh get
+/// /nodes/<node>/replication` or `pvesr status`: both run job_status(),
+/// which writes replication.cfg (a missing source, a guest recovered by HA).
+/// A missing replication.cfg or state file is "no jobs" / "never run", as
+/// for PVE. Throws CollectorError when a file cannot be read,
+/// text::ParseError when one is not what pmxcfs or pvesr write, and
+/// TransportError for failures of the connection itself.
+std::vector<parsers::ReplicationJobState> ReadJobStates(
+    Transport& transport, const std::string& node,
+    text::ParseWarnings* warnings);
 
 /// The job's last run failed: PVE counts failures since the last success
 /// and keeps the error text until then.

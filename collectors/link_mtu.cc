@@ -31,12 +31,12 @@ std::optional<bool> LinkMtu::Mismatch() const {
 LinkMtu LinkMtuOf(const ClusterView& view, const std::string& source,
                   const std::string& target) {
   LinkMtu link;
-  const auto* source_paths = view.Find<PathsFacts>(source, "paths");
+  const auto* source_paths = view.Find<PathsFacts>(source);
   const PathCheck* path =
       source_paths != nullptr ? source_paths->Find(target) : nullptr;
   if (path != nullptr) link.path_ok = path->path_mtu_ok;
-  const auto* source_nic = view.Find<NicFacts>(source, "nic");
-  const auto* target_nic = view.Find<NicFacts>(target, "nic");
+  const auto* source_nic = view.Find<NicFacts>(source);
+  const auto* target_nic = view.Find<NicFacts>(target);
   if (source_nic == nullptr || target_nic == nullptr) return link;
   link.source = path != nullptr && path->interface_mtu
                     ? path->interface_mtu

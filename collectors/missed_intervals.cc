@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "collectors/per_job_state.h"
+
 namespace replwatch::jobs {
 
 std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
@@ -28,9 +30,7 @@ std::uint64_t MissedIntervals::Count(const parsers::ReplicationJobState& job,
 }
 
 void MissedIntervals::Keep(const std::set<std::string>& present) {
-  for (auto it = tallies_.begin(); it != tallies_.end();) {
-    it = present.count(it->first) != 0 ? std::next(it) : tallies_.erase(it);
-  }
+  ForgetVanished(present, &tallies_);
 }
 
 }  // namespace replwatch::jobs

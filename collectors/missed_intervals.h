@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/parsers/pvesh_replication_parser.h"
+#include "collectors/parsers/replication_job_state.h"
 
 namespace replwatch::jobs {
 

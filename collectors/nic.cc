@@ -61,6 +61,7 @@ std::shared_ptr<NicFacts> FactsFromIpLinkJson(std::string_view json) {
     nic.tx_dropped = link.tx.dropped;
     nic.carrier_changes = link.carrier_changes;
     nic.addresses = link.addresses;
+    nic.master = link.master;
   }
   if (skipped_over_cap > 0) {
     facts->LeaveOut("interfaces", skipped_over_cap, NicFacts::kMaxInterfaces);
@@ -193,21 +194,16 @@ std::shared_ptr<const Facts> NicCollector::Collect(
     Transport& transport, const CollectContext& context) {
   auto facts =
       FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-addr-stats"));
-  const CommandResult datacenter =
-      transport.Run(MakeCommand("cat-datacenter-cfg"));
-  // A node outside a cluster may have no datacenter.cfg: the cluster network.
-  if (datacenter.exit_status != 0 &&
-      !text::Contains(datacenter.err, "No such file or directory")) {
-    facts->warnings.Add("cat /etc/pve/datacenter.cfg exited " +
-                        std::to_string(datacenter.exit_status) +
-                        ": replication network unknown");
-  }
-  if (datacenter.exit_status == 0) {
+  // A node outside a cluster may have no datacenter.cfg: the cluster
+  // network. One that cannot be read leaves the replication network unknown.
+  const std::optional<std::string> datacenter = ReadOptionalFile(
+      transport, "cat-datacenter-cfg", "/etc/pve/datacenter.cfg",
+      "replication network unknown", facts->warnings);
+  if (datacenter) {
     const parsers::DatacenterConfig config =
-        parsers::ParseDatacenterCfg(datacenter.out);
+        parsers::ParseDatacenterCfg(*datacenter);
     facts->warnings.AddAll("datacenter.cfg: ", config.warnings);
-    const auto node = context.latest("node");
-    const auto* node_facts = dynamic_cast<const NodeFacts*>(node.get());
+    const auto node_facts = context.Latest<NodeFacts>();
     // Unknown version: PVE 9's rule, the platform's.
     const int pve_major =
         node_facts && node_facts->PveMajor() ? *node_facts->PveMajor() : 9;

@@ -20,6 +20,9 @@ namespace replwatch {
 /// series count does not grow with the number of guests.
 class NicFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<NicFacts>).
+  static constexpr std::string_view kCollector = "nic";
+
   static constexpr std::size_t kMaxInterfaces = 64;
 
   struct Interface {
@@ -36,6 +39,7 @@ class NicFacts : public Facts {
     std::optional<std::uint64_t> tx_dropped;
     std::optional<std::uint64_t> carrier_changes;
     std::vector<std::string> addresses;  // IPv4 and IPv6, no prefix
+    std::string master;  // the bridge or bond it is a port of, if any
   };
 
   std::vector<Interface> interfaces;  // in ip's (ifindex) order
@@ -86,7 +90,7 @@ bool IsWatchedInterfaceName(std::string_view name);
 /// commands per cycle.
 class NicCollector : public Collector {
  public:
-  std::string_view name() const override { return "nic"; }
+  std::string_view name() const override { return NicFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 };

@@ -262,7 +262,7 @@ std::shared_ptr<const NicFacts> CollectWithDatacenter(
   context.node.name = "pve1";
   auto node = std::make_shared<NodeFacts>();
   node->pve = parsers::PveVersion{pve_version, "49318c671b82f31e", "7.0.14"};
-  context.latest["node"] = node;
+  context.Set(node);
   auto facts = std::dynamic_pointer_cast<const NicFacts>(
       NicCollector().Collect(transport, context.Get()));
   REQUIRE(facts != nullptr);
@@ -319,6 +319,33 @@ TEST_CASE("nic: a network that is no CIDR is a warning, not a label", "[nic]") {
   REQUIRE(facts->warnings.size() == 1);
   CHECK(facts->warnings.front().message ==
         "datacenter.cfg: replication network 10.1.2.0 is not a CIDR network");
+}
+
+TEST_CASE("nic: datacenter.cfg missing is no network, unreadable is unknown",
+          "[nic]") {
+  for (const bool missing : {true, false}) {
+    ScriptedTransport transport;
+    transport.Answer(kIpLink, kTwoNetworks);
+    transport.Answer(kDatacenter, "", 1,
+                     missing ? "cat: /etc/pve/datacenter.cfg: No such file or "
+                               "directory\n"
+                             : "cat: /etc/pve/datacenter.cfg: Permission "
+                               "denied\n");
+    TestContext context;
+    const auto facts = std::dynamic_pointer_cast<const NicFacts>(
+        NicCollector().Collect(transport, context.Get()));
+    REQUIRE(facts != nullptr);
+    CHECK_FALSE(facts->replication_network.has_value());
+    if (missing) {
+      CHECK(facts->warnings.empty());
+    } else {
+      REQUIRE(facts->warnings.size() == 1);
+      CHECK(facts->warnings.front().message ==
+            "/etc/pve/datacenter.cfg: exit status 1 (cat: "
+            "/etc/pve/datacenter.cfg: Permission denied); replication network "
+            "unknown");
+    }
+  }
 }
 
 }  // namespace

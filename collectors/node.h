@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "collectors/collector.h"
 #include "collectors/parsers/pveversion_parser.h"
@@ -13,6 +14,9 @@ namespace replwatch {
 /// What the node collector found: the clock offset and the versions.
 class NodeFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<NodeFacts>).
+  static constexpr std::string_view kCollector = "node";
+
   double clock_offset_seconds = 0;
   std::optional<parsers::ZfsVersion> zfs;
   std::optional<parsers::PveVersion> pve;
@@ -41,7 +45,7 @@ class NodeCollector : public Collector {
   NodeCollector();
   explicit NodeCollector(Clock now) : now_(std::move(now)) {}
 
-  std::string_view name() const override { return "node"; }
+  std::string_view name() const override { return NodeFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 

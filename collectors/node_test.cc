@@ -15,9 +15,11 @@ TEST_CASE("node collector reads this machine's clock through a transport",
   NodeCollector collector;
   NodeConfig node;
   const std::vector<PeerNode> peers;
-  const CollectContext context{node, peers, [](std::string_view) {
-                                 return std::shared_ptr<const Facts>();
-                               }};
+  FirstSightings first_sightings;
+  const CollectContext context{
+      node, peers,
+      [](std::string_view) { return std::shared_ptr<const Facts>(); },
+      first_sightings};
   const auto facts = collector.Collect(transport, context);
   MetricSet set;
   facts->Render({{"pve_cluster", "c"}, {"node", "self"}}, set);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "collectors/jobs.h"
+#include "collectors/link_speed.h"
 #include "collectors/nic.h"
 #include "collectors/parsers/ip_route_parser.h"
 #include "collectors/parsers/replication_cfg_parser.h"
@@ -53,8 +54,7 @@ std::set<std::string> TargetsFromConfig(Transport& transport,
 
 std::set<std::string> ReplicationTargets(Transport& transport,
                                          const CollectContext& context) {
-  const std::shared_ptr<const Facts> latest = context.latest("jobs");
-  if (const auto* jobs = dynamic_cast<const JobsFacts*>(latest.get())) {
+  if (const auto jobs = context.Latest<JobsFacts>()) {
     const std::vector<std::string> targets = jobs->ReplicationTargets();
     return {targets.begin(), targets.end()};
   }
@@ -196,6 +196,12 @@ void PathsFacts::Render(const LabelList& node_labels, MetricSet& out) const {
                 "leaves by (the replication network's, else the route's).",
                 with_interface, 1);
     }
+    if (path.link_speed_mbps) {
+      out.Gauge("replwatch_link_speed_bytes_per_second",
+                "Speed of the interface replication from source to target "
+                "leaves by (a bridge's: its fastest port's).",
+                labels, static_cast<double>(*path.link_speed_mbps) * 1e6 / 8);
+    }
     if (path.probe_mtu) {
       out.Gauge("replwatch_link_probe_mtu_bytes",
                 "Packet size of the path MTU probe: the source's replication "
@@ -210,8 +216,8 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
   auto facts = std::make_shared<PathsFacts>();
   std::set<std::string> targets = ReplicationTargets(transport, context);
   targets.erase(context.node.name);
-  const std::shared_ptr<const Facts> latest_nic = context.latest("nic");
-  const auto* nic = dynamic_cast<const NicFacts*>(latest_nic.get());
+  const auto latest_nic = context.Latest<NicFacts>();
+  const NicFacts* nic = latest_nic.get();
   if (nic == nullptr && !targets.empty())
     facts->warnings.Add("no nic facts yet: path MTU not probed");
   for (const std::string& target : targets) {
@@ -236,6 +242,10 @@ std::shared_ptr<const Facts> PathsCollector::Collect(
       CheckSsh(transport, *peer, &check, &facts->warnings);
       if (nic != nullptr) {
         FindRoute(transport, *peer, *nic, &check, &facts->warnings);
+        if (!check.interface.empty()) {
+          check.link_speed_mbps = ReadLinkSpeedMbps(
+              transport, *nic, check.interface, &facts->warnings);
+        }
       }
       if (check.interface_mtu) {
         ProbePathMtu(transport, *peer, *check.interface_mtu, &check,

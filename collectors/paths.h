@@ -29,6 +29,8 @@ struct PathCheck {
   /// That interface's MTU; the node's ReplicationMtu() when the interface
   /// is unknown or not watched.
   std::optional<std::uint64_t> interface_mtu;
+  /// That interface's speed in Mbit/s (a bridge's: its fastest port's).
+  std::optional<std::uint64_t> link_speed_mbps;
   /// The packet size probed: interface_mtu.
   std::optional<std::uint64_t> probe_mtu;
   /// A don't-fragment ping of probe_mtu bytes went there and back. Also
@@ -39,6 +41,9 @@ struct PathCheck {
 /// The replication paths leaving this node and their checks.
 class PathsFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<PathsFacts>).
+  static constexpr std::string_view kCollector = "paths";
+
   static constexpr std::size_t kMaxTargets = 16;
 
   std::vector<PathCheck> paths;  // sorted by target
@@ -58,12 +63,15 @@ class PathsFacts : public Facts {
 /// come from the configured peers; MTUs from the nic collector's facts (no
 /// MTU probe without them).
 ///
-/// Remote commands per cycle: 3 per target (2 with a replication network),
-/// plus 1 without jobs facts; so bounded by the cluster size, never by the
-/// number of guests or jobs.
+/// The interface's speed comes from /sys/class/net/<if>/speed (a bridge's
+/// from its ports').
+///
+/// Remote commands per cycle: 4 per target (3 with a replication network;
+/// one more per extra port of a bridge), plus 1 without jobs facts; so
+/// bounded by the cluster size, never by the number of guests or jobs.
 class PathsCollector : public Collector {
  public:
-  std::string_view name() const override { return "paths"; }
+  std::string_view name() const override { return PathsFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 };

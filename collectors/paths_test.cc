@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "collectors/jobs.h"
+#include "collectors/link_speed.h"
 #include "collectors/nic.h"
 #include "testing/catch.h"
 #include "testing/exposition_checks.h"
@@ -28,6 +29,10 @@ std::string Ping(int payload, const std::string& address) {
 
 std::string Route(const std::string& address) {
   return "ip -j route get " + address;
+}
+
+std::string Speed(const std::string& interface) {
+  return "cat /sys/class/net/" + interface + "/speed";
 }
 
 // iproute2 6.1's answer (the lab's node namespace).
@@ -109,12 +114,12 @@ std::string Series(const std::string& name, const std::string& target) {
 
 TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
   TestContext context = Pve1();
-  context.latest["nic"] = Nic(1500);
+  context.Set(Nic(1500));
   // Two jobs to pve2, one to pve3, one to a node replwatch is not told about.
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"},
-                                 {"101-0", "pve2"},
-                                 {"102-0", "pve3"},
-                                 {"103-0", "pve9"}});
+  context.Set(Jobs({{"100-0", "pve2"},
+                    {"101-0", "pve2"},
+                    {"102-0", "pve3"},
+                    {"103-0", "pve9"}}));
   ScriptedTransport transport;
   transport.Answer(Ssh("pve2", "198.18.0.12"), "");
   transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
@@ -124,13 +129,14 @@ TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
   transport.Answer(Route("198.18.0.13"), RouteOutput("198.18.0.13", "vmbr0"));
   transport.Answer(Ping(1472, "198.18.0.13"),
                    PingOutput("198.18.0.13", 1472, false), 1);
+  transport.Answer(Speed("vmbr0"), "10000\n");
 
   const auto facts = CollectFrom(transport, context);
   CHECK(transport.commands_run() ==
         std::vector<std::string>{
-            Ssh("pve2", "198.18.0.12"), Route("198.18.0.12"),
+            Ssh("pve2", "198.18.0.12"), Route("198.18.0.12"), Speed("vmbr0"),
             Ping(1472, "198.18.0.12"), Ssh("pve3", "198.18.0.13"),
-            Route("198.18.0.13"), Ping(1472, "198.18.0.13")});
+            Route("198.18.0.13"), Speed("vmbr0"), Ping(1472, "198.18.0.13")});
   REQUIRE(facts->paths.size() == 3);
   const PathCheck* pve3 = facts->Find("pve3");
   REQUIRE(pve3 != nullptr);
@@ -149,6 +155,8 @@ TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
   CHECK(SampleValue(text, Series("replwatch_link_path_mtu_ok", "pve2")) == 1);
   CHECK(SampleValue(text, Series("replwatch_link_probe_mtu_bytes", "pve2")) ==
         1500);
+  CHECK(SampleValue(text, Series("replwatch_link_speed_bytes_per_second",
+                                 "pve2")) == 1.25e9);
   CHECK(SampleValue(text,
                     "replwatch_link_interface_info{pve_cluster=\"lab\","
                     "source=\"pve1\",target=\"pve2\",interface="
@@ -166,12 +174,12 @@ TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
 TEST_CASE("paths: the probe size follows the node's MTU and address family",
           "[paths]") {
   TestContext context = Pve1(1);
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  context.Set(Jobs({{"100-0", "pve2"}}));
   ScriptedTransport transport;
   transport.Answer(Ssh("pve2", "198.18.0.12"), "");
   transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
   SECTION("jumbo frames") {
-    context.latest["nic"] = Nic(9000);
+    context.Set(Nic(9000));
     transport.Answer(Ping(8972, "198.18.0.12"), "", 1);
     const auto facts = CollectFrom(transport, context);
     CHECK(facts->Find("pve2")->probe_mtu == 9000u);
@@ -179,7 +187,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
   }
   SECTION("IPv6 peer: 48 bytes of headers") {
     context.peers[0].address = "fd00::12";
-    context.latest["nic"] = Nic(1500);
+    context.Set(Nic(1500));
     transport.Answer(Ssh("pve2", "fd00::12"), "");
     transport.Answer(Route("fd00::12"), RouteOutput("fd00::12", "vmbr0"));
     transport.Answer(Ping(1452, "fd00::12"), "");
@@ -201,7 +209,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
 TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
           "[paths]") {
   TestContext context = Pve1();
-  context.latest["nic"] = Nic(1500);
+  context.Set(Nic(1500));
   ScriptedTransport transport;
   const std::string cat = "cat /etc/pve/replication.cfg";
   SECTION("jobs whose source is this node, enabled") {
@@ -213,10 +221,11 @@ TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
     transport.Answer(Ssh("pve2", "198.18.0.12"), "");
     transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
     transport.Answer(Ping(1472, "198.18.0.12"), "");
+    transport.Answer(Speed("vmbr0"), "10000\n");
     const auto facts = CollectFrom(transport, context);
     CHECK(transport.commands_run() ==
           std::vector<std::string>{cat, Ssh("pve2", "198.18.0.12"),
-                                   Route("198.18.0.12"),
+                                   Route("198.18.0.12"), Speed("vmbr0"),
                                    Ping(1472, "198.18.0.12")});
     REQUIRE(facts->paths.size() == 1);
     CHECK(facts->paths[0].target == "pve2");
@@ -235,10 +244,60 @@ TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
   }
 }
 
+TEST_CASE("paths: a bridge's speed is its fastest port's", "[paths]") {
+  TestContext context = Pve1(1);
+  auto nic = std::make_shared<NicFacts>();
+  for (const auto& [name, kind, master] :
+       {std::tuple{"vmbr0", "bridge", ""}, std::tuple{"bond0", "bond", "vmbr0"},
+        std::tuple{"eno1", "physical", "bond0"},
+        std::tuple{"eno3", "physical", "vmbr0"}}) {
+    NicFacts::Interface& interface = nic->interfaces.emplace_back();
+    interface.name = name;
+    interface.kind = kind;
+    interface.master = master;
+    interface.mtu = 1500;
+    interface.up = true;
+  }
+  context.Set(nic);
+  context.Set(Jobs({{"100-0", "pve2"}}));
+  ScriptedTransport transport;
+  transport.Answer(Ssh("pve2", "198.18.0.12"), "");
+  transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
+  transport.Answer(Ping(1472, "198.18.0.12"), "");
+  // A bond of two 10G links, and a port whose link is down.
+  transport.Answer(Speed("bond0"), "20000\n");
+  transport.Answer(Speed("eno3"), "-1\n");
+  std::size_t warnings = 0;
+  SECTION("ports read") {}
+  SECTION("a device without a speed of its own (EINVAL) is no warning") {
+    nic->interfaces[0].kind = "veth";  // as if vmbr0 were not a bridge
+    transport.Answer(Speed("vmbr0"), "", 1,
+                     "cat: /sys/class/net/vmbr0/speed: Invalid argument\n");
+  }
+  SECTION("an unreadable port is warned about") {
+    transport.Answer(Speed("bond0"), "", 1,
+                     "cat: /sys/class/net/bond0/speed: Permission denied\n");
+    warnings = 1;
+  }
+  const auto facts = CollectFrom(transport, context);
+  const PathCheck* pve2 = facts->Find("pve2");
+  REQUIRE(pve2 != nullptr);
+  CHECK(facts->warnings.size() == warnings);
+  if (nic->interfaces[0].kind == "bridge" && warnings == 0) {
+    CHECK(pve2->link_speed_mbps == 20000u);
+  } else {
+    CHECK_FALSE(pve2->link_speed_mbps.has_value());
+  }
+  CHECK(ParseLinkSpeedMbps("10000\n") == 10000u);
+  CHECK_FALSE(ParseLinkSpeedMbps("-1\n").has_value());
+  CHECK_FALSE(ParseLinkSpeedMbps("0\n").has_value());
+  CHECK_FALSE(ParseLinkSpeedMbps("fast").has_value());
+}
+
 TEST_CASE("paths: probes without a verdict leave their series out", "[paths]") {
   TestContext context = Pve1(1);
-  context.latest["nic"] = Nic(1500);
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  context.Set(Nic(1500));
+  context.Set(Jobs({{"100-0", "pve2"}}));
   ScriptedTransport transport;
   std::size_t warnings = 0;
   SECTION("ssh killed by timeout, no route, ping error") {
@@ -260,32 +319,33 @@ TEST_CASE("paths: probes without a verdict leave their series out", "[paths]") {
 
 TEST_CASE("paths: a lost session fails the collector", "[paths]") {
   TestContext context = Pve1(1);
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  context.Set(Jobs({{"100-0", "pve2"}}));
   ScriptedTransport transport;
   transport.Fail(Ssh("pve2", "198.18.0.12"), TransportFailure::kTimeout);
   CHECK_THROWS_AS(CollectFrom(transport, context), TransportError);
 }
 
-TEST_CASE("paths: at most 16 targets, 3 commands each, never this node",
+TEST_CASE("paths: at most 16 targets, 4 commands each, never this node",
           "[paths]") {
   TestContext context = Pve1(20);
-  context.latest["nic"] = Nic(1500);
+  context.Set(Nic(1500));
   std::vector<std::pair<std::string, std::string>> jobs = {{"99-0", "pve1"}};
   for (const PeerNode& peer : context.peers) {
     jobs.emplace_back(std::to_string(100 + jobs.size()) + "-0", peer.name);
     jobs.emplace_back(std::to_string(100 + jobs.size()) + "-0", peer.name);
   }
-  context.latest["jobs"] = Jobs(jobs);
+  context.Set(Jobs(jobs));
   ScriptedTransport transport;
   for (const PeerNode& peer : context.peers) {
     transport.Answer(Ssh(peer.name, peer.address), "");
     transport.Answer(Route(peer.address), RouteOutput(peer.address, "vmbr0"));
     transport.Answer(Ping(1472, peer.address), "");
   }
+  transport.Answer(Speed("vmbr0"), "1000\n");
   const auto facts = CollectFrom(transport, context);
   CHECK(facts->paths.size() == PathsFacts::kMaxTargets);
   CHECK(facts->Find("pve1") == nullptr);
-  CHECK(transport.commands_run().size() == 3 * PathsFacts::kMaxTargets);
+  CHECK(transport.commands_run().size() == 4 * PathsFacts::kMaxTargets);
   CHECK(testing::SampleCount(RenderText(*facts), "replwatch_link_ssh_ok") ==
         PathsFacts::kMaxTargets);
 }
@@ -311,8 +371,8 @@ TEST_CASE("paths: the probe uses the MTU of the interface the route names",
           "[paths]") {
   TestContext context = Pve1(1);
   context.peers[0].address = "10.1.2.12";
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
-  context.latest["nic"] = TwoUplinks();  // lowest MTU 1500
+  context.Set(Jobs({{"100-0", "pve2"}}));
+  context.Set(TwoUplinks());  // lowest MTU 1500
   ScriptedTransport transport;
   transport.Answer(Ssh("pve2", "10.1.2.12"), "");
   transport.Answer(Route("10.1.2.12"), RouteOutput("10.1.2.12", "vmbr1"));
@@ -327,11 +387,11 @@ TEST_CASE("paths: the probe uses the MTU of the interface the route names",
 TEST_CASE("paths: a replication network in datacenter.cfg names the interface",
           "[paths]") {
   TestContext context = Pve1(1);
-  context.latest["jobs"] = Jobs({{"100-0", "pve2"}});
+  context.Set(Jobs({{"100-0", "pve2"}}));
   auto nic = TwoUplinks();
   nic->replication_network =
       parsers::TransferNetwork{"replication", "secure", "10.1.2.0/24"};
-  context.latest["nic"] = nic;
+  context.Set(nic);
   ScriptedTransport transport;
   SECTION("the peer's address is in it: no route lookup") {
     context.peers[0].address = "10.1.2.12";

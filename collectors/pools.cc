@@ -27,6 +27,12 @@ PoolScan ScanOf(const parsers::ScanStatus& reported) {
   } else if (reported.end_time_local) {
     scan.end_time = parsers::LocalToEpoch(*reported.end_time_local, 0);
   }
+  if (reported.start_time_epoch) {
+    scan.start_time = reported.start_time_epoch;
+  } else if (reported.start_time_local) {
+    scan.start_time = parsers::LocalToEpoch(*reported.start_time_local, 0);
+  }
+  scan.duration_seconds = reported.duration_seconds;
   return scan;
 }
 
@@ -91,11 +97,37 @@ std::optional<double> SpecialCapacity(
 
 }  // namespace
 
+std::optional<double> PoolScan::ScrubSecondsAt(double now) const {
+  if (kind != parsers::ScanKind::kScrub) return std::nullopt;
+  if (state == ScanState::kFinished && duration_seconds) {
+    return static_cast<double>(*duration_seconds);
+  }
+  // Below 1% done the projection is mostly noise.
+  if (state == ScanState::kInProgress && start_time && progress_ratio &&
+      *progress_ratio >= 0.01 && now > static_cast<double>(*start_time)) {
+    return (now - static_cast<double>(*start_time)) / *progress_ratio;
+  }
+  return std::nullopt;
+}
+
 const PoolInfo* PoolsFacts::Find(const std::string& pool) const {
   for (const PoolInfo& info : pools) {
     if (info.name == pool) return &info;
   }
   return nullptr;
+}
+
+std::vector<std::string> PoolInfo::Problems() const {
+  std::vector<std::string> problems;
+  if (health != "ONLINE") problems.push_back("state_" + health);
+  if (data_errors.value_or(0) > 0) problems.push_back("data_errors");
+  for (const VdevRow& vdev : vdevs) {
+    if (vdev.state == "FAULTED" || vdev.state == "UNAVAIL" ||
+        vdev.state == "REMOVED") {
+      problems.push_back("vdev_" + vdev.state);
+    }
+  }
+  return problems;
 }
 
 std::shared_ptr<PoolsFacts> BuildPoolsFacts(
@@ -153,8 +185,8 @@ namespace {
 // From the node collector's `zfs version`, which runs first each cycle.
 bool ReadsZpoolStatusJson(const CollectContext& context) {
   if (!context.node.zfs_json) return false;
-  const auto latest = context.latest("node");
-  const auto* node = dynamic_cast<const NodeFacts*>(latest.get());
+  const auto latest = context.Latest<NodeFacts>();
+  const NodeFacts* node = latest.get();
   if (node == nullptr || !node->zfs || !node->zfs->userland_release) {
     return false;
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collectors/collector.h"
@@ -43,6 +44,15 @@ struct PoolScan {
   /// commands tells the zone, so it is read as UTC: on a node in another
   /// zone the value is off by that zone's UTC offset.
   std::optional<std::int64_t> end_time;
+  /// Start of a running scan, epoch seconds; text read as UTC, as end_time.
+  std::optional<std::int64_t> start_time;
+  /// How long a finished scan took.
+  std::optional<std::int64_t> duration_seconds;
+
+  /// How long a scrub of the pool takes, by its last one: a finished
+  /// scrub's duration, or a running one's elapsed time over its progress
+  /// at `now`. nullopt without a scrub to go by.
+  std::optional<double> ScrubSecondsAt(double now) const;
 };
 
 /// One pool as `zpool list`, `zpool status` and `zpool get` show it.
@@ -65,11 +75,21 @@ struct PoolInfo {
   std::optional<std::uint64_t> data_errors;
   PoolScan scan;
   std::map<std::string, parsers::FeatureState> features;  // by feature name
+
+  /// Why the pool is unhealthy, as ReplwatchPoolDegraded's `reason` labels
+  /// name it: "state_<health>" unless ONLINE, "data_errors", and
+  /// "vdev_<state>" for a FAULTED, UNAVAIL or REMOVED vdev (even in an
+  /// ONLINE pool). Empty when healthy.
+  std::vector<std::string> Problems() const;
+  bool Healthy() const { return Problems().empty(); }
 };
 
 /// The pools of one node.
 class PoolsFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<PoolsFacts>).
+  static constexpr std::string_view kCollector = "pools";
+
   static constexpr std::size_t kMaxPools = 256;
   static constexpr std::size_t kMaxVdevsPerPool = 256;
 
@@ -91,7 +111,7 @@ std::shared_ptr<PoolsFacts> BuildPoolsFacts(
 /// text `zpool status -p`: the same facts either way.
 class PoolsCollector : public Collector {
  public:
-  std::string_view name() const override { return "pools"; }
+  std::string_view name() const override { return PoolsFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 };

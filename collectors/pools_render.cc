@@ -11,11 +11,6 @@ namespace {
 using parsers::ScanKind;
 using parsers::ScanState;
 
-LabelList With(LabelList labels, std::string name, std::string value) {
-  labels.emplace_back(std::move(name), std::move(value));
-  return labels;
-}
-
 void RenderHealth(const PoolInfo& pool, const LabelList& labels,
                   MetricSet& out) {
   static constexpr std::array<std::string_view, 7> kStates = {

@@ -500,7 +500,7 @@ std::shared_ptr<const PoolsFacts> CollectOnZfs(ScriptedTransport& transport,
   auto node = std::make_shared<NodeFacts>();
   node->zfs =
       parsers::ParseZfsVersion("zfs-" + zfs + "\nzfs-kmod-" + zfs + "\n");
-  context.latest["node"] = node;
+  context.Set(node);
   auto facts = std::dynamic_pointer_cast<const PoolsFacts>(
       PoolsCollector().Collect(transport, context.Get()));
   REQUIRE(facts != nullptr);
@@ -541,6 +541,23 @@ TEST_CASE("pools: OpenZFS 2.3 and later are read from zpool status JSON",
     CHECK(transport.commands_run() ==
           std::vector<std::string>{kList, kStatus, kGet});
   }
+}
+
+TEST_CASE("a pool's problems are ReplwatchPoolDegraded's reasons", "[pools]") {
+  PoolInfo pool;
+  pool.health = "ONLINE";
+  pool.data_errors = 0;
+  pool.vdevs.push_back({"mirror-0", 1, "ONLINE"});
+  CHECK(pool.Healthy());
+  // A faulted spare or cache device leaves the pool ONLINE.
+  pool.vdevs.push_back({"sdc", 2, "FAULTED"});
+  CHECK(pool.Problems() == std::vector<std::string>{"vdev_FAULTED"});
+  pool.health = "DEGRADED";
+  pool.data_errors = 3;
+  CHECK(pool.Problems() == std::vector<std::string>{"state_DEGRADED",
+                                                    "data_errors",
+                                                    "vdev_FAULTED"});
+  CHECK_FALSE(pool.Healthy());
 }
 
 }  // namespace replwatch

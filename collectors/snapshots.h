@@ -35,6 +35,9 @@ struct Snapshot {
 /// equal snapshot names share their bytes.
 class SnapshotsFacts : public Facts {
  public:
+  /// The collector these facts come from (ClusterView::Find<SnapshotsFacts>).
+  static constexpr std::string_view kCollector = "snapshots";
+
   using ByDataset = std::map<std::string, std::vector<Snapshot>, std::less<>>;
 
   /// Parses `zfs list -Hp -t snapshot -o name,guid,createtxg,creation`.
@@ -114,7 +117,7 @@ class SnapshotsCollector : public Collector {
   static constexpr double kPropertyRetryInterval = 3600;
 
   explicit SnapshotsCollector(Clock now) : now_(std::move(now)) {}
-  std::string_view name() const override { return "snapshots"; }
+  std::string_view name() const override { return SnapshotsFacts::kCollector; }
   std::shared_ptr<const Facts> Collect(Transport& transport,
                                        const CollectContext& context) override;
 

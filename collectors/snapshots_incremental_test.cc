@@ -131,11 +131,13 @@ struct Watcher {
   SnapshotsCollector collector{[this] { return now; }};
   NodeConfig node;
   std::vector<PeerNode> peers;
+  FirstSightings first_sightings;
 
   std::shared_ptr<const SnapshotsFacts> Collect(Transport& transport) {
-    const CollectContext context{node, peers, [](std::string_view) {
-                                   return std::shared_ptr<const Facts>();
-                                 }};
+    const CollectContext context{
+        node, peers,
+        [](std::string_view) { return std::shared_ptr<const Facts>(); },
+        first_sightings};
     auto facts = std::dynamic_pointer_cast<const SnapshotsFacts>(
         collector.Collect(transport, context));
     REQUIRE(facts != nullptr);

@@ -108,8 +108,7 @@ std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
     const ClusterView& view) {
   std::map<std::string, JobVolumeIndex> index_of;
   for (const auto& node : view.nodes()) {
-    index_of[node] =
-        IndexJobVolumes(view.Find<SnapshotsFacts>(node, "snapshots"));
+    index_of[node] = IndexJobVolumes(view.Find<SnapshotsFacts>(node));
   }
   return index_of;
 }
@@ -120,10 +119,10 @@ VolumeChainInputs ChainInputsFor(const ClusterView& view,
   const std::string& target = job.state.target;
   return {job.state.id,
           job.state.last_sync,
-          view.Find<SnapshotsFacts>(source, "snapshots"),
-          view.Find<SnapshotsFacts>(target, "snapshots"),
-          view.Find<DatasetsFacts>(source, "datasets"),
-          view.Find<DatasetsFacts>(target, "datasets")};
+          view.Find<SnapshotsFacts>(source),
+          view.Find<SnapshotsFacts>(target),
+          view.Find<DatasetsFacts>(source),
+          view.Find<DatasetsFacts>(target)};
 }
 
 std::vector<std::string> JobVolumes(const JobVolumeIndex& source,
@@ -204,9 +203,18 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
   return chain;
 }
 
-void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
+std::vector<ChainState> AnalyzeChains(const VolumeChainInputs& inputs,
+                                      const std::vector<std::string>& volumes) {
+  std::vector<ChainState> chains;
+  chains.reserve(volumes.size());
+  for (const auto& volume : volumes) {
+    chains.push_back(AnalyzeChain(inputs, volume));
+  }
+  return chains;
+}
+
+void RenderVolumeChain(const ChainState& chain, const std::string& volume,
                        const LabelList& job_labels, MetricSet& out) {
-  const ChainState chain = AnalyzeChain(in, volume);
   if (!chain.known) return;
   LabelList labels = job_labels;
   labels.emplace_back("volume", volume);
@@ -243,20 +251,30 @@ void RenderVolumeChain(const VolumeChainInputs& in, const std::string& volume,
               "incremental, exists on that side.",
               with_side, *present ? 1 : 0);
   }
-  const DatasetInfo* source_info = chain.source_info;
-  const DatasetInfo* target_info = chain.target_info;
-  if (source_info != nullptr && target_info != nullptr) {
+  if (const auto mismatch = chain.TypeMismatch()) {
     out.Gauge("replwatch_volume_target_type_mismatch",
               "1 if the target dataset is not of the source's type "
               "(volume vs filesystem).",
-              labels, source_info->type != target_info->type ? 1 : 0);
-    if (source_info->volsize_bytes && target_info->volsize_bytes) {
-      out.Gauge(
-          "replwatch_volume_size_mismatch",
-          "1 if source and target volumes differ in volsize.", labels,
-          *source_info->volsize_bytes != *target_info->volsize_bytes ? 1 : 0);
-    }
+              labels, *mismatch ? 1 : 0);
   }
+  if (const auto mismatch = chain.SizeMismatch()) {
+    out.Gauge("replwatch_volume_size_mismatch",
+              "1 if source and target volumes differ in volsize.", labels,
+              *mismatch ? 1 : 0);
+  }
+}
+
+std::optional<bool> ChainState::TypeMismatch() const {
+  if (source_info == nullptr || target_info == nullptr) return std::nullopt;
+  return source_info->type != target_info->type;
+}
+
+std::optional<bool> ChainState::SizeMismatch() const {
+  if (source_info == nullptr || target_info == nullptr ||
+      !source_info->volsize_bytes || !target_info->volsize_bytes) {
+    return std::nullopt;
+  }
+  return *source_info->volsize_bytes != *target_info->volsize_bytes;
 }
 
 }  // namespace replwatch

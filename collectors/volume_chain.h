@@ -62,14 +62,23 @@ struct ChainState {
   std::optional<bool> base_on_target;
   const DatasetInfo* source_info = nullptr;
   const DatasetInfo* target_info = nullptr;
+
+  /// Whether the replica is not of the source's type (volume vs
+  /// filesystem); nullopt unless both datasets are known.
+  std::optional<bool> TypeMismatch() const;
+  /// Whether source and replica differ in volsize; nullopt unless both
+  /// volsizes are known.
+  std::optional<bool> SizeMismatch() const;
 };
 ChainState AnalyzeChain(const VolumeChainInputs& inputs,
                         const std::string& volume);
+/// AnalyzeChain of each of `volumes`, in their order.
+std::vector<ChainState> AnalyzeChains(const VolumeChainInputs& inputs,
+                                      const std::vector<std::string>& volumes);
 
-/// replwatch_volume_* series for one volume (AnalyzeChain) with the job's
-/// labels plus `volume`.
-void RenderVolumeChain(const VolumeChainInputs& inputs,
-                       const std::string& volume, const LabelList& job_labels,
-                       MetricSet& out);
+/// replwatch_volume_* series for `volume`'s `chain` with the job's labels
+/// plus `volume`.
+void RenderVolumeChain(const ChainState& chain, const std::string& volume,
+                       const LabelList& job_labels, MetricSet& out);
 
 }  // namespace replwatch

@@ -49,7 +49,8 @@ struct Chain {
                                    source.get(),    target.get(),
                                    source_ds.get(), target_ds.get()};
     MetricSet out;
-    RenderVolumeChain(inputs, kVolume, {{"job_id", "100-0"}}, out);
+    RenderVolumeChain(AnalyzeChain(inputs, kVolume), kVolume,
+                      {{"job_id", "100-0"}}, out);
     return out.Serialize();
   }
 };

@@ -62,4 +62,8 @@ std::string FormatByteLimit(std::size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+bool IsReadable(const std::string& path) {
+  return access(path.c_str(), R_OK) == 0;
+}
+
 }  // namespace replwatch

@@ -16,6 +16,9 @@ struct BoundedFile {
 /// costs no more memory or time than the limit allows.
 BoundedFile ReadBoundedFile(const std::string& path, std::size_t max_bytes);
 
+/// Whether this process may read `path` (access(2) with R_OK).
+bool IsReadable(const std::string& path);
+
 /// "1 MiB", "64 KiB" or "100 bytes", for messages about limits.
 std::string FormatByteLimit(std::size_t bytes);
 

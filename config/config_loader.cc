@@ -1,6 +1,5 @@
 #include "config/config_loader.h"
 
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -18,10 +17,6 @@ std::string JoinLines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& line : lines) out += line + "\n";
   return out;
-}
-
-bool Readable(const std::string& path) {
-  return access(path.c_str(), R_OK) == 0;
 }
 
 void ReadGlobal(YamlChecker& check, const YAML::Node& node,
@@ -92,7 +87,7 @@ void ReadSsh(YamlChecker& check, const YAML::Node& node, SshSettings& ssh) {
   if (auto agent = check.Bool(node, "use_agent")) ssh.use_agent = *agent;
   auto path = [&](const char* key, std::string& out) {
     if (auto value = check.String(node, key)) {
-      if (!Readable(*value)) {
+      if (!IsReadable(*value)) {
         check.Error(node[key], std::string("'") + key + "' file '" + *value +
                                    "' does not exist or is not readable");
       }
@@ -188,7 +183,7 @@ void ReadNode(YamlChecker& check, const YAML::Node& node,
       check.Error(node, "node '" + out.name +
                             "' has no ssh key_file and use_agent is false");
     }
-    if (!Readable(out.ssh.known_hosts_file)) {
+    if (!IsReadable(out.ssh.known_hosts_file)) {
       check.Error(node, "known_hosts_file '" + out.ssh.known_hosts_file +
                             "' for node '" + out.name +
                             "' does not exist or is not readable");

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/bounded_file.h"
 #include "config/config_loader.h"
 #include "text/json.h"
 #include "text/name_rules.h"
@@ -19,10 +20,6 @@ constexpr const char* kWhoMayRead =
     " (run as root, or as the packaged service with the drop-in "
     "/usr/share/replwatch/pve-discovery.conf, which passes these files as "
     "systemd credentials; or give a config file)";
-
-bool Readable(const std::string& path) {
-  return access(path.c_str(), R_OK) == 0;
-}
 
 }  // namespace
 
@@ -89,7 +86,7 @@ std::optional<Config> DiscoverPveCluster(
     config.nodes.push_back(out);
   }
   if (config.nodes.empty()) throw fail("the node list is empty");
-  if (!Readable(ssh.key_file) || !Readable(ssh.known_hosts_file)) {
+  if (!IsReadable(ssh.key_file) || !IsReadable(ssh.known_hosts_file)) {
     throw fail("discovered cluster '" + name->AsString() +
                "', but cannot read " + ssh.key_file + " or " +
                ssh.known_hosts_file + kWhoMayRead);

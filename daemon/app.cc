@@ -36,6 +36,27 @@ bool SameWorkerSettings(const GlobalSettings& a, const GlobalSettings& b) {
                   b.ssh_session_max_age);
 }
 
+// Only the daemon keeps its first sightings: `once` and `diagnose` run
+// beside it and must not write its file.
+std::shared_ptr<FirstSightings> OpenFirstSightings(const Flags& flags) {
+  if (flags.mode != Mode::kDaemon) return std::make_shared<FirstSightings>();
+  if (flags.state_directory.empty()) {
+    spdlog::info(
+        "no state directory (--state.directory or the unit's "
+        "StateDirectory=): first sightings are kept in memory, so a restart "
+        "restarts the clocks of resume-token and never-synced-job alerts");
+    return std::make_shared<FirstSightings>();
+  }
+  auto sightings = std::make_shared<FirstSightings>(flags.state_directory +
+                                                    "/first-sightings");
+  if (!sightings->problem().empty()) {
+    spdlog::error("state file {}", sightings->problem());
+  } else {
+    spdlog::info("first sightings kept in {}", sightings->path());
+  }
+  return sightings;
+}
+
 }  // namespace
 
 // One periodic (node, collector) pair: its own timer, never overlapping
@@ -56,6 +77,7 @@ struct App::ScheduledRun {
 App::App(boost::asio::io_context& io, Flags flags)
     : io_(io),
       flags_(std::move(flags)),
+      first_sightings_(OpenFirstSightings(flags_)),
       signals_(io, SIGINT, SIGTERM, SIGHUP),
       random_(std::random_device{}()) {}
 
@@ -139,8 +161,8 @@ void App::Apply(const Config& config) {
           peers.push_back({other.name, other.address});
         }
       }
-      worker = std::make_shared<NodeWorker>(node, std::move(peers),
-                                            config.global, pool_);
+      worker = std::make_shared<NodeWorker>(
+          node, std::move(peers), config.global, pool_, first_sightings_);
     }
     next.push_back(worker);
   }

@@ -74,6 +74,9 @@ class App {
   Flags flags_;
   Config config_;
   std::shared_ptr<boost::asio::thread_pool> pool_;
+  // The daemon's, kept in --state.directory: a reload's new workers and a
+  // restarted process find the first sightings of the old ones.
+  std::shared_ptr<FirstSightings> first_sightings_;
   std::vector<std::shared_ptr<NodeWorker>> workers_;
   std::vector<std::shared_ptr<ScheduledRun>> runs_;
   std::vector<std::shared_ptr<ScheduledRun>> keepalives_;

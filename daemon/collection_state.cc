@@ -6,6 +6,7 @@
 
 #include "collectors/cluster_view.h"
 #include "collectors/cross_node.h"
+#include "collectors/jobs.h"
 #include "daemon/self_metrics.h"
 #include "text/text_scan.h"
 
@@ -120,7 +121,7 @@ void CollectionState::Record(const NodeConfig& node,
     if (outcome.success) {
       collector.last_success_seconds = Seconds(outcome.finished);
       collector.last_error.clear();
-      if (collector.name == "jobs") {
+      if (collector.name == JobsFacts::kCollector) {
         status.last_known_jobs = collector.facts;
         status.last_known_jobs_seconds = collector.last_success_seconds;
       }
@@ -150,18 +151,19 @@ void CollectionState::Record(const NodeConfig& node,
 }
 
 std::vector<ClusterView> CollectionState::ClusterViews() const {
+  const double now = SystemClockSeconds();
   std::vector<ClusterView> views;
   for (const auto& node : nodes_) {
     auto view = std::find_if(views.begin(), views.end(), [&](const auto& v) {
       return v.cluster() == node.config.cluster;
     });
     if (view == views.end())
-      view = views.insert(views.end(), ClusterView(node.config.cluster));
+      view = views.insert(views.end(), ClusterView(node.config.cluster, now));
     for (const auto& collector : node.collectors) {
       view->Add(node.config.name, collector.name, collector.facts);
     }
     if (node.attempted && !node.up && node.last_known_jobs) {
-      view->Add(node.config.name, "jobs", node.last_known_jobs);
+      view->Add(node.config.name, JobsFacts::kCollector, node.last_known_jobs);
       view->MarkUnreachable(node.config.name, node.last_known_jobs_seconds);
     }
   }

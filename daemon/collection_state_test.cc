@@ -48,7 +48,8 @@ struct Fixture {
     workers.clear();
     for (const auto& name : names) {
       workers.push_back(std::make_shared<NodeWorker>(
-          Node(name), std::vector<PeerNode>{}, global, pool));
+          Node(name), std::vector<PeerNode>{}, global, pool,
+          std::make_shared<FirstSightings>()));
     }
     state.SetNodes(workers);
   }
@@ -89,7 +90,8 @@ TEST_CASE("a down node's jobs stay known from its last job list", "[state]") {
   Fixture f;
   f.SetNodes({"pve1"});
   std::size_t jobs_index = 0;
-  while (f.workers[0]->collector_name(jobs_index) != "jobs") ++jobs_index;
+  while (f.workers[0]->collector_name(jobs_index) != JobsFacts::kCollector)
+    ++jobs_index;
   CollectionOutcome listed = Success();
   listed.collector_index = jobs_index;
   auto jobs = std::make_shared<JobsFacts>();

@@ -10,6 +10,11 @@ namespace replwatch {
 std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
                                 std::string& error) {
   Flags flags;
+  if (const char* dir = std::getenv("STATE_DIRECTORY")) {
+    // systemd passes a colon-separated list; replwatch's unit names one.
+    flags.state_directory =
+        std::string(dir).substr(0, std::string(dir).find(':'));
+  }
   bool mode_seen = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -79,10 +84,20 @@ std::optional<Flags> ParseFlags(const std::vector<std::string>& args,
       flags.telemetry_path = value;
     } else if (name == "web.config.file") {
       flags.web_config_file = value;
+    } else if (name == "state.directory") {
+      flags.state_directory = value;
     } else if (name == "job" && flags.mode == Mode::kDiagnose) {
       flags.job = value;
     } else if (name == "node" && flags.mode == Mode::kDiagnose) {
       flags.node = value;
+    } else if (name == "guest" && flags.mode == Mode::kDiagnose) {
+      if (value.size() < 3 || value.size() > 9 ||
+          value.find_first_not_of("0123456789") != std::string::npos ||
+          value[0] == '0') {
+        error = "--guest must be a VMID (100 to 999999999)";
+        return std::nullopt;
+      }
+      flags.guest = value;
     } else if (name == "output" && flags.mode == Mode::kDiagnose) {
       if (value != "text" && value != "json") {
         error = "--output must be text or json";
@@ -150,6 +165,9 @@ commands:
                   commands to run by hand; replwatch never runs them.
                   Exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
                   (Nagios/Icinga). Flags: --job=ID --node=NAME
+                  --guest=VMID (also the DR drill: per target of the
+                  guest, ready or not and why, the data a failover would
+                  lose, what to check before starting it there)
                   --output=text|json
   forced-command  for a node's authorized_keys (command="... forced-command",
                   restrict): runs $SSH_ORIGINAL_COMMAND only if it is one of
@@ -173,6 +191,11 @@ flags:
   --web.telemetry-path=PATH   path of the metrics (default /metrics)
   --web.config.file=PATH      TLS and basic auth (exporter-toolkit format)
   --log.level=LEVEL           debug, info, warn or error (default info)
+  --state.directory=DIR       keep first sightings (resume tokens, jobs never
+                              synced: the clocks of their alerts) in
+                              DIR/first-sightings across restarts (default
+                              $STATE_DIRECTORY, set by the unit's
+                              StateDirectory=; none: memory only)
   --shard=I/N                 watch only the clusters that rendezvous hashing
                               of their names gives to shard I of N (0-based:
                               0/2 and 1/2 split a fleet in two); overrides

@@ -35,9 +35,13 @@ struct Flags {
   std::string web_config_file;  // empty = plain HTTP, no auth
   std::string log_level = "info";
   std::optional<ShardSpec> shard;  // --shard; overrides global.shard
+  // Where first sightings are kept across restarts: --state.directory, else
+  // $STATE_DIRECTORY (systemd's StateDirectory=); empty = memory only.
+  std::string state_directory;
   // diagnose only
   std::string job;           // --job
   std::string node;          // --node
+  std::string guest;         // --guest
   bool json_output = false;  // --output=json
 };
 

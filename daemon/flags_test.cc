@@ -35,6 +35,19 @@ TEST_CASE("both --flag=value and --flag value work, addresses repeat",
   CHECK(flags->log_level == "debug");
 }
 
+TEST_CASE("the state directory comes from systemd unless given", "[flags]") {
+  std::string error;
+  unsetenv("STATE_DIRECTORY");
+  CHECK(Parse({}, error)->state_directory.empty());
+  setenv("STATE_DIRECTORY", "/var/lib/replwatch", 1);
+  CHECK(Parse({}, error)->state_directory == "/var/lib/replwatch");
+  CHECK(Parse({"--state.directory=/srv/rw"}, error)->state_directory ==
+        "/srv/rw");
+  setenv("STATE_DIRECTORY", "/var/lib/replwatch:/var/lib/other", 1);
+  CHECK(Parse({}, error)->state_directory == "/var/lib/replwatch");
+  unsetenv("STATE_DIRECTORY");
+}
+
 TEST_CASE("a usage error of diagnose is UNKNOWN, not CRITICAL", "[flags]") {
   CHECK(UsageErrorStatus({"diagnose", "--bogus=1"}) == 3);
   CHECK(UsageErrorStatus({"--bogus=1", "diagnose"}) == 3);

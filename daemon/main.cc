@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     }
     if (flags->mode == replwatch::Mode::kOnce) return app.RunOnce(std::cout);
     if (flags->mode == replwatch::Mode::kDiagnose) {
-      return app.RunDiagnose({flags->job, flags->node}, flags->json_output,
-                             std::cout);
+      return app.RunDiagnose({flags->job, flags->node, flags->guest},
+                             flags->json_output, std::cout);
     }
     return app.RunDaemon();
   } catch (const std::exception& e) {

@@ -48,10 +48,12 @@ bool IsConnectionFailure(TransportFailure kind) {
 
 NodeWorker::NodeWorker(NodeConfig config, std::vector<PeerNode> peers,
                        const GlobalSettings& global,
-                       std::shared_ptr<boost::asio::thread_pool> pool)
+                       std::shared_ptr<boost::asio::thread_pool> pool,
+                       std::shared_ptr<FirstSightings> first_sightings)
     : config_(std::move(config)),
       peers_(std::move(peers)),
       global_(global),
+      first_sightings_(std::move(first_sightings)),
       transport_(MakeTransport(config_, global_)),
       collectors_(MakeAllCollectors()),
       pool_(std::move(pool)),
@@ -85,13 +87,16 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
                     std::to_string(wait.count() + 1) + "s)";
   } else {
     try {
-      const CollectContext context{
-          config_, peers_, [this](std::string_view name) {
-            for (std::size_t i = 0; i < collectors_.size(); ++i) {
-              if (collectors_[i]->name() == name) return latest_[i];
-            }
-            return std::shared_ptr<const Facts>();
-          }};
+      const CollectContext context{config_, peers_,
+                                   [this](std::string_view name) {
+                                     for (std::size_t i = 0;
+                                          i < collectors_.size(); ++i) {
+                                       if (collectors_[i]->name() == name)
+                                         return latest_[i];
+                                     }
+                                     return std::shared_ptr<const Facts>();
+                                   },
+                                   *first_sightings_};
       MeteredTransport metered(*transport_, outcome.cost);
       outcome.facts = collectors_[index]->Collect(metered, context);
       latest_[index] = outcome.facts;

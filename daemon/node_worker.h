@@ -42,9 +42,12 @@ class NodeWorker : public std::enable_shared_from_this<NodeWorker> {
  public:
   /// The worker keeps `pool` alive: handlers still queued on the io_context
   /// at exit own workers, and their strands must not outlive the pool.
+  /// `first_sightings` is the daemon's, shared by every node and kept
+  /// across reloads (a reload makes new workers).
   NodeWorker(NodeConfig config, std::vector<PeerNode> peers,
              const GlobalSettings& global,
-             std::shared_ptr<boost::asio::thread_pool> pool);
+             std::shared_ptr<boost::asio::thread_pool> pool,
+             std::shared_ptr<FirstSightings> first_sightings);
 
   const NodeConfig& config() const { return config_; }
   std::size_t collector_count() const { return collectors_.size(); }
@@ -68,6 +71,7 @@ class NodeWorker : public std::enable_shared_from_this<NodeWorker> {
   NodeConfig config_;
   std::vector<PeerNode> peers_;
   GlobalSettings global_;
+  std::shared_ptr<FirstSightings> first_sightings_;
   std::unique_ptr<Transport> transport_;
   std::vector<std::unique_ptr<Collector>> collectors_;
   std::shared_ptr<boost::asio::thread_pool> pool_;  // outlives strand_

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "collectors/datasets.h"
 #include "collectors/job_headroom.h"
@@ -15,9 +16,11 @@
 #include "collectors/nic.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
+#include "collectors/pve_volume_names.h"
 #include "collectors/snapshots.h"
 #include "collectors/volume_chain.h"
 #include "diagnose/encryption_check.h"
+#include "diagnose/failover_drill.h"
 #include "diagnose/human_units.h"
 #include "diagnose/unreachable_source.h"
 #include "diagnose/volume_verdict.h"
@@ -26,13 +29,6 @@ namespace replwatch::diagnose {
 namespace {
 
 using parsers::ReplicationErrorClass;
-
-Severity Worst(Severity a, Severity b) {
-  // UNKNOWN only wins over OK: a known problem outranks missing data.
-  if (a == Severity::kUnknown) return b == Severity::kOk ? a : b;
-  if (b == Severity::kUnknown) return a == Severity::kOk ? b : a;
-  return std::max(a, b);
-}
 
 std::string Plane(ReplicationErrorClass error_class) {
   switch (error_class) {
@@ -123,7 +119,7 @@ void CheckPrerequisites(const ClusterView& view,
   const std::string& target = out.target;
   Check ssh{"ssh " + source + " -> " + target + " (BatchMode)",
             Severity::kUnknown, "no check result (paths collector)"};
-  if (const auto* paths = view.Find<PathsFacts>(source, "paths")) {
+  if (const auto* paths = view.Find<PathsFacts>(source)) {
     if (const PathCheck* path = paths->Find(target); path && path->ssh_ok) {
       ssh.severity = *path->ssh_ok ? Severity::kOk : Severity::kCritical;
       ssh.detail = *path->ssh_ok ? "works" : path->ssh_error;
@@ -135,19 +131,29 @@ void CheckPrerequisites(const ClusterView& view,
   }
 
   for (const std::string& node : {source, target}) {
-    const auto* pools = view.Find<PoolsFacts>(node, "pools");
+    const auto* pools = view.Find<PoolsFacts>(node);
     for (const auto& volume : volumes) {
-      const std::string pool_name = volume.substr(0, volume.find('/'));
+      const std::string pool_name(PoolOfDataset(volume));
       Check check{"pool " + pool_name + " on " + node, Severity::kUnknown,
                   "no pool facts"};
       if (const PoolInfo* pool = pools ? pools->Find(pool_name) : nullptr) {
-        const bool healthy = pool->health == "ONLINE";
+        const std::vector<std::string> problems = pool->Problems();
+        const bool healthy = problems.empty();
         const double used = pool->capacity_ratio.value_or(0);
         check.severity = !healthy     ? Severity::kCritical
                          : used > 0.9 ? Severity::kCritical
                          : used > 0.8 ? Severity::kWarning
                                       : Severity::kOk;
-        check.detail = pool->health + ", " +
+        std::string state = pool->health;
+        // An ONLINE pool can still hold a faulted vdev or data errors.
+        if (!healthy && problems.front().rfind("state_", 0) != 0) {
+          state += " (";
+          for (std::size_t i = 0; i < problems.size(); ++i) {
+            state += (i ? ", " : "") + problems[i];
+          }
+          state += ")";
+        }
+        check.detail = state + ", " +
                        std::to_string(static_cast<int>(used * 100)) + "% full";
       }
       out.prerequisites.push_back(check);
@@ -157,9 +163,9 @@ void CheckPrerequisites(const ClusterView& view,
 
   Check room{"headroom on " + target + " for the next sync", Severity::kUnknown,
              "no dataset facts"};
-  if (const auto headroom = ComputeJobHeadroom(
-          volumes, view.Find<DatasetsFacts>(source, "datasets"),
-          view.Find<DatasetsFacts>(target, "datasets"))) {
+  if (const auto headroom =
+          ComputeJobHeadroom(volumes, view.Find<DatasetsFacts>(source),
+                             view.Find<DatasetsFacts>(target))) {
     room.severity = headroom->pending_bytes > headroom->headroom_bytes
                         ? Severity::kCritical
                         : Severity::kOk;
@@ -176,7 +182,7 @@ void CheckPrerequisites(const ClusterView& view,
 void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
                      JobDiagnosis& out) {
   for (const std::string& node : {out.source, out.target}) {
-    if (const auto* nic = view.Find<NicFacts>(node, "nic")) {
+    if (const auto* nic = view.Find<NicFacts>(node)) {
       for (const auto& iface : nic->interfaces) {
         const auto errors =
             iface.rx_errors.value_or(0) + iface.tx_errors.value_or(0);
@@ -189,7 +195,7 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
                  " drops since boot"});
       }
     }
-    if (const auto* pools = view.Find<PoolsFacts>(node, "pools")) {
+    if (const auto* pools = view.Find<PoolsFacts>(node)) {
       for (const auto& pool : pools->pools) {
         if (pool.scan.state != parsers::ScanState::kInProgress) continue;
         out.throughput.push_back({"scan on " + pool.name + " on " + node,
@@ -224,6 +230,45 @@ bool NamesNode(const std::string& sources, const std::string& node) {
   }
 }
 
+// The failover drill for each target of `filter.guest`, also while its
+// source is unreachable, which is when it matters: from the source's last
+// job list, or (a single `diagnose` run never read it) from the replicas of
+// the guest's jobs that the reachable nodes hold.
+void DrillGuest(const ClusterView& view,
+                std::map<std::string, JobVolumeIndex>& index_of,
+                const Filter& filter, Report& report) {
+  std::set<std::string> drilled;
+  auto drill = [&](const std::string& source, const JobFacts& job) {
+    if (std::to_string(job.state.guest) != filter.guest) return;
+    if (!filter.job_id.empty() && job.state.id != filter.job_id) return;
+    if (!drilled.insert(job.state.id).second) return;
+    FailoverDrill out = DrillFailover(
+        view, source, job,
+        JobVolumes(index_of[source], index_of[job.state.target], job.state.id));
+    report.severity = Worst(report.severity, out.severity);
+    report.failovers.push_back(std::move(out));
+  };
+  for (const auto& node : view.nodes()) {
+    const auto* jobs = view.Find<JobsFacts>(node);
+    if (jobs == nullptr) continue;
+    for (const JobFacts& job : jobs->jobs) drill(node, job);
+  }
+  const std::string sources = UnreachableSourcesOf(view, report.unreachable);
+  if (sources.empty()) return;
+  for (const auto& node : view.nodes()) {
+    if (view.UnreachableSince(node)) continue;
+    for (const auto& [job_id, volumes] : index_of[node]) {
+      if (job_id.substr(0, job_id.find('-')) != filter.guest) continue;
+      JobFacts job;
+      job.state.id = job_id;
+      job.state.guest = std::stoull(filter.guest);
+      job.state.source = sources;
+      job.state.target = node;
+      drill(sources, job);
+    }
+  }
+}
+
 }  // namespace
 
 Report Diagnose(const std::vector<ClusterView>& clusters,
@@ -235,11 +280,15 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
   for (const ClusterView& view : clusters) {
     auto index_of = IndexJobVolumesOfAllNodes(view);
     for (const auto& node : view.nodes()) {
-      const auto* jobs = view.Find<JobsFacts>(node, "jobs");
+      const auto* jobs = view.Find<JobsFacts>(node);
       if (jobs == nullptr) continue;
       if (view.UnreachableSince(node)) continue;  // its last job list
       for (const JobFacts& job : jobs->jobs) {
         if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
+        if (!filter.guest.empty() &&
+            std::to_string(job.state.guest) != filter.guest) {
+          continue;
+        }
         if (!filter.node.empty() && node != filter.node &&
             job.state.target != filter.node) {
           continue;
@@ -286,6 +335,7 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
     for (JobDiagnosis& job :
          DiagnoseUnreachableSources(view, index_of, report.unreachable)) {
       if (!filter.job_id.empty() && job.job_id != filter.job_id) continue;
+      if (!filter.guest.empty() && job.guest != filter.guest) continue;
       if (!filter.node.empty() && job.target != filter.node &&
           !NamesNode(job.source, filter.node)) {
         continue;
@@ -293,11 +343,20 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
       report.severity = Worst(report.severity, job.severity);
       report.jobs.push_back(std::move(job));
     }
+    if (!filter.guest.empty()) DrillGuest(view, index_of, filter, report);
   }
-  if (report.jobs.empty() && report.unreachable.empty()) {
+  if (report.jobs.empty() && report.failovers.empty() &&
+      report.unreachable.empty()) {
     report.severity = Severity::kUnknown;  // nothing matched: say so
   }
   return report;
+}
+
+Severity Worst(Severity a, Severity b) {
+  // UNKNOWN only wins over OK: a known problem outranks missing data.
+  if (a == Severity::kUnknown) return b == Severity::kOk ? a : b;
+  if (b == Severity::kUnknown) return a == Severity::kOk ? b : a;
+  return std::max(a, b);
 }
 
 std::string SeverityName(Severity severity) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,17 @@ struct JobDiagnosis {
   std::vector<VolumeVerdict> volumes;
 };
 
+/// The DR drill for one guest and one of its job's targets: could the guest
+/// start there now, what would it lose, what to check first.
+struct FailoverDrill {
+  std::string cluster, guest, job_id, source, target;
+  Severity severity = Severity::kUnknown;
+  bool ready = false;
+  std::optional<double> data_loss_seconds;
+  std::vector<Check> checks;
+  std::vector<std::string> commands;  // to verify by hand, never run
+};
+
 /// A node replwatch could not read (its jobs cannot be judged).
 struct NodeProblem {
   std::string cluster, node, error;
@@ -58,18 +70,24 @@ struct Report {
   Severity severity = Severity::kUnknown;
   std::vector<JobDiagnosis> jobs;
   std::vector<NodeProblem> unreachable;
+  std::vector<FailoverDrill> failovers;  // with Filter::guest only
 };
 
-/// Which jobs to look at: empty = all; `node` matches source or target.
+/// Which jobs to look at: empty = all; `node` matches source or target;
+/// `guest` also runs the failover drill for each of the guest's targets.
 struct Filter {
   std::string job_id;
   std::string node;
+  std::string guest = {};  // defaulted: a {job_id, node} filter leaves it out
 };
 
 /// Diagnoses every job of every cluster from one collection cycle's facts.
 Report Diagnose(const std::vector<ClusterView>& clusters,
                 std::vector<NodeProblem> unreachable, const Filter& filter);
 
+/// The more severe of two; UNKNOWN outranks only OK (a known problem
+/// outranks missing data).
+Severity Worst(Severity a, Severity b);
 std::string SeverityName(Severity severity);
 std::string RenderText(const Report& report);
 std::string RenderJson(const Report& report);

@@ -20,6 +20,7 @@ namespace {
 
 const std::string kVolume = "rpool/data/vm-100-disk-0";
 const std::string kBase = "__replicate_100-0_1700000100__";
+constexpr double kViewTime = 1700000700;  // 10 min after the newest sync
 
 std::string Snap(const std::string& name, std::uint64_t guid,
                  std::uint64_t txg) {
@@ -147,29 +148,26 @@ struct Cluster {
   std::string target_parent_available = "900000000";
 
   Report Run(const Filter& filter = {}) const {
-    ClusterView view("lab");
+    ClusterView view("lab", kViewTime);
     auto source_jobs = Jobs("pve1", 100, "pve2", failures);
     source_jobs->jobs.front().rpo_seconds = rpo_seconds;
     if (stuck_job_beside) source_jobs->jobs.push_back(StuckJob());
-    view.Add("pve1", "jobs", source_jobs);
-    view.Add("pve2", "jobs", Jobs("pve2", guest_on_target, "pve3", 0));
-    view.Add("pve1", "snapshots",
-             SnapshotsFacts::FromZfsList(source_snapshots));
-    view.Add("pve2", "snapshots",
-             SnapshotsFacts::FromZfsList(target_snapshots));
-    view.Add("pve1", "datasets", Datasets("4096", "-", source_encryption));
-    view.Add("pve2", "datasets",
-             Datasets("0", target_resume_token, target_encryption,
-                      target_has_volume, target_parent_available));
-    view.Add("pve1", "node", Node(source_storage));
-    view.Add("pve2", "node", Node(target_storage));
-    view.Add("pve1", "pools", Pools("ONLINE"));
-    view.Add("pve2", "pools", Pools("ONLINE"));
+    view.Add("pve1", source_jobs);
+    view.Add("pve2", Jobs("pve2", guest_on_target, "pve3", 0));
+    view.Add("pve1", SnapshotsFacts::FromZfsList(source_snapshots));
+    view.Add("pve2", SnapshotsFacts::FromZfsList(target_snapshots));
+    view.Add("pve1", Datasets("4096", "-", source_encryption));
+    view.Add("pve2", Datasets("0", target_resume_token, target_encryption,
+                              target_has_volume, target_parent_available));
+    view.Add("pve1", Node(source_storage));
+    view.Add("pve2", Node(target_storage));
+    view.Add("pve1", Pools("ONLINE"));
+    view.Add("pve2", Pools("ONLINE"));
     auto paths = Paths(ssh_ok);
     paths->paths.front().path_mtu_ok = path_mtu_ok;
-    view.Add("pve1", "paths", paths);
-    if (source_mtu != 0) view.Add("pve1", "nic", Nic(source_mtu));
-    if (target_mtu != 0) view.Add("pve2", "nic", Nic(target_mtu));
+    view.Add("pve1", paths);
+    if (source_mtu != 0) view.Add("pve1", Nic(source_mtu));
+    if (target_mtu != 0) view.Add("pve2", Nic(target_mtu));
     return Diagnose({view}, {}, filter);
   }
 };
@@ -370,12 +368,11 @@ TEST_CASE(
     "a source that cannot be read keeps its jobs, from what the "
     "target still holds",
     "[diagnose]") {
-  ClusterView view("lab");
+  ClusterView view("lab", kViewTime);
   // pve1 is unreachable: only pve2's facts, with the replica of 100-0.
-  view.Add("pve2", "jobs", Jobs("pve2", 200, "pve3", 0));
-  view.Add("pve2", "snapshots",
-           SnapshotsFacts::FromZfsList(
-               Snap("__replicate_100-0_1700000100__", 33, 90)));
+  view.Add("pve2", Jobs("pve2", 200, "pve3", 0));
+  view.Add("pve2", SnapshotsFacts::FromZfsList(
+                       Snap("__replicate_100-0_1700000100__", 33, 90)));
   const Report report =
       Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
   INFO(RenderText(report));
@@ -399,10 +396,10 @@ TEST_CASE(
     "an unreachable node's last job list makes its jobs unknown, not "
     "judged",
     "[diagnose]") {
-  ClusterView view("lab");
-  view.Add("pve1", "jobs", Jobs("pve1", 100, "pve2", 0));
+  ClusterView view("lab", kViewTime);
+  view.Add("pve1", Jobs("pve1", 100, "pve2", 0));
   view.MarkUnreachable("pve1", 1700000000);
-  view.Add("pve2", "snapshots", SnapshotsFacts::FromZfsList(""));
+  view.Add("pve2", SnapshotsFacts::FromZfsList(""));
   const Report report =
       Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
   INFO(RenderText(report));
@@ -412,6 +409,94 @@ TEST_CASE(
   CHECK(FindCheck(job, "source pve1")->detail ==
         "unreachable; its job list is of 2023-11-14 22:13 UTC");
   CHECK(job.severity == Severity::kUnknown);
+}
+
+const Check* DrillCheck(const FailoverDrill& drill, const std::string& name) {
+  for (const auto& check : drill.checks) {
+    if (check.name == name) return &check;
+  }
+  return nullptr;
+}
+
+TEST_CASE("the failover drill of a complete replica is ready", "[diagnose]") {
+  const Report report = Cluster().Run({"", "", "100"});
+  INFO(RenderText(report));
+  REQUIRE(report.failovers.size() == 1);
+  const FailoverDrill& drill = report.failovers[0];
+  CHECK(drill.ready);
+  CHECK(drill.severity == Severity::kOk);
+  CHECK(drill.target == "pve2");
+  // Its replica was created at 1700000090 (Snap: 1700000000 + txg 90).
+  REQUIRE(drill.data_loss_seconds);
+  CHECK(*drill.data_loss_seconds == kViewTime - 1700000090);
+  // Only guest 100's job is diagnosed beside it.
+  REQUIRE(report.jobs.size() == 1);
+  CHECK(report.jobs[0].job_id == "100-0");
+  const std::string text = RenderText(report);
+  CHECK(text.find("failover of guest 100 to pve2 (lab, job 100-0): ready "
+                  "[OK]") != std::string::npos);
+  CHECK(text.find("data loss now: 10 min") != std::string::npos);
+  CHECK(text.find("on pve2: zfs list -t snapshot -o name,guid,creation -s "
+                  "creation " +
+                  kVolume) != std::string::npos);
+  CHECK(RenderJson(report).find("\"failovers\":[{\"pve_cluster\":\"lab\","
+                                "\"guest\":\"100\"") != std::string::npos);
+  // Without --guest, no drill.
+  CHECK(Cluster().Run().failovers.empty());
+}
+
+TEST_CASE("an interrupted receive makes the failover drill fail",
+          "[diagnose]") {
+  Cluster cluster;
+  cluster.target_resume_token = "1-abc-def";
+  const Report report = cluster.Run({"", "", "100"});
+  INFO(RenderText(report));
+  REQUIRE(report.failovers.size() == 1);
+  const FailoverDrill& drill = report.failovers[0];
+  CHECK_FALSE(drill.ready);
+  CHECK(drill.severity == Severity::kCritical);
+  CHECK(report.severity == Severity::kCritical);
+  REQUIRE(DrillCheck(drill, "no interrupted receive") != nullptr);
+  CHECK(DrillCheck(drill, "no interrupted receive")
+            ->detail.rfind("partial_receive: ", 0) == 0);
+  CHECK(RenderText(report).find("NOT READY [CRITICAL]") != std::string::npos);
+}
+
+// Guest 100's drill while pve1, its node, is down: pve2 holds the replica
+// of 100-0 (synced at 1700000090). `last_job_list`: the daemon read pve1's
+// jobs before it went down; a single `diagnose` run never did.
+FailoverDrill DrillWithSourceDown(bool last_job_list) {
+  ClusterView view("lab", kViewTime);
+  if (last_job_list) {
+    view.Add("pve1", Jobs("pve1", 100, "pve2", 0));
+    view.MarkUnreachable("pve1", 1700000000);
+  }
+  view.Add("pve2", Jobs("pve2", 200, "pve3", 0));
+  view.Add("pve2", SnapshotsFacts::FromZfsList(Snap(kBase, 33, 90)));
+  view.Add("pve2", Datasets("0"));
+  view.Add("pve2", Pools("ONLINE"));
+  const Report report =
+      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {"", "", "100"});
+  INFO(RenderText(report));
+  REQUIRE(report.failovers.size() == 1);
+  return report.failovers[0];
+}
+
+TEST_CASE("with the source down the drill says to fence it first",
+          "[diagnose]") {
+  for (const bool last_job_list : {true, false}) {
+    INFO("pve1's last job list known: " << last_job_list);
+    const FailoverDrill drill = DrillWithSourceDown(last_job_list);
+    CHECK(drill.source == "pve1");
+    CHECK(drill.target == "pve2");
+    CHECK(drill.ready);
+    CHECK(drill.data_loss_seconds == kViewTime - 1700000090);
+    const Check* stopped = DrillCheck(drill, "guest 100 stopped on pve1");
+    REQUIRE(stopped != nullptr);
+    CHECK(stopped->severity == Severity::kWarning);
+    CHECK(stopped->detail.find("fenced or powered off") != std::string::npos);
+    CHECK(drill.severity == Severity::kWarning);
+  }
 }
 
 TEST_CASE("an ssh failure with an intact chain is Plan A", "[diagnose]") {

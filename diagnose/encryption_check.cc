@@ -9,7 +9,7 @@ namespace {
 
 std::optional<std::string> StorageOf(const ClusterView& view,
                                      const std::string& node) {
-  const auto* facts = view.Find<NodeFacts>(node, "node");
+  const auto* facts = view.Find<NodeFacts>(node);
   return facts != nullptr ? facts->StorageVersion() : std::nullopt;
 }
 
@@ -51,8 +51,8 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
                                    const std::vector<std::string>& volumes,
                                    const JobDiagnosis& job) {
   std::vector<Check> checks;
-  const auto* source_ds = view.Find<DatasetsFacts>(job.source, "datasets");
-  const auto* target_ds = view.Find<DatasetsFacts>(job.target, "datasets");
+  const auto* source_ds = view.Find<DatasetsFacts>(job.source);
+  const auto* target_ds = view.Find<DatasetsFacts>(job.target);
   const auto source_storage = StorageOf(view, job.source);
   const auto target_storage = StorageOf(view, job.target);
   bool any_encrypted = false;

@@ -109,6 +109,24 @@ std::string RenderJson(const Report& report) {
     }
     out += "]}";
   }
+  out += "],\"failovers\":[";
+  for (std::size_t i = 0; i < report.failovers.size(); ++i) {
+    const auto& drill = report.failovers[i];
+    out +=
+        (i ? "," : "") + std::string("{") +
+        Field("pve_cluster", drill.cluster) + "," +
+        Field("guest", drill.guest) + "," + Field("job_id", drill.job_id) +
+        "," + Field("source", drill.source) + "," +
+        Field("target", drill.target) + "," +
+        Field("status", SeverityName(drill.severity)) +
+        ",\"ready\":" + (drill.ready ? "true" : "false") +
+        ",\"data_loss_seconds\":" +
+        (drill.data_loss_seconds
+             ? std::to_string(static_cast<long long>(*drill.data_loss_seconds))
+             : std::string("null")) +
+        ",\"checks\":" + Checks(drill.checks) +
+        ",\"commands\":" + Strings(drill.commands) + "}";
+  }
   return out + "]}\n";
 }
 

@@ -1,6 +1,7 @@
 #include <string>
 
 #include "diagnose/diagnosis.h"
+#include "diagnose/human_units.h"
 
 namespace replwatch::diagnose {
 namespace {
@@ -43,7 +44,9 @@ std::string RenderText(const Report& report) {
          "[CRITICAL] node " + node.cluster + "/" + node.node +
              " unreachable: " + node.error);
   }
-  if (report.jobs.empty()) Line(out, 0, "no replication job matched");
+  if (report.jobs.empty() && report.failovers.empty()) {
+    Line(out, 0, "no replication job matched");
+  }
   for (const auto& job : report.jobs) {
     out += "\n";
     Line(out, 0,
@@ -68,6 +71,20 @@ std::string RenderText(const Report& report) {
       Checks(out, "  preconditions:", volume.preconditions);
       for (const auto& command : volume.commands) Line(out, 6, command);
     }
+  }
+  for (const auto& drill : report.failovers) {
+    out += "\n";
+    Line(out, 0,
+         "failover of guest " + drill.guest + " to " + drill.target + " (" +
+             drill.cluster + ", job " + drill.job_id +
+             "): " + (drill.ready ? "ready" : "NOT READY") + " [" +
+             SeverityName(drill.severity) + "]");
+    if (drill.data_loss_seconds) {
+      Line(out, 2, "data loss now: " + HumanDuration(*drill.data_loss_seconds));
+    }
+    Checks(out, "before starting it there:", drill.checks);
+    Line(out, 2, "verify by hand (replwatch only prints these commands):");
+    for (const auto& command : drill.commands) Line(out, 4, command);
   }
   return out;
 }

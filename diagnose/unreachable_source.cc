@@ -13,7 +13,7 @@ namespace {
 // Per volume: what a failover to the target would restore.
 void JudgeVolumes(const ClusterView& view, const JobVolumeIndex& target_index,
                   JobDiagnosis& job) {
-  const auto* snapshots = view.Find<SnapshotsFacts>(job.target, "snapshots");
+  const auto* snapshots = view.Find<SnapshotsFacts>(job.target);
   const auto volumes = target_index.find(job.job_id);
   if (snapshots == nullptr || volumes == target_index.end()) {
     job.volumes.push_back({"(none known)",
@@ -70,7 +70,7 @@ std::vector<JobDiagnosis> DiagnoseUnreachableSources(
   std::vector<JobDiagnosis> out;
   std::set<std::string> listed;  // jobs some node's job list explains
   for (const auto& node : view.nodes()) {
-    const auto* jobs = view.Find<JobsFacts>(node, "jobs");
+    const auto* jobs = view.Find<JobsFacts>(node);
     if (jobs == nullptr) continue;
     const auto since = view.UnreachableSince(node);
     for (const JobFacts& job : jobs->jobs) {
@@ -83,11 +83,7 @@ std::vector<JobDiagnosis> DiagnoseUnreachableSources(
       out.push_back(std::move(unknown));
     }
   }
-  std::string sources;
-  for (const auto& problem : unreachable) {
-    if (problem.cluster != view.cluster()) continue;
-    sources += (sources.empty() ? "" : " or ") + problem.node;
-  }
+  const std::string sources = UnreachableSourcesOf(view, unreachable);
   if (sources.empty()) return out;
   for (const auto& node : view.nodes()) {
     if (view.UnreachableSince(node)) continue;
@@ -103,6 +99,16 @@ std::vector<JobDiagnosis> DiagnoseUnreachableSources(
     }
   }
   return out;
+}
+
+std::string UnreachableSourcesOf(const ClusterView& view,
+                                 const std::vector<NodeProblem>& unreachable) {
+  std::string sources;
+  for (const auto& problem : unreachable) {
+    if (problem.cluster != view.cluster()) continue;
+    sources += (sources.empty() ? "" : " or ") + problem.node;
+  }
+  return sources;
 }
 
 }  // namespace replwatch::diagnose

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "collectors/cluster_view.h"
@@ -17,5 +18,11 @@ namespace replwatch::diagnose {
 std::vector<JobDiagnosis> DiagnoseUnreachableSources(
     const ClusterView& view, std::map<std::string, JobVolumeIndex>& index_of,
     const std::vector<NodeProblem>& unreachable);
+
+/// The nodes of `view`'s cluster among `unreachable`, as "pve1" or
+/// "pve1 or pve3": the source of replicas no reachable node's job list
+/// explains. Empty when none is unreachable.
+std::string UnreachableSourcesOf(const ClusterView& view,
+                                 const std::vector<NodeProblem>& unreachable);
 
 }  // namespace replwatch::diagnose

@@ -63,7 +63,7 @@ void PlanReseed(const ClusterView& view, const JobFacts& job_facts,
   // The guest must not live on the target: there its disk is not a replica.
   Check guest{"guest " + job.guest + " is not on " + job.target,
               Severity::kUnknown, "no job facts from " + job.target};
-  if (const auto* target_jobs = view.Find<JobsFacts>(job.target, "jobs")) {
+  if (const auto* target_jobs = view.Find<JobsFacts>(job.target)) {
     guest.severity = Severity::kOk;
     guest.detail = "it runs on " + job.source;
     for (const auto& other : target_jobs->jobs) {
@@ -78,7 +78,7 @@ void PlanReseed(const ClusterView& view, const JobFacts& job_facts,
   Check room{
       "room for a full copy on " + job.target + " beside the old replica",
       Severity::kUnknown, "no dataset facts"};
-  const auto* target_ds = view.Find<DatasetsFacts>(job.target, "datasets");
+  const auto* target_ds = view.Find<DatasetsFacts>(job.target);
   if (chain.source_info && chain.source_info->used_bytes && target_ds) {
     // The old replica is renamed, not destroyed: its space stays in use until
     // the re-seed has succeeded.

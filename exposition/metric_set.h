@@ -14,6 +14,12 @@ namespace replwatch {
 
 using LabelList = std::vector<std::pair<std::string, std::string>>;
 
+/// `labels` with one more label appended.
+inline LabelList With(LabelList labels, std::string name, std::string value) {
+  labels.emplace_back(std::move(name), std::move(value));
+  return labels;
+}
+
 /// Samples gathered for one exposition, grouped by family so every family
 /// is written exactly once. Families come out sorted by name, then the
 /// count of dropped samples. A sample

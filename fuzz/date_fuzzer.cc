@@ -19,7 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)replwatch::parsers::ParseEpochSeconds(text);
   ToEpoch(replwatch::parsers::ParseCtime(text));
-  ToEpoch(replwatch::parsers::ParsePvesrTimestamp(text));
   ToEpoch(replwatch::parsers::ParseLogTimestamp(text));
   return 0;
 }

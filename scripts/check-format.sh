@@ -20,7 +20,8 @@ case "${1:-}" in
         [ -f "$file" ] && head -c 40 "$file" | grep -q '^#!/usr/bin/env python3' && echo "$file"
       done
     } | sort -u)
-    black --check --quiet "${files[@]}"
+    # Not --quiet: it would hide which file black would reformat.
+    black --check "${files[@]}"
     flake8 "${files[@]}"
     ;;
   *)

@@ -69,7 +69,7 @@ text() {
 
 real json zpool-status json; real json zpool-list json
 real json zfs-get json; real json zfs-list json; real json ip-link json
-local_files json ip-j-s-d-link.json pvesh-replication-mixed.json \
+local_files json ip-j-s-d-link.json pve-replication-state.json \
   zpool-status-j-json-int.json
 real zpool_status zpool-status text
 local_files zpool_status zpool-status-p-resilver-replacing.txt \
@@ -88,9 +88,15 @@ for target in zfs_snapshot_list snapshots_facts; do
   real $target zfs-list text
   local_files $target zfs-list-snapshots-creation.txt
 done
-local_files pvesh_replication pvesh-replication-mixed.json
-real pvesr_status pvesr all; local_files pvesr_status pvesr-status-errors.txt
+local_files replication_state pve-replication-state.json
+text pmxcfs_status vmlist '{\n"version": 17,\n"ids": {\n"100": { "node": "pve1", "type": "qemu", "version": 9 }}\n\n}\n'
+text pmxcfs_status members '{\n"nodename": "pve1",\n"version": 5,\n"nodelist": {\n  "pve1": { "id": 1, "online": 1, "ip": "198.18.0.11"}\n  }\n}\n'
+text proc_stat pvesr '4242 (pvesr) S 1 4242 4242 0 -1 4194560 5208 0 0 0 31 6 0 0 20 0 1 0 1234567 118587392 30236\n'
 local_files replication_cfg replication.cfg
+local_files vzdump_jobs jobs.cfg
+local_files task_list tasks-active.txt
+local_files scrub_schedule cron.d-zfsutils-linux
+text scrub_schedule timers 'zfs-scrub-weekly@tank.timer\nzfs-scrub-monthly@rpool.timer\n'
 real replication_log pve-replication-log all
 local_files replication_log replicate-log-incremental-mismatch.txt \
   replicate-log-no-common-base.txt
@@ -98,7 +104,7 @@ real ip_link_json ip-link json; local_files ip_link_json ip-j-s-d-link.json
 real ip_link_text ip-link text
 # error_class: state error, NUL, last run's log.
 real error_class pve-replication-log all
-local_files error_class pvesr-status-errors.txt \
+local_files error_class \
   replicate-log-incremental-mismatch.txt replicate-log-no-common-base.txt
 for file in "$seeds/error_class"/*; do
   { printf "command 'zfs recv' failed: exit code 1\0"; cat "$file"; } \
@@ -115,12 +121,11 @@ text calendar_event first-saturday 'sat *-1..7 15:00'
 text calendar_event keyword 'semi-annually'
 text date epoch '1736506800.123456789\n'
 text date ctime 'Sun Feb  4 20:54:25 2024'
-text date pvesr '2024-02-04_20:54:25'
 text date log '2024-02-04 20:54:25'
 text zfs_version pve 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n'
 text pveversion pve 'pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)\n'
 text forced_command shell-line "LC_ALL=C exec timeout -k 5 31 'cat' '/var/log/pve/replicate/100-0'"
-text forced_command argv 'pvesh\nget\n/nodes/pve1/replication\n--output-format\njson\n'
+text forced_command argv 'cat\n/var/lib/pve-manager/pve-replication-state.json\n'
 text forced_command ping-args '1472\n10.0.0.2\n'
 mkdir -p "$seeds/config"
 cp config/*.yml "$seeds/config/"

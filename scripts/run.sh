@@ -12,23 +12,43 @@ if [ $# -gt 0 ]; then
 fi
 
 port=10130
+prometheus_port=10190
+alertmanager_port=10193
 lab/lab up --nodes 3
-trap 'lab/lab down' EXIT
+stack_pid=
+stop() {
+  if [ -n "$stack_pid" ]; then
+    kill "$stack_pid" 2>/dev/null || true
+    wait "$stack_pid" 2>/dev/null || true
+  fi
+  lab/lab down
+}
+trap stop EXIT
 config=/run/replwatch-lab/lab/replwatch.yml
 lab/lab config > "$config"
-lab/lab expose --port "$port" > /dev/null
+# A real Prometheus and Alertmanager beside it, with the shipped rules (only `for:` and
+# Alertmanager's timers shortened: an injected fault pages within seconds).
+python3 alerts/fast_stack.py rwlab-lab /run/replwatch-lab/lab/alerting \
+  "198.18.0.1:$port" > /run/replwatch-lab/lab/alerting.log 2>&1 &
+stack_pid=$!
+for p in "$port" "$prometheus_port" "$alertmanager_port"; do
+  lab/lab expose --port "$p" > /dev/null
+done
 cat <<EOT
 
 replwatch is watching the lab cluster (pve1, pve2, pve3). Ctrl-C stops it
 and removes the lab.
 
-  metrics:      http://127.0.0.1:$port/metrics
-  status page:  http://127.0.0.1:$port/
-  one cycle:    ip netns exec rwlab-lab build/daemon/replwatch once --config.file=$config
+  metrics:       http://127.0.0.1:$port/metrics
+  status page:   http://127.0.0.1:$port/
+  alerts:        http://127.0.0.1:$alertmanager_port/  (Alertmanager, the shipped routes)
+  Prometheus:    http://127.0.0.1:$prometheus_port/alerts  (the shipped rules)
+  one cycle:     ip netns exec rwlab-lab build/daemon/replwatch once --config.file=$config
 
 In another shell:
   advance time and replicate:  lab/lab tick --minutes 15
-  break something:             lab/lab fault degrade-pool pve2
+  break something:             lab/lab fault degrade-pool pve2   (ReplwatchPoolDegraded
+                                                                  pages within seconds)
                                lab/lab fault node-down pve3
                                lab/lab fault host-key-change pve2
   see all faults:              lab/README.md

@@ -41,10 +41,12 @@ CommandResult ScriptedTransport::Run(const RemoteCommand& command) {
 
 CollectContext TestContext::Get() const {
   return CollectContext{
-      node, peers, [this](std::string_view name) {
+      node, peers,
+      [this](std::string_view name) {
         const auto it = latest.find(std::string(name));
         return it == latest.end() ? std::shared_ptr<const Facts>() : it->second;
-      }};
+      },
+      *first_sightings};
 }
 
 std::string RenderText(const Facts& facts, const std::string& node) {

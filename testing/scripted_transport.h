@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "collectors/collector.h"
@@ -40,6 +41,14 @@ struct TestContext {
   NodeConfig node;
   std::vector<PeerNode> peers;
   std::map<std::string, std::shared_ptr<const Facts>> latest;
+  /// Memory only, kept across Get()s: one daemon's lifetime.
+  std::shared_ptr<FirstSightings> first_sightings =
+      std::make_shared<FirstSightings>();
+  /// `facts` as the latest of their collector (T::kCollector).
+  template <typename T>
+  void Set(std::shared_ptr<T> facts) {
+    latest[std::string(std::remove_const_t<T>::kCollector)] = std::move(facts);
+  }
   CollectContext Get() const;
 };
 

@@ -80,4 +80,12 @@ bool IsValidUnixUserName(std::string_view name) {
   });
 }
 
+bool IsValidInterfaceName(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") {
+    return false;
+  }
+  return AllOf(
+      name, [](char c) { return c > ' ' && c < 0x7f && c != '/' && c != ':'; });
+}
+
 }  // namespace replwatch::text

@@ -27,4 +27,9 @@ bool IsValidZfsDatasetName(std::string_view name);
 /// A POSIX-ish login name.
 bool IsValidUnixUserName(std::string_view name);
 
+/// A network interface name as the kernel's dev_valid_name() takes it: 1-15
+/// bytes, not "." or "..", no '/', ':' or white space; here also printable
+/// ASCII only.
+bool IsValidInterfaceName(std::string_view name);
+
 }  // namespace replwatch::text

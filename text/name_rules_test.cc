@@ -50,5 +50,18 @@ TEST_CASE("user names are plain login names", "[names]") {
   CHECK_FALSE(IsValidUnixUserName("a@b"));
 }
 
+TEST_CASE("interface names follow the kernel's rule", "[names]") {
+  for (const char* ok :
+       {"vmbr0", "bond0.20", "enp3s0f0", "nic0", "a-b_c", "123456789012345"}) {
+    INFO(ok);
+    CHECK(IsValidInterfaceName(ok));
+  }
+  for (const char* bad : {"", ".", "..", "../etc", "eth0:1", "a b",
+                          "1234567890123456", "vmbr0\n", "x\x7f"}) {
+    INFO(bad);
+    CHECK_FALSE(IsValidInterfaceName(bad));
+  }
+}
+
 }  // namespace
 }  // namespace replwatch::text

@@ -19,6 +19,9 @@ enum class Arg {
   kIpAddress,     // IPv4 or IPv6 literal
   kPayloadBytes,  // ping payload size, 1..65507
   kDatasets,      // one or more ZFS filesystem/volume names (last word only)
+  kInterface,     // a network interface name, as the kernel allows it
+  kProcessId,     // a pid: decimal, 1..4194304 (the kernel's PID_MAX_LIMIT)
+  kGuestIds,      // one or more VMIDs, 100..999999999 (last word only)
 };
 
 struct Word {
@@ -72,16 +75,37 @@ const Entry kAllowList[] = {
       L("name,type,available,used,quota,refquota,reservation,refreservation,"
         "volsize,written,receive_resume_token,keystatus,encryption,guid,"
         "encryptionroot")}},
-    {"pvesh-replication",
-     {L("pvesh"), L("get"), P(Arg::kNodeName, "/nodes/", "/replication"),
-      L("--output-format"), L("json")}},
-    {"pvesh-cluster-status",
-     {L("pvesh"), L("get"), L("/cluster/status"), L("--output-format"),
-      L("json")}},
-    {"pvesr-status", {L("pvesr"), L("status")}},
+    // A node's replication jobs, as pvesr's job_status() works them out from
+    // the job config, the cluster's guest list and the node's run state; not
+    // by running it: job_status() writes replication.cfg (collectors/
+    // job_status.h).
     {"cat-replication-cfg", {L("cat"), L("/etc/pve/replication.cfg")}},
+    {"cat-vmlist", {L("cat"), L("/etc/pve/.vmlist")}},
+    {"cat-replication-state",
+     {L("cat"), L("/var/lib/pve-manager/pve-replication-state.json")}},
+    // Whether the run a job's state names still goes on (pid and start).
+    {"cat-proc-stat", {L("cat"), P(Arg::kProcessId, "/proc/", "/stat")}},
+    // The replicated guests' configs, every line after its file's name
+    // (one command for all of them), and the storages their disks are on.
+    {"grep-vm-configs",
+     {L("grep"), L("-H"), L("^"),
+      P(Arg::kGuestIds, "/etc/pve/local/qemu-server/", ".conf")}},
+    {"grep-ct-configs",
+     {L("grep"), L("-H"), L("^"),
+      P(Arg::kGuestIds, "/etc/pve/local/lxc/", ".conf")}},
+    {"cat-storage-cfg", {L("cat"), L("/etc/pve/storage.cfg")}},
     {"cat-members", {L("cat"), L("/etc/pve/.members")}},
     {"cat-datacenter-cfg", {L("cat"), L("/etc/pve/datacenter.cfg")}},
+    // What replication contends with: backup jobs, running tasks (backups
+    // among them) and the node's own scrub schedules.
+    {"cat-jobs-cfg", {L("cat"), L("/etc/pve/jobs.cfg")}},
+    {"cat-active-tasks", {L("cat"), L("/var/log/pve/tasks/active")}},
+    {"cat-zfsutils-cron", {L("cat"), L("/etc/cron.d/zfsutils-linux")}},
+    {"ls-enabled-timers",
+     {L("ls"), L("-1"), L("/etc/systemd/system/timers.target.wants")}},
+    {"date-utc-offset", {L("date"), L("+%z")}},
+    {"cat-link-speed",
+     {L("cat"), P(Arg::kInterface, "/sys/class/net/", "/speed")}},
     {"cat-replication-log",
      {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
     // -s twice: only then does iproute2 print carrier_changes.
@@ -126,15 +150,24 @@ bool Valid(Arg kind, const std::string& value) {
              std::stoi(value) <= 65507;
     case Arg::kDatasets:
       return text::IsValidZfsDatasetName(value);
+    case Arg::kInterface:
+      return text::IsValidInterfaceName(value);
+    case Arg::kProcessId:
+      return AllDigits(value) && value.size() <= 7 && value.front() != '0' &&
+             std::stol(value) <= 4194304;
+    case Arg::kGuestIds:
+      return AllDigits(value) && value.size() >= 3 && value.size() <= 9 &&
+             value.front() != '0';
   }
   return false;
 }
 
-// A kDatasets word takes every argument left, at least one and at most
-// kMaxDatasetsPerCommand: the line stays far below the kernel's 128 KiB
-// limit on one argument (the remote shell gets the line as one).
+// A kDatasets or kGuestIds word takes every argument left, at least one
+// and at most kMaxDatasetsPerCommand: the line stays far below the kernel's
+// 128 KiB limit on one argument (the remote shell gets the line as one).
 bool Repeats(const Word& word) {
-  return word.literal == nullptr && word.arg == Arg::kDatasets;
+  return word.literal == nullptr &&
+         (word.arg == Arg::kDatasets || word.arg == Arg::kGuestIds);
 }
 
 }  // namespace

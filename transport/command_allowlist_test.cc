@@ -11,20 +11,22 @@ TEST_CASE("every allow-listed command starts with a read-only program",
   // The programs we accept on a node. None of them can change ZFS or PVE
   // state with the fixed arguments of the allow-list.
   const std::set<std::string> read_only = {
-      "date",  "zfs", "zpool", "pveversion", "pvesh",
-      "pvesr", "cat", "ip",    "ping",       "ssh"};
+      "date", "zfs", "zpool", "pveversion", "cat",
+      "grep", "ip",  "ping",  "ssh",        "ls"};
   // The sub-commands that only read, per program with sub-commands.
   const std::set<std::string> reading_subcommands = {"list", "get", "status",
                                                      "version"};
   for (const auto& id : AllowListedCommandIds()) {
     INFO(id);
     std::vector<std::string> args;
-    if (id == "pvesh-replication") args = {"pve1"};
     if (id == "cat-replication-log") args = {"100-0"};
+    if (id == "cat-proc-stat") args = {"4242"};
+    if (id == "grep-vm-configs" || id == "grep-ct-configs") args = {"100"};
     if (id == "ping-path-mtu") args = {"1472", "198.18.0.12"};
     if (id == "ip-route-get") args = {"198.18.0.12"};
     if (id == "ssh-batch-check") args = {"pve2", "198.18.0.12"};
     if (id == "zfs-list-snapshots-of") args = {"rpool/data/vm-100-disk-0"};
+    if (id == "cat-link-speed") args = {"vmbr0"};
     RemoteCommand command = [&] {
       switch (args.size()) {
         case 0:
@@ -37,20 +39,32 @@ TEST_CASE("every allow-listed command starts with a read-only program",
     }();
     const auto& argv = command.argv();
     CHECK(read_only.count(argv.front()) == 1);
-    if (argv[0] == "zfs" || argv[0] == "zpool" || argv[0] == "pvesh" ||
-        argv[0] == "pvesr") {
+    if (argv[0] == "zfs" || argv[0] == "zpool") {
       CHECK(reading_subcommands.count(argv[1]) == 1);
     }
     if (argv[0] == "cat") {
       CHECK((argv[1].rfind("/etc/pve/", 0) == 0 ||
-             argv[1].rfind("/var/log/pve/", 0) == 0));
+             argv[1].rfind("/var/log/pve/", 0) == 0 ||
+             argv[1] == "/var/lib/pve-manager/pve-replication-state.json" ||
+             argv[1] == "/proc/4242/stat" ||
+             argv[1] == "/etc/cron.d/zfsutils-linux" ||
+             argv[1] == "/sys/class/net/vmbr0/speed"));
     }
     if (argv[0] == "ip") {
       // Listing addresses and asking the kernel which route it would take.
       CHECK(
           (argv.back() == "addr" || (argv[2] == "route" && argv[3] == "get")));
     }
+    if (argv[0] == "grep") {
+      // Prints the lines of PVE guest configs: no pattern that could match
+      // less, no option that writes.
+      CHECK(argv[1] == "-H");
+      CHECK(argv[2] == "^");
+      CHECK(argv[3].rfind("/etc/pve/local/", 0) == 0);
+    }
     if (argv[0] == "ssh") CHECK(argv.back() == "/bin/true");
+    if (argv[0] == "ls") CHECK(argv.size() == 3);  // one fixed directory
+    if (argv[0] == "date") CHECK(argv[1].front() == '+');  // a format only
   }
 }
 
@@ -60,13 +74,22 @@ TEST_CASE("commands not on the allow-list are refused", "[allowlist]") {
 }
 
 TEST_CASE("arguments are validated before use", "[allowlist]") {
-  CHECK_NOTHROW(MakeCommand("pvesh-replication", {"pve-ksy"}));
-  CHECK(MakeCommand("pvesh-replication", {"pve1"}).argv()[2] ==
-        "/nodes/pve1/replication");
-  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"pve1/../../x"}),
-                  CommandRejected);
-  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"pve1'; reboot; '"}),
-                  CommandRejected);
+  CHECK_NOTHROW(MakeCommand("ssh-batch-check", {"pve-ksy", "198.18.0.12"}));
+  CHECK(MakeCommand("ssh-batch-check", {"pve2", "198.18.0.12"}).argv()[6] ==
+        "HostKeyAlias=pve2");
+  CHECK_THROWS_AS(
+      MakeCommand("ssh-batch-check", {"pve1/../../x", "198.18.0.12"}),
+      CommandRejected);
+  CHECK_THROWS_AS(
+      MakeCommand("ssh-batch-check", {"pve1'; reboot; '", "198.18.0.12"}),
+      CommandRejected);
+  CHECK(MakeCommand("cat-proc-stat", {"4194304"}).argv()[1] ==
+        "/proc/4194304/stat");
+  for (const char* pid :
+       {"0", "042", "4194305", "12345678", "self", "1/..", "-1", ""}) {
+    INFO(pid);
+    CHECK_THROWS_AS(MakeCommand("cat-proc-stat", {pid}), CommandRejected);
+  }
   CHECK_THROWS_AS(MakeCommand("cat-replication-log", {"../../etc/shadow"}),
                   CommandRejected);
   CHECK_THROWS_AS(MakeCommand("cat-replication-log", {"100-0 /etc/shadow"}),
@@ -75,16 +98,15 @@ TEST_CASE("arguments are validated before use", "[allowlist]") {
                   CommandRejected);
   CHECK_THROWS_AS(MakeCommand("ssh-batch-check", {"pve2", "-oProxyCommand=x"}),
                   CommandRejected);
-  CHECK_THROWS_AS(MakeCommand("pvesh-replication"), CommandRejected);
-  CHECK_THROWS_AS(MakeCommand("pvesr-status", {"extra"}), CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("cat-proc-stat"), CommandRejected);
+  CHECK_THROWS_AS(MakeCommand("cat-vmlist", {"extra"}), CommandRejected);
 }
 
 TEST_CASE("the shell line quotes every word and pins the locale",
           "[allowlist]") {
-  const RemoteCommand command = MakeCommand("pvesh-replication", {"pve1"});
+  const RemoteCommand command = MakeCommand("cat-replication-log", {"100-0"});
   CHECK(command.ShellLine(std::chrono::seconds(31)) ==
-        "LC_ALL=C exec timeout -k 5 31 'pvesh' 'get' "
-        "'/nodes/pve1/replication' '--output-format' 'json'");
+        "LC_ALL=C exec timeout -k 5 31 'cat' '/var/log/pve/replicate/100-0'");
 }
 
 TEST_CASE("shell quoting neutralises metacharacters", "[allowlist]") {
@@ -100,11 +122,15 @@ namespace replwatch {
 namespace {
 
 RemoteCommand Example(const std::string& id) {
-  if (id == "pvesh-replication") return MakeCommand(id, {"pve1"});
   if (id == "cat-replication-log") return MakeCommand(id, {"100-0"});
+  if (id == "cat-proc-stat") return MakeCommand(id, {"4242"});
+  if (id == "grep-vm-configs" || id == "grep-ct-configs") {
+    return MakeCommand(id, {"100", "101"});
+  }
   if (id == "ping-path-mtu") return MakeCommand(id, {"1472", "198.18.0.12"});
   if (id == "ip-route-get") return MakeCommand(id, {"fd00::12"});
   if (id == "ssh-batch-check") return MakeCommand(id, {"pve2", "198.18.0.12"});
+  if (id == "cat-link-speed") return MakeCommand(id, {"bond0.20"});
   if (id == "zfs-list-snapshots-of") {
     return MakeCommand(id, {"rpool/data/vm-100-disk-0", "tank/a b"});
   }
@@ -124,6 +150,15 @@ TEST_CASE("every shell line parses back and matches its allow-list entry",
     const auto matched = MatchAllowListed(parsed->argv);
     REQUIRE(matched);
     CHECK(matched->id() == id);
+  }
+}
+
+TEST_CASE("a link speed is read for an interface name only", "[allowlist]") {
+  CHECK(MakeCommand("cat-link-speed", {"vmbr0"}).argv().back() ==
+        "/sys/class/net/vmbr0/speed");
+  for (const char* bad : {"..", "../../etc", "vmbr0/../x", "a b", ""}) {
+    INFO(bad);
+    CHECK_THROWS_AS(MakeCommand("cat-link-speed", {bad}), CommandRejected);
   }
 }
 
@@ -181,8 +216,11 @@ TEST_CASE("a forced command refuses everything else", "[forced]") {
   CHECK_FALSE(MatchAllowListed({"zfs", "destroy", "-r", "rpool"}));
   CHECK_FALSE(MatchAllowListed({"cat", "/etc/shadow"}));
   CHECK_FALSE(MatchAllowListed({"cat", "/var/log/pve/replicate/../../x"}));
-  CHECK_FALSE(MatchAllowListed({"pvesh", "get", "/nodes/x;reboot/replication",
-                                "--output-format", "json"}));
+  CHECK_FALSE(MatchAllowListed({"cat", "/proc/1;reboot/stat"}));
+  // What replwatch no longer runs: job_status() writes replication.cfg.
+  CHECK_FALSE(MatchAllowListed(
+      {"pvesh", "get", "/nodes/pve1/replication", "--output-format", "json"}));
+  CHECK_FALSE(MatchAllowListed({"pvesr", "status"}));
   CHECK_FALSE(MatchAllowListed({"date", "+%s.%N", "--set=2000-01-01"}));
   // Quotes inside a word survive the round trip as data.
   const auto quoted =

@@ -48,8 +48,9 @@ TEST_CASE("a hostile value reaches the program as one inert argument",
   // node name with shell syntax is refused before that anyway.
   const std::string marker = "/tmp/replwatch-injection-marker";
   std::remove(marker.c_str());
-  CHECK_THROWS_AS(MakeCommand("pvesh-replication", {"x;touch " + marker}),
-                  CommandRejected);
+  CHECK_THROWS_AS(
+      MakeCommand("ssh-batch-check", {"x;touch " + marker, "198.18.0.12"}),
+      CommandRejected);
   CHECK(access(marker.c_str(), F_OK) != 0);
 }
 

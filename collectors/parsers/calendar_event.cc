@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 
+#include "collectors/parsers/local_time.h"
 #include "text/parse_error.h"
 #include "text/text_scan.h"
 
@@ -120,12 +121,37 @@ std::string_view ExpandKeyword(std::string_view spec) {
   return spec;
 }
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+// Seconds of the day at which `event` fires, ascending.
+std::vector<int> TimesOfDay(const CalendarEvent& event) {
+  std::vector<int> times;
+  for (int h = 0; h < 24; ++h) {
+    if (!Matches(event.hours, h)) continue;
+    for (int m = 0; m < 60; ++m) {
+      if (!Matches(event.minutes, m)) continue;
+      for (int s = 0; s < 60; ++s) {
+        if (Matches(event.seconds, s)) times.push_back(h * 3600 + m * 60 + s);
+      }
+    }
+  }
+  return times;
+}
 
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+// Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+void CivilFromDays(std::int64_t z, int* y, int* m, int* d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe =
+      (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2 ? 1 : 0));
+}
+
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
 }  // namespace
@@ -181,16 +207,7 @@ CalendarEvent ParseCalendarEvent(std::string_view spec) {
 }
 
 std::int64_t CalendarEventIntervalSeconds(const CalendarEvent& event) {
-  std::vector<int> times;  // seconds of day, ascending
-  for (int h = 0; h < 24; ++h) {
-    if (!Matches(event.hours, h)) continue;
-    for (int m = 0; m < 60; ++m) {
-      if (!Matches(event.minutes, m)) continue;
-      for (int s = 0; s < 60; ++s) {
-        if (Matches(event.seconds, s)) times.push_back(h * 3600 + m * 60 + s);
-      }
-    }
-  }
+  const std::vector<int> times = TimesOfDay(event);
   std::int64_t max_gap = 0;
   for (std::size_t i = 1; i < times.size(); ++i) {
     max_gap = std::max<std::int64_t>(max_gap, times[i] - times[i - 1]);
@@ -217,6 +234,31 @@ std::int64_t CalendarEventIntervalSeconds(const CalendarEvent& event) {
   }
   if (events < 2) throw text::ParseError("calendar event does not repeat");
   return max_gap;
+}
+
+std::vector<std::int64_t> CalendarEventTimes(const CalendarEvent& event,
+                                             std::int64_t from, std::int64_t to,
+                                             std::size_t max_events) {
+  std::vector<std::int64_t> out;
+  const std::vector<int> times = TimesOfDay(event);
+  if (times.empty()) return out;
+  for (std::int64_t day = FloorDiv(from, 86400); day * 86400 < to; ++day) {
+    int y = 0, m = 0, d = 0;
+    CivilFromDays(day, &y, &m, &d);
+    // 1970-01-01 was a Thursday; 0 = Monday.
+    const int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7);
+    if (!Matches(event.weekdays, weekday) || !Matches(event.years, y) ||
+        !Matches(event.months, m) || !Matches(event.days, d)) {
+      continue;
+    }
+    for (const int t : times) {
+      const std::int64_t at = day * 86400 + t;
+      if (at < from || at >= to) continue;
+      if (out.size() == max_events) return out;
+      out.push_back(at);
+    }
+  }
+  return out;
 }
 
 std::int64_t ScheduleIntervalSeconds(std::string_view spec) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,13 @@ CalendarEvent ParseCalendarEvent(std::string_view spec);
 /// may legitimately go without a sync. Throws text::ParseError if the event has
 /// fewer than two occurrences in that window (e.g. a one-off date).
 std::int64_t CalendarEventIntervalSeconds(const CalendarEvent& event);
+
+/// The events in [from, to), both in seconds of the node's local wall clock
+/// counted like epoch seconds (epoch + UTC offset), ascending, at most
+/// `max_events` of them (the first ones).
+std::vector<std::int64_t> CalendarEventTimes(const CalendarEvent& event,
+                                             std::int64_t from, std::int64_t to,
+                                             std::size_t max_events);
 
 /// ParseCalendarEvent + CalendarEventIntervalSeconds.
 std::int64_t ScheduleIntervalSeconds(std::string_view spec);

@@ -83,5 +83,26 @@ TEST_CASE("calendar event rejects garbage", "[calendar_event]") {
   CHECK_THROWS_AS(ParseCalendarEvent(std::string(200, '1')), text::ParseError);
 }
 
+TEST_CASE("calendar event times in a window", "[calendar_event]") {
+  constexpr std::int64_t k20261206 = 1796515200;  // Sun 2026-12-06 00:00
+  CHECK(CalendarEventTimes(ParseCalendarEvent("*/15"), k20261206 + 60,
+                           k20261206 + kHour + 60, 100) ==
+        std::vector<std::int64_t>{k20261206 + 15 * kMinute,
+                                  k20261206 + 30 * kMinute,
+                                  k20261206 + 45 * kMinute, k20261206 + kHour});
+  // Saturday 02:30 in the week after Sunday the 6th: the 12th.
+  CHECK(CalendarEventTimes(ParseCalendarEvent("sat 02:30"), k20261206,
+                           k20261206 + 7 * kDay, 100) ==
+        std::vector<std::int64_t>{k20261206 + 6 * kDay + 2 * kHour +
+                                  30 * kMinute});
+  CHECK(CalendarEventTimes(ParseCalendarEvent("monthly"), k20261206,
+                           k20261206 + 30 * kDay, 100) ==
+        std::vector<std::int64_t>{k20261206 + 26 * kDay});  // 2027-01-01
+  // Capped: a minutely schedule over a week.
+  CHECK(CalendarEventTimes(ParseCalendarEvent("minutely"), k20261206,
+                           k20261206 + 7 * kDay, 50)
+            .size() == 50);
+}
+
 }  // namespace
 }  // namespace replwatch::parsers

@@ -29,4 +29,13 @@ std::optional<double> ParseEpochSeconds(std::string_view text) {
   return seconds;
 }
 
+std::optional<std::int64_t> ParseUtcOffset(std::string_view text) {
+  if (text.size() != 5 || (text[0] != '+' && text[0] != '-')) return {};
+  const auto hours = text::ParseUint64(text.substr(1, 2));
+  const auto minutes = text::ParseUint64(text.substr(3, 2));
+  if (!hours || !minutes || *hours > 14 || *minutes > 59) return {};
+  const auto seconds = static_cast<std::int64_t>(*hours * 3600 + *minutes * 60);
+  return text[0] == '-' ? -seconds : seconds;
+}
+
 }  // namespace replwatch::parsers

@@ -7,16 +7,12 @@
 namespace replwatch::parsers {
 namespace {
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 bool Valid(const LocalDateTime& t) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
   if (t.year < 1970 || t.year > 9999 || t.month < 1 || t.month > 12)
     return false;
-  const int days = t.month == 2 && IsLeap(t.year) ? 29 : kDays[t.month - 1];
-  return t.day >= 1 && t.day <= days && t.hour >= 0 && t.hour <= 23 &&
-         t.minute >= 0 && t.minute <= 59 && t.second >= 0 && t.second <= 60;
+  return t.day >= 1 && t.day <= DaysInMonth(t.year, t.month) && t.hour >= 0 &&
+         t.hour <= 23 && t.minute >= 0 && t.minute <= 59 && t.second >= 0 &&
+         t.second <= 60;
 }
 
 // Fixed-width unsigned decimal field.
@@ -45,6 +41,13 @@ std::optional<LocalDateTime> ParseIsoLike(std::string_view s, char separator) {
 }
 
 }  // namespace
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
 
 std::optional<LocalDateTime> ParseCtime(std::string_view text) {
   static constexpr std::array<std::string_view, 7> kWeekdays = {
@@ -76,10 +79,6 @@ std::optional<LocalDateTime> ParseCtime(std::string_view text) {
   t.year = *y, t.day = *d, t.hour = *h, t.minute = *mi, t.second = *se;
   if (!Valid(t)) return std::nullopt;
   return t;
-}
-
-std::optional<LocalDateTime> ParsePvesrTimestamp(std::string_view text) {
-  return ParseIsoLike(text, '_');
 }
 
 std::optional<LocalDateTime> ParseLogTimestamp(std::string_view text) {

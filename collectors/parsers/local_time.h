@@ -21,12 +21,12 @@ struct LocalDateTime {
   }
 };
 
+/// Days in `month` (1..12) of `year`, Gregorian.
+int DaysInMonth(int year, int month);
+
 /// C-locale ctime() text: "Sun Feb  4 20:54:25 2024" (weekday is checked
 /// for form only). nullopt for anything else, e.g. localized dates.
 std::optional<LocalDateTime> ParseCtime(std::string_view text);
-
-/// strftime("%Y-%m-%d_%H:%M:%S") as printed by `pvesr status`.
-std::optional<LocalDateTime> ParsePvesrTimestamp(std::string_view text);
 
 /// strftime("%F %H:%M:%S") as printed in replication logs.
 std::optional<LocalDateTime> ParseLogTimestamp(std::string_view text);

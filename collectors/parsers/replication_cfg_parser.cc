@@ -3,7 +3,6 @@
 #include <set>
 #include <utility>
 
-#include "collectors/parsers/pvesh_replication_parser.h"
 #include "text/text_scan.h"
 
 namespace replwatch::parsers {
@@ -153,6 +152,16 @@ std::string DecodeUriEscapes(std::string_view text) {
 ReplicationConfig ParseReplicationConfig(std::string_view text) {
   text::RejectNulBytes(text, "replication.cfg");
   return ConfigReader().Read(text);
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(
+    std::string_view id) {
+  const std::size_t dash = id.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto guest = text::ParseUint64(id.substr(0, dash));
+  const auto jobnum = text::ParseUint64(id.substr(dash + 1));
+  if (!guest || !jobnum) return std::nullopt;
+  return std::make_pair(*guest, *jobnum);
 }
 
 }  // namespace replwatch::parsers

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "text/parse_error.h"
@@ -39,6 +40,10 @@ struct ReplicationConfig {
 /// (guest, target) pair become warnings. Throws text::ParseError only on NUL
 /// bytes.
 ReplicationConfig ParseReplicationConfig(std::string_view text);
+
+/// Splits "<guest>-<jobnum>" (both decimal); nullopt if malformed.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(
+    std::string_view id);
 
 /// Decodes PVE's `encode_text` (%XX escapes). Malformed escapes are kept
 /// literally.

@@ -68,5 +68,14 @@ TEST_CASE("URI unescaping keeps malformed escapes", "[replication_cfg]") {
   CHECK(DecodeUriEscapes("%zz%41") == "%zzA");
 }
 
+TEST_CASE("replication job ids", "[replication_cfg]") {
+  CHECK(ParseReplicationJobId("100-10") ==
+        std::make_pair<std::uint64_t, std::uint64_t>(100, 10));
+  CHECK_FALSE(ParseReplicationJobId("100").has_value());
+  CHECK_FALSE(ParseReplicationJobId("-1").has_value());
+  CHECK_FALSE(ParseReplicationJobId("100-").has_value());
+  CHECK_FALSE(ParseReplicationJobId("a-1").has_value());
+}
+
 }  // namespace
 }  // namespace replwatch::parsers

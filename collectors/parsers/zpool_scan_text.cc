@@ -48,6 +48,35 @@ std::optional<double> ProgressOf(std::string_view text, bool* unreadable) {
   return *percent / 100.0;
 }
 
+// "00:19:47", "0 days 00:19:47", "14h7m" (zfs-0.7).
+std::optional<std::int64_t> DurationOf(std::string_view text) {
+  std::int64_t days = 0;
+  if (const std::size_t d = text.find(" days "); d != std::string_view::npos) {
+    const auto count = text::ParseUint64(text.substr(0, d));
+    if (!count || *count > 100000) return std::nullopt;
+    days = static_cast<std::int64_t>(*count);
+    text.remove_prefix(d + 6);
+  }
+  std::string_view rest = text;
+  if (const std::size_t h = text.find('h'); h != std::string_view::npos) {
+    const auto hours = text::ParseUint64(text.substr(0, h));
+    rest = text.substr(h + 1);
+    if (!hours || rest.empty() || rest.back() != 'm') return std::nullopt;
+    const auto minutes = text::ParseUint64(rest.substr(0, rest.size() - 1));
+    if (!minutes || *hours > 1000000 || *minutes > 59) return std::nullopt;
+    return static_cast<std::int64_t>(*hours * 3600 + *minutes * 60);
+  }
+  const auto hours = text::ParseUint64(text::SplitAt(&rest, ':'));
+  const auto minutes = text::ParseUint64(text::SplitAt(&rest, ':'));
+  const auto seconds = text::ParseUint64(rest);
+  if (!hours || !minutes || !seconds || *hours > 1000000 || *minutes > 59 ||
+      *seconds > 59) {
+    return std::nullopt;
+  }
+  return days * 86400 +
+         static_cast<std::int64_t>(*hours * 3600 + *minutes * 60 + *seconds);
+}
+
 }  // namespace
 
 ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
@@ -71,6 +100,16 @@ ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
       scan.errors = text::ParseUint64(text::NextField(&count));
       if (!scan.errors) problems->push_back("unreadable scan error count");
     }
+    const std::size_t in = first.find(" in ");
+    if (in != std::string_view::npos && with != std::string_view::npos &&
+        in < with) {
+      scan.duration_seconds = DurationOf(first.substr(in + 4, with - in - 4));
+      if (!scan.duration_seconds) {
+        problems->push_back(
+            "unreadable scan duration '" +
+            text::Printable(first.substr(in + 4, with - in - 4)) + "'");
+      }
+    }
     const std::size_t on = first.rfind(" on ");
     if (on != std::string_view::npos) {
       scan.end_time_local = ParseCtime(first.substr(on + 4));
@@ -80,6 +119,10 @@ ScanStatus ParseScanText(std::string_view text, bool errorscrub_prefix,
       }
     }
   } else {
+    const std::size_t since = first.find(" since ");
+    if (since != std::string_view::npos) {
+      scan.start_time_local = ParseCtime(first.substr(since + 7));
+    }
     bool unreadable = false;
     scan.progress_ratio = ProgressOf(text, &unreadable);
     if (unreadable) problems->push_back("unreadable scan progress");

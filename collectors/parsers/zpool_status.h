@@ -24,6 +24,14 @@ struct ScanStatus {
   std::optional<LocalDateTime> end_time_local;
   /// End of a finished/canceled scan in epoch seconds (JSON output only).
   std::optional<std::int64_t> end_time_epoch;
+  /// Start of a running scan: "in progress since <date>" (text, node-local
+  /// wall time) or scan_stats' start_time (JSON, epoch).
+  std::optional<LocalDateTime> start_time_local;
+  std::optional<std::int64_t> start_time_epoch;
+  /// How long a finished scan took: "repaired X in <duration> with" (text:
+  /// `HH:MM:SS`, `N days HH:MM:SS`, or before 0.8 `XhYm`), end - start
+  /// (JSON).
+  std::optional<std::int64_t> duration_seconds;
 };
 
 enum class VdevGroup { kData, kDedup, kSpecial, kLogs, kCache, kSpares };

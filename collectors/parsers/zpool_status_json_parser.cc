@@ -103,6 +103,10 @@ class JsonStatusReader {
     }
     bool approximate = false;
     scan.errors = Count(s.Find("errors"), &approximate);
+    const auto start = text::NumberOrNumericStringInt64(s.Find("start_time"));
+    if (start && text::IsPlausibleEpoch(static_cast<double>(*start))) {
+      scan.start_time_epoch = start;
+    }
     if (scan.state == ScanState::kFinished ||
         scan.state == ScanState::kCanceled) {
       scan.end_time_epoch =
@@ -112,6 +116,10 @@ class JsonStatusReader {
         Warn("scan end time " + std::to_string(*scan.end_time_epoch) +
              " is not a plausible epoch, ignored");
         scan.end_time_epoch.reset();
+      }
+      if (scan.start_time_epoch && scan.end_time_epoch &&
+          *scan.end_time_epoch >= *scan.start_time_epoch) {
+        scan.duration_seconds = *scan.end_time_epoch - *scan.start_time_epoch;
       }
     } else {
       const auto to_examine = Count(s.Find("to_examine"), &approximate);

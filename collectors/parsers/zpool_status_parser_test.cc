@@ -238,6 +238,7 @@ TEST_CASE("zpool status: details of real outputs", "[zpool_status]") {
   CHECK(corrupt.scan.errors == 1u);
   REQUIRE(corrupt.scan.end_time_local.has_value());
   CHECK(*corrupt.scan.end_time_local == LocalDateTime{2024, 2, 4, 20, 54, 25});
+  CHECK(corrupt.scan.duration_seconds == 14 * 3600 + 7 * 60);  // "14h7m"
   CHECK(corrupt.status ==
         "One or more devices has experienced an error resulting in data\n"
         "corruption.  Applications may be affected.");
@@ -245,6 +246,7 @@ TEST_CASE("zpool status: details of real outputs", "[zpool_status]") {
   const PoolStatus scrub = Fixture("gustaebel-scrub-in-progress-5pct-eta");
   REQUIRE(scrub.scan.progress_ratio.has_value());
   CHECK(*scrub.scan.progress_ratio == Approx(0.0496));
+  CHECK(scrub.scan.start_time_local == LocalDateTime{2024, 2, 25, 3, 44, 16});
 
   const PoolStatus guid =
       Fixture("danjl-degraded-unavail-guid-was-cksum100980");

@@ -76,6 +76,7 @@ TEST_CASE("zpool status: scan line variants", "[zpool_status]") {
       false, &problems);
   CHECK(s.state == ScanState::kFinished);
   CHECK(s.end_time_local == LocalDateTime{2022, 12, 24, 2, 33, 8});
+  CHECK(s.duration_seconds == 86400 + 2 * 3600 + 55 * 60 + 32);
   s = ParseScanText(
       "resilver (draid1:4d:11c:1s-0) in progress since Tue Nov 24 14:34:25 "
       "2020\n"
@@ -84,6 +85,8 @@ TEST_CASE("zpool status: scan line variants", "[zpool_status]") {
       false, &problems);
   CHECK(s.kind == ScanKind::kResilver);
   CHECK(s.progress_ratio == Approx(0.5717));
+  CHECK(s.start_time_local == LocalDateTime{2020, 11, 24, 14, 34, 25});
+  CHECK_FALSE(s.duration_seconds.has_value());
   s = ParseScanText(
       "scrub paused since Mon Feb 24 23:12:07 2025\n\tscrub started on Mon Feb "
       "24 20:00:00 2025\n"
@@ -106,10 +109,16 @@ TEST_CASE("zpool status: scan line variants", "[zpool_status]") {
       "CEST",
       false, &problems);
   CHECK(s.errors == 1u);
+  CHECK(s.duration_seconds == 18 * 3600 + 26 * 60);
   CHECK_FALSE(s.end_time_local.has_value());
+  s = ParseScanText(
+      "scrub repaired 0B in 00:61:00 with 0 errors on Sat Dec 24 02:33:08 2022",
+      false, &problems);
+  CHECK_FALSE(s.duration_seconds.has_value());
+  CHECK(problems.back() == "unreadable scan duration '00:61:00'");
   s = ParseScanText("frobnicating", false, &problems);
   CHECK(s.kind == ScanKind::kNone);
-  CHECK(problems.size() == 3);
+  CHECK(problems.size() == 4);
 }
 
 TEST_CASE("zpool status: no pools and garbage", "[zpool_status]") {

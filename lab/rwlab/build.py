@@ -3,7 +3,9 @@ import os
 import random
 import time
 
+from rwlab import backups
 from rwlab import calendar
+from rwlab import faults_guest
 from rwlab import netlab
 from rwlab import pve
 from rwlab import scheduler
@@ -178,13 +180,16 @@ def initial_history(world, now):
         job = world.state["jobs"][jobid]
         schedule = job.get("schedule") or pve.DEFAULT_SCHEDULE
         interval = calendar.interval_seconds(schedule)
+        # Jobs of one pass start a few seconds apart; none may start after `now`, or its
+        # snapshot would be newer than the next pass's (a lab built just after :00, :15...).
+        delay = int(job["guest"]) % 7
         last = calendar.next_event(schedule, now - interval - 1)
-        if last > now:
+        if last + delay > now:
             last -= interval
         for start in (last - interval, last):
             space = scheduler.Space(world, start)
             space.cache = {n: 1 << 62 for n in world.state["nodes"]}
-            sched.run_job(jobid, start + int(job["guest"]) % 7, space)
+            sched.run_job(jobid, start + delay, space)
 
 
 def write_static_files(lab, state):
@@ -196,7 +201,8 @@ def write_static_files(lab, state):
     store.write_text(
         os.path.join(lab.pve, "storage.cfg"),
         "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\n"
-        "zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n",
+        "zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n\n"
+        "lvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n",
     )
     os.makedirs(os.path.join(lab.pve, "local"), exist_ok=True)
     store.write_text(os.path.join(lab.pve, ".members"), "")
@@ -212,12 +218,7 @@ def write_static_files(lab, state):
         store.write_text(lab.node(node, "hosts"), hosts)
         store.write_text(lab.node(node, "hostname"), node + "\n")
     for vmid, guest in state["guests"].items():
-        sub = "lxc" if guest["type"] == "lxc" else "qemu-server"
-        store.write_text(
-            os.path.join(lab.pve, "nodes", guest["node"], sub, vmid + ".conf"),
-            pve.render_guest_conf(vmid, guest),
-            0o640,
-        )
+        faults_guest.write_guest_conf(lab, vmid, guest)
 
 
 def build(lab, name, nodes, guests, snapshots, setup, seed=None):
@@ -233,5 +234,9 @@ def build(lab, name, nodes, guests, snapshots, setup, seed=None):
     world = worldmod.World(lab)
     size_pools(world, now - 7200, rng)
     initial_history(world, now)
+    # Drawn last, so the rest of the lab stays what the same name always gave.
+    world.state["backup_jobs"] = backups.default_jobs(rng)
+    world.state["tasks"] = {node: [] for node in world.state["nodes"]}
+    backups.write_node_files(lab, world.state)
     world.commit()
     return world.state

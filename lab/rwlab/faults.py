@@ -4,6 +4,8 @@ import signal
 import sys
 import time
 
+from rwlab import faults_backup
+from rwlab import faults_guest
 from rwlab import faults_pool
 from rwlab import faults_replica
 from rwlab import faults_transport
@@ -381,6 +383,8 @@ FAULTS = {
 FAULTS.update(faults_replica.FAULTS)
 FAULTS.update(faults_pool.FAULTS)
 FAULTS.update(faults_transport.FAULTS)
+FAULTS.update(faults_backup.FAULTS)
+FAULTS.update(faults_guest.FAULTS)
 
 
 def parse_args(name, argv):

@@ -40,7 +40,7 @@ def up(lab, name, nodes, guests, snapshots, setup):
             if tree:
                 noderoot.hold(state, tree)
                 lab.save_state(state)  # the lock's pid, for `down` should anything fail
-                usr_lines = {"9": noderoot.mount_commands(tree)}
+                usr_lines = {"9": noderoot.mount_commands(tree, lab.usr_staging)}
             for node, info in state["nodes"].items():
                 store.write_text(
                     lab.node(node, "ssh", "sshd_config"), netlab.sshd_config(lab, state, node)

@@ -13,11 +13,21 @@ import subprocess
 import sys
 import time
 
+from rwlab import backups
+
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STANDINS = os.path.join(LAB_DIR, "standins")
 SESSION_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # Host directories the node namespaces mount over (created empty if missing).
-MOUNTPOINTS = ["/etc/pve", "/var/log/pve", "/var/lib/pve-manager", "/run/sshd"]
+MOUNTPOINTS = [
+    "/etc/pve",
+    "/var/log/pve",
+    "/var/lib/pve-manager",
+    "/run/sshd",
+    "/etc/cron.d",
+    "/etc/systemd/system/timers.target.wants",
+]
+UNITS = "/usr/lib/systemd/system"  # /lib/systemd/system too: Debian is merged-usr
 CREATED_RECORD = "/run/replwatch-lab/created-dirs"
 
 
@@ -55,9 +65,14 @@ def run(argv, stdin=None):
 def ensure_mountpoints():
     created = []
     for path in MOUNTPOINTS:
-        if not os.path.isdir(path):
-            os.makedirs(path)
-            created.append(path)
+        missing = []
+        parent = path
+        while not os.path.isdir(parent):
+            missing.insert(0, parent)
+            parent = os.path.dirname(parent)
+        for directory in missing:
+            os.mkdir(directory)
+            created.append(directory)
     if created:
         os.makedirs(os.path.dirname(CREATED_RECORD), exist_ok=True)
         with open(CREATED_RECORD, "a") as f:
@@ -217,6 +232,18 @@ def node_mounts(lab, node):
         (os.path.join(nd, "root"), "/root"),
         (os.path.join(nd, "hosts"), "/etc/hosts"),
         (os.path.join(nd, "hostname"), "/etc/hostname"),
+        (os.path.join(nd, "cron.d"), "/etc/cron.d"),
+        (os.path.join(nd, "timers.target.wants"), "/etc/systemd/system/timers.target.wants"),
+    ]
+
+
+def units_commands(lab):
+    """OpenZFS's scrub timer templates next to the units of the node's /usr: a read-only
+    overlay (the lab's files on top of the release's directory). Without overlayfs the
+    node lacks them; an enabled timer's link then dangles."""
+    return [
+        "mount -t overlay rwlab-units -o 'lowerdir=%s:%s' %s || true"
+        % (backups.units_dir(lab), UNITS, UNITS)
     ]
 
 
@@ -229,6 +256,7 @@ def mount_script(lab, node, usr_lines):
     first, as everything else is mounted on top."""
     lines = ["set -e", "hostname %s" % node] + usr_lines
     lines += bind_commands(node_mounts(lab, node))
+    lines += units_commands(lab)
     lines.append("exec sleep infinity")
     return "\n".join(lines)
 

@@ -60,9 +60,19 @@ def find_tree():
     return tree
 
 
-def mount_commands(tree):
-    """Shell lines that put the tree's /usr over /usr (before anything mounted below it)."""
-    return ["mount --bind '%s/usr' /usr" % tree, "mount -o remount,bind,ro /usr"]
+def mount_commands(tree, staging):
+    """Shell lines that put the tree's /usr over /usr (before anything mounted below it).
+
+    The bind is made read-only at `staging`, a directory nothing in the node uses, and then
+    moved onto /usr: made read-only at /usr itself, the remount fails with "mount point is
+    busy" whenever a process of a running node opens a file under the new /usr for writing
+    in between (`lab upgrade` of a node that replwatch is polling)."""
+    return [
+        "mkdir -p '%s'" % staging,
+        "mount --bind '%s/usr' '%s'" % (tree, staging),
+        "mount -o remount,bind,ro '%s'" % staging,
+        "mount --move '%s' /usr" % staging,
+    ]
 
 
 def hold(state, tree):

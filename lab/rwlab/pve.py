@@ -2,6 +2,7 @@
 import json
 import os
 
+from rwlab import backups
 from rwlab import calendar
 from rwlab import store
 
@@ -81,6 +82,7 @@ def render_replication_cfg(jobs):
 
 
 def render_guest_conf(vmid, guest):
+    """The guest's config as qemu-server or pve-container writes it (keys sorted)."""
     disks = guest["volumes"]
     if guest["type"] == "lxc":
         lines = [
@@ -97,9 +99,11 @@ def render_guest_conf(vmid, guest):
         ]
         for i, (vol, size) in enumerate(disks[1:]):
             lines.append("mp%d: local-zfs:%s,mp=/srv/data%d,size=%dG" % (i, vol, i, size))
+        if guest.get("unreplicated_disk"):
+            lines.append("mp9: local-lvm:vm-%s-disk-0,mp=/srv/scratch,replicate=0,size=4G" % vmid)
     else:
         lines = [
-            "boot: order=scsi0;net0",
+            "boot: order=scsi0;ide2;net0",
             "cores: 2",
             "memory: 4096",
             "meta: creation-qemu=8.1.5",
@@ -108,12 +112,17 @@ def render_guest_conf(vmid, guest):
             % (int(vmid) >> 16 & 255, int(vmid) >> 8 & 255, int(vmid) & 255),
             "ostype: l26",
         ]
+        # The installer's cdrom drive, emptied: no disk (media=cdrom), never replicated.
+        lines.append("ide2: none,media=cdrom")
         for i, (vol, size) in enumerate(disks):
             lines.append("scsi%d: local-zfs:%s,iothread=1,size=%dG" % (i, vol, size))
+        if guest.get("unreplicated_disk"):
+            lines.append("scsi9: local-lvm:vm-%s-disk-0,iothread=1,replicate=0,size=4G" % vmid)
         lines += [
             "scsihw: virtio-scsi-single",
             "smbios1: uuid=6c1f%04x-2b1e-4c2a-9d3e-%012x" % (int(vmid) & 0xFFFF, int(vmid)),
         ]
+    lines.sort()  # write_vm_config / write_pct_config: keys in sorted order
     return "\n".join(lines) + "\n"
 
 
@@ -251,11 +260,32 @@ def job_status(state, node, repl_state):
     return result
 
 
+def vmlist_text(state):
+    """/etc/pve/.vmlist as pmxcfs prints it (pve-cluster src/pmxcfs/status.c
+    cfs_create_vmlist_msg): the guests in hash order (here by VMID), the last one closed on
+    its own line, and "ids" left out when there is no guest. pmxcfs counts the versions up
+    on every change; the lab's are those of a cluster whose guests were each created once."""
+    guests = state["guests"]
+    text = "{\n"
+    if not guests:
+        return text + '"version": 1\n\n}\n'
+    text += '"version": %d,\n"ids": {\n' % (1 + len(guests))
+    text += ",\n".join(
+        '"%s": { "node": "%s", "type": "%s", "version": 1 }'
+        % (vmid, guests[vmid]["node"], guests[vmid]["type"])
+        for vmid in sorted(guests, key=int)
+    )
+    return text + "}\n\n}\n"
+
+
 def write_cluster_files(lab, state):
-    """/etc/pve/replication.cfg and every node's .members (pmxcfs keeps them in sync)."""
+    """/etc/pve/replication.cfg, jobs.cfg, .vmlist and every node's .members (pmxcfs keeps
+    them in sync)."""
     store.write_text(
         os.path.join(lab.pve, "replication.cfg"), render_replication_cfg(state["jobs"]), 0o640
     )
+    store.write_text(os.path.join(lab.pve, ".vmlist"), vmlist_text(state))
+    backups.write_jobs_cfg(lab, state)
     for node in state["nodes"]:
         # Bind-mounted as a single file: rewrite in place, a rename would not show through.
         store.rewrite(lab.node(node, "members"), members_json(state, node))

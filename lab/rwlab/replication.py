@@ -5,6 +5,7 @@ pve-storage storage_migrate/ZFSPoolPlugin and libzfs (see proxmox-replication.md
 """
 import random
 
+from rwlab import backups
 from rwlab import fmt
 from rwlab import pve
 from rwlab import storagemigrate
@@ -233,7 +234,7 @@ class JobRun:
             receiver, src_zfs, tgt_zfs, ds_name, tgt, total, space.avail(self.target)
         )
         throughput = float(rate) * 1e6 if rate else THROUGHPUT
-        if scanning(src_zfs, self.start) or scanning(tgt_zfs, self.start):
+        if self._contended(src_zfs, tgt_zfs):
             throughput /= 4
         link = link_limit(self.state, self.source, self.target)
         if link:
@@ -248,6 +249,13 @@ class JobRun:
         receive(receiver, tgt_zfs, ds_name, src, sends, self.clock)
         space.spend(self.target, total)
         return None
+
+    def _contended(self, src_zfs, tgt_zfs):
+        """A scrub/resilver on either pool, or a vzdump task on either node, slows the
+        stream (the disks are busy with it)."""
+        return any(scanning(z, self.start) for z in (src_zfs, tgt_zfs)) or any(
+            backups.backup_running(self.state, n, self.start) for n in (self.source, self.target)
+        )
 
     def _log_transfer(self, sender, send_lines, remote_lines, imported, seconds):
         """Lines logged as they come: the sender's estimates at once (unless they wait for

@@ -87,7 +87,9 @@ class Scheduler:
         source = self.world.node_of(self.state["jobs"][jobid]["guest"])
         st.update(
             pid=pid,
-            ptime=worldmod.process_start_time(pid),
+            # A string, as PVE writes it: read_proc_starttime() returns a regex
+            # capture, which encode_json prints quoted.
+            ptime=str(worldmod.process_start_time(pid)),
             last_try=start,
             last_iteration=start,
             last_node=source,

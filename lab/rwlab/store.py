@@ -43,6 +43,12 @@ class Lab:
     def node(self, node, *parts):
         return os.path.join(self.dir, "nodes", node, *parts)
 
+    @property
+    def usr_staging(self):
+        """Where a PVE 9 node's /usr is made read-only before it moves over /usr (see
+        noderoot): an empty directory in the host's view, each node mounts on it privately."""
+        return os.path.join(self.dir, "usr-staging")
+
     def zfs_file(self, node):
         return self.node(node, "zfs.json")
 

@@ -28,10 +28,11 @@ def to_pve9(world, node):
             "%s has faulty tools (%s): clear them first"
             % (node, ", ".join(sorted(info["tool_overlays"].values())))
         )
-    lines = noderoot.mount_commands(noderoot.ensure(world.state))
+    lines = noderoot.mount_commands(noderoot.ensure(world.state), world.lab.usr_staging)
     lines += netlab.bind_commands(
         [m for m in netlab.node_mounts(world.lab, node) if m[1].startswith("/usr/")]
     )
+    lines += netlab.units_commands(world.lab)
     netlab.run(netlab.nsenter_argv(world.state, node) + ["sh", "-e", "-c", "\n".join(lines)])
     zfs = world.zfs(node)
     zfs["zfsutils"] = versions.RELEASE_9["zfsutils"]

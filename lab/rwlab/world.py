@@ -4,6 +4,7 @@ import signal
 import subprocess
 import time
 
+from rwlab import backups
 from rwlab import netlab
 from rwlab import pve
 from rwlab import store
@@ -56,6 +57,8 @@ class World:
             store.write_json(self.lab.zfs_file(node), zfs)
         for node, repl in self._repl.items():
             pve.write_repl_state(self.lab, node, repl)
+        backups.reap(self, int(time.time()))
+        backups.write_task_files(self.lab, self.state)
         pve.write_cluster_files(self.lab, self.state)
         self.lab.save_state(self.state)
 
@@ -149,6 +152,7 @@ def shift_world(world, seconds):
                 if "error" in st:
                     st["error"] = zfsmodel.shift_text(st["error"], seconds)
         _shift_logs(world.lab, node, seconds)
+    backups.shift(world.state, seconds)
     for fault in world.state["faults"]:
         if "since" in fault:
             fault["since"] -= seconds

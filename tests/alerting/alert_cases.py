@@ -61,6 +61,9 @@ STATE_FAULTS = Batch(
         ("target-wrong-type", "101-0"),
         ("volsize-mismatch", "104-0"),
         ("interrupt-transfer", "105-0"),
+        ("unreplicated-disk", "103"),  # a replicate=0 disk on LVM-thin: its runs go on
+        # Backups of pve1's guests every hour: all of pve1's replication runs inside them.
+        ("backup-job", "pve1", "hourly"),
         # Last: the fill is computed from the allocation left by the replica faults above.
         ("fill-pool", "pve2", "85"),
         ("fill-pool", "pve3", "99.5"),
@@ -127,6 +130,13 @@ STATE_FAULTS = Batch(
             "warning",
             {"node": "pve1", "dataset": volume(107)},
         ),
+        # The same replica, per guest: it could not start on pve1.
+        Expect(
+            "guest_not_failover_ready",
+            "ReplwatchGuestNotFailoverReady",
+            "warning",
+            dict(job("107-0", "pve3", "pve1"), guest="107", node="pve1"),
+        ),
         Expect(
             "chain_at_risk",
             "ReplwatchChainAtRisk",
@@ -150,6 +160,18 @@ STATE_FAULTS = Batch(
             "ReplwatchReplicaMismatch",
             "critical",
             dict(job("104-0", "pve2", "pve3"), volume=volume(104), reason="size_mismatch"),
+        ),
+        Expect(
+            "schedule_contention",
+            "ReplwatchScheduleContention",
+            "info",
+            {"node": "pve1", "pool": "rpool", "with": "backup"},
+        ),
+        Expect(
+            "guest_disks_not_replicated",
+            "ReplwatchGuestDisksNotReplicated",
+            "warning",
+            {"node": "pve2", "guest": "103"},
         ),
         Expect(
             "resume_token_stale",

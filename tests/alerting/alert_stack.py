@@ -1,86 +1,34 @@
-"""A real Prometheus and Alertmanager inside a lab's network namespace, loaded with the
-shipped rules and example Alertmanager configuration, and a webhook receiver for them.
-
-Only what test speed requires is changed in the shipped files (see fast_rules and
-fast_alertmanager_config): `for:`, `keep_firing_for:`, the two real-time thresholds of
-SHORTENED and Alertmanager's timers. Every other expression, threshold, label, route and
-inhibit rule is the shipped one.
-"""
+"""The test side of the alerting stack (alerts/fast_stack.py runs Prometheus and Alertmanager
+with the shipped rules in a lab's namespace): calls from inside the namespace, a webhook
+receiver that keeps every notification, the two servers' HTTP APIs."""
 import concurrent.futures
 import ctypes
 import http.server
 import json
 import os
-import re
-import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-ALERTS = os.path.join(REPO, "alerts")
-BRIDGE = "198.18.0.1"
-PROMETHEUS_PORT, ALERTMANAGER_PORT, WEBHOOK_PORT = 10190, 10193, 10195
-# Evaluation runs every second; 2s still needs the condition on two evaluations in a row.
-FOR_DURATION = "2s"
+sys.path.insert(0, os.path.join(REPO, "alerts"))
+
+from fast_stack import (  # noqa: E402,F401 (re-exported for the tests)
+    ALERTMANAGER_PORT,
+    BRIDGE,
+    FOR_DURATION,
+    PROMETHEUS_PORT,
+    SHORTENED,
+    WEBHOOK_PORT,
+    fast_alertmanager_config,
+    fast_rules,
+    start_alertmanager,
+    start_prometheus,
+)
+
 CLONE_NEWNET = 0x40000000
-
-
-# Thresholds measured in real time, shortened in the copies (users tune them; the real values
-# are covered by alerts/tests/*.test.yml): alert -> (shipped text, test text, occurrences).
-SHORTENED = {
-    # The token's age since replwatch first saw it: 1h -> 10s.
-    "ReplwatchResumeTokenStale": ("> 3600", "> 10", 1),
-    # The window new errors, drops and flaps are counted in: 15m -> 20s, so the alert
-    # resolves seconds after the fault. The lab's 20 dropped frames/s make 400 > 100 in 20s.
-    "ReplwatchNicErrorsRising": ("[15m]", "[20s]", 5),
-}
-RULE_START = re.compile(r"(?m)^(?=\s+- (?:alert|record): )")
-
-
-def _shorten(rule):
-    name = re.match(r"\s+- (?:alert|record): (\S+)", rule)
-    if not name or name[1] not in SHORTENED:
-        return rule
-    shipped, fast, count = SHORTENED[name[1]]
-    found = rule.count(shipped)
-    if found != count:
-        raise AssertionError(
-            "%s has %d x %r, expected %d: update SHORTENED" % (name[1], found, shipped, count)
-        )
-    return rule.replace(shipped, fast)
-
-
-def fast_rules(text):
-    """The rule file with every `for:` set to FOR_DURATION, every `keep_firing_for:` to 0s and
-    the SHORTENED thresholds (only in their alerts' rules)."""
-    text, fors = re.subn(r"(?m)^(\s+)for: \S+$", r"\g<1>for: " + FOR_DURATION, text)
-    text, _ = re.subn(r"(?m)^(\s+)keep_firing_for: \S+$", r"\g<1>keep_firing_for: 0s", text)
-    return "".join(_shorten(rule) for rule in RULE_START.split(text)), fors
-
-
-def fast_alertmanager_config(text, webhook_base):
-    """Receivers' URLs point at the test's webhook; grouping timers are shortened."""
-    text, urls = re.subn(r"url: http://127\.0\.0\.1:5001/", "url: %s/" % webhook_base, text)
-    for key, value in (("group_wait", "1s"), ("group_interval", "2s"), ("repeat_interval", "5m")):
-        text, n = re.subn(r"(?m)^(\s+)%s: \S+$" % key, r"\g<1>%s: %s" % (key, value), text)
-        if not n:
-            raise AssertionError("alertmanager.example.yml has no %s any more" % key)
-    if not urls:
-        raise AssertionError("alertmanager.example.yml has no 127.0.0.1:5001 receiver URL any more")
-    return text
-
-
-def prometheus_config(rule_files, scrape_target):
-    rules = "".join("  - %s\n" % path for path in rule_files)
-    return (
-        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
-        "rule_files:\n%s"
-        "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['%s:%d']\n"
-        "scrape_configs:\n  - job_name: replwatch\n    static_configs:\n"
-        "      - targets: ['%s']\n" % (rules, BRIDGE, ALERTMANAGER_PORT, scrape_target)
-    )
 
 
 def _enter_netns(path):
@@ -152,73 +100,6 @@ class WebhookSink:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
-
-
-class Service:
-    """A server process in the lab namespace (`ip netns exec` execs it: the pid is the server)."""
-
-    def __init__(self, netns_name, argv, log_path):
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", netns_name] + argv, stdout=self._log, stderr=subprocess.STDOUT
-        )
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-
-    def log_tail(self, chars=2000):
-        with open(self.log_path, errors="replace") as f:
-            return f.read()[-chars:]
-
-
-def start_prometheus(netns_name, workdir, scrape_target):
-    rule_files = []
-    for name in ("replwatch-alerts.yml", "replwatch-recording.yml"):
-        with open(os.path.join(ALERTS, name)) as f:
-            text, _ = fast_rules(f.read())
-        rule_files.append(os.path.join(workdir, name))
-        with open(rule_files[-1], "w") as f:
-            f.write(text)
-    config = os.path.join(workdir, "prometheus.yml")
-    with open(config, "w") as f:
-        f.write(prometheus_config(rule_files, scrape_target))
-    return Service(
-        netns_name,
-        [
-            "/usr/bin/prometheus",
-            "--config.file=" + config,
-            "--storage.tsdb.path=" + os.path.join(workdir, "tsdb"),
-            "--web.listen-address=%s:%d" % (BRIDGE, PROMETHEUS_PORT),
-        ],
-        os.path.join(workdir, "prometheus.log"),
-    )
-
-
-def start_alertmanager(netns_name, workdir, webhook_base):
-    with open(os.path.join(ALERTS, "alertmanager.example.yml")) as f:
-        text = fast_alertmanager_config(f.read(), webhook_base)
-    config = os.path.join(workdir, "alertmanager.yml")
-    with open(config, "w") as f:
-        f.write(text)
-    return Service(
-        netns_name,
-        [
-            "/usr/bin/prometheus-alertmanager",
-            "--config.file=" + config,
-            "--storage.path=" + os.path.join(workdir, "alertmanager"),
-            "--web.listen-address=%s:%d" % (BRIDGE, ALERTMANAGER_PORT),
-            "--cluster.listen-address=",
-        ],
-        os.path.join(workdir, "alertmanager.log"),
-    )
 
 
 class Apis:

@@ -7,7 +7,7 @@ collection), a real Prometheus (scrape and evaluation every second) and a real A
 created inside the namespace).
 
 Changed for speed only, in copies in a temporary folder: every `for:` of the shipped rules
-is 2s and every `keep_firing_for:` 0s; the two thresholds measured in real time are shortened
+is 5s and every `keep_firing_for:` 0s; the two thresholds measured in real time are shortened
 in their alert only (alert_stack.SHORTENED: the resume-token age 1h -> 10s, the NIC window
 15m -> 20s); every other expression and threshold is untouched. Alertmanager's receiver URLs
 point at the test's webhook and group_wait/group_interval/repeat_interval are 1s/2s/5m. Time

@@ -8,7 +8,8 @@ pve1). pve2 is the node not yet upgraded (PVE 8.4, libpve-storage-perl 8.3.7, Op
 1. pve1 (pve-storage 9.1.10) sends its encrypted disks with `zfs send -RpvU`; pve2 receives
    with `zfs recv -F`, so pve1's replicas are stored unencrypted under pve2's encrypted
    rpool/data. pve2 itself cannot send its encrypted disks (`zfs send -Rpv` refuses them
-   without the raw flag): its jobs fail. pve3's replicas on pve1 inherit pve1's encryption.
+   without the raw flag): its jobs fail, and its guests cannot fail over to pve3. pve3's
+   replicas on pve1 inherit pve1's encryption.
 2. `zpool upgrade rpool` on pve1 and a file name over 255 bytes in container 102: the
    `longname` feature becomes active, which pve2's OpenZFS 2.2 cannot receive. The feature
    mismatch alert arrives before the run that fails on it; then that run's failure does.
@@ -37,6 +38,15 @@ MIXED = [
     Expect("pve8_cannot_send_103", "ReplwatchJobFailing", "critical", job("103-0", "pve2", "pve3")),
     Expect("pve8_cannot_send_104", "ReplwatchJobFailing", "critical", job("104-0", "pve2", "pve3")),
     Expect("pve8_cannot_send_105", "ReplwatchJobFailing", "critical", job("105-0", "pve2", "pve3")),
+] + [
+    # ... so its guests have no replica to start from on pve3.
+    Expect(
+        "no_failover_for_%d" % guest,
+        "ReplwatchGuestNotFailoverReady",
+        "warning",
+        dict(job("%d-0" % guest, "pve2", "pve3"), guest=str(guest), node="pve3"),
+    )
+    for guest in (103, 104, 105)
 ]
 # Step 2: longname active on pve1, before and after the run that fails on it.
 FLAGGED = Expect(
@@ -173,11 +183,21 @@ class MixedClusterAlerting(AlertStackCase):
         self.assertEqual(self.drift_on_inherited, {106: 0, 107: 0})
 
     def test_pve8_node_cannot_send_encrypted_disks(self):
-        for expect in MIXED[3:]:
+        for expect in MIXED[3:6]:
             with self.subTest(expect.labels["job_id"]):
                 obs = self.check_alert(expect)
                 self.assertIn(
                     "last error class: encryption.", obs.fired["annotations"]["description"]
+                )
+
+    def test_its_guests_cannot_fail_over_until_the_upgrade(self):
+        for expect in MIXED[6:]:
+            with self.subTest(expect.labels["job_id"]):
+                obs = self.check_alert(expect)
+                self.assertRegex(
+                    obs.fired["annotations"]["description"],
+                    r"^Guest %s could not fail over to pve3 now \(job %s, cluster lab\): "
+                    r"[a-z_]+ " % (expect.labels["guest"], expect.labels["job_id"]),
                 )
 
     def test_feature_mismatch_arrives_before_the_run_that_fails(self):
@@ -205,7 +225,7 @@ class MixedClusterAlerting(AlertStackCase):
 
     def test_nothing_else_fired_while_mixed_and_nothing_outlives_the_upgrade(self):
         """No other alert while the cluster is mixed (steps 1 and 2). Step 3 destroys
-        replicas and re-seeds them: with every `for:` at 2s, the seconds in which one node's
+        replicas and re-seeds them: with every `for:` at 5s, the seconds in which one node's
         listing is older than another node's job state may raise a transient chain alert
         (the shipped 10m absorbs it), so from there only the end state counts."""
         self.assertEqual(self.leftovers, [])

@@ -64,7 +64,7 @@ std::string RenderLab() {
     node.address = "198.18.0." + std::to_string(10 + i);
     nodes.push_back(node);
   }
-  ClusterView view("lab");
+  ClusterView view("lab", now);
   MetricSet out;
   for (const NodeConfig& node : nodes) {
     testing::ScriptedTransport transport;

@@ -15,7 +15,17 @@ BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon"
 ROOT = os.environ.get("REPLWATCH_ROOT")
 PORT = 10131
 # replwatch's collectors, each run on every node.
-COLLECTORS = ("node", "jobs", "pools", "datasets", "snapshots", "nic", "paths")
+COLLECTORS = (
+    "node",
+    "jobs",
+    "unreplicated_disks",
+    "pools",
+    "datasets",
+    "snapshots",
+    "nic",
+    "paths",
+    "contention",
+)
 
 
 def lab_config(statedir, nodes):
@@ -62,13 +72,14 @@ def binary_command(config):
     ]
 
 
-def run_diagnose(lab_name, config, job=None):
+def run_diagnose(lab_name, config, job=None, guest=None):
     """`replwatch diagnose --output=json` in the lab's namespace: (exit code, report)."""
     argv = (
         ["ip", "netns", "exec", "rwlab-%s" % lab_name]
         + binary_command(config)
         + ["diagnose", "--config.file=" + config, "--output=json"]
         + (["--job=" + job] if job else [])
+        + (["--guest=" + guest] if guest else [])
     )
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     report = json.loads(proc.stdout)
@@ -82,17 +93,25 @@ def run_diagnose(lab_name, config, job=None):
 class Replwatch:
     """The daemon in the lab namespace, listening on the bridge address."""
 
-    def __init__(self, lab_name, config, port=PORT):
+    def __init__(self, lab_name, config, port=PORT, args=(), log=None):
         self.netns = "rwlab-%s" % lab_name
         self.port = port
-        self.log = open(config + ".log", "w+")
+        self.log = open(log or config + ".log", "w+")
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", self.netns]
             + binary_command(config)
-            + ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % port],
+            + ["--config.file=" + config, "--web.listen-address=198.18.0.1:%d" % port]
+            + list(args),
             stdout=self.log,
             stderr=self.log,
         )
+
+    def kill(self):
+        """SIGKILL, as a crash or an OOM kill: nothing runs on the way out."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
 
     def stop(self):
         if self.proc.poll() is None:

@@ -307,6 +307,53 @@ class DiagnoseInLab(LabCase):
         self.assertEqual([c["status"] for c in volume["preconditions"]], ["OK", "OK"])
         self.reseed("102-0", "pve1", "pve2", volume, ["delete-snapshot", "102-0"])
 
+    def drill(self, guest):
+        """The failover drills of `guest`, by target, and the exit code."""
+        code, report = run_diagnose(self.NAME, self.config, guest=guest)
+        return code, {d["target"]: d for d in report["failovers"]}
+
+    def test_guest_drill_names_what_blocks_a_failover_and_works_with_the_source_down(self):
+        code, drills = self.drill("104")
+        self.assertEqual(sorted(drills), ["pve3"])
+        self.assertEqual((code, drills["pve3"]["ready"]), (0, True), drills)
+        self.assertGreater(drills["pve3"]["data_loss_seconds"], 0)
+
+        self.lab("fault", "interrupt-transfer", "104-0")
+        code, drills = self.drill("104")
+        drill = drills["pve3"]
+        self.assertEqual((code, drill["ready"], drill["status"]), (2, False, "CRITICAL"))
+        failing = {c["name"]: c["detail"] for c in drill["checks"] if c["status"] == "CRITICAL"}
+        self.assertEqual(list(failing), ["no interrupted receive"], drill["checks"])
+        self.assertTrue(failing["no interrupted receive"].startswith("partial_receive: "))
+        self.assertIn(
+            "on pve3: zfs get -H -o property,value type,volsize,receive_resume_token,keystatus "
+            "rpool/data/vm-104-disk-0",
+            drill["commands"],
+        )
+        self.lab("clear", "interrupt-transfer", "104-0")
+
+        # A disk left out of replication: the guest would start without it.
+        disks = [c for c in drills["pve3"]["checks"] if c["name"] == "every disk replicated"]
+        self.assertEqual([c["status"] for c in disks], ["OK"], drills["pve3"]["checks"])
+        self.lab("fault", "unreplicated-disk", "104")
+        code, drills = self.drill("104")
+        disks = [c for c in drills["pve3"]["checks"] if c["name"] == "every disk replicated"]
+        self.assertEqual([c["status"] for c in disks], ["WARNING"], drills["pve3"]["checks"])
+        self.assertRegex(
+            disks[0]["detail"], r"(scsi|mp)9 local-lvm:vm-104-disk-0 \(replicate_off\)"
+        )
+        self.lab("clear", "unreplicated-disk", "104")
+
+        # Failover day: pve2, the guest's node, is down; the drill starts from pve3's replica.
+        self.lab("fault", "node-down", "pve2")
+        code, drills = self.drill("104")
+        drill = drills["pve3"]
+        self.assertTrue(drill["ready"], drill)
+        self.assertEqual(drill["source"], "pve2")
+        self.assertGreater(drill["data_loss_seconds"], 0)
+        stopped = [c for c in drill["checks"] if c["name"] == "guest 104 stopped on pve2"]
+        self.assertEqual([c["status"] for c in stopped], ["WARNING"], drill["checks"])
+
     def test_node_down_names_the_unreachable_node(self):
         self.lab("fault", "node-down", "pve3")
         code, report = self.diagnose()

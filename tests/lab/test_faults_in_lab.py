@@ -178,13 +178,13 @@ class FaultsInLab(ReplwatchLabCase):
             "auth-denied", "pve3", self.node_down("pve3"), "authentication as root failed"
         )
 
-    def test_unreadable_replication_cfg_degrades_to_job_state(self):
-        # Jobs are still read (pvesh), so the collector succeeds; the log says why the
-        # configuration is missing.
+    def test_unreadable_replication_cfg_fails_the_jobs_collector_saying_why(self):
+        # The job list is worked out from replication.cfg: without it there is none to
+        # trust, so that node's jobs collector fails, and the log says why.
         self.with_fault(
             "permission-denied",
             "pve3",
-            lambda s: s.value("replwatch_collector_success", node="pve3", collector="jobs") == 1,
+            self.collector_failing("pve3", "jobs"),
             "cat: /etc/pve/replication.cfg: Permission denied",
         )
 

@@ -66,6 +66,27 @@ class FormatsTest(LabCase):
                 r"(\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d|pending) +\d+\.\d+ +0 OK$",
             )
 
+    def test_vmlist_is_pmxcfs_text_for_every_node(self):
+        # cfs_create_vmlist_msg(): one guest per line, the last closed on its own line.
+        out = self.on("pve2", "cat", "/etc/pve/.vmlist").stdout
+        lines = out.split("\n")
+        self.assertRegex(lines[1], r'^"version": \d+,$')
+        self.assertEqual(lines[2], '"ids": {')
+        guests = lines[3 : lines.index("")]
+        for line in guests:
+            self.assertRegex(
+                line,
+                r'^"\d+": \{ "node": "pve\d", "type": "(qemu|lxc)", "version": \d+ \}(,|\})$',
+            )
+        self.assertTrue(guests[-1].endswith("}}"))
+        self.assertEqual(lines[-2:], ["}", ""])
+        ids = json.loads(out)["ids"]
+        self.assertEqual(len(ids), self.NODES * self.GUESTS)
+        # The same file on every node (pmxcfs), each guest where pvesh lists its jobs.
+        self.assertEqual(self.on("pve1", "cat", "/etc/pve/.vmlist").stdout, out)
+        for job in json.loads(self.on("pve1", "pvesh", "get", "/nodes/pve1/replication").stdout):
+            self.assertEqual(ids[job["guest"]]["node"], "pve1")
+
     def test_pvesh_replication_json_is_canonical_and_node_local(self):
         out = self.on(
             "pve1", "pvesh", "get", "/nodes/pve1/replication", "--output-format", "json"

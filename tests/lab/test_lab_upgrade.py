@@ -1,5 +1,7 @@
 """A PVE 8.4 cluster with encrypted rpool/data upgraded node by node (`lab scenario 4`,
 `lab upgrade`): each step's real text, and what each libpve-storage-perl does to a replica."""
+import os
+import signal
 import subprocess
 
 from labhelper import LAB, LabCase
@@ -165,6 +167,53 @@ class RollingUpgradeTest(LabCase):
             text=True,
         )
         self.assertEqual(wrong.stderr, "lab: libpve-storage-perl 8.2.0 does not install on PVE 9\n")
+
+    def test_c_upgrade_while_the_node_writes_under_usr(self):
+        # A running node opens files under /usr for writing (a Python writing its caches)
+        # while `lab upgrade` swaps its /usr: the new /usr must arrive read-only at once.
+        # Made read-only in place, the remount failed with "mount point is busy" (CI).
+        writer = subprocess.Popen(
+            [LAB, "--name", self.NAME, "exec", "pve3", "--", "python3", "-c", USR_WRITER],
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its group: lab exec, and the writer in the node
+        )
+        try:
+            self.assertEqual(writer.stdout.readline(), "writing\n")
+            said = self.lab("upgrade", "pve3")
+        finally:
+            os.killpg(writer.pid, signal.SIGTERM)
+            counts = writer.communicate(timeout=30)[0]
+        self.assertTrue(said.startswith("pve3: PVE 8.4 -> 9.2.20 "), said)
+        opened, refused = (int(n) for n in counts.split())
+        self.assertGreater(opened, 0)
+        self.assertGreater(refused, 0)  # it was still running when the read-only /usr came
+        self.assertEqual(self.banner("198.18.0.13"), "SSH-2.0-OpenSSH_10.0p2 Debian-7+deb13u4")
+
+
+# Keeps reopening a file that both Debian 12's and 13's /usr have, for writing (without
+# writing to it); prints how often that worked and how often /usr was read-only.
+USR_WRITER = """
+import errno, os, signal, sys, time
+counts = [0, 0]
+def stop(*_):
+    print(*counts, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print("writing", flush=True)
+while True:
+    try:
+        fd = os.open("/usr/share/common-licenses/GPL-3", os.O_WRONLY | os.O_APPEND)
+    except OSError as e:
+        if e.errno != errno.EROFS:
+            raise
+        counts[1] += 1
+        time.sleep(0.001)
+        continue
+    counts[0] += 1
+    time.sleep(0.001)
+    os.close(fd)
+"""
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from replwatch_run import ReplwatchLabCase, lab_config
 
 UNREACHABLE_SINCE = "replwatch_job_source_unreachable_since_timestamp_seconds"
 RESTORE_POINT = "replwatch_job_replica_restore_point_timestamp_seconds"
+READY = "replwatch_guest_failover_ready"
+DATA_LOSS = "replwatch_guest_failover_data_loss_seconds"
 
 
 class ReplwatchInLab(ReplwatchLabCase):
@@ -62,6 +64,14 @@ class ReplwatchInLab(ReplwatchLabCase):
             for labels, _ in samples.all(UNREACHABLE_SINCE, source=source)
         }
 
+    def kept_guests(self, source):
+        """{job_id: (failover-ready, data loss)} of the guests whose jobs run from `source`."""
+        samples = self.daemon.samples()
+        return {
+            labels["job_id"]: (value, samples.value(DATA_LOSS, job_id=labels["job_id"]))
+            for labels, value in samples.all(READY, source=source)
+        }
+
     def test_node_down_and_recovery(self):
         listed = set()
 
@@ -84,6 +94,14 @@ class ReplwatchInLab(ReplwatchLabCase):
                 lambda: None not in self.kept_jobs("pve2").values(),
                 "a kept job of pve2 has no restore point on pve3",
             )
+            # Failover day: its guests' replicas are judged from pve3 alone, and say how
+            # much a failover now would lose.
+            guests = self.kept_guests("pve2")
+            self.assertEqual(set(guests), listed)
+            for job, (ready, loss) in guests.items():
+                self.assertEqual(ready, 1, job)
+                self.assertIsNotNone(loss, job)
+                self.assertGreater(loss, 0, job)
             self.assertEqual(self.up("pve1"), 1)
             self.assertEqual(self.up("pve3"), 1)
         finally:

@@ -39,6 +39,9 @@ CONDITIONAL = {
     "replwatch_collector_items_over_cap": "only while a node reports more than a cap allows",
     "replwatch_dataset_encryption_drift": "guest volumes under an encrypted parent only",
     "replwatch_job_source_unreachable_since_timestamp_seconds": "only while a source is down",
+    "replwatch_node_last_backup_duration_seconds": "only once a backup finished on the node",
+    "replwatch_guest_failover_blocker": "only while a guest is not failover-ready",
+    "replwatch_guest_unreplicated_disk_info": "only for a guest with a disk left behind",
 }
 
 FAILURES = "replwatch_job_consecutive_failures"
@@ -46,6 +49,11 @@ ERROR = "replwatch_job_last_error_info"
 COMMON = "replwatch_volume_common_snapshots"
 BASE = "replwatch_volume_base_snapshot_present"
 RPO = "replwatch_job_rpo_seconds"
+READY = "replwatch_guest_failover_ready"
+UNREPLICATED = "replwatch_guest_unreplicated_disks"
+UNREPLICATED_DISK = "replwatch_guest_unreplicated_disk_info"
+BLOCKER = "replwatch_guest_failover_blocker"
+DATA_LOSS = "replwatch_guest_failover_data_loss_seconds"
 INTERVAL = "replwatch_job_schedule_interval_seconds"
 LAST_SYNC = "replwatch_job_last_sync_timestamp_seconds"
 PENDING = "replwatch_job_pending_bytes"
@@ -69,6 +77,7 @@ SYNCING = "replwatch_job_syncing"
 REPLICA_SNAPSHOT = "replwatch_replication_snapshot_latest_timestamp_seconds"
 TRANSFER = "replwatch_job_last_transfer_bytes"
 THROUGHPUT = "replwatch_job_last_throughput_bytes_per_second"
+LINK_SPEED = "replwatch_link_speed_bytes_per_second"
 MISSED = "replwatch_job_missed_intervals_total"
 
 
@@ -112,6 +121,15 @@ def healthy(s):
         )
         and all(s.value(HEALTH, node=n, state="ONLINE") == 1 for n in NODES)
     )
+
+
+def failover_blockers(s):
+    """{job_id: {reason}} of the guests that are not failover-ready on their job's target."""
+    found = {}
+    for labels, value in s.all(BLOCKER):
+        if value:
+            found.setdefault(labels["job_id"], set()).add(labels["reason"])
+    return found
 
 
 class SignalsInLab(ReplwatchLabCase):
@@ -220,6 +238,7 @@ class SignalsInLab(ReplwatchLabCase):
         self.assertEqual([series_labels for series_labels, v in s.all(TOKEN) if v != 0], [])
         self.assertEqual(s.all(TOKEN_SEEN), [])
         self.assertEqual([series_labels for series_labels, v in s.all(KEY) if v != 1], [])
+        self.assertEqual(failover_blockers(s), {})
 
     def assertPoolHealthy(self, s, node):
         states = {
@@ -287,6 +306,12 @@ class SignalsInLab(ReplwatchLabCase):
         rpo = s.value(RPO, **labels)
         self.assertGreaterEqual(rpo, 0)
         self.assertLess(rpo, 2 * interval + 60)
+        self.assertEqual(s.value(READY, **labels), 1)
+        self.assertEqual(
+            s.value("replwatch_guest_replication_interval_seconds", **labels), interval
+        )
+        self.assertGreaterEqual(s.value(DATA_LOSS, **labels), 0)
+        self.assertLess(s.value(DATA_LOSS, **labels), 2 * interval + 60)
         self.assertLessEqual(s.value(PENDING, **labels), s.value(HEADROOM, **labels))
 
     def assertChainHealthy(self, s, job):
@@ -513,6 +538,14 @@ class SignalsInLab(ReplwatchLabCase):
                 )
                 for job in ("100-0", "102-0", "103-0", "105-0"):
                     self.assertEqual(s.value(DIVERGED, job_id=job), 0, job)
+            with self.subTest("failover readiness"):
+                blockers = failover_blockers(s)
+                self.assertEqual(set(blockers), {"102-0", "104-0", "105-0"}, blockers)
+                self.assertIn("partial_receive", blockers["102-0"])
+                self.assertIn("replica_mismatch", blockers["104-0"])
+                self.assertEqual(blockers["105-0"], {"key_unavailable"})
+                # A replica written to still starts (from its current state).
+                self.assertEqual(s.value(READY, job_id="101-0"), 1)
             with self.subTest("key-unloaded"):
                 self.assertEqual(s.value(KEY, node="pve3", dataset=volume("105-0")), 1)
                 self.assertEqual(
@@ -707,6 +740,42 @@ class SignalsInLab(ReplwatchLabCase):
             s.value("replwatch_pool_feature_enabled", node="pve2", feature="encryption"), 1
         )
 
+    def test_a_disk_left_out_of_replication_is_named_per_guest(self):
+        # Healthy: every replicated guest's disks are replicated (ide2 is an empty cdrom).
+        s = self.wait_healthy("not healthy")
+        guests = sorted(labels["guest"] for labels, v in s.all(UNREPLICATED) if v == 0)
+        self.assertEqual(guests, sorted({job.split("-")[0] for job in JOBS}))
+        self.lab("fault", "unreplicated-disk", "100")
+        self.lab("fault", "unreplicated-disk", "103")
+        try:
+            s = self.wait_until(
+                "the replicate=0 disks of 100 and 103 not seen",
+                lambda s: s.value(UNREPLICATED, guest="100") == 1
+                and s.value(UNREPLICATED, guest="103") == 1,
+            )
+            disks = {
+                (labels["guest"], labels["disk"], labels["volume"], labels["reason"])
+                for labels, v in s.all(UNREPLICATED_DISK)
+                if v == 1
+            }
+            self.assertEqual(
+                disks,
+                {
+                    ("100", "scsi9", "local-lvm:vm-100-disk-0", "replicate_off"),
+                    ("103", "scsi9", "local-lvm:vm-103-disk-0", "replicate_off"),
+                },
+            )
+            self.assertEqual(s.value(UNREPLICATED, guest="101"), 0)
+            # replicate=0 is skipped by PVE: the jobs keep replicating.
+            self.tick(FAULT_MINUTES)
+            self.assertNoneFailing(self.wait_until("runs after the fault", lambda s: True))
+        finally:
+            self.recover(("unreplicated-disk", "100"), ("unreplicated-disk", "103"))
+        self.wait_until(
+            "the disks still listed after they were detached",
+            lambda s: all(v == 0 for _, v in s.all(UNREPLICATED)) and not s.all(UNREPLICATED_DISK),
+        )
+
     def test_hung_job_stays_syncing_and_stalls_its_node(self):
         self.lab("fault", "hang-job", "102-0")
         try:
@@ -804,10 +873,15 @@ class SignalsInLab(ReplwatchLabCase):
                 with self.subTest(job=job):
                     throughput = after.value(THROUGHPUT, job_id=job)
                     self.assertGreater(after.value(TRANSFER, job_id=job), 0)
+                    # The lab's vmbr0 is a veth: 10 Gbit/s, whatever a shaper above it does.
+                    speed = after.value(LINK_SPEED, source=path[0], target=path[1])
+                    self.assertEqual(speed, 10000 * 1e6 / 8)
                     if "pve2" in path:
                         # The bytes are zfs send's estimates (3 significant digits).
                         self.assertLessEqual(throughput, link_bytes_per_second * 1.01)
                         self.assertLess(throughput, before.value(THROUGHPUT, job_id=job) / 10)
+                        # 8 Mbit/s of a 10 Gbit/s link: under a thousandth of it.
+                        self.assertLess(throughput / speed, 0.001)
                     else:
                         self.assertGreater(throughput, link_bytes_per_second)
             # A run that ended after PVE's next start for it (next_sync: the first event

@@ -122,7 +122,11 @@ class RollingUpgradeInLab(ReplwatchLabCase):
         )
         self.assertEqual(self.drift(s, "pve2", "vm-101-disk-0", "own_encryption_root"), 0)
         self.assertEqual(self.drift(s, "pve2", "vm-100-disk-0"), 1)
-        self.assertEqual(self.storage_versions("pve2"), ["9.1.5"])
+        # The node collector reads `pveversion -v` again once `pveversion` changes: a cycle
+        # of its own, which may come after the datasets collector's.
+        self.wait_until(
+            lambda s: self.storage_version(s, "pve2") == "9.1.5", "pve2's pve-storage 9.1.5"
+        )
         checks = self.encryption_checks("101-0")
         self.assertNotIn("encryption of rpool/data/vm-101-disk-0 on pve2", checks)
         self.assertEqual(checks["pve-storage on pve1 and pve2 for encrypted disks"][0], "OK")

@@ -1,17 +1,20 @@
-// `pvesh get /nodes/<node>/replication` JSON on hostile bytes.
+// /etc/cron.d/zfsutils-linux and the enabled timer listing on hostile bytes.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "collectors/parsers/pvesh_replication_parser.h"
+#include "collectors/parsers/scrub_schedule_parser.h"
 #include "text/parse_error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    (void)replwatch::parsers::ParsePveshReplication(text);
+    (void)replwatch::parsers::ParseScrubCron(text);
   } catch (const replwatch::text::ParseError&) {
   }
-  (void)replwatch::parsers::ParseReplicationJobId(text);
+  try {
+    (void)replwatch::parsers::ParseScrubTimers(text);
+  } catch (const replwatch::text::ParseError&) {
+  }
   return 0;
 }

@@ -3,16 +3,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-#include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
-/// One job from `pvesh get /nodes/<node>/replication --output-format json`.
-/// Epoch fields are 0 when PVE reports 0 ("never" / "not scheduled").
+/// One replication job of a node as PVE's job status shows it: its config
+/// merged with its run state (pve-manager's GET /nodes/<node>/replication,
+/// which replwatch works out itself: collectors/job_status.h). Epoch fields
+/// are 0 for PVE's 0 ("never" / "not scheduled").
 struct ReplicationJobState {
   std::string id;  // "<guest>-<jobnum>"
   std::uint64_t guest = 0;
@@ -37,20 +34,5 @@ struct ReplicationJobState {
 
   bool syncing() const { return pid.has_value(); }
 };
-
-struct ReplicationStatus {
-  std::vector<ReplicationJobState> jobs;
-  text::ParseWarnings warnings;
-};
-
-/// Accepts numbers or numeric strings for every numeric field and `disable`
-/// as 1 / "1" / true. A job without a valid `id` is skipped with a warning;
-/// a field of the wrong type is left at its default with a warning. Throws
-/// text::ParseError if the document is not a JSON array.
-ReplicationStatus ParsePveshReplication(std::string_view json);
-
-/// Splits "<guest>-<jobnum>" (both decimal); nullopt if malformed.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(
-    std::string_view id);
 
 }  // namespace replwatch::parsers

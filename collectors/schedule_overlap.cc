@@ -1,0 +1,72 @@
+#include "collectors/schedule_overlap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace replwatch {
+
+std::vector<TimeSpan> UnionOf(std::vector<TimeSpan> spans) {
+  std::sort(
+      spans.begin(), spans.end(),
+      [](const TimeSpan& x, const TimeSpan& y) { return x.start < y.start; });
+  std::vector<TimeSpan> merged;
+  for (const TimeSpan& span : spans) {
+    if (span.end <= span.start) continue;
+    if (!merged.empty() && span.start <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, span.end);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  return merged;
+}
+
+std::vector<double> ScheduledStarts(const parsers::CalendarEvent& schedule,
+                                    double from, double horizon_seconds,
+                                    std::int64_t utc_offset_seconds) {
+  const auto local_from =
+      static_cast<std::int64_t>(std::floor(from)) + utc_offset_seconds;
+  const auto local_to =
+      local_from + static_cast<std::int64_t>(std::ceil(horizon_seconds));
+  std::vector<double> starts;
+  for (const std::int64_t local : parsers::CalendarEventTimes(
+           schedule, local_from, local_to, kMaxScheduledRuns)) {
+    starts.push_back(static_cast<double>(local - utc_offset_seconds));
+  }
+  return starts;
+}
+
+std::vector<TimeSpan> SpansFrom(const std::vector<double>& starts,
+                                double duration_seconds) {
+  std::vector<TimeSpan> spans;
+  spans.reserve(starts.size());
+  for (const double start : starts) {
+    spans.push_back({start, start + duration_seconds});
+  }
+  return spans;
+}
+
+double LengthOf(const std::vector<TimeSpan>& disjoint) {
+  double total = 0;
+  for (const TimeSpan& span : disjoint) total += span.end - span.start;
+  return total;
+}
+
+double OverlapOf(const std::vector<TimeSpan>& x,
+                 const std::vector<TimeSpan>& y) {
+  double total = 0;
+  std::size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    const double start = std::max(x[i].start, y[j].start);
+    const double end = std::min(x[i].end, y[j].end);
+    if (end > start) total += end - start;
+    if (x[i].end < y[j].end) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return total;
+}
+
+}  // namespace replwatch

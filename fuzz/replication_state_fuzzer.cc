@@ -1,0 +1,16 @@
+// A node's pve-replication-state.json on hostile bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/replication_state_parser.h"
+#include "text/parse_error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ParseReplicationState(text);
+  } catch (const replwatch::text::ParseError&) {
+  }
+  return 0;
+}

@@ -1,0 +1,16 @@
+// /var/log/pve/tasks/active on hostile bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/parsers/task_list_parser.h"
+#include "text/parse_error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)replwatch::parsers::ParseActiveTasks(text);
+  } catch (const replwatch::text::ParseError&) {
+  }
+  return 0;
+}
