@@ -76,8 +76,12 @@ build_root() {
   unmount_under "$new"
   rm -rf --one-file-system "$new" "$new.log" "$part"
   mkdir -p "$new"
-  trap 'unmount_under "$new"; rm -rf --one-file-system "$new" "$part"' EXIT
+  # Expanded now: the trap runs after this function's locals are gone.
+  # shellcheck disable=SC2064
+  trap "unmount_under '$new'; rm -rf --one-file-system '$new' '$part'" EXIT
   mount_tmpfs "$new" 6g
+  # Not among scripts/install-deps.sh's defaults: only the Debian roots need it.
+  "$here/../scripts/install-deps.sh" debootstrap >&2
   say "debootstrap --variant=minbase $release"
   bootstrap_root "$release" "$new"
   # No service of an installed package is started (sshd, prometheus): tests run their own.
