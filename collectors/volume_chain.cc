@@ -199,6 +199,8 @@ ChainState AnalyzeChain(const VolumeChainInputs& in,
     const std::string base = job_prefix + std::to_string(in.last_sync) + "__";
     chain.base_on_source = BasePresence(source, job_prefix, base);
     chain.base_on_target = BasePresence(target, job_prefix, base);
+    chain.listings_across_runs =
+        !chain.base_on_source.has_value() || !chain.base_on_target.has_value();
   }
   return chain;
 }

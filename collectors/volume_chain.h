@@ -60,6 +60,11 @@ struct ChainState {
   /// yet, or that side's listing and the job state are of different runs.
   std::optional<bool> base_on_source;
   std::optional<bool> base_on_target;
+  /// Whether a listing holds another run of the job than the job state
+  /// describes (a base presence above is nullopt after a sync): the nodes
+  /// were read at different moments around a run, so `common` may be 0 for
+  /// a collection cycle without the chain being broken.
+  bool listings_across_runs = false;
   const DatasetInfo* source_info = nullptr;
   const DatasetInfo* target_info = nullptr;
 
