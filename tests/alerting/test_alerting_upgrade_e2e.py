@@ -97,6 +97,16 @@ class MixedClusterAlerting(AlertStackCase):
 
     @classmethod
     def run_scenario(cls):
+        # The drift alert's text names each node's pve-storage version: wait until replwatch
+        # has read every node's packages, or the first notification may go without one.
+        def packages_read():
+            read = cls.apis.query(
+                'count(replwatch_node_package_info{package="libpve-storage-perl"})'
+            )
+            return bool(read) and read[0]["value"][1] == "3"
+
+        if not cls.driver.wait(packages_read, 90):
+            raise AssertionError("replwatch did not read every node's packages in 90 s")
         began = time.time()
         cls.observe(MIXED, began)
         cls.driver.tick(16)
@@ -228,11 +238,17 @@ class MixedClusterAlerting(AlertStackCase):
         replicas and re-seeds them: with every `for:` at 5s, the seconds in which one node's
         listing is older than another node's job state may raise a transient chain alert
         (the shipped 10m absorbs it), so from there only the end state counts."""
+        self.maxDiff = None
         self.assertEqual(self.leftovers, [])
         expected = {key(e.full_labels({})) for e in EXPECTS}
         others = [
-            # seconds before step 3, status, labels: enough to tell which step raised it
-            (round(self.upgrade_began - notification["at"]), alert["status"], alert["labels"])
+            # seconds before step 3, status, labels, text: which step raised it, and why
+            (
+                round(self.upgrade_began - notification["at"]),
+                alert["status"],
+                alert["labels"],
+                alert["annotations"].get("description"),
+            )
             for notification in self.sink.notifications()
             if notification["at"] < self.upgrade_began
             for alert in notification["body"]["alerts"]
