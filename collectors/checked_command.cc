@@ -46,4 +46,14 @@ std::optional<std::string> ReadOptionalFile(Transport& transport,
   return std::nullopt;
 }
 
+std::string FileTextOrEmpty(Transport& transport, std::string_view id,
+                            std::string_view path,
+                            std::string_view if_unreadable) {
+  text::ParseWarnings why;
+  std::optional<std::string> text =
+      ReadOptionalFile(transport, id, path, if_unreadable, why);
+  if (!text) throw CollectorError(why[0].message);
+  return std::move(*text);
+}
+
 }  // namespace replwatch

@@ -31,4 +31,11 @@ std::optional<std::string> ReadOptionalFile(Transport& transport,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings);
 
+/// ReadOptionalFile for a file the collector cannot do without: "" when it
+/// does not exist, and any other failure throws CollectorError with cat's
+/// reason and `if_unreadable`.
+std::string FileTextOrEmpty(Transport& transport, std::string_view id,
+                            std::string_view path,
+                            std::string_view if_unreadable);
+
 }  // namespace replwatch

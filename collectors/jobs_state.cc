@@ -17,17 +17,9 @@ namespace {
 constexpr std::string_view kReplicationStatePath =
     "/var/lib/pve-manager/pve-replication-state.json";
 
-// A file PVE may rightly lack (no job yet, no run yet): "" then. Any other
-// failure to read it fails the collector, with cat's reason: without it the
+// Files PVE may rightly lack (no job yet, no run yet); without them the
 // jobs cannot be listed as PVE lists them.
-std::string FileTextOrEmpty(Transport& transport, std::string_view id,
-                            std::string_view path) {
-  text::ParseWarnings why;
-  std::optional<std::string> text = ReadOptionalFile(
-      transport, id, path, "the node's jobs are not listed", why);
-  if (!text) throw CollectorError(why[0].message);
-  return std::move(*text);
-}
+constexpr std::string_view kJobsNotListed = "the node's jobs are not listed";
 
 // check_process_running($pid, $ptime): the process exists, is not a zombie
 // and started when the state says (a pid reused after a crash is not it).
@@ -49,15 +41,15 @@ bool RunStillGoing(Transport& transport, std::int64_t pid,
 std::vector<parsers::ReplicationJobState> ReadJobStates(
     Transport& transport, const std::string& node,
     text::ParseWarnings* warnings) {
-  const parsers::ReplicationConfig config =
-      parsers::ParseReplicationConfig(FileTextOrEmpty(
-          transport, "cat-replication-cfg", "/etc/pve/replication.cfg"));
+  const parsers::ReplicationConfig config = parsers::ParseReplicationConfig(
+      FileTextOrEmpty(transport, "cat-replication-cfg",
+                      "/etc/pve/replication.cfg", kJobsNotListed));
   warnings->AddAll("replication.cfg: ", config.warnings);
   const auto guests = parsers::ParseVmlist(
       RunExpectingSuccess(transport, "cat-vmlist"), warnings);
-  const parsers::ReplicationStateFile state =
-      parsers::ParseReplicationState(FileTextOrEmpty(
-          transport, "cat-replication-state", kReplicationStatePath));
+  const parsers::ReplicationStateFile state = parsers::ParseReplicationState(
+      FileTextOrEmpty(transport, "cat-replication-state", kReplicationStatePath,
+                      kJobsNotListed));
   warnings->AddAll("replication state: ", state.warnings);
   // Only the retry time of a failing job depends on it.
   std::map<std::string, bool> online;
