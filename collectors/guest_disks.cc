@@ -72,10 +72,11 @@ std::string_view LeftBehindLabel(LeftBehind reason) {
   return "unknown_storage";
 }
 
-std::vector<UnreplicatedDisk> UnreplicatedDisksOf(
+GuestDisks SortGuestDisks(
     std::uint64_t vmid, const std::vector<parsers::GuestDisk>& disks,
     const std::map<std::string, parsers::StorageDefinition>& storages) {
-  std::vector<UnreplicatedDisk> left;
+  GuestDisks sorted;
+  std::vector<UnreplicatedDisk>& left = sorted.left_behind;
   for (const parsers::GuestDisk& disk : disks) {
     if (disk.cdrom || disk.volume == "none") continue;
     if (text::StartsWith(disk.volume, "/")) {
@@ -95,15 +96,19 @@ std::vector<UnreplicatedDisk> UnreplicatedDisksOf(
     } else if (found->second.type != "zfspool") {
       left.push_back(
           {disk.key, disk.volume, LeftBehind::kStorageCannotReplicate});
+    } else if (!found->second.pool.empty()) {
+      // ZFSPoolPlugin's path: the volume under the storage's pool.
+      sorted.replicated_datasets.push_back(found->second.pool + "/" +
+                                           std::string(volname));
     }
   }
-  return left;
+  return sorted;
 }
 
-std::map<std::uint64_t, std::vector<UnreplicatedDisk>> ReadUnreplicatedDisks(
+std::map<std::uint64_t, GuestDisks> ReadGuestDisks(
     Transport& transport, const std::map<std::uint64_t, std::string>& guests,
     text::ParseWarnings* warnings) {
-  std::map<std::uint64_t, std::vector<UnreplicatedDisk>> result;
+  std::map<std::uint64_t, GuestDisks> result;
   // Read even without guests: a collector that runs no command would tell
   // the node worker that an unreachable node answered.
   const std::optional<std::string> storage_text =
@@ -135,7 +140,7 @@ std::map<std::uint64_t, std::vector<UnreplicatedDisk>> ReadUnreplicatedDisks(
       const auto file = files.find(directory + id + ".conf");
       if (file == files.end()) continue;  // unknown: moved, or unreadable
       const std::uint64_t vmid = *text::ParseUint64(id);
-      result[vmid] = UnreplicatedDisksOf(
+      result[vmid] = SortGuestDisks(
           vmid, parsers::ParseGuestConfigDisks(file->second, vmtype, warnings),
           storages);
     }

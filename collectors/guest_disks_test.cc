@@ -44,9 +44,14 @@ TEST_CASE("guest disks: what a failover of a VM leaves behind",
       ReadTestdata("qemu-server-100.conf"), "qemu", &warnings);
   // Replicated: efidisk0, scsi0 and tpmstate0 on local-zfs. Not disks: the
   // cdroms. Reachable anyway: virtio0 on NFS. Not 100's: virtio1 (200's).
-  CHECK(Described(UnreplicatedDisksOf(100, disks, storages)) ==
+  const GuestDisks sorted = SortGuestDisks(100, disks, storages);
+  CHECK(Described(sorted.left_behind) ==
         std::vector<std::string>{"scsi1 replicate_off", "scsi2 local_device",
                                  "unused0 storage_cannot_replicate"});
+  CHECK(sorted.replicated_datasets ==
+        std::vector<std::string>{"rpool/data/vm-100-disk-1",
+                                 "rpool/data/vm-100-disk-0",
+                                 "rpool/data/vm-100-disk-2"});
 }
 
 TEST_CASE("guest disks: what a failover of a container leaves behind",
@@ -56,11 +61,17 @@ TEST_CASE("guest disks: what a failover of a container leaves behind",
       parsers::ParseStorageConfig(ReadTestdata("storage.cfg"), &warnings);
   const auto disks = parsers::ParseGuestConfigDisks(
       ReadTestdata("lxc-102.conf"), "lxc", &warnings);
-  CHECK(Described(UnreplicatedDisksOf(102, disks, storages)) ==
+  const GuestDisks sorted = SortGuestDisks(102, disks, storages);
+  CHECK(Described(sorted.left_behind) ==
         std::vector<std::string>{"mp1 local_device", "mp2 replicate_off"});
-  CHECK(Described(UnreplicatedDisksOf(
-            102, {{"mp3", "gone-storage:vm-102-disk-7", false, true}},
-            storages)) == std::vector<std::string>{"mp3 unknown_storage"});
+  CHECK(sorted.replicated_datasets ==
+        std::vector<std::string>{"rpool/data/subvol-102-disk-1",
+                                 "rpool/data/subvol-102-disk-0"});
+  CHECK(Described(SortGuestDisks(
+                      102, {{"mp3", "gone-storage:vm-102-disk-7", false, true}},
+                      storages)
+                      .left_behind) ==
+        std::vector<std::string>{"mp3 unknown_storage"});
 }
 
 TEST_CASE("guest disks: one grep per guest type, unreadable ones unknown",
@@ -78,10 +89,10 @@ TEST_CASE("guest disks: one grep per guest type, unreadable ones unknown",
   t.Answer("grep -H ^ /etc/pve/local/lxc/102.conf", "", 2,
            "grep: /etc/pve/local/lxc/102.conf: Permission denied\n");
   text::ParseWarnings warnings;
-  const auto guests = ReadUnreplicatedDisks(
+  const auto guests = ReadGuestDisks(
       t, {{100, "qemu"}, {101, "qemu"}, {102, "lxc"}, {42, "qemu"}}, &warnings);
   REQUIRE(guests.size() == 1);  // 101 moved away, 102 unreadable, 42 no VMID
-  CHECK(guests.at(100).size() == 3);
+  CHECK(guests.at(100).left_behind.size() == 3);
   REQUIRE(warnings.size() == 1);
   CHECK_THAT(warnings[0].message,
              Catch::Matchers::ContainsSubstring("Permission denied"));

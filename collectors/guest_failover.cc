@@ -1,10 +1,13 @@
 #include "collectors/guest_failover.h"
 
+#include <algorithm>
+
 #include "collectors/datasets.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
 #include "collectors/replica_restore_point.h"
 #include "collectors/snapshots.h"
+#include "collectors/unreplicated_disks.h"
 
 namespace replwatch {
 namespace {
@@ -92,6 +95,19 @@ FailoverReadiness AnalyzeFailover(const ClusterView& view, const JobFacts& job,
     if (chain.TypeMismatch().value_or(false) ||
         chain.SizeMismatch().value_or(false)) {
       readiness.blockers.insert(FailoverBlocker::kReplicaMismatch);
+    }
+  }
+  // A disk added since the job's last run has no replication snapshot yet,
+  // so it is not among `volumes`; the source's config names it.
+  if (const auto* disks = view.Find<UnreplicatedDisksFacts>(job.state.source)) {
+    const auto guest = disks->guests.find(job.state.guest);
+    if (guest == disks->guests.end()) return readiness;
+    for (const std::string& dataset : guest->second.replicated_datasets) {
+      if (std::find(volumes.begin(), volumes.end(), dataset) != volumes.end()) {
+        continue;
+      }
+      CheckReplica(dataset, job.state.id, *inputs.target_snapshots,
+                   *inputs.target_datasets, *pools, readiness.blockers);
     }
   }
   return readiness;

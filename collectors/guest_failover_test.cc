@@ -3,6 +3,7 @@
 #include "collectors/datasets.h"
 #include "collectors/pools.h"
 #include "collectors/snapshots.h"
+#include "collectors/unreplicated_disks.h"
 #include "testing/catch.h"
 
 namespace replwatch {
@@ -31,6 +32,9 @@ struct Cluster {
                                                         {kDisk1, Volume()}};
   std::map<std::string, DatasetInfo> target_datasets = source_datasets;
   std::string target_health = "ONLINE";
+  /// The datasets the guest's config on pve1 has replicated; unset: the
+  /// config was not read.
+  std::optional<std::vector<std::string>> configured;
   std::int64_t last_sync = 0;  // the job state's; 0: none read
   bool source_down = false;
   bool target_pools_known = true;
@@ -59,6 +63,11 @@ struct Cluster {
       auto datasets = std::make_shared<DatasetsFacts>();
       datasets->datasets.insert(source_datasets.begin(), source_datasets.end());
       view.Add("pve1", datasets);
+      if (configured) {
+        auto disks = std::make_shared<UnreplicatedDisksFacts>();
+        disks->guests[100].replicated_datasets = *configured;
+        view.Add("pve1", disks);
+      }
     } else {
       view.MarkUnreachable("pve1", kNow - 300);
     }
@@ -154,6 +163,20 @@ TEST_CASE("each thing a failover needs on the target is its own reason",
     const FailoverReadiness readiness = cluster.Analyze();
     CHECK(Reasons(readiness) == ReasonList{"no_replica"});
     CHECK_FALSE(readiness.restore_point);
+  }
+  SECTION("a disk added since the last run") {
+    Cluster cluster;
+    const char* added = "rpool/data/vm-100-disk-2";
+    cluster.configured = {kDisk0, kDisk1, added};
+    cluster.source_datasets[added] = Cluster::Volume();
+    const FailoverReadiness readiness = cluster.Analyze();
+    CHECK(Reasons(readiness) == ReasonList{"no_replica"});
+    CHECK(readiness.restore_point == kNow - 900);  // of the disks it has
+
+    cluster.target_datasets[added] = Cluster::Volume();  // the run's receive
+    cluster.target_snapshots += ReplicationSnapshot(added, 31, kNow - 60);
+    cluster.source_snapshots += ReplicationSnapshot(added, 31, kNow - 60);
+    CHECK(cluster.Analyze().ready());
   }
   SECTION("a replica of another size") {
     Cluster cluster;

@@ -13,8 +13,8 @@ void UnreplicatedDisksFacts::Render(const LabelList& node_labels,
     out.Gauge("replwatch_guest_unreplicated_disks",
               "Disks of a replicated guest that its replication does not "
               "copy: a failover leaves them behind.",
-              labels, static_cast<double>(disks.size()));
-    for (const UnreplicatedDisk& disk : disks) {
+              labels, static_cast<double>(disks.left_behind.size()));
+    for (const UnreplicatedDisk& disk : disks.left_behind) {
       out.Gauge("replwatch_guest_unreplicated_disk_info",
                 "A disk a failover of the guest leaves behind, and why; "
                 "always 1.",
@@ -35,7 +35,7 @@ std::shared_ptr<const Facts> UnreplicatedDisksCollector::Collect(
       guests.emplace(job.state.guest, job.state.vmtype);
     }
   }
-  facts->guests = ReadUnreplicatedDisks(transport, guests, &facts->warnings);
+  facts->guests = ReadGuestDisks(transport, guests, &facts->warnings);
   return facts;
 }
 

@@ -31,14 +31,14 @@ void CheckEveryDiskReplicated(const ClusterView& view,
   if (facts == nullptr) return;
   const auto found = facts->guests.find(guest);
   if (found == facts->guests.end()) return;
-  if (found->second.empty()) {
+  if (found->second.left_behind.empty()) {
     drill->checks.push_back(
         {"every disk replicated", Severity::kOk,
          "the config on " + source + " has no disk replication leaves out"});
     return;
   }
   std::string left;
-  for (const UnreplicatedDisk& disk : found->second) {
+  for (const UnreplicatedDisk& disk : found->second.left_behind) {
     left += (left.empty() ? "" : ", ") + disk.key + " " + disk.volume + " (" +
             std::string(LeftBehindLabel(disk.reason)) + ")";
   }

@@ -26,8 +26,11 @@ std::map<std::string, StorageDefinition> ParseStorageConfig(
     if (line[0] == ' ' || line[0] == '\t') {
       std::string_view option = text::TrimSpace(line);
       const std::string_view key = text::NextField(&option);
-      if (current != nullptr && key == "shared") {
+      if (current == nullptr) continue;
+      if (key == "shared") {
         current->shared = current->shared || text::TrimSpace(option) == "1";
+      } else if (key == "pool") {
+        current->pool = std::string(text::TrimSpace(option));
       }
       continue;
     }

@@ -14,6 +14,8 @@ struct StorageDefinition {
   /// Reachable from every node: `shared 1`, or a type PVE always treats as
   /// shared (pve-storage Storage.pm @SHARED_STORAGE).
   bool shared = false;
+  /// zfspool: the dataset its volumes live under (`pool rpool/data`).
+  std::string pool;
 };
 
 /// Parses the SectionConfig file best-effort: `<type>: <id>` headers and

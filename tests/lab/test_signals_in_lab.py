@@ -776,6 +776,29 @@ class SignalsInLab(ReplwatchLabCase):
             lambda s: all(v == 0 for _, v in s.all(UNREPLICATED)) and not s.all(UNREPLICATED_DISK),
         )
 
+    def test_a_disk_added_since_the_last_run_has_no_replica_until_the_next(self):
+        """A disk added to a replicated guest (`qm set 101 --scsi2 local-zfs:4`) has no replica
+        until the job's next run sends it in full: a failover now would start the guest
+        without it. It is replicated, so it is no unreplicated disk."""
+        self.wait_healthy("not healthy")
+        self.lab("fault", "new-disk", "101")
+        try:
+            s = self.wait_until(
+                "the added disk not seen missing on 101-0's target",
+                lambda s: failover_blockers(s) == {"101-0": {"no_replica"}},
+            )
+            self.assertEqual(s.value(READY, job_id="101-0"), 0)
+            self.assertEqual(s.value(UNREPLICATED, guest="101"), 0)
+            self.tick(FAULT_MINUTES)
+            self.assertNoneFailing(
+                self.wait_until(
+                    "101-0 not ready after the run that copied the disk",
+                    lambda s: s.value(READY, job_id="101-0") == 1 and not failover_blockers(s),
+                )
+            )
+        finally:
+            self.recover(("new-disk", "101"))
+
     def test_hung_job_stays_syncing_and_stalls_its_node(self):
         self.lab("fault", "hang-job", "102-0")
         try:
