@@ -4,6 +4,7 @@
 
 #include "collectors/datasets.h"
 #include "collectors/guest_failover.h"
+#include "collectors/guest_ha.h"
 #include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
 #include "collectors/link_mtu.h"
@@ -126,6 +127,7 @@ void RenderCrossNode(const ClusterView& view, MetricSet& out) {
     RenderPath(source, target, view, pools[{source, target}], out);
   }
   RenderPoolContention(view, index_of, out);
+  RenderGuestHa(view, out);
 }
 
 }  // namespace replwatch

@@ -1,6 +1,7 @@
 #include "collectors/collector.h"
 #include "collectors/contention.h"
 #include "collectors/datasets.h"
+#include "collectors/ha.h"
 #include "collectors/jobs.h"
 #include "collectors/nic.h"
 #include "collectors/node.h"
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<Collector>> MakeAllCollectors(const Clock& now) {
   collectors.push_back(std::make_unique<NodeCollector>(now));
   collectors.push_back(std::make_unique<JobsCollector>(now));
   collectors.push_back(std::make_unique<UnreplicatedDisksCollector>());
+  collectors.push_back(std::make_unique<HaCollector>());
   collectors.push_back(std::make_unique<PoolsCollector>());
   collectors.push_back(std::make_unique<DatasetsCollector>(now));
   collectors.push_back(std::make_unique<SnapshotsCollector>(now));

@@ -1,6 +1,7 @@
 #include "diagnose/failover_drill.h"
 
 #include "collectors/guest_failover.h"
+#include "collectors/guest_ha.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
 #include "collectors/unreplicated_disks.h"
@@ -44,6 +45,29 @@ void CheckEveryDiskReplicated(const ClusterView& view,
   }
   drill->checks.push_back({"every disk replicated", Severity::kWarning,
                            "a failover starts the guest without " + left});
+}
+
+// Where HA would start the guest when its node fails; no check while HA's
+// configuration is not known or the guest is not HA-managed.
+void CheckHaRecovery(const ClusterView& view, std::uint64_t guest,
+                     FailoverDrill* drill) {
+  const auto recovery = AnalyzeGuestHa(view, guest);
+  if (!recovery || !recovery->managed) return;
+  if (recovery->nodes_without_replica.empty()) {
+    drill->checks.push_back({"HA recovery node", Severity::kOk,
+                             "HA-managed: its rules allow only nodes that "
+                             "hold its replicas"});
+    return;
+  }
+  std::string nodes;
+  for (const std::string& node : recovery->nodes_without_replica) {
+    nodes += (nodes.empty() ? "" : ", ") + node;
+  }
+  drill->checks.push_back(
+      {"HA recovery node", Severity::kWarning,
+       "HA-managed: it may recover the guest onto " + nodes +
+           ", where no job replicates its disks (make its node-affinity "
+           "rule strict to its replicas' nodes)"});
 }
 
 }  // namespace
@@ -128,6 +152,7 @@ FailoverDrill DrillFailover(const ClusterView& view, const std::string& source,
                     "unhealthy or unknown on " + target, space));
   }
   CheckEveryDiskReplicated(view, source, job.state.guest, &drill);
+  CheckHaRecovery(view, job.state.guest, &drill);
   if (readiness.restore_point) {
     const double loss =
         view.now() - static_cast<double>(*readiness.restore_point);

@@ -94,6 +94,7 @@ text pmxcfs_status members '{\n"nodename": "pve1",\n"version": 5,\n"nodelist": {
 text proc_stat pvesr '4242 (pvesr) S 1 4242 4242 0 -1 4194560 5208 0 0 0 31 6 0 0 20 0 1 0 1234567 118587392 30236\n'
 local_files replication_cfg replication.cfg
 local_files vzdump_jobs jobs.cfg
+local_files ha_config ha-resources.cfg ha-groups.cfg ha-rules.cfg
 local_files task_list tasks-active.txt
 local_files scrub_schedule cron.d-zfsutils-linux
 text scrub_schedule timers 'zfs-scrub-weekly@tank.timer\nzfs-scrub-monthly@rpool.timer\n'

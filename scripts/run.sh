@@ -14,7 +14,8 @@ fi
 port=10130
 prometheus_port=10190
 alertmanager_port=10193
-lab/lab up --nodes 3
+# Each node's first guest is HA-managed, strict to its replicas' nodes (lab fault ha-loose-rule).
+lab/lab up --nodes 3 --ha
 stack_pid=
 stop() {
   if [ -n "$stack_pid" ]; then

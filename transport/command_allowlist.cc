@@ -94,6 +94,10 @@ const Entry kAllowList[] = {
      {L("grep"), L("-H"), L("^"),
       P(Arg::kGuestIds, "/etc/pve/local/lxc/", ".conf")}},
     {"cat-storage-cfg", {L("cat"), L("/etc/pve/storage.cfg")}},
+    // Where HA may recover a guest (PVE 8 groups, PVE 9 rules).
+    {"cat-ha-resources", {L("cat"), L("/etc/pve/ha/resources.cfg")}},
+    {"cat-ha-groups", {L("cat"), L("/etc/pve/ha/groups.cfg")}},
+    {"cat-ha-rules", {L("cat"), L("/etc/pve/ha/rules.cfg")}},
     {"cat-members", {L("cat"), L("/etc/pve/.members")}},
     {"cat-datacenter-cfg", {L("cat"), L("/etc/pve/datacenter.cfg")}},
     // What replication contends with: backup jobs, running tasks (backups

@@ -6,6 +6,7 @@ import time
 from rwlab import backups
 from rwlab import calendar
 from rwlab import faults_guest
+from rwlab import ha as hamod
 from rwlab import netlab
 from rwlab import pve
 from rwlab import scheduler
@@ -20,10 +21,12 @@ SCHEDULES = [None, None, None, "*/5", "*/30", None, "*/10"]
 
 class Setup:
     """What `lab up` was asked for besides the sizes: per node the PVE release and
-    libpve-storage-perl version, the pools' layout, and whether rpool/data is encrypted."""
+    libpve-storage-perl version, the pools' layout, whether rpool/data is encrypted and whether
+    some guests are HA-managed (rwlab/ha.py)."""
 
-    def __init__(self, pve="9", storage="", layout="mirror", encrypted=False):
+    def __init__(self, pve="9", storage="", layout="mirror", encrypted=False, ha=False):
         self.pve, self.storage, self.layout, self.encrypted = pve, storage, layout, encrypted
+        self.ha = ha
         if layout not in LAYOUTS:
             raise ValueError("no such pool layout '%s' (known: %s)" % (layout, ", ".join(LAYOUTS)))
 
@@ -226,6 +229,7 @@ def build(lab, name, nodes, guests, snapshots, setup, seed=None):
     now = int(time.time())
     state = new_state(name, lab.dir, nodes, setup)
     add_guests(state, guests, rng)
+    state["ha"] = hamod.default_config(state) if setup.ha else {"resources": {}, "rules": {}}
     write_static_files(lab, state)
     for node, zfs in build_zfs(state, snapshots, now, rng, setup.layout).items():
         zm.publish_snapshots_changed(zfs)

@@ -121,6 +121,11 @@ def parser():
         action="store_true",
         help="rpool/data is an encryption root on every node (guest disks inherit)",
     )
+    up.add_argument(
+        "--ha",
+        action="store_true",
+        help="each node's first guest is HA-managed, limited to the nodes of its replicas",
+    )
     sub.add_parser("down")
     sub.add_parser("status")
     sub.add_parser("config")
@@ -165,7 +170,7 @@ def dispatch(args, lab):
     if args.cmd == "up":
         if os.geteuid() != 0:
             raise RuntimeError("lab up needs root")
-        setup = build.Setup(args.pve, args.storage, args.layout, args.encrypted)
+        setup = build.Setup(args.pve, args.storage, args.layout, args.encrypted, args.ha)
         seconds = lifecycle.up(lab, args.name, args.nodes, args.guests, args.snapshots, setup)
         print(
             "lab %s up in %.1fs: %d nodes (see `lab status`, `lab config`)"

@@ -9,6 +9,7 @@ from rwlab import faults_guest
 from rwlab import faults_pool
 from rwlab import faults_replica
 from rwlab import faults_transport
+from rwlab import ha
 from rwlab import keys
 from rwlab import netlab
 from rwlab import poolfeatures
@@ -385,6 +386,7 @@ FAULTS.update(faults_pool.FAULTS)
 FAULTS.update(faults_transport.FAULTS)
 FAULTS.update(faults_backup.FAULTS)
 FAULTS.update(faults_guest.FAULTS)
+FAULTS.update(ha.FAULTS)
 
 
 def parse_args(name, argv):

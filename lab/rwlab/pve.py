@@ -4,6 +4,7 @@ import os
 
 from rwlab import backups
 from rwlab import calendar
+from rwlab import ha
 from rwlab import store
 
 DEFAULT_SCHEDULE = "*/15"
@@ -279,13 +280,14 @@ def vmlist_text(state):
 
 
 def write_cluster_files(lab, state):
-    """/etc/pve/replication.cfg, jobs.cfg, .vmlist and every node's .members (pmxcfs keeps
-    them in sync)."""
+    """/etc/pve/replication.cfg, jobs.cfg, .vmlist, ha/ and every node's .members (pmxcfs
+    keeps them in sync)."""
     store.write_text(
         os.path.join(lab.pve, "replication.cfg"), render_replication_cfg(state["jobs"]), 0o640
     )
     store.write_text(os.path.join(lab.pve, ".vmlist"), vmlist_text(state))
     backups.write_jobs_cfg(lab, state)
+    ha.write_files(lab, state)
     for node in state["nodes"]:
         # Bind-mounted as a single file: rewrite in place, a rename would not show through.
         store.rewrite(lab.node(node, "members"), members_json(state, node))

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Captures the golden exposition's input from the lab: what every node answered to every
-command of one `replwatch once`, in a 3-node PVE 9.2 lab where one job's chain is broken.
+command of one `replwatch once`, in a 3-node PVE 9.2 lab (`--ha`) where one job's chain is broken.
 
   sudo tests/golden/capture_from_lab.py          # rewrites tests/golden/input/
   REPLWATCH_UPDATE_GOLDEN=1 build/tests/golden/golden_exposition_test   # then metrics.prom
@@ -39,7 +39,7 @@ def lab(*args):
 def main():
     if os.geteuid() != 0:
         sys.exit("the lab needs root")
-    lab("up", "--nodes", "3", "--guests", "3")
+    lab("up", "--nodes", "3", "--guests", "3", "--ha")
     try:
         lab("tick", "--minutes", "16")
         lab("fault", "delete-snapshot", "103-0", "target")

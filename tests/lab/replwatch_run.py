@@ -19,6 +19,7 @@ COLLECTORS = (
     "node",
     "jobs",
     "unreplicated_disks",
+    "ha",
     "pools",
     "datasets",
     "snapshots",

@@ -17,7 +17,16 @@ from replwatch_run import BINARY, Replwatch
 # Declared clusters of the lab's six nodes (a cluster is never split).
 CLUSTERS = {"dc1": ["pve1", "pve2"], "dc2": ["pve3", "pve4"], "dc3": ["pve5"], "dc4": ["pve6"]}
 PORTS = [10141, 10142, 10143]
-COLLECTORS_OFF = ["jobs", "unreplicated_disks", "pools", "datasets", "snapshots", "nic", "paths"]
+COLLECTORS_OFF = [
+    "jobs",
+    "unreplicated_disks",
+    "ha",
+    "pools",
+    "datasets",
+    "snapshots",
+    "nic",
+    "paths",
+]
 MASK = (1 << 64) - 1
 
 

@@ -42,6 +42,7 @@ CONDITIONAL = {
     "replwatch_node_last_backup_duration_seconds": "only once a backup finished on the node",
     "replwatch_guest_failover_blocker": "only while a guest is not failover-ready",
     "replwatch_guest_unreplicated_disk_info": "only for a guest with a disk left behind",
+    "replwatch_guest_ha_node_without_replica": "only while HA may start a guest without its disks",
 }
 
 FAILURES = "replwatch_job_consecutive_failures"
@@ -79,6 +80,8 @@ TRANSFER = "replwatch_job_last_transfer_bytes"
 THROUGHPUT = "replwatch_job_last_throughput_bytes_per_second"
 LINK_SPEED = "replwatch_link_speed_bytes_per_second"
 MISSED = "replwatch_job_missed_intervals_total"
+HA_MANAGED = "replwatch_guest_ha_managed"
+HA_WITHOUT_REPLICA = "replwatch_guest_ha_node_without_replica"
 
 
 def volume(job):
@@ -134,6 +137,7 @@ def failover_blockers(s):
 
 class SignalsInLab(ReplwatchLabCase):
     NAME = "rwsignals"  # its seed leaves every pool 25-55% full
+    UP = ["--ha"]  # guests 100, 102 and 104 HA-managed, strict to their replicas' nodes
 
     def setUp(self):
         self.wait_until("the lab is not healthy at the start of the test", healthy, timeout=60)
@@ -798,6 +802,31 @@ class SignalsInLab(ReplwatchLabCase):
             )
         finally:
             self.recover(("new-disk", "101"))
+
+    def test_ha_may_recover_a_guest_onto_a_node_without_its_disks(self):
+        """Guests 100, 102 and 104 are HA-managed with a strict node-affinity rule of their own
+        node and their job's target. Without `strict`, those nodes are only preferred: HA may
+        recover guest 100 onto pve3, which holds none of its disks."""
+        s = self.wait_healthy("not healthy")
+        managed = sorted(labels["guest"] for labels, v in s.all(HA_MANAGED) if v == 1)
+        self.assertEqual(managed, ["100", "102", "104"])
+        self.assertEqual(s.all(HA_WITHOUT_REPLICA), [])
+        self.lab("fault", "ha-loose-rule", "100")
+        try:
+            s = self.wait_until(
+                "pve3 not named as a recovery node without guest 100's disks",
+                lambda s: s.value(HA_WITHOUT_REPLICA, guest="100", node="pve3") == 1,
+            )
+            self.assertEqual(
+                [(labels["guest"], labels["node"]) for labels, _ in s.all(HA_WITHOUT_REPLICA)],
+                [("100", "pve3")],
+            )
+        finally:
+            self.lab("clear", "ha-loose-rule", "100")
+        self.wait_until(
+            "a node without replica still named after the rule was made strict again",
+            lambda s: not s.all(HA_WITHOUT_REPLICA),
+        )
 
     def test_hung_job_stays_syncing_and_stalls_its_node(self):
         self.lab("fault", "hang-job", "102-0")
