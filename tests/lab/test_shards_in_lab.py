@@ -12,21 +12,12 @@ import time
 import unittest
 
 from labhelper import LabCase
-from replwatch_run import BINARY, Replwatch
+from replwatch_run import BINARY, COLLECTORS, Replwatch
 
 # Declared clusters of the lab's six nodes (a cluster is never split).
 CLUSTERS = {"dc1": ["pve1", "pve2"], "dc2": ["pve3", "pve4"], "dc3": ["pve5"], "dc4": ["pve6"]}
 PORTS = [10141, 10142, 10143]
-COLLECTORS_OFF = [
-    "jobs",
-    "unreplicated_disks",
-    "ha",
-    "pools",
-    "datasets",
-    "snapshots",
-    "nic",
-    "paths",
-]
+COLLECTORS_OFF = [c for c in COLLECTORS if c != "node"]
 MASK = (1 << 64) - 1
 
 
