@@ -18,9 +18,8 @@ struct StorageDefinition {
   std::string pool;
 };
 
-/// Parses the SectionConfig file best-effort: `<type>: <id>` headers and
-/// their tab-indented options; a malformed header is a warning. Throws
-/// text::ParseError only on NUL bytes.
+/// Parses the SectionConfig file best-effort (ParseSectionConfig): a
+/// malformed header is a warning. Throws text::ParseError only on NUL bytes.
 std::map<std::string, StorageDefinition> ParseStorageConfig(
     std::string_view text, text::ParseWarnings* warnings);
 
