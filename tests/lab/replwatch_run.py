@@ -14,6 +14,10 @@ BINARY = os.environ.get("REPLWATCH_BINARY", os.path.join(REPO, "build", "daemon"
 # build root for the Debian 13 binary; unset: the host's.
 ROOT = os.environ.get("REPLWATCH_ROOT")
 PORT = 10131
+# CollectionRounds: the complete collection rounds a wait lasts at least, and how many
+# times its timeout it lasts at most while replwatch does not complete them.
+MIN_ROUNDS = 3
+STALL_FACTOR = 10
 # replwatch's collectors, each run on every node.
 COLLECTORS = (
     "node",
@@ -155,13 +159,34 @@ class Replwatch:
         """One scrape, parsed."""
         return Samples(self.scrape())
 
-    def wait_for(self, predicate, timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
+    def wait_for_scrape(self, predicate, timeout=30, rounds=MIN_ROUNDS):
+        """(the first scrape whose facts were all collected after this call and that
+        satisfies `predicate`, or None; the last scrape; the complete collection rounds
+        seen). A series the predicate needs being absent counts as not yet. Gives up as
+        CollectionRounds.exhausted says."""
+        since = time.time()
+        counter = CollectionRounds()
+        while True:
+            samples = self.samples()
+            counter.observe(samples)
+            try:
+                if samples.collected_after(since) and predicate(samples):
+                    return samples, samples, counter.count
+            except (TypeError, ValueError):
+                pass
+            if counter.exhausted(timeout, rounds):
+                return None, samples, counter.count
             time.sleep(0.25)
-        return predicate()
+
+    def wait_for(self, predicate, timeout=30, rounds=MIN_ROUNDS):
+        """True once predicate() holds; False when CollectionRounds.exhausted says."""
+        counter = CollectionRounds()
+        while not predicate():
+            counter.observe(self.samples())
+            if counter.exhausted(timeout, rounds):
+                return predicate()
+            time.sleep(0.25)
+        return True
 
     def log_text(self):
         self.log.flush()
@@ -209,17 +234,51 @@ class Samples:
             for c in COLLECTORS
         )
 
-    def collected_after(self, since):
-        """True if every collector's facts come from a run that started after `since`."""
-        runs = self.all("replwatch_collector_last_success_timestamp_seconds")
+    def not_collected_after(self, since):
+        """[(node, collector)] whose facts come from a run that started before `since`."""
         took = {
             (series_labels["node"], series_labels["collector"]): v
             for series_labels, v in self.all("replwatch_collector_duration_seconds")
         }
-        return bool(runs) and all(
-            end - took.get((series_labels["node"], series_labels["collector"]), 0.0) > since
-            for series_labels, end in runs
-        )
+        stale = []
+        for series_labels, end in self.all("replwatch_collector_last_success_timestamp_seconds"):
+            key = (series_labels["node"], series_labels["collector"])
+            if end - took.get(key, 0.0) <= since:
+                stale.append(key)
+        return sorted(stale)
+
+    def collected_after(self, since):
+        """True if every collector's facts come from a run that started after `since`."""
+        return bool(
+            self.all("replwatch_collector_last_success_timestamp_seconds")
+        ) and not self.not_collected_after(since)
+
+    def round_completed_after(self, since):
+        """True if every collector ran after `since` on every node that is up."""
+        up = {labels["node"] for labels, v in self.all("replwatch_node_up") if v == 1}
+        return bool(up) and not [n for n, _ in self.not_collected_after(since) if n in up]
+
+
+class CollectionRounds:
+    """The complete collection rounds replwatch finishes while a test waits, counted
+    scrape by scrape, so that a wait lasts at least MIN_ROUNDS of them: a machine too
+    busy to collect within a test's timeout gets as many chances as an idle one."""
+
+    def __init__(self):
+        self.start = time.time()
+        self.round_start = self.start
+        self.count = 0
+
+    def observe(self, samples):
+        if samples.round_completed_after(self.round_start):
+            self.count += 1
+            self.round_start = time.time()
+
+    def exhausted(self, timeout, rounds):
+        """`timeout` has passed and `rounds` rounds were seen, or a daemon that stopped
+        collecting has had STALL_FACTOR * timeout."""
+        waited = time.time() - self.start
+        return (waited > timeout and self.count >= rounds) or waited > STALL_FACTOR * timeout
 
 
 class ReplwatchLabCase(LabCase):

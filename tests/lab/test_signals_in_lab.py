@@ -108,22 +108,35 @@ def error_class(samples, job):
     return classes[0] if len(classes) == 1 else (classes or None)
 
 
+def unhealthy_reasons(s):
+    """What keeps the lab from healthy (every node reached, every job replicating, every
+    chain and pool intact), one phrase each; [] when it is healthy."""
+    reasons = [
+        "%s/%s failed" % (series_labels["node"], series_labels["collector"])
+        for series_labels, v in s.all("replwatch_collector_success")
+        if v != 1
+    ]
+    reported = len(s.all("replwatch_collector_success"))
+    if reported != len(NODES) * len(COLLECTORS):
+        reasons.append("%d collector results, not %d" % (reported, len(NODES) * len(COLLECTORS)))
+    for j in JOBS:
+        checks = {
+            "failures": s.value(FAILURES, job_id=j) == 0,
+            "error %s" % error_class(s, j): error_class(s, j) is None,
+            "syncing": s.value(SYNCING, job_id=j) == 0,
+            "no common snapshot": (s.value(COMMON, job_id=j, volume=volume(j)) or 0) >= 1,
+            "source base missing": s.value(BASE, job_id=j, side="source") == 1,
+            "target base missing": s.value(BASE, job_id=j, side="target") == 1,
+        }
+        reasons += ["%s: %s" % (j, what) for what, ok in checks.items() if not ok]
+    reasons += [
+        "%s pool not ONLINE" % n for n in NODES if s.value(HEALTH, node=n, state="ONLINE") != 1
+    ]
+    return reasons
+
+
 def healthy(s):
-    """Every node reached, every job replicating, every chain and pool intact."""
-    return (
-        all(v == 1 for _, v in s.all("replwatch_collector_success"))
-        and len(s.all("replwatch_collector_success")) == len(NODES) * len(COLLECTORS)
-        and all(
-            s.value(FAILURES, job_id=j) == 0
-            and error_class(s, j) is None
-            and s.value(SYNCING, job_id=j) == 0
-            and s.value(COMMON, job_id=j, volume=volume(j)) >= 1
-            and s.value(BASE, job_id=j, side="source") == 1
-            and s.value(BASE, job_id=j, side="target") == 1
-            for j in JOBS
-        )
-        and all(s.value(HEALTH, node=n, state="ONLINE") == 1 for n in NODES)
-    )
+    return not unhealthy_reasons(s)
 
 
 def failover_blockers(s):
@@ -140,26 +153,36 @@ class SignalsInLab(ReplwatchLabCase):
     UP = ["--ha"]  # guests 100, 102 and 104 HA-managed, strict to their replicas' nodes
 
     def setUp(self):
-        self.wait_until("the lab is not healthy at the start of the test", healthy, timeout=60)
+        self.wait_until(
+            "the lab is not healthy at the start of the test",
+            healthy,
+            timeout=60,
+            explain=unhealthy_reasons,
+        )
 
     # --- helpers ---------------------------------------------------------------------
 
-    def wait_until(self, what, predicate, timeout=30):
+    def wait_until(self, what, predicate, timeout=30, explain=None):
         """The first scrape whose facts were all collected after this call (so after
         the lab change before it) and that satisfies `predicate`; fails the test with
-        `what` after `timeout`."""
+        `what` (and `explain(last scrape)`) after `timeout` and at least
+        replwatch_run.MIN_ROUNDS collection rounds."""
         since = time.time()
-        deadline = time.time() + timeout
-        while True:
-            samples = self.daemon.samples()
-            try:
-                if samples.collected_after(since) and predicate(samples):
-                    return samples
-            except (TypeError, ValueError):  # a series the predicate needs is absent
-                pass
-            if time.time() > deadline:
-                self.fail("%s\n--- replwatch log ---\n%s" % (what, self.daemon.log_text()[-3000:]))
-            time.sleep(0.25)
+        samples, last, rounds = self.daemon.wait_for_scrape(predicate, timeout)
+        if samples is None:
+            stale = ["%s/%s" % key for key in last.not_collected_after(since)]
+            self.fail(
+                "%s\nafter %.0f s and %d complete collection rounds%s%s\n--- replwatch log ---\n%s"
+                % (
+                    what,
+                    time.time() - since,
+                    rounds,
+                    "; not collected since the wait began: " + ", ".join(stale) if stale else "",
+                    "; " + "; ".join(explain(last)) if explain else "",
+                    self.daemon.log_text()[-3000:],
+                )
+            )
+        return samples
 
     def tick(self, minutes):
         self.lab("tick", "--minutes", minutes)
@@ -177,7 +200,7 @@ class SignalsInLab(ReplwatchLabCase):
             raise AssertionError("; ".join(errors))
 
     def wait_healthy(self, what):
-        return self.wait_until(what, healthy)
+        return self.wait_until(what, healthy, explain=unhealthy_reasons)
 
     def assertOnlyFailing(self, samples, expected):
         """`expected`: {job: error class} of the failing jobs; every other job is fine."""
