@@ -145,6 +145,13 @@ def parser():
     cost = sub.add_parser("cost", help="modeled CPU of the nodes' zfs/zpool runs")
     cost.add_argument("nodes", nargs="*", help="default: every node")
     cost.add_argument("--since", type=int, help="only runs at or after this epoch")
+    for name, what in (
+        ("migrate", "qm/pct migrate along the guest's replication job to <node>"),
+        ("failover", "HA recovery of the guest onto <node> after its node went down"),
+    ):
+        move = sub.add_parser(name, help=what)
+        move.add_argument("guest")
+        move.add_argument("node")
     upg = sub.add_parser("upgrade")
     upg.add_argument("node")
     upg.add_argument("--storage", help="libpve-storage-perl version to install")
@@ -214,6 +221,15 @@ def dispatch(args, lab):
             faults.inject(world, args.fault, args.args)
         elif args.cmd == "clear":
             faults.clear(world, args.fault, args.args)
+        elif args.cmd in ("migrate", "failover"):
+            from rwlab import migrate
+
+            move = migrate.migrate if args.cmd == "migrate" else migrate.failover
+            try:
+                print("\n".join(move(world, args.guest, args.node)))
+            except migrate.MigrationAborted:
+                world.commit()  # PVE records the failed run in the job's state
+                raise
         elif args.cmd == "upgrade":
             from rwlab import upgrade
 

@@ -1,6 +1,7 @@
 """pvescheduler of every node, pass by pass (`lab tick`)."""
 import time
 
+from rwlab import jobtargets
 from rwlab import pve
 from rwlab import replication
 from rwlab import sshprobe
@@ -133,6 +134,9 @@ class Scheduler:
                     start = st["last_try"]
                     self.run_job(jobid, start, space, delay=t - start)
                     continue
+            # run_jobs(): purge_old_states(), then job_status() through get_next_job().
+            jobtargets.purge_old_states(self.world, node)
+            jobtargets.switch_stolen_jobs(self.state, node)
             repl = self.world.repl(node)
             due = []
             for job in pve.local_jobs(self.state, node):
