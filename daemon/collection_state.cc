@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "collectors/cluster_view.h"
 #include "collectors/cross_node.h"
@@ -17,6 +19,42 @@ constexpr std::size_t kMaxLoggedWarningLength = 300;
 
 double Seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// The IDs of the jobs that reachable nodes list now, per cluster.
+std::map<std::string, std::set<std::string>> JobsListedNow(
+    const std::vector<NodeStatus>& nodes) {
+  std::map<std::string, std::set<std::string>> listed;
+  for (const auto& node : nodes) {
+    if (!node.up) continue;
+    for (const auto& collector : node.collectors) {
+      const auto* jobs = dynamic_cast<const JobsFacts*>(collector.facts.get());
+      if (jobs == nullptr) continue;
+      for (const JobFacts& job : jobs->jobs) {
+        listed[node.config.cluster].insert(job.state.id);
+      }
+    }
+  }
+  return listed;
+}
+
+// A down node's last job list, without the jobs another node lists now: HA
+// recovered their guest there (PVE lists a job only on its guest's node), so
+// the down node's list no longer speaks for them.
+std::shared_ptr<const Facts> KeptJobs(std::shared_ptr<const Facts> last_known,
+                                      const std::set<std::string>& listed) {
+  const auto* jobs = dynamic_cast<const JobsFacts*>(last_known.get());
+  if (jobs == nullptr) return last_known;
+  const auto moved = [&](const JobFacts& job) {
+    return listed.count(job.state.id) > 0;
+  };
+  if (std::none_of(jobs->jobs.begin(), jobs->jobs.end(), moved)) {
+    return last_known;
+  }
+  auto kept = std::make_shared<JobsFacts>(*jobs);
+  kept->jobs.erase(std::remove_if(kept->jobs.begin(), kept->jobs.end(), moved),
+                   kept->jobs.end());
+  return kept;
 }
 
 // Logs what changed, not every failed run: a node that stays refused would
@@ -152,6 +190,7 @@ void CollectionState::Record(const NodeConfig& node,
 
 std::vector<ClusterView> CollectionState::ClusterViews() const {
   const double now = SystemClockSeconds();
+  auto listed = JobsListedNow(nodes_);
   std::vector<ClusterView> views;
   for (const auto& node : nodes_) {
     auto view = std::find_if(views.begin(), views.end(), [&](const auto& v) {
@@ -163,7 +202,8 @@ std::vector<ClusterView> CollectionState::ClusterViews() const {
       view->Add(node.config.name, collector.name, collector.facts);
     }
     if (node.attempted && !node.up && node.last_known_jobs) {
-      view->Add(node.config.name, JobsFacts::kCollector, node.last_known_jobs);
+      view->Add(node.config.name, JobsFacts::kCollector,
+                KeptJobs(node.last_known_jobs, listed[node.config.cluster]));
       view->MarkUnreachable(node.config.name, node.last_known_jobs_seconds);
     }
   }

@@ -123,6 +123,55 @@ TEST_CASE("a down node's jobs stay known from its last job list", "[state]") {
   CHECK_FALSE(Contains(f.state.Exposition(), series));
 }
 
+TEST_CASE("a down node's job that another node lists now is not kept",
+          "[state]") {
+  // HA recovered guest 100 from pve1 onto pve2: pve2 lists job 100-0 now
+  // (switched to pve2 -> pve1); pve1's last list still has it, and 101-0.
+  Fixture f;
+  f.SetNodes({"pve1", "pve2"});
+  std::size_t jobs_index = 0;
+  while (f.workers[0]->collector_name(jobs_index) != JobsFacts::kCollector)
+    ++jobs_index;
+  const auto listing = [&](const std::string& node,
+                           std::vector<std::string> ids,
+                           const std::string& target) {
+    CollectionOutcome listed = Success();
+    listed.collector_index = jobs_index;
+    auto jobs = std::make_shared<JobsFacts>();
+    jobs->node = node;
+    for (const auto& id : ids) {
+      JobFacts job;
+      job.state.id = id;
+      job.state.guest = std::stoull(id.substr(0, 3));
+      job.state.source = node;
+      job.state.target = target;
+      jobs->jobs.push_back(job);
+    }
+    listed.facts = jobs;
+    return listed;
+  };
+  f.state.Record(Node("pve1"), listing("pve1", {"100-0", "101-0"}, "pve2"));
+  CollectionOutcome down;
+  down.collector_index = jobs_index;
+  down.failure = TransportFailure::kConnect;
+  f.state.Record(Node("pve1"), down);
+  const std::string kept_101 =
+      "replwatch_job_source_unreachable_since_timestamp_seconds{pve_cluster="
+      "\"lab\",job_id=\"101-0\",guest=\"101\",source=\"pve1\"";
+  const std::string kept_100 =
+      "replwatch_job_source_unreachable_since_timestamp_seconds{pve_cluster="
+      "\"lab\",job_id=\"100-0\",guest=\"100\",source=\"pve1\"";
+  CHECK(Contains(f.state.Exposition(), kept_100));
+
+  f.state.Record(Node("pve2"), listing("pve2", {"100-0"}, "pve1"));
+  const std::string text = f.state.Exposition();
+  CHECK_FALSE(Contains(text, kept_100));
+  CHECK(Contains(text, kept_101));
+  CHECK(Contains(text,
+                 "replwatch_job_enabled{pve_cluster=\"lab\",job_id="
+                 "\"100-0\",guest=\"100\",source=\"pve2\""));
+}
+
 TEST_CASE("a run cancelled by shutdown changes nothing", "[state]") {
   Fixture f;
   f.SetNodes({"pve1"});

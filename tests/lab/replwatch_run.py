@@ -160,17 +160,17 @@ class Replwatch:
         return Samples(self.scrape())
 
     def wait_for_scrape(self, predicate, timeout=30, rounds=MIN_ROUNDS):
-        """(the first scrape whose facts were all collected after this call and that
-        satisfies `predicate`, or None; the last scrape; the complete collection rounds
-        seen). A series the predicate needs being absent counts as not yet. Gives up as
-        CollectionRounds.exhausted says."""
+        """(the first scrape whose facts of every node that is up were all collected after
+        this call and that satisfies `predicate`, or None; the last scrape; the complete
+        collection rounds seen). A series the predicate needs being absent counts as not
+        yet. Gives up as CollectionRounds.exhausted says."""
         since = time.time()
         counter = CollectionRounds()
         while True:
             samples = self.samples()
             counter.observe(samples)
             try:
-                if samples.collected_after(since) and predicate(samples):
+                if samples.round_completed_after(since) and predicate(samples):
                     return samples, samples, counter.count
             except (TypeError, ValueError):
                 pass
