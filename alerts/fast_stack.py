@@ -50,10 +50,10 @@ def _shorten(rule):
     return rule.replace(shipped, fast)
 
 
-def fast_rules(text):
-    """The rule file with every `for:` set to FOR_DURATION, every `keep_firing_for:` to 0s and
-    the SHORTENED thresholds (only in their alerts' rules)."""
-    text, fors = re.subn(r"(?m)^(\s+)for: \S+$", r"\g<1>for: " + FOR_DURATION, text)
+def fast_rules(text, for_duration=FOR_DURATION):
+    """The rule file with every `for:` set to `for_duration`, every `keep_firing_for:` to 0s
+    and the SHORTENED thresholds (only in their alerts' rules)."""
+    text, fors = re.subn(r"(?m)^(\s+)for: \S+$", r"\g<1>for: " + for_duration, text)
     text, _ = re.subn(r"(?m)^(\s+)keep_firing_for: \S+$", r"\g<1>keep_firing_for: 0s", text)
     return "".join(_shorten(rule) for rule in RULE_START.split(text)), fors
 
@@ -106,11 +106,11 @@ class Service:
             return f.read()[-chars:]
 
 
-def start_prometheus(netns_name, workdir, scrape_target):
+def start_prometheus(netns_name, workdir, scrape_target, for_duration=FOR_DURATION):
     rule_files = []
     for name in ("replwatch-alerts.yml", "replwatch-recording.yml"):
         with open(os.path.join(ALERTS, name)) as f:
-            text, _ = fast_rules(f.read())
+            text, _ = fast_rules(f.read(), for_duration)
         rule_files.append(os.path.join(workdir, name))
         with open(rule_files[-1], "w") as f:
             f.write(text)

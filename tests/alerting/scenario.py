@@ -16,8 +16,13 @@ from alert_stack import FOR_DURATION, REPO
 LAB = os.path.join(REPO, "lab", "lab")
 FIRE_TIMEOUT = 90
 RESOLVE_TIMEOUT = 150
-# replwatch collects every second (+ jitter), Prometheus scrapes and evaluates every second.
-FRESH_DATA_SECONDS = 3 + int(FOR_DURATION.rstrip("s")) + 2
+
+
+def fresh_data_seconds(for_duration):
+    """How long after a change Prometheus has held rules on data collected after it for
+    `for_duration`: replwatch collects every second (+ jitter), Prometheus scrapes and
+    evaluates every second."""
+    return 3 + int(for_duration.rstrip("s")) + 2
 
 
 @dataclasses.dataclass
@@ -65,11 +70,12 @@ def find_notification(notifications, wanted, status, since):
 
 
 class Driver:
-    def __init__(self, lab_name, apis, sink, reconfigure):
+    def __init__(self, lab_name, apis, sink, reconfigure, for_duration=FOR_DURATION):
         self.lab_name = lab_name
         self.apis = apis
         self.sink = sink
         self.reconfigure = reconfigure  # reconfigure(command_timeout): reload replwatch
+        self.fresh_data_seconds = fresh_data_seconds(for_duration)
 
     # --- lab ------------------------------------------------------------------------------
     def lab(self, *args):
@@ -127,7 +133,7 @@ class Driver:
                 return False
             groups = self.apis.rule_groups()
             oldest = min(_epoch(g["lastEvaluation"]) for g in groups) if groups else 0
-            return oldest > since + FRESH_DATA_SECONDS
+            return oldest > since + self.fresh_data_seconds
 
         if not self.wait(evaluated, timeout):
             raise AssertionError("Prometheus evaluated no fresh replwatch data in %ds" % timeout)

@@ -48,6 +48,7 @@ def _interrupt(signum, frame):
 class AlertStackCase(unittest.TestCase):
     LAB_NAME = ""  # two classes (or runs) must not share a lab: `lab up` takes it down
     LAB_UP = ["--nodes", "3", "--guests", "3"]
+    FOR_DURATION = alert_stack.FOR_DURATION  # every rule's `for:` in the test's copy
     timings = []
 
     @classmethod
@@ -91,7 +92,7 @@ class AlertStackCase(unittest.TestCase):
         cls.alertmanager = alert_stack.start_alertmanager(netns.name, cls.workdir, cls.sink.url)
         cls.addClassCleanup(cls.alertmanager.stop)
         cls.prometheus = alert_stack.start_prometheus(
-            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT)
+            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT), cls.FOR_DURATION
         )
         cls.addClassCleanup(cls.prometheus.stop)
         # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
@@ -99,7 +100,9 @@ class AlertStackCase(unittest.TestCase):
         cls.replwatch = Replwatch(cls.LAB_NAME, cls._write_replwatch_config("20s"))
         cls.addClassCleanup(cls.replwatch.stop)
         cls.apis = alert_stack.Apis(netns)
-        cls.driver = scenario.Driver(cls.LAB_NAME, cls.apis, cls.sink, cls._reconfigure)
+        cls.driver = scenario.Driver(
+            cls.LAB_NAME, cls.apis, cls.sink, cls._reconfigure, cls.FOR_DURATION
+        )
         cls._wait_for_stack()
 
     @classmethod
