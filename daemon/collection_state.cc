@@ -73,7 +73,9 @@ void LogChange(const NodeStatus& node, const CollectorStatus& collector,
     }
     return;
   }
-  if (!node.up) spdlog::info("node {}/{} is up", config.cluster, config.name);
+  if (!node.up && !outcome.node_untouched) {
+    spdlog::info("node {}/{} is up", config.cluster, config.name);
+  }
   const bool failed_before = collector.ran && !collector.success;
   if (outcome.success) {
     if (failed_before && node.up) {  // "is up" covers those of an outage
@@ -166,6 +168,8 @@ void CollectionState::Record(const NodeConfig& node,
     } else {
       collector.last_error = outcome.error;
     }
+    dirty_ = true;
+    if (outcome.node_untouched) return;
     status.attempted = true;
     status.up = outcome.node_reachable;
     if (outcome.node_reachable) {

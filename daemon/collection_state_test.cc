@@ -278,6 +278,25 @@ TEST_CASE("failures are logged when they start or change, not every run",
   CHECK(warnings("is DOWN: connection refused") == 2);
 }
 
+TEST_CASE("a run that touched no node leaves a down node down", "[state]") {
+  testing::CapturedLog log;
+  Fixture f;
+  f.SetNodes({"pve1"});
+  CollectionOutcome refused;
+  refused.failure = TransportFailure::kConnect;
+  refused.error = "connection refused";
+  f.state.Record(Node("pve1"), refused);
+  CollectionOutcome untouched = Success();
+  untouched.node_untouched = true;
+  f.state.Record(Node("pve1"), untouched);
+  const std::string text = f.state.Exposition();
+  CHECK(
+      Contains(text, "replwatch_node_up{pve_cluster=\"lab\",node=\"pve1\"} 0"));
+  CHECK(log.CountContaining("node lab/pve1 is up") == 0);
+  // Its own result counts.
+  CHECK(Contains(text, "replwatch_test_fact"));
+}
+
 TEST_CASE(
     "a down node that fails another way is logged again, not while it "
     "backs off",

@@ -102,7 +102,8 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
       latest_[index] = outcome.facts;
       outcome.success = true;
       outcome.node_reachable = true;
-      connect_failures_ = 0;
+      outcome.node_untouched = outcome.cost.commands == 0 && !connected;
+      if (!outcome.node_untouched) connect_failures_ = 0;
     } catch (const TransportError& e) {
       outcome.failure = e.kind();
       outcome.error = e.what();
@@ -122,6 +123,7 @@ CollectionOutcome NodeWorker::RunOnStrand(std::size_t index) {
       // Parser and collector errors degrade this collector only.
       outcome.error = e.what();
       outcome.node_reachable = true;
+      outcome.node_untouched = outcome.cost.commands == 0 && !connected;
     }
   }
   outcome.duration_seconds =

@@ -23,6 +23,10 @@ struct CollectionOutcome {
   std::size_t collector_index = 0;
   bool success = false;
   bool node_reachable = false;  // connect + auth (or local exec) worked
+  /// The collector ran no command and there was no session: the run says
+  /// nothing of the node, up or down (a collector that can finish without a
+  /// command must not make an unreachable node look up).
+  bool node_untouched = false;
   std::optional<TransportFailure> failure;
   /// No connection was tried: the node is down and its back-off runs.
   bool backing_off = false;
