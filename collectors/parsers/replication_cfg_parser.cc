@@ -3,6 +3,7 @@
 #include <set>
 #include <utility>
 
+#include "collectors/parsers/section_config.h"
 #include "text/text_scan.h"
 
 namespace replwatch::parsers {
@@ -15,121 +16,63 @@ int HexDigit(char c) {
   return -1;
 }
 
-class ConfigReader {
- public:
-  ReplicationConfig Read(std::string_view text) {
-    text::LineReader lines(text);
-    std::string_view line;
-    bool in_section = false;  // false also while skipping a bad section
-    while (lines.Next(&line)) {
-      n_ = lines.line_number();
-      if (text::TrimSpace(line).empty()) {
-        Finish();
-        in_section = false;
-        continue;
-      }
-      if (line.front() == '#') continue;
-      if (line.front() != ' ' && line.front() != '\t') {
-        Finish();
-        in_section = StartSection(line);
-        continue;
-      }
-      if (in_section) Option(text::TrimSpace(line));
-    }
-    Finish();
-    return std::move(config_);
+// The section's job, or nullopt (with a warning) when its header is not a
+// job's: `<type>: <guest>-<jobnum>`, guest 100 or more.
+std::optional<ReplicationJobConfig> JobHeader(const ConfigSection& section,
+                                              text::ParseWarnings* warnings) {
+  const auto id = ParseReplicationJobId(section.id);
+  if (!id) {
+    warnings->Add(section.line, "replication.cfg: invalid job id '" +
+                                    text::Printable(section.id) + "'");
+    return std::nullopt;
   }
-
- private:
-  void Warn(const std::string& message) {
-    config_.warnings.push_back({n_, message});
+  if (id->first < 100) {
+    warnings->Add(section.line, "invalid job id '" +
+                                    text::Printable(section.id) +
+                                    "' (guest IDs < 100 are reserved)");
+    return std::nullopt;
   }
-
-  bool StartSection(std::string_view line) {
-    if (line.find(':') == std::string_view::npos) {
-      Warn("unable to parse section header '" + text::Printable(line) + "'");
-      return false;
-    }
-    std::string_view rest = line;
-    const std::string_view type = text::SplitAt(&rest, ':');
-    const std::string_view id_text = text::TrimSpace(rest);
-    const auto id = ParseReplicationJobId(id_text);
-    if (type.empty() || !id ||
-        type.find_first_of(" \t") != std::string_view::npos) {
-      Warn("unable to parse section header '" + text::Printable(line) + "'");
-      return false;
-    }
-    if (id->first < 100) {
-      Warn("invalid job id '" + text::Printable(id_text) +
-           "' (guest IDs < 100 are reserved)");
-      return false;
-    }
-    current_ = ReplicationJobConfig{};
-    current_->type = std::string(type);
-    current_->guest = id->first;
-    current_->jobnum = id->second;
-    current_->id = std::to_string(id->first) + "-" + std::to_string(id->second);
-    current_->line = n_;
-    if (type != "local")
-      Warn("unknown section type '" + text::Printable(type) + "'");
-    return true;
+  ReplicationJobConfig job;
+  job.type = section.type;
+  job.guest = id->first;
+  job.jobnum = id->second;
+  job.id = std::to_string(id->first) + "-" + std::to_string(id->second);
+  job.line = section.line;
+  if (job.type != "local") {
+    warnings->Add(section.line,
+                  "unknown section type '" + text::Printable(job.type) + "'");
   }
+  return job;
+}
 
-  void Option(std::string_view line) {
-    std::string_view value = line;
-    const std::string_view key = text::NextField(&value);
-    value = text::TrimSpace(value);
-    ReplicationJobConfig& job = *current_;
-    if (key == "disable") {
-      job.disabled = value.empty() || value != "0";
-    } else if (key == "target") {
-      job.target = std::string(value);
-    } else if (key == "schedule") {
-      job.schedule = std::string(value);
-    } else if (key == "rate") {
-      job.rate_mbps = text::ParseDecimal(value);
-      if (!job.rate_mbps) Warn("invalid rate '" + text::Printable(value) + "'");
-    } else if (key == "comment") {
-      job.comment = DecodeUriEscapes(value);
-    } else if (key == "remove_job") {
-      job.remove_job = std::string(value);
-    } else if (key == "source") {
-      job.source = std::string(value);
-    } else {
-      Warn("job " + job.id + ": unknown option '" + text::Printable(key) + "'");
-      job.unknown_options[std::string(key)] = std::string(value);
+void ReadOption(const ConfigOption& option, ReplicationJobConfig* job,
+                text::ParseWarnings* warnings) {
+  const std::string& key = option.key;
+  const std::string& value = option.value;
+  if (key == "disable") {
+    job->disabled = value.empty() || value != "0";
+  } else if (key == "target") {
+    job->target = value;
+  } else if (key == "schedule") {
+    job->schedule = value;
+  } else if (key == "rate") {
+    job->rate_mbps = text::ParseDecimal(value);
+    if (!job->rate_mbps) {
+      warnings->Add(option.line,
+                    "invalid rate '" + text::Printable(value) + "'");
     }
+  } else if (key == "comment") {
+    job->comment = DecodeUriEscapes(value);
+  } else if (key == "remove_job") {
+    job->remove_job = value;
+  } else if (key == "source") {
+    job->source = value;
+  } else {
+    warnings->Add(option.line, "job " + job->id + ": unknown option '" +
+                                   text::Printable(key) + "'");
+    job->unknown_options[key] = value;
   }
-
-  void Finish() {
-    if (!current_) return;
-    ReplicationJobConfig job = std::move(*current_);
-    current_.reset();
-    if (job.target.empty()) {
-      config_.warnings.push_back(
-          {job.line, "job " + job.id + " has no target"});
-    }
-    if (!ids_.insert(job.id).second) {
-      config_.warnings.push_back(
-          {job.line, "duplicate job " + job.id + " ignored"});
-      return;
-    }
-    if (!job.target.empty() && !pairs_.emplace(job.guest, job.target).second) {
-      config_.warnings.push_back(
-          {job.line, "delete job " + job.id + ": replication job for guest '" +
-                         std::to_string(job.guest) + "' to target '" +
-                         job.target + "' already exists"});
-      return;
-    }
-    config_.jobs.push_back(std::move(job));
-  }
-
-  ReplicationConfig config_;
-  std::optional<ReplicationJobConfig> current_;
-  std::set<std::string> ids_;
-  std::set<std::pair<std::uint64_t, std::string>> pairs_;
-  std::size_t n_ = 0;
-};
+}
 
 }  // namespace
 
@@ -150,8 +93,35 @@ std::string DecodeUriEscapes(std::string_view text) {
 }
 
 ReplicationConfig ParseReplicationConfig(std::string_view text) {
-  text::RejectNulBytes(text, "replication.cfg");
-  return ConfigReader().Read(text);
+  ReplicationConfig config;
+  std::set<std::string> ids;
+  std::set<std::pair<std::uint64_t, std::string>> pairs;
+  for (const ConfigSection& section :
+       ParseSectionConfig(text, "replication.cfg", &config.warnings)) {
+    std::optional<ReplicationJobConfig> job =
+        JobHeader(section, &config.warnings);
+    if (!job) continue;
+    for (const ConfigOption& option : section.options) {
+      ReadOption(option, &*job, &config.warnings);
+    }
+    if (job->target.empty()) {
+      config.warnings.Add(job->line, "job " + job->id + " has no target");
+    }
+    if (!ids.insert(job->id).second) {
+      config.warnings.Add(job->line, "duplicate job " + job->id + " ignored");
+      continue;
+    }
+    if (!job->target.empty() &&
+        !pairs.emplace(job->guest, job->target).second) {
+      config.warnings.Add(
+          job->line, "delete job " + job->id + ": replication job for guest '" +
+                         std::to_string(job->guest) + "' to target '" +
+                         job->target + "' already exists");
+      continue;
+    }
+    config.jobs.push_back(std::move(*job));
+  }
+  return config;
 }
 
 std::optional<std::pair<std::uint64_t, std::uint64_t>> ParseReplicationJobId(

@@ -10,8 +10,8 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 }  // namespace
 
 const std::string* ConfigSection::Option(std::string_view key) const {
-  for (const auto& [name, value] : options) {
-    if (name == key) return &value;
+  for (const ConfigOption& option : options) {
+    if (option.key == key) return &option.value;
   }
   return nullptr;
 }
@@ -41,7 +41,9 @@ std::vector<ConfigSection> ParseSectionConfig(std::string_view text,
       if (in == In::kBadHeader) continue;
       std::string_view option = text::TrimSpace(line);
       const std::string_view key = text::NextField(&option);
-      sections.back().options.emplace_back(key, text::TrimSpace(option));
+      sections.back().options.push_back({std::string(key),
+                                         std::string(text::TrimSpace(option)),
+                                         lines.line_number()});
       continue;
     }
     std::string_view rest = line;

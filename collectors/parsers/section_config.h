@@ -3,22 +3,28 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "text/parse_error.h"
 
 namespace replwatch::parsers {
 
+/// One indented `<key> [<value>]` line of a SectionConfig section. A key
+/// written without a value (a bare `disable`) has an empty value, which PVE
+/// reads as 1 for a boolean.
+struct ConfigOption {
+  std::string key;
+  std::string value;
+  std::size_t line = 0;
+};
+
 /// One section of a PVE SectionConfig file (/etc/pve/*.cfg): a
-/// `<type>: <id>` header and its indented `<key> [<value>]` option lines.
+/// `<type>: <id>` header and its option lines.
 struct ConfigSection {
   std::string type;
   std::string id;
-  /// In file order; a key written without a value (a bare `disable`) has
-  /// an empty value, which PVE reads as 1 for a boolean.
-  std::vector<std::pair<std::string, std::string>> options;
-  std::size_t line = 0;  // the header's
+  std::vector<ConfigOption> options;  // in file order
+  std::size_t line = 0;               // the header's
 
   /// The first value of `key`, or nullptr.
   const std::string* Option(std::string_view key) const;

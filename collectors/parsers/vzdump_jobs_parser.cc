@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "collectors/parsers/section_config.h"
 #include "text/name_rules.h"
 #include "text/text_scan.h"
 
@@ -25,96 +26,35 @@ std::optional<std::set<std::uint64_t>> ParseVmidList(std::string_view text) {
   return ids;
 }
 
-class JobsReader {
- public:
-  VzdumpJobs Read(std::string_view text) {
-    text::LineReader lines(text);
-    std::string_view line;
-    while (lines.Next(&line)) {
-      n_ = lines.line_number();
-      if (text::TrimSpace(line).empty() || line.front() == '#') continue;
-      if (line.front() == ' ' || line.front() == '\t') {
-        if (current_) Option(text::TrimSpace(line));
-        continue;
-      }
-      Finish();
-      Header(line);
+void ReadOption(const ConfigOption& option, VzdumpJob* job,
+                text::ParseWarnings* warnings) {
+  const std::string& key = option.key;
+  const std::string& value = option.value;
+  if (key == "schedule") {
+    job->schedule = value;
+  } else if (key == "enabled") {
+    job->enabled = value != "0";
+  } else if (key == "node") {
+    if (text::IsValidNodeName(value)) {
+      job->node = value;
+    } else {
+      warnings->Add(option.line, "job " + job->id + ": invalid node '" +
+                                     text::Printable(value) + "'");
     }
-    Finish();
-    return std::move(out_);
-  }
-
- private:
-  void Warn(std::string message) {
-    out_.warnings.push_back({n_, std::move(message)});
-  }
-
-  void Header(std::string_view line) {
-    std::string_view id = line;
-    const std::string_view type = text::SplitAt(&id, ':');
-    id = text::TrimSpace(id);
-    if (type != "vzdump") {
-      // Other job types (realm-sync) share the file; only backups matter.
-      if (id.empty()) {
-        Warn("unable to parse section header '" + text::Printable(line) + "'");
-      }
-      return;
+  } else if (key == "all") {
+    job->all = value == "1";
+  } else if (key == "vmid" || key == "exclude") {
+    const auto ids = ParseVmidList(value);
+    if (!ids) {
+      warnings->Add(option.line, "job " + job->id + ": invalid " + key +
+                                     " list '" + text::Printable(value) + "'");
+    } else {
+      (key == "vmid" ? job->vmids : job->exclude) = *ids;
     }
-    if (id.empty() || !text::IsPrintableToken(id, 64)) {
-      Warn("unable to parse section header '" + text::Printable(line) + "'");
-      return;
-    }
-    current_ = VzdumpJob{};
-    current_->id = std::string(id);
-    current_->line = n_;
+  } else if (key == "pool") {
+    job->pool = value;
   }
-
-  void Option(std::string_view line) {
-    std::string_view value = line;
-    const std::string_view key = text::NextField(&value);
-    value = text::TrimSpace(value);
-    VzdumpJob& job = *current_;
-    if (key == "schedule") {
-      job.schedule = std::string(value);
-    } else if (key == "enabled") {
-      job.enabled = value != "0";
-    } else if (key == "node") {
-      if (text::IsValidNodeName(value)) {
-        job.node = std::string(value);
-      } else {
-        Warn("job " + job.id + ": invalid node '" + text::Printable(value) +
-             "'");
-      }
-    } else if (key == "all") {
-      job.all = value == "1";
-    } else if (key == "vmid" || key == "exclude") {
-      const auto ids = ParseVmidList(value);
-      if (!ids) {
-        Warn("job " + job.id + ": invalid " + std::string(key) + " list '" +
-             text::Printable(value) + "'");
-      } else {
-        (key == "vmid" ? job.vmids : job.exclude) = *ids;
-      }
-    } else if (key == "pool") {
-      job.pool = std::string(value);
-    }
-  }
-
-  void Finish() {
-    if (!current_) return;
-    VzdumpJob job = std::move(*current_);
-    current_.reset();
-    if (job.schedule.empty()) {
-      out_.warnings.push_back({job.line, "job " + job.id + " has no schedule"});
-      return;
-    }
-    out_.jobs.push_back(std::move(job));
-  }
-
-  VzdumpJobs out_;
-  std::optional<VzdumpJob> current_;
-  std::size_t n_ = 0;
-};
+}
 
 }  // namespace
 
@@ -124,8 +64,29 @@ bool VzdumpJob::Covers(std::uint64_t guest) const {
 }
 
 VzdumpJobs ParseVzdumpJobs(std::string_view text) {
-  text::RejectNulBytes(text, "jobs.cfg");
-  return JobsReader().Read(text);
+  VzdumpJobs out;
+  for (const ConfigSection& section :
+       ParseSectionConfig(text, "jobs.cfg", &out.warnings)) {
+    // Other job types (realm-sync) share the file; only backups matter.
+    if (section.type != "vzdump") continue;
+    if (!text::IsPrintableToken(section.id, 64)) {
+      out.warnings.Add(section.line, "jobs.cfg: invalid job id '" +
+                                         text::Printable(section.id) + "'");
+      continue;
+    }
+    VzdumpJob job;
+    job.id = section.id;
+    job.line = section.line;
+    for (const ConfigOption& option : section.options) {
+      ReadOption(option, &job, &out.warnings);
+    }
+    if (job.schedule.empty()) {
+      out.warnings.Add(job.line, "job " + job.id + " has no schedule");
+      continue;
+    }
+    out.jobs.push_back(std::move(job));
+  }
+  return out;
 }
 
 }  // namespace replwatch::parsers
