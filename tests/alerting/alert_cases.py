@@ -198,7 +198,6 @@ SCHEDULE_FAULTS = Batch(
         Expect(
             "job_rpo_breached", "ReplwatchJobRPOBreached", "critical", job("100-0", "pve1", "pve2")
         ),
-        Expect("job_failing", "ReplwatchJobFailing", "critical", job("100-0", "pve1", "pve2")),
         Expect("job_stalled", "ReplwatchJobStalled", "warning", job("108-0", "pve3", "pve1")),
         Expect(
             "scan_during_replication",
@@ -206,6 +205,18 @@ SCHEDULE_FAULTS = Batch(
             "info",
             {"node": "pve3", "pool": "rpool", "kind": "resilver"},
         ),
+    ],
+)
+
+# 100-0's replication snapshot deleted on the target: its next run fails ("No common base
+# snapshot"), with its target up. (A job to a down target fails too, but that is
+# ReplwatchNodeDown's page; test_alerting_failover_e2e checks that nothing else pages.)
+RUN_FAULTS = Batch(
+    "run faults",
+    fire_ticks=16,
+    faults=[("delete-snapshot", "100-0", "target")],
+    expects=[
+        Expect("job_failing", "ReplwatchJobFailing", "critical", job("100-0", "pve1", "pve2")),
     ],
 )
 
@@ -238,4 +249,4 @@ SSH_FAULTS = Batch(
     ],
 )
 
-BATCHES = [STATE_FAULTS, SCHEDULE_FAULTS, SSH_FAULTS]
+BATCHES = [STATE_FAULTS, SCHEDULE_FAULTS, RUN_FAULTS, SSH_FAULTS]

@@ -53,10 +53,6 @@ class FailoverAlerting(AlertStackCase):
     @classmethod
     def run_scenario(cls):
         began = time.time()
-        cls.driver.settle(began)
-        cls.held["baseline"] = cls.driver.active_alerts()
-
-        began = time.time()
         cls.driver.lab("migrate", "101", "pve2")
         cls.driver.settle(time.time())
         cls.driver.tick(15)
@@ -110,9 +106,6 @@ class FailoverAlerting(AlertStackCase):
         self.assertIn(step, self.steps, "the scenario stopped before this step")
         self.assertEqual(self.notified(step), [])
         self.assertEqual(self.held[step], [])
-
-    def test_a_healthy_lab_is_quiet(self):
-        self.assertEqual(self.held["baseline"], [])
 
     def test_a_migration_raises_nothing(self):
         self.assertQuiet("migration")
