@@ -21,10 +21,8 @@ std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
 std::uint64_t MissedIntervals::Count(const parsers::ReplicationJobState& job,
                                      double interval_seconds) {
   Tally& tally = tallies_[job.id];
-  // A run still going has not ended: it is counted once it has.
-  if (!job.syncing() && job.last_try != tally.last_try) {
+  if (NewFinishedRun(job, &tally.last_try)) {
     tally.total += MissedStarts(job, interval_seconds);
-    tally.last_try = job.last_try;
   }
   return tally.total;
 }

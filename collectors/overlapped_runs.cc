@@ -54,10 +54,9 @@ RunOverlap OverlapOfLastRun(const parsers::ReplicationJobState& job,
 OverlappedRuns::Totals OverlappedRuns::Count(
     const parsers::ReplicationJobState& job, const RunOverlap& overlap) {
   Tally& tally = tallies_[job.id];
-  if (!job.syncing() && job.last_try > 0 && job.last_try != tally.last_try) {
+  if (NewFinishedRun(job, &tally.last_try)) {
     tally.totals.backup += overlap.backup ? 1 : 0;
     tally.totals.scrub += overlap.scrub ? 1 : 0;
-    tally.last_try = job.last_try;
   }
   return tally.totals;
 }
