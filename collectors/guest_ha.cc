@@ -1,6 +1,7 @@
 #include "collectors/guest_ha.h"
 
 #include <map>
+#include <set>
 
 #include "collectors/ha.h"
 #include "collectors/jobs.h"
@@ -28,6 +29,18 @@ std::map<std::uint64_t, ReplicatedGuest> ReplicatedGuests(
   return guests;
 }
 
+// Every node of the cluster: replwatch's, and those /etc/pve/.members names
+// (a node replwatch does not watch is still one HA may use).
+std::set<std::string> ClusterNodes(const ClusterView& view) {
+  std::set<std::string> nodes(view.nodes().begin(), view.nodes().end());
+  for (const std::string& node : view.nodes()) {
+    if (const auto* jobs = view.Find<JobsFacts>(node)) {
+      nodes.insert(jobs->cluster_members.begin(), jobs->cluster_members.end());
+    }
+  }
+  return nodes;
+}
+
 std::optional<GuestHaRecovery> Analyze(const ClusterView& view,
                                        std::uint64_t vmid,
                                        const ReplicatedGuest& guest) {
@@ -41,8 +54,8 @@ std::optional<GuestHaRecovery> Analyze(const ClusterView& view,
   recovery.managed =
       placement != ha->guests.end() && placement->second.Recovered();
   if (!recovery.managed) return recovery;
-  const std::set<std::string> allowed = placement->second.only_on.value_or(
-      std::set<std::string>(view.nodes().begin(), view.nodes().end()));
+  const std::set<std::string> allowed =
+      placement->second.only_on.value_or(ClusterNodes(view));
   for (const std::string& node : allowed) {
     if (node != guest.node && guest.targets.count(node) == 0) {
       recovery.nodes_without_replica.insert(node);

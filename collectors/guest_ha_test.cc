@@ -19,6 +19,7 @@ struct Cluster {
   std::map<std::string, HaNodeAffinity> groups;
   std::vector<HaNodeAffinity> rules;
   bool ha_read = true;
+  std::vector<std::string> members;  // pve1's /etc/pve/.members
 
   std::string Render() const {
     ClusterView view("lab", 0);
@@ -28,6 +29,7 @@ struct Cluster {
     job.state.guest = 100;
     job.state.source = "pve1";
     job.state.target = "pve2";
+    jobs->cluster_members = members;
     view.Add("pve1", jobs);
     for (const char* node : {"pve1", "pve2", "pve3"}) {
       auto ha = std::make_shared<HaFacts>();
@@ -54,6 +56,14 @@ TEST_CASE("HA may recover a guest onto a node without its replica",
     CHECK(SampleValue(text, kManaged) == 1);
     CHECK(SampleValue(text, kOnPve3) == 1);
     CHECK(text.find("node=\"pve2\"") == std::string::npos);  // its target
+  }
+  SECTION("no rule: also a node of the cluster replwatch does not watch") {
+    cluster.members = {"pve1", "pve2", "pve3", "pve4"};
+    const std::string text = cluster.Render();
+    CHECK(SampleValue(text, kOnPve3) == 1);
+    CHECK(SampleValue(text,
+                      "replwatch_guest_ha_node_without_replica{pve_cluster="
+                      "\"lab\",guest=\"100\",node=\"pve4\"}") == 1);
   }
   SECTION("a strict rule to the source and its target") {
     cluster.rules.push_back({{{"pve1", 0}, {"pve2", 0}}, true, {100}});

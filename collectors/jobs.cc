@@ -87,8 +87,10 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   auto facts = std::make_shared<JobsFacts>();
   facts->node = context.node.name;
   facts->collected_at = now;
-  std::vector<parsers::ReplicationJobState> states =
+  jobs::NodeJobList list =
       jobs::ReadJobStates(transport, context.node.name, &facts->warnings);
+  facts->cluster_members = std::move(list.cluster_members);
+  std::vector<parsers::ReplicationJobState> states = std::move(list.jobs);
   // What the last cycle's other collectors saw on this node: what a run
   // that ended since may have met.
   const auto contention = context.Latest<ContentionFacts>();

@@ -56,6 +56,9 @@ class JobsFacts : public Facts {
   std::string node;         // the node these jobs were read on (their source)
   double collected_at = 0;  // epoch seconds
   std::vector<JobFacts> jobs;
+  /// Every node of the cluster by /etc/pve/.members, replwatch's or not
+  /// (empty if it could not be read).
+  std::vector<std::string> cluster_members;
 
   /// Distinct target nodes of enabled jobs: the node's replication paths.
   /// Only targets that are valid node names are returned.

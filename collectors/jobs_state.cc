@@ -38,9 +38,8 @@ bool RunStillGoing(Transport& transport, std::int64_t pid,
 
 }  // namespace
 
-std::vector<parsers::ReplicationJobState> ReadJobStates(
-    Transport& transport, const std::string& node,
-    text::ParseWarnings* warnings) {
+NodeJobList ReadJobStates(Transport& transport, const std::string& node,
+                          text::ParseWarnings* warnings) {
   const parsers::ReplicationConfig config = parsers::ParseReplicationConfig(
       FileTextOrEmpty(transport, "cat-replication-cfg",
                       "/etc/pve/replication.cfg", kJobsNotListed));
@@ -61,8 +60,11 @@ std::vector<parsers::ReplicationJobState> ReadJobStates(
   }
   const JobStatusInputs inputs{config, guests, state,
                                online, node,   ReadUtcOffset(transport)};
-  std::vector<parsers::ReplicationJobState> jobs = JobStatus(inputs);
-  for (parsers::ReplicationJobState& job : jobs) {
+  NodeJobList list;
+  list.jobs = JobStatus(inputs);
+  for (const auto& member : online)
+    list.cluster_members.push_back(member.first);
+  for (parsers::ReplicationJobState& job : list.jobs) {
     if (!job.pid) continue;
     const parsers::ReplicationRunState* run = state.Find(job.guest, job.target);
     if (!run || !run->ptime ||
@@ -70,7 +72,7 @@ std::vector<parsers::ReplicationJobState> ReadJobStates(
       job.pid.reset();
     }
   }
-  return jobs;
+  return list;
 }
 
 bool IsFailing(const parsers::ReplicationJobState& job) {

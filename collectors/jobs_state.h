@@ -21,9 +21,13 @@ namespace replwatch::jobs {
 /// for PVE. Throws CollectorError when a file cannot be read,
 /// text::ParseError when one is not what pmxcfs or pvesr write, and
 /// TransportError for failures of the connection itself.
-std::vector<parsers::ReplicationJobState> ReadJobStates(
-    Transport& transport, const std::string& node,
-    text::ParseWarnings* warnings);
+struct NodeJobList {
+  std::vector<parsers::ReplicationJobState> jobs;
+  /// Every node of the cluster by /etc/pve/.members (empty if unread).
+  std::vector<std::string> cluster_members;
+};
+NodeJobList ReadJobStates(Transport& transport, const std::string& node,
+                          text::ParseWarnings* warnings);
 
 /// The job's last run failed: PVE counts failures since the last success
 /// and keeps the error text until then.
