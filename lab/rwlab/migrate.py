@@ -62,19 +62,22 @@ def _move_config(world, vmid, guest, node):
 def _move_writes(world, vmid, old, new, now):
     """The guest now writes to its disks on `new`; those on `old` keep what they have."""
     for name in world.guest_datasets(vmid):
-        was, now_ds = world.zfs(old)["datasets"][name], world.zfs(new)["datasets"].get(name)
-        rate = was["wrate"]
-        was.update(wclock=zm.wclock(was, now), wtime=now, wrate=0.0)
-        if now_ds is not None:
-            now_ds.update(wclock=zm.wclock(now_ds, now), wtime=now, wrate=rate)
+        left, replica = world.zfs(old)["datasets"][name], world.zfs(new)["datasets"].get(name)
+        rate = left["wrate"]
+        left.update(wclock=zm.wclock(left, now), wtime=now, wrate=0.0)
+        if replica is not None:
+            replica.update(wclock=zm.wclock(replica, now), wtime=now, wrate=rate)
 
 
 def migrate(world, vmid, node):
     """`qm migrate <vmid> <node>` / `pct migrate` of a guest replicated to `node`."""
     guest = _guest_and_node(world, vmid, node)
     source = guest["node"]
-    jobs = [j for j, job in world.state["jobs"].items() if job["guest"] == vmid]
-    along = [j for j in jobs if world.state["jobs"][j]["target"] == node]
+    along = sorted(
+        j
+        for j, job in world.state["jobs"].items()
+        if job["guest"] == vmid and job["target"] == node
+    )
     if not along:
         raise MigrateError(
             "no replication job of guest %s targets %s (the lab migrates only along a job)"
@@ -85,9 +88,9 @@ def migrate(world, vmid, node):
     sched.prepare_probes()
     now = int(time.time())
     sched.run_job(along[0], now, scheduler.Space(world, now))
-    error = world.job_state(along[0]).get("error")
-    if world.job_state(along[0])["fail_count"]:
-        raise MigrationAborted("migration aborted: %s" % error)
+    run = world.job_state(along[0])
+    if run["fail_count"]:
+        raise MigrationAborted("migration aborted: %s" % run.get("error"))
     # The source keeps its copy until purge_old_states drops the switched job's entry.
     state_of_guest = copy.deepcopy(world.repl(source).get(vmid, {}))
     old_tid, new_tid = "local/%s" % node, "local/%s" % source

@@ -124,9 +124,11 @@ class Driver:
                 return False
             time.sleep(interval)
 
-    def settle(self, since, timeout=90):
+    def settle(self, since, slack=90):
         """Waits until Prometheus evaluated its rules on replwatch data collected after `since`
-        for longer than the rules' `for:` (a successful scrape, every group evaluated)."""
+        for longer than the rules' `for:` (a successful scrape, every group evaluated); fails
+        `slack` seconds after that could first be true."""
+        timeout = self.fresh_data_seconds + slack
 
         def evaluated():
             if [s["value"][1] for s in self.apis.query('up{job="replwatch"}')] != ["1"]:
