@@ -42,6 +42,7 @@ std::set<std::string> ClusterNodes(const ClusterView& view) {
 }
 
 std::optional<GuestHaRecovery> Analyze(const ClusterView& view,
+                                       const std::set<std::string>& cluster,
                                        std::uint64_t vmid,
                                        const ReplicatedGuest& guest) {
   const HaFacts* ha = view.Find<HaFacts>(guest.node);
@@ -55,7 +56,7 @@ std::optional<GuestHaRecovery> Analyze(const ClusterView& view,
       placement != ha->guests.end() && placement->second.Recovered();
   if (!recovery.managed) return recovery;
   const std::set<std::string> allowed =
-      placement->second.only_on.value_or(ClusterNodes(view));
+      placement->second.only_on.value_or(cluster);
   for (const std::string& node : allowed) {
     if (node != guest.node && guest.targets.count(node) == 0) {
       recovery.nodes_without_replica.insert(node);
@@ -71,12 +72,13 @@ std::optional<GuestHaRecovery> AnalyzeGuestHa(const ClusterView& view,
   const auto guests = ReplicatedGuests(view);
   const auto found = guests.find(guest);
   if (found == guests.end()) return std::nullopt;
-  return Analyze(view, guest, found->second);
+  return Analyze(view, ClusterNodes(view), guest, found->second);
 }
 
 void RenderGuestHa(const ClusterView& view, MetricSet& out) {
+  const std::set<std::string> cluster = ClusterNodes(view);
   for (const auto& [vmid, guest] : ReplicatedGuests(view)) {
-    const auto recovery = Analyze(view, vmid, guest);
+    const auto recovery = Analyze(view, cluster, vmid, guest);
     if (!recovery) continue;
     const LabelList labels = {{"pve_cluster", view.cluster()},
                               {"guest", std::to_string(vmid)}};

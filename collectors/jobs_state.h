@@ -10,6 +10,13 @@
 
 namespace replwatch::jobs {
 
+/// A node's replication jobs as PVE lists them, and the cluster's nodes.
+struct NodeJobList {
+  std::vector<parsers::ReplicationJobState> jobs;
+  /// Every node of the cluster by /etc/pve/.members (empty if unread).
+  std::vector<std::string> cluster_members;
+};
+
 /// The node's replication jobs, worked out as PVE's job status does
 /// (JobStatus) from the files it reads: /etc/pve/replication.cfg,
 /// /etc/pve/.vmlist, the node's pve-replication-state.json, /etc/pve/.members
@@ -21,11 +28,6 @@ namespace replwatch::jobs {
 /// for PVE. Throws CollectorError when a file cannot be read,
 /// text::ParseError when one is not what pmxcfs or pvesr write, and
 /// TransportError for failures of the connection itself.
-struct NodeJobList {
-  std::vector<parsers::ReplicationJobState> jobs;
-  /// Every node of the cluster by /etc/pve/.members (empty if unread).
-  std::vector<std::string> cluster_members;
-};
 NodeJobList ReadJobStates(Transport& transport, const std::string& node,
                           text::ParseWarnings* warnings);
 

@@ -34,6 +34,13 @@ CollectionOutcome Success() {
   return outcome;
 }
 
+CollectionOutcome Refused() {
+  CollectionOutcome outcome;
+  outcome.failure = TransportFailure::kConnect;
+  outcome.error = "connection refused";
+  return outcome;
+}
+
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -249,9 +256,7 @@ TEST_CASE("failures are logged when they start or change, not every run",
   const auto warnings = [&log](const std::string& text) {
     return log.CountContaining("[warning] node lab/pve1 " + text);
   };
-  CollectionOutcome refused;
-  refused.failure = TransportFailure::kConnect;
-  refused.error = "connection refused";
+  CollectionOutcome refused = Refused();
   for (std::size_t run = 0; run < 3; ++run) {
     for (std::size_t i = 0; i < f.workers[0]->collector_count(); ++i) {
       refused.collector_index = i;
@@ -282,9 +287,7 @@ TEST_CASE("a run that touched no node leaves a down node down", "[state]") {
   testing::CapturedLog log;
   Fixture f;
   f.SetNodes({"pve1"});
-  CollectionOutcome refused;
-  refused.failure = TransportFailure::kConnect;
-  refused.error = "connection refused";
+  CollectionOutcome refused = Refused();
   f.state.Record(Node("pve1"), refused);
   CollectionOutcome untouched = Success();
   untouched.node_untouched = true;
@@ -304,9 +307,7 @@ TEST_CASE(
   testing::CapturedLog log;
   Fixture f;
   f.SetNodes({"pve1"});
-  CollectionOutcome refused;
-  refused.failure = TransportFailure::kConnect;
-  refused.error = "connection refused";
+  CollectionOutcome refused = Refused();
   f.state.Record(Node("pve1"), refused);
   CollectionOutcome backing_off = refused;
   backing_off.backing_off = true;

@@ -284,6 +284,28 @@ class CollectionRounds:
 class ReplwatchLabCase(LabCase):
     """A lab with replwatch running in it for the whole class (`cls.daemon`)."""
 
+    def wait_until(self, what, predicate, timeout=30, explain=None):
+        """The first scrape whose facts were all collected after this call (so after
+        the lab change before it) and that satisfies `predicate`; fails the test with
+        `what` (and `explain(last scrape)`, a list of phrases) after `timeout` and at
+        least MIN_ROUNDS collection rounds."""
+        since = time.time()
+        samples, last, rounds = self.daemon.wait_for_scrape(predicate, timeout)
+        if samples is None:
+            stale = ["%s/%s" % key for key in last.not_collected_after(since)]
+            self.fail(
+                "%s\nafter %.0f s and %d complete collection rounds%s%s\n--- replwatch log ---\n%s"
+                % (
+                    what,
+                    time.time() - since,
+                    rounds,
+                    "; not collected since the wait began: " + ", ".join(stale) if stale else "",
+                    "; " + "; ".join(explain(last)) if explain else "",
+                    self.daemon.log_text()[-3000:],
+                )
+            )
+        return samples
+
     @classmethod
     def daemon_config(cls):
         """The config file replwatch runs with; override to change it."""

@@ -76,22 +76,16 @@ class FailoverInLab(ReplwatchLabCase):
     def wait_until(self, what, predicate, timeout=30):
         """A scrape collected after this call where `predicate` holds and no false signal
         shows; fails with what the last scrape showed."""
-        samples, last, rounds = self.daemon.wait_for_scrape(
-            lambda s: predicate(s) and not false_signals(s), timeout
+        return super().wait_until(
+            what,
+            lambda s: predicate(s) and not false_signals(s),
+            timeout,
+            lambda s: [
+                "100-0 %s" % directions(s, "100-0"),
+                "101-0 %s" % directions(s, "101-0"),
+                "false signals %s" % false_signals(s),
+            ],
         )
-        if samples is None:
-            self.fail(
-                "%s (%d collection rounds): 100-0 %s, 101-0 %s, false signals %s\n%s"
-                % (
-                    what,
-                    rounds,
-                    directions(last, "100-0"),
-                    directions(last, "101-0"),
-                    false_signals(last),
-                    self.daemon.log_tail(),
-                )
-            )
-        return samples
 
     def state_file(self, node):
         text = self.on(node, "cat", "/var/lib/pve-manager/pve-replication-state.json").stdout
