@@ -20,9 +20,20 @@ RESOLVE_TIMEOUT = 150
 
 def fresh_data_seconds(for_duration):
     """How long after a change Prometheus has held rules on data collected after it for
-    `for_duration`: replwatch collects every second (+ jitter), Prometheus scrapes and
-    evaluates every second."""
+    `for_duration`, at best: replwatch collects every second (+ jitter), Prometheus scrapes
+    and evaluates every second."""
     return 3 + int(for_duration.rstrip("s")) + 2
+
+
+# When the oldest facts Prometheus holds were collected: the start of the collector runs that
+# produced them, over the collectors that succeed on nodes replwatch reaches (a failing
+# collector's facts are not served, a down node's are not collected).
+OLDEST_COLLECTION = (
+    "min(replwatch_collector_last_success_timestamp_seconds"
+    " - replwatch_collector_duration_seconds"
+    " and on(pve_cluster, node, collector) replwatch_collector_success == 1"
+    " and on(pve_cluster, node) replwatch_node_up == 1)"
+)
 
 
 @dataclasses.dataclass
@@ -76,6 +87,7 @@ class Driver:
         self.sink = sink
         self.reconfigure = reconfigure  # reconfigure(command_timeout): reload replwatch
         self.fresh_data_seconds = fresh_data_seconds(for_duration)
+        self.for_seconds = int(for_duration.rstrip("s"))
 
     # --- lab ------------------------------------------------------------------------------
     def lab(self, *args):
@@ -127,17 +139,37 @@ class Driver:
     def settle(self, since, slack=90):
         """Waits until Prometheus evaluated its rules on replwatch data collected after `since`
         for longer than the rules' `for:` (a successful scrape, every group evaluated); fails
-        `slack` seconds after that could first be true."""
+        `slack` seconds after that could first be true. A busy machine collects slower than
+        an idle one: the wait starts once Prometheus holds facts collected after `since` from
+        every node, or an alert about the cluster before `since` (one node's snapshots read
+        before a replication run, another's after it) could still be pending."""
         timeout = self.fresh_data_seconds + slack
+        collected = []  # when Prometheus first held facts all collected after `since`
 
         def evaluated():
             if [s["value"][1] for s in self.apis.query('up{job="replwatch"}')] != ["1"]:
                 return False
+            if not collected:
+                oldest = self.apis.query(OLDEST_COLLECTION)
+                if not oldest or float(oldest[0]["value"][1]) <= since:
+                    return False
+                collected.append(time.time())
             groups = self.apis.rule_groups()
             oldest = min(_epoch(g["lastEvaluation"]) for g in groups) if groups else 0
-            return oldest > since + self.fresh_data_seconds
+            return oldest > max(
+                since + self.fresh_data_seconds, collected[0] + self.for_seconds + 2
+            )
 
         if not self.wait(evaluated, timeout):
+            if not collected:
+                raise AssertionError(
+                    "Prometheus held no replwatch facts all collected after %s in %ds: %s"
+                    % (
+                        time.strftime("%H:%M:%S", time.localtime(since)),
+                        timeout,
+                        self.apis.query(OLDEST_COLLECTION),
+                    )
+                )
             raise AssertionError("Prometheus evaluated no fresh replwatch data in %ds" % timeout)
 
     def active_alerts(self):
