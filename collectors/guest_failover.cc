@@ -86,10 +86,9 @@ FailoverReadiness AnalyzeFailover(const ClusterView& view, const JobFacts& job,
     if (!chain.known || !chain.source_exists || !chain.target_exists) {
       continue;
     }
-    // Across runs the ends' snapshots may not meet for a cycle; a replica
-    // that really lost its base shows in the data loss and in the job's
-    // next run (and in the chain alerts, which wait for it).
-    if (chain.common == 0 && !chain.listings_across_runs) {
+    // A replica that really lost its base, but was read across a run, shows
+    // in the data loss and in the job's next run.
+    if (chain.NoCommonBase().value_or(false)) {
       readiness.blockers.insert(FailoverBlocker::kNoCommonSnapshot);
     }
     if (chain.TypeMismatch().value_or(false) ||

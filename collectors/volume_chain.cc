@@ -266,6 +266,11 @@ void RenderVolumeChain(const ChainState& chain, const std::string& volume,
   }
 }
 
+std::optional<bool> ChainState::NoCommonBase() const {
+  if (common == 0 && listings_across_runs) return std::nullopt;
+  return common == 0;
+}
+
 std::optional<bool> ChainState::TypeMismatch() const {
   if (source_info == nullptr || target_info == nullptr) return std::nullopt;
   return source_info->type != target_info->type;

@@ -68,6 +68,10 @@ struct ChainState {
   const DatasetInfo* source_info = nullptr;
   const DatasetInfo* target_info = nullptr;
 
+  /// Whether the ends share no replication snapshot, the base of the next
+  /// incremental; nullopt when none is seen but the listings are of
+  /// different runs, so the next cycle decides.
+  std::optional<bool> NoCommonBase() const;
   /// Whether the replica is not of the source's type (volume vs
   /// filesystem); nullopt unless both datasets are known.
   std::optional<bool> TypeMismatch() const;

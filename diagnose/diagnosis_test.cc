@@ -573,6 +573,19 @@ TEST_CASE("a chain without common snapshots is Plan B", "[diagnose]") {
         "976.6 KiB needed, 762.9 MiB available");
 }
 
+TEST_CASE("a chain read across a run is unknown and not Plan B", "[diagnose]") {
+  Cluster cluster;
+  // pve1 was listed after a run the job state and pve2's listing predate:
+  // its cleanup removed the snapshots pve2 still holds.
+  cluster.source_snapshots = Snap("__replicate_100-0_1700000200__", 44, 200);
+  const Report report = cluster.Run();
+  const VolumeVerdict& volume = Job100(report).volumes.at(0);
+  CHECK(volume.plan == Plan::kNone);
+  CHECK(volume.severity == Severity::kUnknown);
+  CHECK(volume.summary.find("either side of a run") != std::string::npos);
+  CHECK(volume.commands.empty());
+}
+
 TEST_CASE("the runbook's Plan B is the plan diagnose prints", "[diagnose]") {
   // The runbook's lines without their Markdown indentation, in order.
   std::ifstream file(std::string(REPLWATCH_SOURCE_DIR) + "/docs/runbook.md");

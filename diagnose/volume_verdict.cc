@@ -120,9 +120,17 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
         "not on " + diagnosis.target + " yet: the next run does a full sync";
     return out;
   }
+  const std::optional<bool> no_common_base = chain.NoCommonBase();
+  if (!no_common_base) {
+    out.severity = Severity::kUnknown;
+    out.summary = diagnosis.source + " and " + diagnosis.target +
+                  " were read on either side of a run of the job: no "
+                  "snapshot in common seen, run diagnose again";
+    return out;
+  }
   const bool type_mismatch = chain.source_info && chain.target_info &&
                              chain.source_info->type != chain.target_info->type;
-  if (chain.common == 0 || type_mismatch) {
+  if (*no_common_base || type_mismatch) {
     PlanReseed(view, job, chain, diagnosis, volume, out);
     return out;
   }
