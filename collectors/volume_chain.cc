@@ -224,19 +224,23 @@ void RenderVolumeChain(const ChainState& chain, const std::string& volume,
             "1 if the volume exists on the job's target node.", labels,
             chain.target_exists ? 1 : 0);
   if (!chain.target_exists || !chain.source_exists) return;  // full sync due
-  out.Gauge("replwatch_volume_common_snapshots",
-            "Replication snapshots present on source and target with the same "
-            "GUID; 0 means the next incremental has no base.",
-            labels, static_cast<double>(chain.common));
+  // Read on either side of a run, the ends meet in no snapshot this cycle:
+  // left out, as an unknown base presence is, rather than a false 0.
+  if (chain.NoCommonBase().has_value()) {
+    out.Gauge("replwatch_volume_common_snapshots",
+              "Replication snapshots present on source and target with the "
+              "same GUID; 0 means the next incremental has no base.",
+              labels, static_cast<double>(chain.common));
+    out.Gauge("replwatch_volume_source_ahead_snapshots",
+              "Source snapshots newer than the newest common one.", labels,
+              static_cast<double>(chain.source_ahead));
+  }
   if (chain.last_common != nullptr &&
       chain.last_common->creation != Snapshot::kUnknownCreation) {
     out.Gauge("replwatch_volume_last_common_snapshot_timestamp_seconds",
               "Creation time of the newest snapshot both ends share.", labels,
               static_cast<double>(chain.last_common->creation));
   }
-  out.Gauge("replwatch_volume_source_ahead_snapshots",
-            "Source snapshots newer than the newest common one.", labels,
-            static_cast<double>(chain.source_ahead));
   out.Gauge("replwatch_volume_target_diverged",
             "1 if the replica changed on its own since the last common "
             "snapshot (written to, or snapshots the source lacks).",
