@@ -18,13 +18,6 @@ FIRE_TIMEOUT = 90
 RESOLVE_TIMEOUT = 150
 
 
-def fresh_data_seconds(for_duration):
-    """How long after a change Prometheus has held rules on data collected after it for
-    `for_duration`, at best: replwatch collects every second (+ jitter), Prometheus scrapes
-    and evaluates every second."""
-    return 3 + int(for_duration.rstrip("s")) + 2
-
-
 # When the oldest facts Prometheus holds were collected: the start of the collector runs that
 # produced them, over the collectors that succeed on nodes replwatch reaches (a failing
 # collector's facts are not served, a down node's are not collected).
@@ -86,8 +79,11 @@ class Driver:
         self.apis = apis
         self.sink = sink
         self.reconfigure = reconfigure  # reconfigure(command_timeout): reload replwatch
-        self.fresh_data_seconds = fresh_data_seconds(for_duration)
         self.for_seconds = int(for_duration.rstrip("s"))
+        # How long after a change Prometheus has held rules on data collected after it for
+        # the rules' `for:`, at best: replwatch collects every second (+ jitter), Prometheus
+        # scrapes and evaluates every second.
+        self.fresh_data_seconds = 3 + self.for_seconds + 2
 
     # --- lab ------------------------------------------------------------------------------
     def lab(self, *args):

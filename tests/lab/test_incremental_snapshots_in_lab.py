@@ -5,10 +5,10 @@ first cycle after them, and the series the detection contract reads are the same
 second replwatch's that lists every snapshot every cycle."""
 
 import difflib
-import re
 import time
 
 from labhelper import LabCase
+from rwlab import zfsmodel
 from replwatch_run import Replwatch, lab_config
 
 # The series the snapshot inventory feeds (collectors/snapshots.cc, volume_chain.cc,
@@ -120,8 +120,8 @@ class IncrementalSnapshotsInLab(LabCase):
         """The epoch in the name of the newest replication snapshot of `job` on `node`, as the
         lab's own `zfs list` prints it."""
         names = self.on(node, "zfs", "list", "-H", "-t", "snapshot", "-o", "name").stdout
-        epochs = [int(m) for m in re.findall(r"@__replicate_%s_(\d+)__$" % job, names, re.M)]
-        return max(epochs, default=None)
+        found = (zfsmodel.REPL_SNAP_RE.search(name) for name in names.split("\n"))
+        return max((int(m.group(2)) for m in found if m and m.group(1) == job), default=None)
 
     def tick_until_renamed(self, scrapes, chosen):
         """Tick until each chosen job's newest replication snapshot on its target has a name
