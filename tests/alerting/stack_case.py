@@ -23,9 +23,13 @@ import scenario  # noqa: E402
 from replwatch_run import BINARY, PORT, Replwatch  # noqa: E402
 
 
+NODES = ("pve1", "pve2", "pve3")  # the lab's nodes, at 198.18.0.11 and on
+
+
 def replwatch_config(path, statedir, command_timeout):
     nodes = "".join(
-        "      - name: pve%d\n        address: 198.18.0.%d\n" % (i, 10 + i) for i in (1, 2, 3)
+        "      - name: %s\n        address: 198.18.0.%d\n" % (name, 11 + i)
+        for i, name in enumerate(NODES)
     )
     with open(path, "w") as f:
         f.write(
@@ -91,14 +95,15 @@ class AlertStackCase(unittest.TestCase):
         cls.addClassCleanup(cls.sink.stop)
         cls.alertmanager = alert_stack.start_alertmanager(netns.name, cls.workdir, cls.sink.url)
         cls.addClassCleanup(cls.alertmanager.stop)
-        cls.prometheus = alert_stack.start_prometheus(
-            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT), cls.FOR_DURATION
-        )
-        cls.addClassCleanup(cls.prometheus.stop)
         # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
         # probes a down node), and a path MTU probe across a mismatch takes 5s.
         cls.replwatch = Replwatch(cls.LAB_NAME, cls._write_replwatch_config("20s"))
         cls.addClassCleanup(cls.replwatch.stop)
+        cls._wait_for_first_read()
+        cls.prometheus = alert_stack.start_prometheus(
+            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT), cls.FOR_DURATION
+        )
+        cls.addClassCleanup(cls.prometheus.stop)
         cls.apis = alert_stack.Apis(netns)
         cls.driver = scenario.Driver(
             cls.LAB_NAME, cls.apis, cls.sink, cls._reconfigure, cls.FOR_DURATION
@@ -126,6 +131,27 @@ class AlertStackCase(unittest.TestCase):
     @classmethod
     def _lab_down(cls):
         scenario.lab(cls.LAB_NAME, "down", check=False)
+
+    @classmethod
+    def _wait_for_first_read(cls):
+        """Waits until every collector has succeeded once on every node. With `for:`
+        shortened to seconds, a rule could otherwise fire on a node whose slower
+        collectors have not reported yet, and its first notification would go out
+        without what they add to the text (the drift alert's pve-storage versions). With
+        the shipped `for:` of minutes, every collector has reported long before."""
+        samples, last, _ = cls.replwatch.wait_for_scrape(
+            lambda s: all(s.node_healthy(node) for node in NODES), timeout=90
+        )
+        if samples is None:
+            failing = [
+                "%s/%s" % (labels["node"], labels["collector"])
+                for labels, value in last.all("replwatch_collector_success")
+                if value != 1
+            ]
+            raise AssertionError(
+                "replwatch did not read every node once in 90 s (failing: %s)\n%s"
+                % (", ".join(failing) or "none reported", cls.replwatch.log_tail())
+            )
 
     @classmethod
     def _wait_for_stack(cls):
