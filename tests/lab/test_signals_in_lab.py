@@ -444,11 +444,14 @@ class SignalsInLab(ReplwatchLabCase):
         self.assertLess(written, used)
         self.on("pve2", "zfs", "destroy", "-r", volume)
         try:
-            self.wait_until(
+            s = self.wait_until(
                 "the missing replica's full size not counted",
                 # The guest keeps writing: `used` only grows while no run prunes.
                 lambda s: s.value(PENDING, job_id="101-0") >= used,
             )
+            # Guest 101 could not start on pve2 now; wait_healthy below sees it ready again.
+            self.assertEqual(failover_blockers(s), {"101-0": {"no_replica"}})
+            self.assertEqual(s.value(READY, job_id="101-0"), 0)
         finally:
             self.recover()
         self.wait_healthy("101-0 did not recover after its full sync")
@@ -660,6 +663,16 @@ class SignalsInLab(ReplwatchLabCase):
             )
             self.assertEqual(s.value(HEALTH, node="pve3", state="ONLINE"), 0)
             self.assertEqual(s.value("replwatch_pool_data_errors", node="pve3"), 67)
+            # The guests replicated to pve3 cannot start there; wait_healthy sees them ready
+            # again once the pool is cleared.
+            self.assertEqual(
+                {
+                    job
+                    for job, reasons in failover_blockers(s).items()
+                    if "pool_unhealthy" in reasons
+                },
+                {"102-0", "103-0"},
+            )
             self.assertEqual(
                 {
                     (series_labels["node"], series_labels["type"])
