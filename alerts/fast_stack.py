@@ -70,14 +70,15 @@ def fast_alertmanager_config(text, webhook_base):
     return text
 
 
-def prometheus_config(rule_files, scrape_target):
+def prometheus_config(rule_files, scrape_targets):
     rules = "".join("  - %s\n" % path for path in rule_files)
+    targets = ", ".join("'%s'" % target for target in scrape_targets)
     return (
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
         "rule_files:\n%s"
         "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['%s:%d']\n"
         "scrape_configs:\n  - job_name: replwatch\n    static_configs:\n"
-        "      - targets: ['%s']\n" % (rules, BRIDGE, ALERTMANAGER_PORT, scrape_target)
+        "      - targets: [%s]\n" % (rules, BRIDGE, ALERTMANAGER_PORT, targets)
     )
 
 
@@ -106,7 +107,8 @@ class Service:
             return f.read()[-chars:]
 
 
-def start_prometheus(netns_name, workdir, scrape_target, for_duration=FOR_DURATION):
+def start_prometheus(netns_name, workdir, scrape_targets, for_duration=FOR_DURATION):
+    """Scrapes every replwatch in `scrape_targets` (host:port) as one scrape job."""
     rule_files = []
     for name in ("replwatch-alerts.yml", "replwatch-recording.yml"):
         with open(os.path.join(ALERTS, name)) as f:
@@ -116,7 +118,7 @@ def start_prometheus(netns_name, workdir, scrape_target, for_duration=FOR_DURATI
             f.write(text)
     config = os.path.join(workdir, "prometheus.yml")
     with open(config, "w") as f:
-        f.write(prometheus_config(rule_files, scrape_target))
+        f.write(prometheus_config(rule_files, scrape_targets))
     return Service(
         netns_name,
         [
@@ -159,7 +161,7 @@ def main(argv):
     # No receiver listens there: the demo's pages are seen in Alertmanager's own UI.
     services = [start_alertmanager(netns, workdir, "http://%s:%d" % (BRIDGE, WEBHOOK_PORT))]
     try:
-        services.append(start_prometheus(netns, workdir, target))
+        services.append(start_prometheus(netns, workdir, [target]))
         signal.pause()
     except (KeyboardInterrupt, SystemExit):
         pass

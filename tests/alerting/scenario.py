@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 
-from alert_stack import FOR_DURATION, REPO
+from alert_stack import REPO
 
 LAB = os.path.join(REPO, "lab", "lab")
 FIRE_TIMEOUT = 90
@@ -24,8 +24,8 @@ RESOLVE_TIMEOUT = 150
 OLDEST_COLLECTION = (
     "min(replwatch_collector_last_success_timestamp_seconds"
     " - replwatch_collector_duration_seconds"
-    " and on(pve_cluster, node, collector) replwatch_collector_success == 1"
-    " and on(pve_cluster, node) replwatch_node_up == 1)"
+    " and on(instance, pve_cluster, node, collector) replwatch_collector_success == 1"
+    " and on(instance, pve_cluster, node) replwatch_node_up == 1)"
 )
 
 
@@ -74,8 +74,11 @@ def find_notification(notifications, wanted, status, since):
 
 
 class Driver:
-    def __init__(self, lab_name, apis, sink, reconfigure, for_duration=FOR_DURATION):
+    def __init__(self, lab_name, apis, sink, reconfigure, for_duration, instances):
         self.lab_name = lab_name
+        # The replwatch instances (`instance` labels) settle waits for: a test that stops
+        # one takes it out.
+        self.live_instances = set(instances)
         self.apis = apis
         self.sink = sink
         self.reconfigure = reconfigure  # reconfigure(command_timeout): reload replwatch
@@ -143,7 +146,8 @@ class Driver:
         collected = []  # when Prometheus first held facts all collected after `since`
 
         def evaluated():
-            if [s["value"][1] for s in self.apis.query('up{job="replwatch"}')] != ["1"]:
+            up = {s["metric"]["instance"]: s["value"][1] for s in self.apis.query("up")}
+            if any(up.get(instance) != "1" for instance in self.live_instances):
                 return False
             if not collected:
                 oldest = self.apis.query(OLDEST_COLLECTION)

@@ -53,11 +53,23 @@ class AlertStackCase(unittest.TestCase):
     LAB_NAME = ""  # two classes (or runs) must not share a lab: `lab up` takes it down
     LAB_UP = ["--nodes", "3", "--guests", "3"]
     FOR_DURATION = alert_stack.FOR_DURATION  # every rule's `for:` in the test's copy
+    # One replwatch per port, all with the same config, scraped as one job; more than one
+    # is the deployment that survives the loss of replwatch's own host (README).
+    REPLWATCH_PORTS = (PORT,)
     timings = []
 
     @classmethod
     def run_scenario(cls):
         raise NotImplementedError
+
+    @classmethod
+    def step(cls, name, began):
+        """Ends the scenario's step `name`: settles, then keeps in the subclass's `held` what
+        Prometheus holds and in its `steps` when the step began and ended."""
+        cls.driver.settle(time.time())
+        cls.held[name] = cls.driver.active_alerts()
+        cls.steps[name] = (began, time.time())
+        cls.timings.append((name, time.time() - began))
 
     @classmethod
     def setUpClass(cls):
@@ -97,16 +109,30 @@ class AlertStackCase(unittest.TestCase):
         cls.addClassCleanup(cls.alertmanager.stop)
         # 20s: a command waits while `lab tick` holds the lab's lock (about 10s when it
         # probes a down node), and a path MTU probe across a mismatch takes 5s.
-        cls.replwatch = Replwatch(cls.LAB_NAME, cls._write_replwatch_config("20s"))
-        cls.addClassCleanup(cls.replwatch.stop)
-        cls._wait_for_first_read()
+        config = cls._write_replwatch_config("20s")
+        cls.replwatches = []
+        for port in cls.REPLWATCH_PORTS:
+            log = os.path.join(cls.workdir, "replwatch-%d.log" % port)
+            cls.replwatches.append(Replwatch(cls.LAB_NAME, config, port=port, log=log))
+            cls.addClassCleanup(cls.replwatches[-1].stop)
+        cls.replwatch = cls.replwatches[0]
+        for replwatch in cls.replwatches:
+            cls._wait_for_first_read(replwatch)
         cls.prometheus = alert_stack.start_prometheus(
-            netns.name, cls.workdir, "%s:%d" % (alert_stack.BRIDGE, PORT), cls.FOR_DURATION
+            netns.name,
+            cls.workdir,
+            [cls.instance(replwatch) for replwatch in cls.replwatches],
+            cls.FOR_DURATION,
         )
         cls.addClassCleanup(cls.prometheus.stop)
         cls.apis = alert_stack.Apis(netns)
         cls.driver = scenario.Driver(
-            cls.LAB_NAME, cls.apis, cls.sink, cls._reconfigure, cls.FOR_DURATION
+            cls.LAB_NAME,
+            cls.apis,
+            cls.sink,
+            cls._reconfigure,
+            cls.FOR_DURATION,
+            [cls.instance(replwatch) for replwatch in cls.replwatches],
         )
         cls._wait_for_stack()
 
@@ -118,28 +144,36 @@ class AlertStackCase(unittest.TestCase):
             command_timeout,
         )
 
+    @staticmethod
+    def instance(replwatch):
+        """The replwatch's `instance` label in Prometheus."""
+        return "%s:%d" % (alert_stack.BRIDGE, replwatch.port)
+
     @classmethod
     def _reconfigure(cls, command_timeout):
-        """Reloads replwatch (SIGHUP) with another command_timeout."""
+        """Reloads every replwatch (SIGHUP) with another command_timeout."""
         metric = "replwatch_config_last_reload_success_timestamp_seconds"
-        before = cls.replwatch.value(metric)
+        before = [replwatch.value(metric) for replwatch in cls.replwatches]
         cls._write_replwatch_config(command_timeout)
-        cls.replwatch.proc.send_signal(signal.SIGHUP)
-        if not cls.replwatch.wait_for(lambda: (cls.replwatch.value(metric) or 0) > before):
-            raise AssertionError("replwatch did not reload its configuration")
+        for replwatch, reloaded_at in zip(cls.replwatches, before):
+            replwatch.proc.send_signal(signal.SIGHUP)
+            if not replwatch.wait_for(lambda: (replwatch.value(metric) or 0) > reloaded_at):
+                raise AssertionError(
+                    "replwatch on port %d did not reload its configuration" % replwatch.port
+                )
 
     @classmethod
     def _lab_down(cls):
         scenario.lab(cls.LAB_NAME, "down", check=False)
 
     @classmethod
-    def _wait_for_first_read(cls):
+    def _wait_for_first_read(cls, replwatch):
         """Waits until every collector has succeeded once on every node. With `for:`
         shortened to seconds, a rule could otherwise fire on a node whose slower
         collectors have not reported yet, and its first notification would go out
         without what they add to the text (the drift alert's pve-storage versions). With
         the shipped `for:` of minutes, every collector has reported long before."""
-        samples, last, _ = cls.replwatch.wait_for_scrape(
+        samples, last, _ = replwatch.wait_for_scrape(
             lambda s: all(s.node_healthy(node) for node in NODES), timeout=90
         )
         if samples is None:
@@ -150,7 +184,7 @@ class AlertStackCase(unittest.TestCase):
             ]
             raise AssertionError(
                 "replwatch did not read every node once in 90 s (failing: %s)\n%s"
-                % (", ".join(failing) or "none reported", cls.replwatch.log_tail())
+                % (", ".join(failing) or "none reported", replwatch.log_tail())
             )
 
     @classmethod

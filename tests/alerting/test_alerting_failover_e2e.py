@@ -44,13 +44,6 @@ class FailoverAlerting(AlertStackCase):
     leftovers = None
 
     @classmethod
-    def step(cls, name, began):
-        cls.driver.settle(time.time())
-        cls.held[name] = cls.driver.active_alerts()
-        cls.steps[name] = (began, time.time())
-        cls.timings.append((name, time.time() - began))
-
-    @classmethod
     def run_scenario(cls):
         began = time.time()
         cls.driver.lab("migrate", "101", "pve2")
