@@ -6,12 +6,12 @@
 
 namespace replwatch {
 
-std::string RunExpectingSuccess(Transport& transport, std::string_view id) {
+std::string RunExpectingSuccess(Transport& transport, CommandId id) {
   CommandResult result = transport.Run(MakeCommand(id));
   if (result.exit_status != 0) {
     std::string_view err = result.err;
     const std::string_view first_line = text::SplitAt(&err, '\n');
-    throw CollectorError(std::string(id) + " exited with status " +
+    throw CollectorError(std::string(CommandName(id)) + " exited with status " +
                          std::to_string(result.exit_status) + ": " +
                          text::Printable(first_line, 200));
   }
@@ -19,7 +19,7 @@ std::string RunExpectingSuccess(Transport& transport, std::string_view id) {
 }
 
 std::int64_t ReadUtcOffset(Transport& transport) {
-  std::string text = RunExpectingSuccess(transport, "date-utc-offset");
+  std::string text = RunExpectingSuccess(transport, CommandId::kDateUtcOffset);
   if (!text.empty() && text.back() == '\n') text.pop_back();
   const auto offset = parsers::ParseUtcOffset(text);
   if (!offset) {
@@ -29,8 +29,7 @@ std::int64_t ReadUtcOffset(Transport& transport) {
   return *offset;
 }
 
-std::optional<std::string> ReadOptionalFile(Transport& transport,
-                                            std::string_view id,
+std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
                                             std::string_view path,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings) {
@@ -46,7 +45,7 @@ std::optional<std::string> ReadOptionalFile(Transport& transport,
   return std::nullopt;
 }
 
-std::string FileTextOrEmpty(Transport& transport, std::string_view id,
+std::string FileTextOrEmpty(Transport& transport, CommandId id,
                             std::string_view path,
                             std::string_view if_unreadable) {
   text::ParseWarnings why;

@@ -14,7 +14,7 @@ namespace replwatch {
 /// A non-zero exit status throws CollectorError naming the command, the
 /// status and the first line of stderr (printable, cut short: it is remote
 /// text and goes to the log only). Transport failures escape as they are.
-std::string RunExpectingSuccess(Transport& transport, std::string_view id);
+std::string RunExpectingSuccess(Transport& transport, CommandId id);
 
 /// The node's UTC offset in seconds now (`date +%z`): its schedules are in
 /// its local time. Throws CollectorError when the output is not an offset.
@@ -25,8 +25,7 @@ std::int64_t ReadUtcOffset(Transport& transport);
 /// "" when it does not exist; nullopt when reading it failed otherwise,
 /// after adding a warning with `path`, the status, stderr's first line and
 /// what the collector does without it (`if_unreadable`).
-std::optional<std::string> ReadOptionalFile(Transport& transport,
-                                            std::string_view id,
+std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
                                             std::string_view path,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings);
@@ -34,7 +33,7 @@ std::optional<std::string> ReadOptionalFile(Transport& transport,
 /// ReadOptionalFile for a file the collector cannot do without: "" when it
 /// does not exist, and any other failure throws CollectorError with cat's
 /// reason and `if_unreadable`.
-std::string FileTextOrEmpty(Transport& transport, std::string_view id,
+std::string FileTextOrEmpty(Transport& transport, CommandId id,
                             std::string_view path,
                             std::string_view if_unreadable);
 

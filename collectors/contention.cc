@@ -13,7 +13,7 @@ namespace {
 // An optional file's text: empty when the node does not have it (no backup
 // job was ever created, zfsutils-linux is not installed, no timer is
 // enabled), and when it cannot be read (a warning says why).
-std::string OptionalFileText(Transport& transport, std::string_view id,
+std::string OptionalFileText(Transport& transport, CommandId id,
                              std::string_view path, ContentionFacts& facts) {
   return ReadOptionalFile(transport, id, path, "read as empty", facts.warnings)
       .value_or("");
@@ -67,8 +67,8 @@ std::shared_ptr<const Facts> ContentionCollector::Collect(
   auto facts = std::make_shared<ContentionFacts>();
   facts->utc_offset_seconds = ReadUtcOffset(transport);
 
-  const parsers::VzdumpJobs jobs = parsers::ParseVzdumpJobs(
-      OptionalFileText(transport, "cat-jobs-cfg", "/etc/pve/jobs.cfg", *facts));
+  const parsers::VzdumpJobs jobs = parsers::ParseVzdumpJobs(OptionalFileText(
+      transport, CommandId::kCatJobsCfg, "/etc/pve/jobs.cfg", *facts));
   facts->warnings.AddAll("jobs.cfg: ", jobs.warnings);
   for (const parsers::VzdumpJob& job : jobs.jobs) {
     if (job.enabled && (job.node.empty() || job.node == context.node.name)) {
@@ -76,18 +76,19 @@ std::shared_ptr<const Facts> ContentionCollector::Collect(
     }
   }
 
-  const parsers::PveTaskList tasks = parsers::ParseActiveTasks(OptionalFileText(
-      transport, "cat-active-tasks", "/var/log/pve/tasks/active", *facts));
+  const parsers::PveTaskList tasks = parsers::ParseActiveTasks(
+      OptionalFileText(transport, CommandId::kCatActiveTasks,
+                       "/var/log/pve/tasks/active", *facts));
   facts->warnings.AddAll("tasks/active: ", tasks.warnings);
   KeepBackups(tasks, *facts);
 
   for (auto [schedules, prefix] :
        {std::pair{parsers::ParseScrubCron(
-                      OptionalFileText(transport, "cat-zfsutils-cron",
+                      OptionalFileText(transport, CommandId::kCatZfsutilsCron,
                                        "/etc/cron.d/zfsutils-linux", *facts)),
                   "cron.d/zfsutils-linux: "},
         std::pair{parsers::ParseScrubTimers(OptionalFileText(
-                      transport, "ls-enabled-timers",
+                      transport, CommandId::kLsEnabledTimers,
                       "/etc/systemd/system/timers.target.wants", *facts)),
                   "timers.target.wants: "}}) {
     facts->warnings.AddAll(prefix, schedules.warnings);

@@ -135,7 +135,8 @@ DatasetsCollector::DatasetsCollector() : now_(SystemClockSeconds) {}
 
 const std::vector<std::string>& DatasetsCollector::Columns() {
   static const std::vector<std::string> columns = [] {
-    const RemoteCommand command = MakeCommand("zfs-list-replication-props");
+    const RemoteCommand command =
+        MakeCommand(CommandId::kZfsListReplicationProps);
     std::string_view list = command.argv().back();
     std::vector<std::string> names;
     while (!list.empty()) names.emplace_back(text::SplitAt(&list, ','));
@@ -147,7 +148,8 @@ const std::vector<std::string>& DatasetsCollector::Columns() {
 std::shared_ptr<const Facts> DatasetsCollector::Collect(
     Transport& transport, const CollectContext& context) {
   const parsers::PropertyListing listing = parsers::ParseZfsListColumns(
-      RunExpectingSuccess(transport, "zfs-list-replication-props"), Columns());
+      RunExpectingSuccess(transport, CommandId::kZfsListReplicationProps),
+      Columns());
   auto facts = BuildDatasetsFacts(listing.properties);
   // A token is one interrupted receive: another token on the same dataset
   // is a new one.

@@ -31,7 +31,7 @@ std::optional<std::uint64_t> OwnerOf(std::string_view volname) {
 // Each config's lines after its file name. Exit 1 is "no line at all", 2 a
 // file that could not be read: gone (its guest just moved away) is quiet,
 // anything else a warning; the files that were read are printed either way.
-std::string GrepConfigs(Transport& transport, const char* command,
+std::string GrepConfigs(Transport& transport, CommandId command,
                         const std::vector<std::string>& ids,
                         text::ParseWarnings* warnings) {
   CommandResult grep;
@@ -39,7 +39,7 @@ std::string GrepConfigs(Transport& transport, const char* command,
     grep = transport.Run(MakeCommand(command, ids));
   } catch (const TransportError& e) {
     if (e.kind() != TransportFailure::kExec) throw;
-    warnings->Add(std::string(command) + ": " + e.what() +
+    warnings->Add(std::string(CommandName(command)) + ": " + e.what() +
                   "; unreplicated disks are not known");
     return "";
   }
@@ -48,7 +48,7 @@ std::string GrepConfigs(Transport& transport, const char* command,
   if (grep.exit_status > 2 ||
       (grep.exit_status == 2 &&
        !text::Contains(grep.err, "No such file or directory"))) {
-    warnings->Add(std::string(command) + " exited with " +
+    warnings->Add(std::string(CommandName(command)) + " exited with " +
                   std::to_string(grep.exit_status) + " (" +
                   text::Printable(first_error) +
                   "); those guests' unreplicated disks are not known");
@@ -111,15 +111,15 @@ std::map<std::uint64_t, GuestDisks> ReadGuestDisks(
   std::map<std::uint64_t, GuestDisks> result;
   // Read even without guests: a collector that runs no command would tell
   // the node worker that an unreachable node answered.
-  const std::optional<std::string> storage_text =
-      ReadOptionalFile(transport, "cat-storage-cfg", "/etc/pve/storage.cfg",
-                       "unreplicated disks are not known", *warnings);
+  const std::optional<std::string> storage_text = ReadOptionalFile(
+      transport, CommandId::kCatStorageCfg, "/etc/pve/storage.cfg",
+      "unreplicated disks are not known", *warnings);
   if (!storage_text || guests.empty()) return result;
   const auto storages = parsers::ParseStorageConfig(*storage_text, warnings);
   for (const auto& [command, vmtype, directory] :
-       {std::tuple<const char*, const char*, const char*>{
-            "grep-vm-configs", "qemu", "/etc/pve/local/qemu-server/"},
-        {"grep-ct-configs", "lxc", "/etc/pve/local/lxc/"}}) {
+       {std::tuple<CommandId, const char*, const char*>{
+            CommandId::kGrepVmConfigs, "qemu", "/etc/pve/local/qemu-server/"},
+        {CommandId::kGrepCtConfigs, "lxc", "/etc/pve/local/lxc/"}}) {
     std::vector<std::string> ids;
     for (const auto& [vmid, type] : guests) {
       // PVE's VMID range; the allow-list refuses others.

@@ -47,16 +47,16 @@ std::shared_ptr<const Facts> HaCollector::Collect(
   auto facts = std::make_shared<HaFacts>();
   text::ParseWarnings& warnings = facts->warnings;
   const auto resources = parsers::ParseHaResources(
-      FileTextOrEmpty(transport, "cat-ha-resources",
+      FileTextOrEmpty(transport, CommandId::kCatHaResources,
                       "/etc/pve/ha/resources.cfg", kUnknown),
       &warnings);
   const auto groups = parsers::ParseHaGroups(
-      FileTextOrEmpty(transport, "cat-ha-groups", "/etc/pve/ha/groups.cfg",
-                      kUnknown),
+      FileTextOrEmpty(transport, CommandId::kCatHaGroups,
+                      "/etc/pve/ha/groups.cfg", kUnknown),
       &warnings);
   const auto rules = parsers::ParseHaNodeAffinityRules(
-      FileTextOrEmpty(transport, "cat-ha-rules", "/etc/pve/ha/rules.cfg",
-                      kUnknown),
+      FileTextOrEmpty(transport, CommandId::kCatHaRules,
+                      "/etc/pve/ha/rules.cfg", kUnknown),
       &warnings);
   facts->guests = PlaceHaGuests(resources, groups, rules);
   return facts;

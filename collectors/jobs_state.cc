@@ -27,7 +27,8 @@ bool RunStillGoing(Transport& transport, std::int64_t pid,
                    std::uint64_t start_time) {
   CommandResult result;
   try {
-    result = transport.Run(MakeCommand("cat-proc-stat", {std::to_string(pid)}));
+    result = transport.Run(
+        MakeCommand(CommandId::kCatProcStat, {std::to_string(pid)}));
   } catch (const CommandRejected&) {
     return false;  // not a pid the kernel hands out
   }
@@ -41,19 +42,19 @@ bool RunStillGoing(Transport& transport, std::int64_t pid,
 NodeJobList ReadJobStates(Transport& transport, const std::string& node,
                           text::ParseWarnings* warnings) {
   const parsers::ReplicationConfig config = parsers::ParseReplicationConfig(
-      FileTextOrEmpty(transport, "cat-replication-cfg",
+      FileTextOrEmpty(transport, CommandId::kCatReplicationCfg,
                       "/etc/pve/replication.cfg", kJobsNotListed));
   warnings->AddAll("replication.cfg: ", config.warnings);
   const auto guests = parsers::ParseVmlist(
-      RunExpectingSuccess(transport, "cat-vmlist"), warnings);
+      RunExpectingSuccess(transport, CommandId::kCatVmlist), warnings);
   const parsers::ReplicationStateFile state = parsers::ParseReplicationState(
-      FileTextOrEmpty(transport, "cat-replication-state", kReplicationStatePath,
-                      kJobsNotListed));
+      FileTextOrEmpty(transport, CommandId::kCatReplicationState,
+                      kReplicationStatePath, kJobsNotListed));
   warnings->AddAll("replication state: ", state.warnings);
   // Only the retry time of a failing job depends on it.
   std::map<std::string, bool> online;
   if (const auto members = ReadOptionalFile(
-          transport, "cat-members", "/etc/pve/.members",
+          transport, CommandId::kCatMembers, "/etc/pve/.members",
           "failing jobs' next retry is unknown (0)", *warnings)) {
     if (!members->empty())
       online = parsers::ParseMembersOnline(*members, warnings);
@@ -83,7 +84,7 @@ std::optional<std::string> ReadJobLog(Transport& transport,
                                       const std::string& job_id) {
   try {
     CommandResult result =
-        transport.Run(MakeCommand("cat-replication-log", {job_id}));
+        transport.Run(MakeCommand(CommandId::kCatReplicationLog, {job_id}));
     if (result.exit_status == 0) return std::move(result.out);
   } catch (const CommandRejected&) {
     // An id the allow-list refuses (absurdly long): classify without log.

@@ -13,7 +13,7 @@ std::optional<std::uint64_t> SpeedOf(Transport& transport,
                                      text::ParseWarnings* warnings) {
   CommandResult result;
   try {
-    result = transport.Run(MakeCommand("cat-link-speed", {interface}));
+    result = transport.Run(MakeCommand(CommandId::kCatLinkSpeed, {interface}));
   } catch (const TransportError& e) {
     if (e.kind() != TransportFailure::kExec) throw;
     warnings->Add("speed of " + interface + ": " + e.what());

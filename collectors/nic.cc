@@ -192,12 +192,12 @@ void NicFacts::RenderReplicationNetwork(MetricSet& out,
 
 std::shared_ptr<const Facts> NicCollector::Collect(
     Transport& transport, const CollectContext& context) {
-  auto facts =
-      FactsFromIpLinkJson(RunExpectingSuccess(transport, "ip-addr-stats"));
+  auto facts = FactsFromIpLinkJson(
+      RunExpectingSuccess(transport, CommandId::kIpAddrStats));
   // A node outside a cluster may have no datacenter.cfg: the cluster
   // network. One that cannot be read leaves the replication network unknown.
   const std::optional<std::string> datacenter = ReadOptionalFile(
-      transport, "cat-datacenter-cfg", "/etc/pve/datacenter.cfg",
+      transport, CommandId::kCatDatacenterCfg, "/etc/pve/datacenter.cfg",
       "replication network unknown", facts->warnings);
   if (datacenter) {
     const parsers::DatacenterConfig config =

@@ -11,7 +11,7 @@ namespace {
 
 // Optional tools: a node without ZFS or PVE still reports its clock.
 std::optional<std::string> OutputIfInstalled(Transport& transport,
-                                             const char* id) {
+                                             CommandId id) {
   try {
     CommandResult result = transport.Run(MakeCommand(id));
     if (result.exit_status == 0) return std::move(result.out);
@@ -88,7 +88,8 @@ void NodeCollector::ReadPackages(Transport& transport,
       now - packages_read_at_ >= kPackagesMaxAgeSeconds) {
     packages_.clear();
     packages_pveversion_.clear();
-    const auto text = OutputIfInstalled(transport, "pveversion-verbose");
+    const auto text =
+        OutputIfInstalled(transport, CommandId::kPveversionVerbose);
     if (!text) return;
     const parsers::PvePackages all = parsers::ParsePvePackages(*text);
     for (const char* package : kReplicationPackages) {
@@ -104,7 +105,7 @@ void NodeCollector::ReadPackages(Transport& transport,
 std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
                                                     const CollectContext&) {
   auto facts = std::make_shared<NodeFacts>();
-  const CommandResult date = transport.Run(MakeCommand("date"));
+  const CommandResult date = transport.Run(MakeCommand(CommandId::kDate));
   const double received = now_();
   const std::optional<double> remote = parsers::ParseEpochSeconds(date.out);
   if (date.exit_status != 0 || !remote) {
@@ -117,14 +118,14 @@ std::shared_ptr<const Facts> NodeCollector::Collect(Transport& transport,
   // A version that cannot be read leaves the version unknown; the clock
   // offset and the other version still count.
   try {
-    if (auto text = OutputIfInstalled(transport, "zfs-version")) {
+    if (auto text = OutputIfInstalled(transport, CommandId::kZfsVersion)) {
       facts->zfs = parsers::ParseZfsVersion(*text);
     }
   } catch (const text::ParseError& e) {
     facts->warnings.Add(e.what());
   }
   try {
-    if (auto text = OutputIfInstalled(transport, "pveversion")) {
+    if (auto text = OutputIfInstalled(transport, CommandId::kPveversion)) {
       facts->pve = parsers::ParsePveVersion(*text);
       ReadPackages(transport, *text, *facts);
     }

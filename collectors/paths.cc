@@ -36,7 +36,7 @@ std::string LastLine(std::string_view text) {
 std::set<std::string> TargetsFromConfig(Transport& transport,
                                         const std::string& node) {
   const CommandResult result =
-      transport.Run(MakeCommand("cat-replication-cfg"));
+      transport.Run(MakeCommand(CommandId::kCatReplicationCfg));
   std::set<std::string> targets;
   if (result.exit_status != 0) {
     // PVE creates the file with the first job.
@@ -69,7 +69,7 @@ std::optional<CommandResult> RunProbe(Transport& transport,
     return transport.Run(command);
   } catch (const TransportError& e) {
     if (e.kind() != TransportFailure::kExec) throw;
-    warnings->Add(command.id() + ": " + e.what());
+    warnings->Add(std::string(command.name()) + ": " + e.what());
     return std::nullopt;
   }
 }
@@ -77,7 +77,8 @@ std::optional<CommandResult> RunProbe(Transport& transport,
 void CheckSsh(Transport& transport, const PeerNode& peer, PathCheck* check,
               text::ParseWarnings* warnings) {
   const auto result = RunProbe(
-      transport, MakeCommand("ssh-batch-check", {peer.name, peer.address}),
+      transport,
+      MakeCommand(CommandId::kSshBatchCheck, {peer.name, peer.address}),
       warnings);
   if (!result) return;
   if (result->exit_status == 0) {
@@ -104,7 +105,7 @@ void ProbePathMtu(Transport& transport, const PeerNode& peer, std::uint64_t mtu,
   }
   const auto result =
       RunProbe(transport,
-               MakeCommand("ping-path-mtu",
+               MakeCommand(CommandId::kPingPathMtu,
                            {std::to_string(mtu - headers), peer.address}),
                warnings);
   if (!result) return;
@@ -135,7 +136,7 @@ void FindRoute(Transport& transport, const PeerNode& peer, const NicFacts& nic,
   check->interface_mtu = nic.ReplicationMtu();
   if (!text::IsIpLiteral(peer.address)) return;
   const auto result = RunProbe(
-      transport, MakeCommand("ip-route-get", {peer.address}), warnings);
+      transport, MakeCommand(CommandId::kIpRouteGet, {peer.address}), warnings);
   if (!result) return;
   if (result->exit_status != 0) {
     warnings->Add("ip route get " + peer.address + " exited " +

@@ -198,18 +198,18 @@ bool ReadsZpoolStatusJson(const CollectContext& context) {
 
 std::shared_ptr<const Facts> PoolsCollector::Collect(
     Transport& transport, const CollectContext& context) {
-  const parsers::ZpoolList list =
-      parsers::ParseZpoolList(RunExpectingSuccess(transport, "zpool-list"));
+  const parsers::ZpoolList list = parsers::ParseZpoolList(
+      RunExpectingSuccess(transport, CommandId::kZpoolList));
   // OpenZFS 2.3+ prints JSON: no column alignment to guess, names as they
   // are, and scan times as epochs instead of the node's local time.
   const parsers::ZpoolStatus status =
       ReadsZpoolStatusJson(context)
           ? parsers::ParseZpoolStatusJson(
-                RunExpectingSuccess(transport, "zpool-status-json"))
+                RunExpectingSuccess(transport, CommandId::kZpoolStatusJson))
           : parsers::ParseZpoolStatus(
-                RunExpectingSuccess(transport, "zpool-status"));
-  const parsers::PropertyListing properties =
-      parsers::ParseZpoolGet(RunExpectingSuccess(transport, "zpool-get-all"));
+                RunExpectingSuccess(transport, CommandId::kZpoolStatus));
+  const parsers::PropertyListing properties = parsers::ParseZpoolGet(
+      RunExpectingSuccess(transport, CommandId::kZpoolGetAll));
   auto facts = BuildPoolsFacts(list, status, properties.properties);
   facts->warnings.AddAll("zpool get: ", properties.warnings);
   return facts;

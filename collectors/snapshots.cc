@@ -187,9 +187,9 @@ std::optional<std::int64_t> NodeClockSeconds(const CommandResult& date) {
   return static_cast<std::int64_t>(std::floor(*seconds));
 }
 
-std::string FailedCommand(const char* id, const CommandResult& result) {
+std::string FailedCommand(CommandId id, const CommandResult& result) {
   std::string_view err = result.err;
-  return std::string(id) + " exited with status " +
+  return std::string(CommandName(id)) + " exited with status " +
          std::to_string(result.exit_status) + " (" +
          text::Printable(text::SplitAt(&err, '\n'), 120) + ")";
 }
@@ -211,7 +211,7 @@ std::shared_ptr<const Facts> SnapshotsCollector::Collect(
 
 std::shared_ptr<SnapshotsFacts> SnapshotsCollector::Full(Transport& transport) {
   auto facts = SnapshotsFacts::FromZfsList(
-      RunExpectingSuccess(transport, "zfs-list-snapshots"));
+      RunExpectingSuccess(transport, CommandId::kZfsListSnapshots));
   facts->listing = {false, facts->datasets().size()};
   return facts;
 }
@@ -219,9 +219,9 @@ std::shared_ptr<SnapshotsFacts> SnapshotsCollector::Full(Transport& transport) {
 std::shared_ptr<SnapshotsFacts> SnapshotsCollector::Incremental(
     Transport& transport, double now) {
   if (now < next_property_read_) return Full(transport);
-  const CommandResult date = transport.Run(MakeCommand("date"));
+  const CommandResult date = transport.Run(MakeCommand(CommandId::kDate));
   const CommandResult read =
-      transport.Run(MakeCommand("zfs-list-snapshots-changed"));
+      transport.Run(MakeCommand(CommandId::kZfsListSnapshotsChanged));
   if (read.exit_status != 0 &&
       text::Contains(read.err, "invalid property 'snapshots_changed'")) {
     // OpenZFS before 2.2 (PVE 8.0): listed in full, as it always was.
@@ -233,14 +233,15 @@ std::shared_ptr<SnapshotsFacts> SnapshotsCollector::Incremental(
   SnapshotChangeTimes times;
   const auto clock = NodeClockSeconds(date);
   if (read.exit_status != 0) {
-    why_full = FailedCommand("zfs-list-snapshots-changed", read);
+    why_full = FailedCommand(CommandId::kZfsListSnapshotsChanged, read);
   } else if (!clock) {
     why_full = "the node's clock (date +%s.%N) could not be read";
   } else {
     try {
       times = ParseSnapshotChangeTimes(read.out);
     } catch (const text::ParseError& e) {
-      why_full = std::string("zfs-list-snapshots-changed: ") + e.what();
+      why_full = std::string(CommandName(CommandId::kZfsListSnapshotsChanged)) +
+                 ": " + e.what();
     }
   }
   for (const auto& [dataset, changed] : times) {
@@ -272,14 +273,15 @@ std::shared_ptr<SnapshotsFacts> SnapshotsCollector::Incremental(
     const std::size_t end =
         std::min(relist.size(), begin + kMaxDatasetsPerCommand);
     CommandResult listed = transport.Run(
-        MakeCommand("zfs-list-snapshots-of",
+        MakeCommand(CommandId::kZfsListSnapshotsOf,
                     std::vector<std::string>(relist.begin() + begin,
                                              relist.begin() + end)));
     // A dataset destroyed since the reading exits 1 ("dataset does not
     // exist") after listing the others; a full listing is simpler than
     // telling that apart from a real failure.
     if (listed.exit_status != 0) {
-      auto facts = full_instead(FailedCommand("zfs-list-snapshots-of", listed));
+      auto facts =
+          full_instead(FailedCommand(CommandId::kZfsListSnapshotsOf, listed));
       tracker_.Listed(times, *clock, nullptr);  // read before that listing
       return facts;
     }

@@ -32,7 +32,7 @@ class ModelZfsNode : public Transport {
   std::int64_t clock = 1795660000;  // the node's, in seconds
   bool has_property = true;         // OpenZFS >= 2.2
   std::map<std::string, Dataset> datasets;
-  std::vector<std::string> ids_run;
+  std::vector<CommandId> ids_run;
   std::uint64_t output_bytes = 0;
   /// Runs right after the node answers zfs-list-snapshots-changed.
   std::function<void()> after_reading;
@@ -53,7 +53,7 @@ class ModelZfsNode : public Transport {
     ids_run.push_back(command.id());
     CommandResult result = Answer(command);
     output_bytes += result.out.size() + result.err.size();
-    if (command.id() == "zfs-list-snapshots-changed" && after_reading) {
+    if (command.id() == CommandId::kZfsListSnapshotsChanged && after_reading) {
       after_reading();
       after_reading = nullptr;
     }
@@ -71,10 +71,10 @@ class ModelZfsNode : public Transport {
   CommandResult Answer(const RemoteCommand& command) {
     CommandResult result;
     result.exit_status = 0;
-    const std::string& id = command.id();
-    if (id == "date") {
+    const CommandId id = command.id();
+    if (id == CommandId::kDate) {
       result.out = std::to_string(clock) + ".250000000\n";
-    } else if (id == "zfs-list-snapshots-changed") {
+    } else if (id == CommandId::kZfsListSnapshotsChanged) {
       if (!has_property) {
         result.exit_status = 2;
         result.err =
@@ -89,7 +89,7 @@ class ModelZfsNode : public Transport {
                         "\n";
         }
       }
-    } else if (id == "zfs-list-snapshots") {
+    } else if (id == CommandId::kZfsListSnapshots) {
       std::vector<std::pair<std::uint64_t, std::string>> lines;
       for (const auto& [name, ds] : datasets) {
         for (const Snap& snap : ds.snaps) {
@@ -98,7 +98,7 @@ class ModelZfsNode : public Transport {
       }
       std::sort(lines.begin(), lines.end());
       for (const auto& line : lines) result.out += line.second;
-    } else if (id == "zfs-list-snapshots-of") {
+    } else if (id == CommandId::kZfsListSnapshotsOf) {
       // zfs_for_each(): missing operands are reported, the rest listed,
       // sorted by dataset name and createtxg.
       std::vector<std::string> operands(command.argv().begin() + 11,
@@ -117,7 +117,8 @@ class ModelZfsNode : public Transport {
         }
       }
     } else {
-      throw TransportError(TransportFailure::kExec, "not modelled: " + id);
+      throw TransportError(TransportFailure::kExec,
+                           "not modelled: " + std::string(command.name()));
     }
     return result;
   }
@@ -147,7 +148,7 @@ struct Watcher {
 
 // The inventory a full listing of the node gives now.
 std::shared_ptr<SnapshotsFacts> FullInventory(ModelZfsNode& node) {
-  CommandResult listing = node.Run(MakeCommand("zfs-list-snapshots"));
+  CommandResult listing = node.Run(MakeCommand(CommandId::kZfsListSnapshots));
   node.ids_run.pop_back();
   return SnapshotsFacts::FromZfsList(listing.out);
 }
@@ -187,9 +188,10 @@ TEST_CASE("incremental snapshots: a quiet cycle reads only what changed",
   ModelZfsNode node = TwoGuests();
   Watcher watcher;
   const auto first = watcher.Collect(node);
-  CHECK(node.ids_run == std::vector<std::string>{"date",
-                                                 "zfs-list-snapshots-changed",
-                                                 "zfs-list-snapshots"});
+  CHECK(node.ids_run ==
+        std::vector<CommandId>{CommandId::kDate,
+                               CommandId::kZfsListSnapshotsChanged,
+                               CommandId::kZfsListSnapshots});
   CHECK_FALSE(first->listing.incremental);
   const std::uint64_t full_bytes = node.output_bytes;
 
@@ -200,9 +202,10 @@ TEST_CASE("incremental snapshots: a quiet cycle reads only what changed",
   const auto quiet = watcher.Collect(node);
   // rpool/data never had a snapshot: its "-" says nothing, so it is
   // listed every cycle (no output).
-  CHECK(node.ids_run == std::vector<std::string>{"date",
-                                                 "zfs-list-snapshots-changed",
-                                                 "zfs-list-snapshots-of"});
+  CHECK(node.ids_run ==
+        std::vector<CommandId>{CommandId::kDate,
+                               CommandId::kZfsListSnapshotsChanged,
+                               CommandId::kZfsListSnapshotsOf});
   CHECK(quiet->listing.incremental);
   CHECK(quiet->listing.datasets_listed == 1);
   CHECK(node.output_bytes < full_bytes);
@@ -224,9 +227,10 @@ TEST_CASE(
   node.clock += 1;
   node.ids_run.clear();
   const auto facts = watcher.Collect(node);
-  CHECK(node.ids_run == std::vector<std::string>{"date",
-                                                 "zfs-list-snapshots-changed",
-                                                 "zfs-list-snapshots-of"});
+  CHECK(node.ids_run ==
+        std::vector<CommandId>{CommandId::kDate,
+                               CommandId::kZfsListSnapshotsChanged,
+                               CommandId::kZfsListSnapshotsOf});
   CHECK(facts->listing.datasets_listed == 3 + 1);  // and rpool/data
   CheckSameInventory(*facts, *FullInventory(node));
   const Snapshot* latest =
@@ -307,15 +311,16 @@ TEST_CASE(
   node.has_property = false;
   Watcher watcher;
   const auto first = watcher.Collect(node);
-  CHECK(node.ids_run == std::vector<std::string>{"date",
-                                                 "zfs-list-snapshots-changed",
-                                                 "zfs-list-snapshots"});
+  CHECK(node.ids_run ==
+        std::vector<CommandId>{CommandId::kDate,
+                               CommandId::kZfsListSnapshotsChanged,
+                               CommandId::kZfsListSnapshots});
   CHECK(first->warnings.total() == 0);
   CHECK_FALSE(first->listing.incremental);
   node.ids_run.clear();
   watcher.now += 600;
   watcher.Collect(node);
-  CHECK(node.ids_run == std::vector<std::string>{"zfs-list-snapshots"});
+  CHECK(node.ids_run == std::vector<CommandId>{CommandId::kZfsListSnapshots});
   // Upgraded meanwhile.
   node.has_property = true;
   node.ids_run.clear();

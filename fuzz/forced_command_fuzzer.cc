@@ -36,7 +36,7 @@ void CheckRoundTrip(const RemoteCommand& command) {
   if (!matched || matched->argv() != command.argv() ||
       matched->id() != command.id()) {
     std::fprintf(stderr, "round trip lost command '%s'\n",
-                 command.id().c_str());
+                 std::string(command.name()).c_str());
     std::abort();
   }
 }
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string first = words.empty() ? "" : words[0];
   const std::string second = words.size() < 2 ? "" : words[1];
-  for (const std::string& id : replwatch::AllowListedCommandIds()) {
+  for (const replwatch::CommandId id : replwatch::AllowListedCommands()) {
     try {
       CheckRoundTrip(replwatch::MakeCommand(id));
     } catch (const replwatch::CommandRejected&) {

@@ -3,6 +3,7 @@
 // that does not match its rule is refused.
 
 #include <cctype>
+#include <stdexcept>
 #include <string>
 
 #include "text/name_rules.h"
@@ -37,40 +38,53 @@ constexpr Word P(Arg arg, const char* prefix = "", const char* suffix = "") {
 }
 
 struct Entry {
-  const char* id;
+  CommandId id;
+  const char* name;
   std::initializer_list<Word> words;
 };
 
 const Entry kAllowList[] = {
-    {"date", {L("date"), L("+%s.%N")}},
-    {"zfs-version", {L("zfs"), L("version")}},
-    {"pveversion", {L("pveversion")}},
-    {"pveversion-verbose", {L("pveversion"), L("-v")}},
-    {"zpool-list",
+    {CommandId::kDate, "date", {L("date"), L("+%s.%N")}},
+    {CommandId::kZfsVersion, "zfs-version", {L("zfs"), L("version")}},
+    {CommandId::kPveversion, "pveversion", {L("pveversion")}},
+    {CommandId::kPveversionVerbose,
+     "pveversion-verbose",
+     {L("pveversion"), L("-v")}},
+    {CommandId::kZpoolList,
+     "zpool-list",
      {L("zpool"), L("list"), L("-Hp"), L("-o"),
       L("name,size,alloc,free,cap,frag,health")}},
-    {"zpool-status", {L("zpool"), L("status"), L("-p")}},
-    {"zpool-status-json", {L("zpool"), L("status"), L("-j"), L("--json-int")}},
-    {"zpool-get-all",
+    {CommandId::kZpoolStatus,
+     "zpool-status",
+     {L("zpool"), L("status"), L("-p")}},
+    {CommandId::kZpoolStatusJson,
+     "zpool-status-json",
+     {L("zpool"), L("status"), L("-j"), L("--json-int")}},
+    {CommandId::kZpoolGetAll,
+     "zpool-get-all",
      {L("zpool"), L("get"), L("-Hp"), L("-o"), L("name,property,value"),
       L("all")}},
-    {"zfs-list-snapshots",
+    {CommandId::kZfsListSnapshots,
+     "zfs-list-snapshots",
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
       L("name,guid,createtxg,creation"), L("-s"), L("createtxg")}},
     // Which datasets' snapshots changed (OpenZFS >= 2.2): the incremental
     // snapshot inventory lists only those (collectors/snapshot_changes.h).
-    {"zfs-list-snapshots-changed",
+    {CommandId::kZfsListSnapshotsChanged,
+     "zfs-list-snapshots-changed",
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
       L("name,snapshots_changed")}},
     // -d 1 on a filesystem or volume lists its own snapshots, not its
     // children's.
-    {"zfs-list-snapshots-of",
+    {CommandId::kZfsListSnapshotsOf,
+     "zfs-list-snapshots-of",
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("snapshot"), L("-o"),
       L("name,guid,createtxg,creation"), L("-s"), L("createtxg"), L("-d"),
       L("1"), P(Arg::kDatasets)}},
     // `zfs list -o` rather than `zfs get`: the same values, each dataset's
     // name once rather than once per property (a third of the bytes).
-    {"zfs-list-replication-props",
+    {CommandId::kZfsListReplicationProps,
+     "zfs-list-replication-props",
      {L("zfs"), L("list"), L("-Hp"), L("-t"), L("filesystem,volume"), L("-o"),
       L("name,type,available,used,quota,refquota,reservation,refreservation,"
         "volsize,written,receive_resume_token,keystatus,encryption,guid,"
@@ -79,47 +93,78 @@ const Entry kAllowList[] = {
     // the job config, the cluster's guest list and the node's run state; not
     // by running it: job_status() writes replication.cfg (collectors/
     // job_status.h).
-    {"cat-replication-cfg", {L("cat"), L("/etc/pve/replication.cfg")}},
-    {"cat-vmlist", {L("cat"), L("/etc/pve/.vmlist")}},
-    {"cat-replication-state",
+    {CommandId::kCatReplicationCfg,
+     "cat-replication-cfg",
+     {L("cat"), L("/etc/pve/replication.cfg")}},
+    {CommandId::kCatVmlist, "cat-vmlist", {L("cat"), L("/etc/pve/.vmlist")}},
+    {CommandId::kCatReplicationState,
+     "cat-replication-state",
      {L("cat"), L("/var/lib/pve-manager/pve-replication-state.json")}},
     // Whether the run a job's state names still goes on (pid and start).
-    {"cat-proc-stat", {L("cat"), P(Arg::kProcessId, "/proc/", "/stat")}},
+    {CommandId::kCatProcStat,
+     "cat-proc-stat",
+     {L("cat"), P(Arg::kProcessId, "/proc/", "/stat")}},
     // The replicated guests' configs, every line after its file's name
     // (one command for all of them), and the storages their disks are on.
-    {"grep-vm-configs",
+    {CommandId::kGrepVmConfigs,
+     "grep-vm-configs",
      {L("grep"), L("-H"), L("^"),
       P(Arg::kGuestIds, "/etc/pve/local/qemu-server/", ".conf")}},
-    {"grep-ct-configs",
+    {CommandId::kGrepCtConfigs,
+     "grep-ct-configs",
      {L("grep"), L("-H"), L("^"),
       P(Arg::kGuestIds, "/etc/pve/local/lxc/", ".conf")}},
-    {"cat-storage-cfg", {L("cat"), L("/etc/pve/storage.cfg")}},
+    {CommandId::kCatStorageCfg,
+     "cat-storage-cfg",
+     {L("cat"), L("/etc/pve/storage.cfg")}},
     // Where HA may recover a guest (PVE 8 groups, PVE 9 rules).
-    {"cat-ha-resources", {L("cat"), L("/etc/pve/ha/resources.cfg")}},
-    {"cat-ha-groups", {L("cat"), L("/etc/pve/ha/groups.cfg")}},
-    {"cat-ha-rules", {L("cat"), L("/etc/pve/ha/rules.cfg")}},
-    {"cat-members", {L("cat"), L("/etc/pve/.members")}},
-    {"cat-datacenter-cfg", {L("cat"), L("/etc/pve/datacenter.cfg")}},
+    {CommandId::kCatHaResources,
+     "cat-ha-resources",
+     {L("cat"), L("/etc/pve/ha/resources.cfg")}},
+    {CommandId::kCatHaGroups,
+     "cat-ha-groups",
+     {L("cat"), L("/etc/pve/ha/groups.cfg")}},
+    {CommandId::kCatHaRules,
+     "cat-ha-rules",
+     {L("cat"), L("/etc/pve/ha/rules.cfg")}},
+    {CommandId::kCatMembers, "cat-members", {L("cat"), L("/etc/pve/.members")}},
+    {CommandId::kCatDatacenterCfg,
+     "cat-datacenter-cfg",
+     {L("cat"), L("/etc/pve/datacenter.cfg")}},
     // What replication contends with: backup jobs, running tasks (backups
     // among them) and the node's own scrub schedules.
-    {"cat-jobs-cfg", {L("cat"), L("/etc/pve/jobs.cfg")}},
-    {"cat-active-tasks", {L("cat"), L("/var/log/pve/tasks/active")}},
-    {"cat-zfsutils-cron", {L("cat"), L("/etc/cron.d/zfsutils-linux")}},
-    {"ls-enabled-timers",
+    {CommandId::kCatJobsCfg,
+     "cat-jobs-cfg",
+     {L("cat"), L("/etc/pve/jobs.cfg")}},
+    {CommandId::kCatActiveTasks,
+     "cat-active-tasks",
+     {L("cat"), L("/var/log/pve/tasks/active")}},
+    {CommandId::kCatZfsutilsCron,
+     "cat-zfsutils-cron",
+     {L("cat"), L("/etc/cron.d/zfsutils-linux")}},
+    {CommandId::kLsEnabledTimers,
+     "ls-enabled-timers",
      {L("ls"), L("-1"), L("/etc/systemd/system/timers.target.wants")}},
-    {"date-utc-offset", {L("date"), L("+%z")}},
-    {"cat-link-speed",
+    {CommandId::kDateUtcOffset, "date-utc-offset", {L("date"), L("+%z")}},
+    {CommandId::kCatLinkSpeed,
+     "cat-link-speed",
      {L("cat"), P(Arg::kInterface, "/sys/class/net/", "/speed")}},
-    {"cat-replication-log",
+    {CommandId::kCatReplicationLog,
+     "cat-replication-log",
      {L("cat"), P(Arg::kJobId, "/var/log/pve/replicate/")}},
     // -s twice: only then does iproute2 print carrier_changes.
-    {"ip-addr-stats", {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("addr")}},
-    {"ip-route-get",
+    {CommandId::kIpAddrStats,
+     "ip-addr-stats",
+     {L("ip"), L("-j"), L("-s"), L("-s"), L("-d"), L("addr")}},
+    {CommandId::kIpRouteGet,
+     "ip-route-get",
      {L("ip"), L("-j"), L("route"), L("get"), P(Arg::kIpAddress)}},
-    {"ping-path-mtu",
+    {CommandId::kPingPathMtu,
+     "ping-path-mtu",
      {L("ping"), L("-n"), L("-q"), L("-c"), L("1"), L("-W"), L("2"), L("-M"),
       L("do"), L("-s"), P(Arg::kPayloadBytes), P(Arg::kHostAddress)}},
-    {"ssh-batch-check",
+    {CommandId::kSshBatchCheck,
+     "ssh-batch-check",
      {L("ssh"), L("-o"), L("BatchMode=yes"), L("-o"), L("ConnectTimeout=5"),
       L("-o"), P(Arg::kNodeName, "HostKeyAlias="), L("-e"), L("none"),
       P(Arg::kHostAddress, "root@"), L("--"), L("/bin/true")}},
@@ -174,51 +219,56 @@ bool Repeats(const Word& word) {
          (word.arg == Arg::kDatasets || word.arg == Arg::kGuestIds);
 }
 
+// Every CommandId has its entry: command_allowlist_test makes each one.
+const Entry& EntryOf(CommandId id) {
+  for (const Entry& entry : kAllowList) {
+    if (entry.id == id) return entry;
+  }
+  throw std::logic_error("command id " + std::to_string(static_cast<int>(id)) +
+                         " has no allow-list entry");
+}
+
 }  // namespace
 
-RemoteCommand MakeCommand(std::string_view id,
+std::string_view CommandName(CommandId id) { return EntryOf(id).name; }
+
+RemoteCommand MakeCommand(CommandId id,
                           std::initializer_list<std::string> args) {
   return MakeCommand(id, std::vector<std::string>(args));
 }
 
-RemoteCommand MakeCommand(std::string_view id,
-                          const std::vector<std::string>& args) {
-  for (const Entry& entry : kAllowList) {
-    if (id != entry.id) continue;
-    std::vector<std::string> argv;
-    auto next = args.begin();
-    for (const Word& word : entry.words) {
-      if (word.literal != nullptr) {
-        argv.emplace_back(word.literal);
-        continue;
-      }
-      const auto count = Repeats(word) ? args.end() - next : 1;
-      if (next == args.end()) {
-        throw CommandRejected("command '" + std::string(id) +
-                              "' needs more arguments");
-      }
-      if (count > static_cast<long>(kMaxDatasetsPerCommand)) {
-        throw CommandRejected("command '" + std::string(id) + "' got " +
-                              std::to_string(count) +
-                              " datasets, more than the limit of " +
-                              std::to_string(kMaxDatasetsPerCommand));
-      }
-      for (long i = 0; i < count; ++i) {
-        if (!Valid(word.arg, *next)) {
-          throw CommandRejected("command '" + std::string(id) +
-                                "': refusing argument '" + *next + "'");
-        }
-        argv.push_back(word.prefix + *next++ + word.suffix);
-      }
+RemoteCommand MakeCommand(CommandId id, const std::vector<std::string>& args) {
+  const Entry& entry = EntryOf(id);
+  const std::string name = entry.name;
+  std::vector<std::string> argv;
+  auto next = args.begin();
+  for (const Word& word : entry.words) {
+    if (word.literal != nullptr) {
+      argv.emplace_back(word.literal);
+      continue;
     }
-    if (next != args.end()) {
-      throw CommandRejected("command '" + std::string(id) +
-                            "' got too many arguments");
+    const auto count = Repeats(word) ? args.end() - next : 1;
+    if (next == args.end()) {
+      throw CommandRejected("command '" + name + "' needs more arguments");
     }
-    return RemoteCommand(entry.id, std::move(argv));
+    if (count > static_cast<long>(kMaxDatasetsPerCommand)) {
+      throw CommandRejected("command '" + name + "' got " +
+                            std::to_string(count) +
+                            " datasets, more than the limit of " +
+                            std::to_string(kMaxDatasetsPerCommand));
+    }
+    for (long i = 0; i < count; ++i) {
+      if (!Valid(word.arg, *next)) {
+        throw CommandRejected("command '" + name + "': refusing argument '" +
+                              *next + "'");
+      }
+      argv.push_back(word.prefix + *next++ + word.suffix);
+    }
   }
-  throw CommandRejected("command '" + std::string(id) +
-                        "' is not on the allow-list");
+  if (next != args.end()) {
+    throw CommandRejected("command '" + name + "' got too many arguments");
+  }
+  return RemoteCommand(entry.id, std::move(argv));
 }
 
 std::optional<RemoteCommand> MatchAllowListed(
@@ -289,9 +339,9 @@ std::optional<ParsedShellLine> ParseShellLine(std::string_view line) {
   return parsed;
 }
 
-std::vector<std::string> AllowListedCommandIds() {
-  std::vector<std::string> ids;
-  for (const Entry& entry : kAllowList) ids.emplace_back(entry.id);
+std::vector<CommandId> AllowListedCommands() {
+  std::vector<CommandId> ids;
+  for (const Entry& entry : kAllowList) ids.push_back(entry.id);
   return ids;
 }
 

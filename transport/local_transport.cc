@@ -84,10 +84,10 @@ CommandResult LocalTransport::Run(const RemoteCommand& command) {
     const auto now = Clock::now();
     if (now >= deadline) {
       process.Kill();
-      throw TransportError(TransportFailure::kTimeout,
-                           "'" + command.id() + "' timed out after " +
-                               std::to_string(limits_.command_timeout.count()) +
-                               " ms");
+      throw TransportError(
+          TransportFailure::kTimeout,
+          "'" + std::string(command.name()) + "' timed out after " +
+              std::to_string(limits_.command_timeout.count()) + " ms");
     }
     // Short polls so Cancel() is noticed quickly.
     const int rc = poll(fds, 2, 100);
@@ -104,10 +104,10 @@ CommandResult LocalTransport::Run(const RemoteCommand& command) {
                    limits_.max_output_bytes);
       if (result.out.size() + result.err.size() > limits_.max_output_bytes) {
         process.Kill();
-        throw TransportError(TransportFailure::kOutputTooLarge,
-                             "'" + command.id() + "' printed more than " +
-                                 std::to_string(limits_.max_output_bytes) +
-                                 " bytes");
+        throw TransportError(
+            TransportFailure::kOutputTooLarge,
+            "'" + std::string(command.name()) + "' printed more than " +
+                std::to_string(limits_.max_output_bytes) + " bytes");
       }
     }
   }
@@ -116,8 +116,9 @@ CommandResult LocalTransport::Run(const RemoteCommand& command) {
   while ((status = process.PollExit()) < 0) {
     if (cancelled_ || Clock::now() >= deadline) {
       process.Kill();
-      throw TransportError(TransportFailure::kTimeout,
-                           "'" + command.id() + "' did not exit in time");
+      throw TransportError(
+          TransportFailure::kTimeout,
+          "'" + std::string(command.name()) + "' did not exit in time");
     }
     usleep(10000);
   }

@@ -26,7 +26,7 @@ TransportLimits Limits(std::chrono::milliseconds timeout,
 
 TEST_CASE("local transport runs an allow-listed command", "[local]") {
   LocalTransport transport(Limits(std::chrono::seconds(10)));
-  const CommandResult result = transport.Run(MakeCommand("date"));
+  const CommandResult result = transport.Run(MakeCommand(CommandId::kDate));
   CHECK(result.exit_status == 0);
   // `date +%s.%N` prints seconds since the epoch with nanoseconds.
   const double remote = std::stod(result.out);
@@ -37,7 +37,7 @@ TEST_CASE("local transport runs an allow-listed command", "[local]") {
 TEST_CASE("local transport reports a non-zero exit and stderr", "[local]") {
   LocalTransport transport(Limits(std::chrono::seconds(10)));
   const CommandResult result =
-      transport.Run(MakeCommand("cat-replication-log", {"999999-9"}));
+      transport.Run(MakeCommand(CommandId::kCatReplicationLog, {"999999-9"}));
   CHECK(result.exit_status != 0);
   CHECK(result.err.find("No such file") != std::string::npos);
 }
@@ -48,9 +48,9 @@ TEST_CASE("a hostile value reaches the program as one inert argument",
   // node name with shell syntax is refused before that anyway.
   const std::string marker = "/tmp/replwatch-injection-marker";
   std::remove(marker.c_str());
-  CHECK_THROWS_AS(
-      MakeCommand("ssh-batch-check", {"x;touch " + marker, "198.18.0.12"}),
-      CommandRejected);
+  CHECK_THROWS_AS(MakeCommand(CommandId::kSshBatchCheck,
+                              {"x;touch " + marker, "198.18.0.12"}),
+                  CommandRejected);
   CHECK(access(marker.c_str(), F_OK) != 0);
 }
 
@@ -58,7 +58,7 @@ TEST_CASE("local transport cancels promptly", "[local]") {
   LocalTransport transport(Limits(std::chrono::seconds(30)));
   transport.Cancel();
   CHECK_THROWS_MATCHES(
-      transport.Run(MakeCommand("date")), TransportError,
+      transport.Run(MakeCommand(CommandId::kDate)), TransportError,
       Catch::Matchers::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kCancelled;
       }));
@@ -69,7 +69,7 @@ TEST_CASE("local transport caps output size", "[local]") {
   // a few hundred bytes at least.
   LocalTransport transport(Limits(std::chrono::seconds(10), 16));
   CHECK_THROWS_MATCHES(
-      transport.Run(MakeCommand("ip-addr-stats")), TransportError,
+      transport.Run(MakeCommand(CommandId::kIpAddrStats)), TransportError,
       Catch::Matchers::Predicate<TransportError>([](const TransportError& e) {
         return e.kind() == TransportFailure::kOutputTooLarge;
       }));
@@ -134,7 +134,7 @@ TEST_CASE("a local command's setsid grandchild ends when the command exits",
           "[local]") {
   EscapingDate date("echo done");
   LocalTransport transport(Limits(std::chrono::seconds(60)), date.SearchPath());
-  const CommandResult result = transport.Run(MakeCommand("date"));
+  const CommandResult result = transport.Run(MakeCommand(CommandId::kDate));
   CHECK(result.exit_status == 0);
   CHECK(result.out == "done\n");
   const pid_t grandchild = date.Grandchild();
@@ -150,7 +150,7 @@ TEST_CASE("a cancelled local command leaves no descendant", "[local]") {
     WaitFor([&] { return date.Started(); }, std::chrono::seconds(60));
     transport.Cancel();
   });
-  CHECK_THROWS_AS(transport.Run(MakeCommand("date")), TransportError);
+  CHECK_THROWS_AS(transport.Run(MakeCommand(CommandId::kDate)), TransportError);
   canceller.join();
   const pid_t grandchild = date.Grandchild();
   REQUIRE(grandchild > 0);
@@ -165,7 +165,7 @@ TEST_CASE("a local command's descendants end when replwatch is killed",
     LocalTransport transport(Limits(std::chrono::seconds(600)),
                              date.SearchPath());
     try {
-      transport.Run(MakeCommand("date"));
+      transport.Run(MakeCommand(CommandId::kDate));
     } catch (...) {
     }
     _exit(0);
@@ -182,7 +182,7 @@ TEST_CASE("a program missing from the search path is named with the path",
           "[local]") {
   LocalTransport transport(Limits(std::chrono::seconds(10)),
                            {"/nonexistent-replwatch-dir"});
-  CHECK_THROWS_WITH(transport.Run(MakeCommand("date")),
+  CHECK_THROWS_WITH(transport.Run(MakeCommand(CommandId::kDate)),
                     "cannot run 'date': not an executable in "
                     "PATH=/nonexistent-replwatch-dir");
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "transport/command_id.h"
+
 namespace replwatch {
 
 /// Thrown when a command is not on the allow-list or an argument fails its
@@ -17,12 +19,17 @@ class CommandRejected : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// The allow-list's name of command `id` ("zpool-status").
+std::string_view CommandName(CommandId id);
+
 /// A read-only command taken from the allow-list (command_allowlist.cc),
 /// with validated arguments. Only the allow-list can create one, so a
 /// transport can never be asked to run anything else.
 class RemoteCommand {
  public:
-  const std::string& id() const { return id_; }
+  CommandId id() const { return id_; }
+  /// The allow-list's name of the command ("zpool-status"), for messages.
+  std::string_view name() const { return CommandName(id_); }
   const std::vector<std::string>& argv() const { return argv_; }
 
   /// The line sent to a remote shell: every word single-quoted, run under
@@ -31,14 +38,14 @@ class RemoteCommand {
   std::string ShellLine(std::chrono::seconds remote_timeout) const;
 
  private:
-  friend RemoteCommand MakeCommand(std::string_view id,
+  friend RemoteCommand MakeCommand(CommandId id,
                                    const std::vector<std::string>& args);
   friend std::optional<RemoteCommand> MatchAllowListed(
       const std::vector<std::string>& argv);
-  RemoteCommand(std::string id, std::vector<std::string> argv)
-      : id_(std::move(id)), argv_(std::move(argv)) {}
+  RemoteCommand(CommandId id, std::vector<std::string> argv)
+      : id_(id), argv_(std::move(argv)) {}
 
-  std::string id_;
+  CommandId id_;
   std::vector<std::string> argv_;
 };
 
@@ -46,19 +53,18 @@ class RemoteCommand {
 std::string ShellQuote(std::string_view word);
 
 /// Builds allow-listed command `id` with `args` filling its placeholders.
-/// Throws CommandRejected for an unknown id, a wrong argument count or an
-/// argument that fails its placeholder's validation.
-RemoteCommand MakeCommand(std::string_view id,
+/// Throws CommandRejected for a wrong argument count or an argument that
+/// fails its placeholder's validation.
+RemoteCommand MakeCommand(CommandId id,
                           std::initializer_list<std::string> args = {});
 /// The same, for a command whose last placeholder takes a list (datasets).
-RemoteCommand MakeCommand(std::string_view id,
-                          const std::vector<std::string>& args);
+RemoteCommand MakeCommand(CommandId id, const std::vector<std::string>& args);
 
 /// The most dataset names one command may carry.
 inline constexpr std::size_t kMaxDatasetsPerCommand = 256;
 
-/// The ids of every allow-listed command (for tests and documentation).
-std::vector<std::string> AllowListedCommandIds();
+/// Every allow-listed command (for tests and documentation).
+std::vector<CommandId> AllowListedCommands();
 
 /// The allow-listed command whose argv is exactly `argv` (placeholders
 /// validated), or nullopt: the check a node-side forced command applies.

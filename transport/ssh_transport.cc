@@ -279,8 +279,8 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
     if (result.out.size() + result.err.size() > limit) {
       guard.reset();
       Fail(TransportFailure::kOutputTooLarge,
-           "'" + command.id() + "' printed more than " + std::to_string(limit) +
-               " bytes");
+           "'" + std::string(command.name()) + "' printed more than " +
+               std::to_string(limit) + " bytes");
     }
   };
   while (!ssh_channel_is_eof(channel)) {
@@ -288,7 +288,7 @@ CommandResult SshTransport::RunOnSession(const RemoteCommand& command) {
       guard.reset();
       Fail(cancelled_ ? TransportFailure::kCancelled
                       : TransportFailure::kTimeout,
-           "'" + command.id() + "' timed out after " +
+           "'" + std::string(command.name()) + "' timed out after " +
                std::to_string(limits_.command_timeout.count()) + " ms");
     }
     // Returns 0 on timeout and on EOF alike; the loop condition tells them

@@ -54,13 +54,13 @@ int OpenFileDescriptors() {
 TEST_CASE("ssh round trip against a real sshd, session reused", "[ssh]") {
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  const CommandResult first = transport.Run(MakeCommand("date"));
+  const CommandResult first = transport.Run(MakeCommand(CommandId::kDate));
   CHECK(first.exit_status == 0);
   CHECK(std::stod(first.out) > 1.6e9);
   CHECK(transport.connected());
   // Same session, a failing command with its stderr and exit status.
   const CommandResult second =
-      transport.Run(MakeCommand("cat-replication-log", {"999999-9"}));
+      transport.Run(MakeCommand(CommandId::kCatReplicationLog, {"999999-9"}));
   CHECK(second.exit_status == 1);
   CHECK(second.err.find("No such file or directory") != std::string::npos);
 }
@@ -69,7 +69,7 @@ TEST_CASE("a changed host key is refused", "[ssh]") {
   TestSshd sshd;
   sshd.ChangeHostKey();  // known_hosts still holds the old key
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(FailureOf(transport, MakeCommand("date")) ==
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
         TransportFailure::kHostKeyChanged);
   CHECK_FALSE(transport.connected());
 }
@@ -80,7 +80,7 @@ TEST_CASE("an unknown host key is refused (no trust on first use)", "[ssh]") {
   target.known_hosts_file = sshd.dir() + "/empty_known_hosts";
   testing::RunOrThrow("touch " + target.known_hosts_file);
   SshTransport transport(target, ShortLimits());
-  CHECK(FailureOf(transport, MakeCommand("date")) ==
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
         TransportFailure::kHostKeyUnknown);
   // And the file was not silently extended.
   testing::RunOrThrow("test ! -s " + target.known_hosts_file);
@@ -92,18 +92,19 @@ TEST_CASE("a wrong key is an authentication failure", "[ssh]") {
   target.key_file = sshd.dir() + "/other_key";
   testing::RunOrThrow("ssh-keygen -q -t ed25519 -N '' -f " + target.key_file);
   SshTransport transport(target, ShortLimits());
-  CHECK(FailureOf(transport, MakeCommand("date")) == TransportFailure::kAuth);
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
+        TransportFailure::kAuth);
 }
 
 TEST_CASE("a hung sshd times out at connect instead of blocking", "[ssh]") {
   TestSshd sshd;
   sshd.Pause();  // the kernel accepts TCP, sshd never sends its banner
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(FailureOf(transport, MakeCommand("date")) ==
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
         TransportFailure::kConnect);
   sshd.Resume();
   // It recovers by itself once the node answers again.
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
 }
 
 TEST_CASE("cancel interrupts a blocked connect from another thread", "[ssh]") {
@@ -116,7 +117,7 @@ TEST_CASE("cancel interrupts a blocked connect from another thread", "[ssh]") {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     transport.Cancel();
   });
-  CHECK(FailureOf(transport, MakeCommand("date")) ==
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
         TransportFailure::kCancelled);
   canceller.join();
   sshd.Resume();
@@ -125,16 +126,16 @@ TEST_CASE("cancel interrupts a blocked connect from another thread", "[ssh]") {
 TEST_CASE("a restarted sshd is reconnected to transparently", "[ssh]") {
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
   sshd.Stop();   // drops the established session too
   sshd.Start();  // same port, same host key
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
 }
 
 TEST_CASE("keepalive drops a session whose node went away", "[ssh]") {
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
   transport.Keepalive();
   CHECK(transport.connected());
   sshd.Stop();
@@ -160,13 +161,13 @@ void CheckKeepaliveNotices(const std::function<void(TestSshd&)>& change,
                            TransportFailure expected) {
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());  // no max age
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
   transport.Keepalive();
   CHECK(transport.connected());  // nothing changed yet: the session stays
   change(sshd);
   transport.Keepalive();
   CHECK_FALSE(transport.connected());
-  CHECK(FailureOf(transport, MakeCommand("date")) == expected);
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) == expected);
 }
 
 TEST_CASE("an old session is re-opened and the host key checked again",
@@ -175,10 +176,10 @@ TEST_CASE("an old session is re-opened and the host key checked again",
   TransportLimits limits = ShortLimits();
   limits.session_max_age = std::chrono::milliseconds(200);
   SshTransport transport(TargetFor(sshd), limits);
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
   ReplaceHostKeyUnderSessions(sshd);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(FailureOf(transport, MakeCommand("date")) ==
+  CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
         TransportFailure::kHostKeyChanged);
 }
 
@@ -203,13 +204,13 @@ TEST_CASE("keepalives never count as failed logins", "[ssh]") {
   // Debian 13 suite runs it against 10.0.)
   TestSshd sshd;
   SshTransport transport(TargetFor(sshd), ShortLimits());
-  CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
   for (int i = 0; i < 10; ++i) {
     transport.Keepalive();
     REQUIRE(transport.connected());
   }
   SshTransport fresh(TargetFor(sshd), ShortLimits());
-  CHECK(fresh.Run(MakeCommand("date")).exit_status == 0);
+  CHECK(fresh.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
 }
 
 TEST_CASE("recycled and closed sessions leak no fds", "[ssh]") {
@@ -220,7 +221,7 @@ TEST_CASE("recycled and closed sessions leak no fds", "[ssh]") {
     limits.session_max_age = std::chrono::milliseconds(100);
     SshTransport transport(TargetFor(sshd), limits);
     for (int i = 0; i < 5; ++i) {
-      CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+      CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
       // Older than session_max_age: the next Run opens a new session.
       std::this_thread::sleep_for(std::chrono::milliseconds(150));
     }
@@ -235,10 +236,10 @@ TEST_CASE("a stopped node is a connect failure, sessions leak no fds",
   const int before = OpenFileDescriptors();
   {
     SshTransport transport(TargetFor(sshd), ShortLimits());
-    CHECK(transport.Run(MakeCommand("date")).exit_status == 0);
+    CHECK(transport.Run(MakeCommand(CommandId::kDate)).exit_status == 0);
     sshd.Stop();
     // The old session is dead; the next command reconnects and fails.
-    CHECK(FailureOf(transport, MakeCommand("date")) ==
+    CHECK(FailureOf(transport, MakeCommand(CommandId::kDate)) ==
           TransportFailure::kConnect);
   }
   CHECK(OpenFileDescriptors() == before);

@@ -39,11 +39,11 @@ TEST_CASE("replwatch's own commands pass the forced command", "[forced]") {
   target.key_file = node.sshd.client_key();
   target.known_hosts_file = node.sshd.known_hosts();
   SshTransport transport(target, TransportLimits{});
-  const CommandResult result = transport.Run(MakeCommand("date"));
+  const CommandResult result = transport.Run(MakeCommand(CommandId::kDate));
   CHECK(result.exit_status == 0);
   CHECK(std::stod(result.out) > 1.6e9);
   // A missing log file is the command's own failure, not a refusal.
-  CHECK(transport.Run(MakeCommand("cat-replication-log", {"999999-9"}))
+  CHECK(transport.Run(MakeCommand(CommandId::kCatReplicationLog, {"999999-9"}))
             .exit_status == 1);
 }
 
