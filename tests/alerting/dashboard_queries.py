@@ -133,6 +133,19 @@ def no_data(dashboards, query, wanted=None, any_selection=False):
     return problems
 
 
+def rejected(dashboards, query):
+    """[(expression, why)] for expressions Prometheus refuses (a parse or execution error,
+    such as a join that finds two series where it wants one), empty or not."""
+    problems = []
+    for dashboard in dashboards:
+        for where, expr in dashboard.expressions:
+            try:
+                query(dashboard.expand(expr))
+            except urllib.error.HTTPError as e:
+                problems.append((where, _rejection(e, dashboard.expand(expr))))
+    return problems
+
+
 def _evaluate(query, expr):
     """None if `expr` returns data, else why not."""
     try:

@@ -192,8 +192,9 @@ class AlertStackCase(unittest.TestCase):
         def up():
             if not cls.apis.ready():
                 return False
-            nodes = cls.apis.query("count(replwatch_node_up == 1)")
-            return nodes and nodes[0]["value"][1] == "3"
+            nodes = cls.apis.query("count by (instance) (replwatch_node_up == 1)")
+            seen = {s["metric"]["instance"]: s["value"][1] for s in nodes}
+            return seen == {cls.instance(r): str(len(NODES)) for r in cls.replwatches}
 
         if not cls.driver.wait(up, 90):
             raise AssertionError(

@@ -6,7 +6,8 @@ dedup key): one group key is one page, however many updates it gets.
 
 Lab: `lab up --nodes 3 --guests 1`.
 1. Both instances read the healthy lab: every rule evaluates (no join fails on the two
-   copies) and nothing fires.
+   copies), Prometheus accepts every dashboard query, and nothing fires. Then a scrub runs
+   on pve2: the overview dashboard's scan panel, which sums per node, counts it once.
 2. pve3 dies: each instance raises ReplwatchNodeDown. Both alerts land in one group (the
    example route groups without `instance`): one page, carrying both, until pve3 returns.
 3. replwatch's host dies with the node it runs on: instance A is killed (SIGKILL, by pid)
@@ -20,6 +21,7 @@ session to it times out, and that moment must pass unseen, as the shipped durati
 import time
 import unittest
 
+import dashboard_queries
 import scenario
 from stack_case import PORT, AlertStackCase
 
@@ -35,6 +37,8 @@ class TwoInstancesAlerting(AlertStackCase):
     steps = {}  # step -> (began, ended)
     held = {}  # step -> alerts Prometheus held (pending or firing) at its end
     failing_rules = None  # rules whose evaluation failed on the two copies
+    rejected_queries = None  # dashboard queries Prometheus refused on the two copies
+    scans_shown = None  # {node: value} of the overview's scan panel during pve2's scrub
 
     @classmethod
     def firing(cls, alertname, since):
@@ -73,6 +77,23 @@ class TwoInstancesAlerting(AlertStackCase):
             for rule in group["rules"]
             if rule["health"] != "ok"
         ]
+        dashboards = dashboard_queries.load(cls.apis.query)
+        cls.rejected_queries = dashboard_queries.rejected(dashboards, cls.apis.query)
+        cls.driver.lab("fault", "scrub", "pve2", "60")
+        cls.wait_for(
+            "both instances seeing pve2's scrub",
+            lambda: cls.apis.query('count(replwatch_pool_scan_active{node="pve2"} == 1) == 2'),
+        )
+        (overview,) = [d for d in dashboards if "overview" in d.name]
+        (scans,) = [
+            e
+            for _, e in overview.expressions
+            if e.startswith("sum by") and "replwatch_pool_scan_active" in e
+        ]
+        cls.scans_shown = {
+            s["metric"]["node"]: s["value"][1] for s in cls.apis.query(overview.expand(scans))
+        }
+        cls.driver.lab("clear", "scrub", "pve2")
 
         began = time.time()
         cls.driver.lab("fault", "node-down", "pve3")
@@ -122,11 +143,15 @@ class TwoInstancesAlerting(AlertStackCase):
         }
         return groups, alerts
 
-    def test_every_rule_evaluates_on_two_copies_and_nothing_fires(self):
+    def test_every_rule_and_dashboard_query_evaluates_on_two_copies_and_nothing_fires(self):
         self.assertIn("both", self.steps, "the scenario stopped before this step")
         self.assertEqual(self.failing_rules, [])
+        self.assertEqual(self.rejected_queries, [])
         self.assertEqual(self.held["both"], [])
         self.assertEqual(self.pages("both"), (set(), set()))
+
+    def test_the_dashboard_counts_a_scrub_once(self):
+        self.assertEqual(self.scans_shown, {"pve1": "0", "pve2": "1", "pve3": "0"})
 
     def test_a_dead_node_pages_once_with_both_instances(self):
         a, b = (self.instance(replwatch) for replwatch in self.replwatches)
