@@ -74,7 +74,8 @@ TEST_CASE("strict integer and decimal parsing", "[text_scan]") {
 }
 
 TEST_CASE("zfs_nicenum values decode 1024-based", "[text_scan]") {
-  // Pairs verified against zfs_nicenum() in zfs-formats.md A1.6.
+  // Pairs verified against zfs_nicenum_format() (OpenZFS
+  // lib/libzutil/zutil_nicenum.c).
   CHECK(ParseNiceNumber("1023") == 1023u);
   CHECK(ParseNiceNumber("1K") == 1024u);
   CHECK(ParseNiceNumber("1.46K") == 1495u);     // printed for 1500

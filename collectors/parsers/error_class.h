@@ -5,8 +5,8 @@
 
 namespace replwatch::parsers {
 
-/// Cause of a failed replication run (detection.md "Error classes"); the
-/// names are the values of the `class` label.
+/// Cause of a failed replication run; the names are the values of the
+/// `class` label (docs/metrics.md, "Error classes").
 enum class ReplicationErrorClass {
   kSnapshotChain,
   kDestinationExists,

@@ -1,5 +1,6 @@
 // Text of the `scan:` (and legacy/error-scrub ` scrub:`) field of
-// `zpool status`; formats per zfs-formats.md A1.5.
+// `zpool status`; formats of print_scan_scrub_resilver_status() and
+// secs_to_dhms() in OpenZFS cmd/zpool/zpool_main.c.
 #include <string>
 #include <vector>
 

@@ -1,4 +1,5 @@
-// `zpool status -j` (OpenZFS 2.3+); keys per zfs-formats.md A1.9. Numbers may
+// `zpool status -j` (OpenZFS 2.3+); keys as zpool_do_status() and
+// zpool_json_schema() in cmd/zpool/zpool_main.c write them. Numbers may
 // be JSON integers (--json-int), exact strings (-p) or nicenum strings.
 #include <string>
 

@@ -1,4 +1,5 @@
-// Text `zpool status`; layout per zfs-formats.md A1 and PART C.
+// Text `zpool status`; layout of status_callback() and print_status_config()
+// in OpenZFS cmd/zpool/zpool_main.c.
 #include <algorithm>
 #include <array>
 #include <string>

@@ -1,5 +1,5 @@
-// Constructed samples (rendered from the exact printf formats in
-// zfs-formats.md A1.8) and malformed input for the zpool status parsers.
+// Constructed samples (rendered from the exact printf formats of OpenZFS
+// cmd/zpool/zpool_main.c) and malformed input for the zpool status parsers.
 #include <string>
 
 #include "collectors/parsers/test_fixtures.h"

@@ -11,7 +11,8 @@ namespace replwatch::parsers {
 
 /// Reads the `config:` tree of one pool in text `zpool status`. The STATE
 /// column starts at the same offset as "STATE" in the header line, so names
-/// with spaces are cut exactly (zfs-formats.md PART C); without a usable
+/// with spaces are cut exactly (print_status_config() pads names to one
+/// width); without a usable
 /// header the row is split on blanks.
 class VdevTreeReader {
  public:

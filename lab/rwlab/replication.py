@@ -1,7 +1,7 @@
 """What pvescheduler does every minute: run due replication jobs (PVE::Replication).
 
 The run sequence, log lines and error texts follow pve-guest-common Replication.pm,
-pve-storage storage_migrate/ZFSPoolPlugin and libzfs (see proxmox-replication.md 4-7).
+pve-storage storage_migrate/ZFSPoolPlugin and libzfs.
 """
 import random
 

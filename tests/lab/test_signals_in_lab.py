@@ -701,7 +701,7 @@ class SignalsInLab(ReplwatchLabCase):
 
     def test_snapshot_timeout_on_suspended_source_pool_is_classed_pool_unhealthy(self):
         """PVE's `command 'zfs snapshot ...' failed: got timeout` is zfs_request's 10 s
-        timeout (the pool is too slow or suspended, proxmox-replication.md 5.3):
+        timeout (the pool is too slow or suspended; pve-storage ZFSPoolPlugin):
         pool_unhealthy; lock_timeout is only `can't lock file ... - got timeout`."""
         self.lab("fault", "suspend-pool", "pve3")
         try:
