@@ -30,27 +30,27 @@ std::int64_t ReadUtcOffset(Transport& transport) {
 }
 
 std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
-                                            std::string_view path,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings) {
-  CommandResult result = transport.Run(MakeCommand(id));
+  const RemoteCommand command = MakeCommand(id);
+  // The file (or directory) the command reads is its last word.
+  const std::string& path = command.argv().back();
+  CommandResult result = transport.Run(command);
   if (result.exit_status == 0) return std::move(result.out);
   if (text::Contains(result.err, "No such file or directory")) return "";
   std::string_view err = result.err;
   const std::string_view first_line = text::SplitAt(&err, '\n');
-  warnings.Add(std::string(path) + ": exit status " +
-               std::to_string(result.exit_status) + " (" +
-               text::Printable(first_line) + "); " +
+  warnings.Add(path + ": exit status " + std::to_string(result.exit_status) +
+               " (" + text::Printable(first_line) + "); " +
                std::string(if_unreadable));
   return std::nullopt;
 }
 
 std::string FileTextOrEmpty(Transport& transport, CommandId id,
-                            std::string_view path,
                             std::string_view if_unreadable) {
   text::ParseWarnings why;
   std::optional<std::string> text =
-      ReadOptionalFile(transport, id, path, if_unreadable, why);
+      ReadOptionalFile(transport, id, if_unreadable, why);
   if (!text) throw CollectorError(why[0].message);
   return std::move(*text);
 }

@@ -20,13 +20,12 @@ std::string RunExpectingSuccess(Transport& transport, CommandId id);
 /// its local time. Throws CollectorError when the output is not an offset.
 std::int64_t ReadUtcOffset(Transport& transport);
 
-/// Runs allow-listed command `id` that reads `path`, a file a node may
+/// Runs allow-listed command `id` that reads a file (its last word) a node may
 /// rightly lack (no backup job yet, a node outside a cluster): its text;
 /// "" when it does not exist; nullopt when reading it failed otherwise,
 /// after adding a warning with `path`, the status, stderr's first line and
 /// what the collector does without it (`if_unreadable`).
 std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
-                                            std::string_view path,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings);
 
@@ -34,7 +33,6 @@ std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
 /// does not exist, and any other failure throws CollectorError with cat's
 /// reason and `if_unreadable`.
 std::string FileTextOrEmpty(Transport& transport, CommandId id,
-                            std::string_view path,
                             std::string_view if_unreadable);
 
 }  // namespace replwatch

@@ -14,8 +14,8 @@ namespace {
 // job was ever created, zfsutils-linux is not installed, no timer is
 // enabled), and when it cannot be read (a warning says why).
 std::string OptionalFileText(Transport& transport, CommandId id,
-                             std::string_view path, ContentionFacts& facts) {
-  return ReadOptionalFile(transport, id, path, "read as empty", facts.warnings)
+                             ContentionFacts& facts) {
+  return ReadOptionalFile(transport, id, "read as empty", facts.warnings)
       .value_or("");
 }
 
@@ -67,8 +67,8 @@ std::shared_ptr<const Facts> ContentionCollector::Collect(
   auto facts = std::make_shared<ContentionFacts>();
   facts->utc_offset_seconds = ReadUtcOffset(transport);
 
-  const parsers::VzdumpJobs jobs = parsers::ParseVzdumpJobs(OptionalFileText(
-      transport, CommandId::kCatJobsCfg, "/etc/pve/jobs.cfg", *facts));
+  const parsers::VzdumpJobs jobs = parsers::ParseVzdumpJobs(
+      OptionalFileText(transport, CommandId::kCatJobsCfg, *facts));
   facts->warnings.AddAll("jobs.cfg: ", jobs.warnings);
   for (const parsers::VzdumpJob& job : jobs.jobs) {
     if (job.enabled && (job.node.empty() || job.node == context.node.name)) {
@@ -77,19 +77,16 @@ std::shared_ptr<const Facts> ContentionCollector::Collect(
   }
 
   const parsers::PveTaskList tasks = parsers::ParseActiveTasks(
-      OptionalFileText(transport, CommandId::kCatActiveTasks,
-                       "/var/log/pve/tasks/active", *facts));
+      OptionalFileText(transport, CommandId::kCatActiveTasks, *facts));
   facts->warnings.AddAll("tasks/active: ", tasks.warnings);
   KeepBackups(tasks, *facts);
 
   for (auto [schedules, prefix] :
-       {std::pair{parsers::ParseScrubCron(
-                      OptionalFileText(transport, CommandId::kCatZfsutilsCron,
-                                       "/etc/cron.d/zfsutils-linux", *facts)),
+       {std::pair{parsers::ParseScrubCron(OptionalFileText(
+                      transport, CommandId::kCatZfsutilsCron, *facts)),
                   "cron.d/zfsutils-linux: "},
         std::pair{parsers::ParseScrubTimers(OptionalFileText(
-                      transport, CommandId::kLsEnabledTimers,
-                      "/etc/systemd/system/timers.target.wants", *facts)),
+                      transport, CommandId::kLsEnabledTimers, *facts)),
                   "timers.target.wants: "}}) {
     facts->warnings.AddAll(prefix, schedules.warnings);
     for (auto& schedule : schedules.schedules) {

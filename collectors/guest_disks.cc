@@ -111,9 +111,9 @@ std::map<std::uint64_t, GuestDisks> ReadGuestDisks(
   std::map<std::uint64_t, GuestDisks> result;
   // Read even without guests: a collector that runs no command would tell
   // the node worker that an unreachable node answered.
-  const std::optional<std::string> storage_text = ReadOptionalFile(
-      transport, CommandId::kCatStorageCfg, "/etc/pve/storage.cfg",
-      "unreplicated disks are not known", *warnings);
+  const std::optional<std::string> storage_text =
+      ReadOptionalFile(transport, CommandId::kCatStorageCfg,
+                       "unreplicated disks are not known", *warnings);
   if (!storage_text || guests.empty()) return result;
   const auto storages = parsers::ParseStorageConfig(*storage_text, warnings);
   for (const auto& [command, vmtype, directory] :

@@ -47,17 +47,12 @@ std::shared_ptr<const Facts> HaCollector::Collect(
   auto facts = std::make_shared<HaFacts>();
   text::ParseWarnings& warnings = facts->warnings;
   const auto resources = parsers::ParseHaResources(
-      FileTextOrEmpty(transport, CommandId::kCatHaResources,
-                      "/etc/pve/ha/resources.cfg", kUnknown),
+      FileTextOrEmpty(transport, CommandId::kCatHaResources, kUnknown),
       &warnings);
   const auto groups = parsers::ParseHaGroups(
-      FileTextOrEmpty(transport, CommandId::kCatHaGroups,
-                      "/etc/pve/ha/groups.cfg", kUnknown),
-      &warnings);
+      FileTextOrEmpty(transport, CommandId::kCatHaGroups, kUnknown), &warnings);
   const auto rules = parsers::ParseHaNodeAffinityRules(
-      FileTextOrEmpty(transport, CommandId::kCatHaRules,
-                      "/etc/pve/ha/rules.cfg", kUnknown),
-      &warnings);
+      FileTextOrEmpty(transport, CommandId::kCatHaRules, kUnknown), &warnings);
   facts->guests = PlaceHaGuests(resources, groups, rules);
   return facts;
 }

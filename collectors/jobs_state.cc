@@ -14,9 +14,6 @@
 namespace replwatch::jobs {
 namespace {
 
-constexpr std::string_view kReplicationStatePath =
-    "/var/lib/pve-manager/pve-replication-state.json";
-
 // Files PVE may rightly lack (no job yet, no run yet); without them the
 // jobs cannot be listed as PVE lists them.
 constexpr std::string_view kJobsNotListed = "the node's jobs are not listed";
@@ -41,20 +38,20 @@ bool RunStillGoing(Transport& transport, std::int64_t pid,
 
 NodeJobList ReadJobStates(Transport& transport, const std::string& node,
                           text::ParseWarnings* warnings) {
-  const parsers::ReplicationConfig config = parsers::ParseReplicationConfig(
-      FileTextOrEmpty(transport, CommandId::kCatReplicationCfg,
-                      "/etc/pve/replication.cfg", kJobsNotListed));
+  const parsers::ReplicationConfig config =
+      parsers::ParseReplicationConfig(FileTextOrEmpty(
+          transport, CommandId::kCatReplicationCfg, kJobsNotListed));
   warnings->AddAll("replication.cfg: ", config.warnings);
   const auto guests = parsers::ParseVmlist(
       RunExpectingSuccess(transport, CommandId::kCatVmlist), warnings);
-  const parsers::ReplicationStateFile state = parsers::ParseReplicationState(
-      FileTextOrEmpty(transport, CommandId::kCatReplicationState,
-                      kReplicationStatePath, kJobsNotListed));
+  const parsers::ReplicationStateFile state =
+      parsers::ParseReplicationState(FileTextOrEmpty(
+          transport, CommandId::kCatReplicationState, kJobsNotListed));
   warnings->AddAll("replication state: ", state.warnings);
   // Only the retry time of a failing job depends on it.
   std::map<std::string, bool> online;
   if (const auto members = ReadOptionalFile(
-          transport, CommandId::kCatMembers, "/etc/pve/.members",
+          transport, CommandId::kCatMembers,
           "failing jobs' next retry is unknown (0)", *warnings)) {
     if (!members->empty())
       online = parsers::ParseMembersOnline(*members, warnings);

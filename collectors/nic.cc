@@ -196,9 +196,9 @@ std::shared_ptr<const Facts> NicCollector::Collect(
       RunExpectingSuccess(transport, CommandId::kIpAddrStats));
   // A node outside a cluster may have no datacenter.cfg: the cluster
   // network. One that cannot be read leaves the replication network unknown.
-  const std::optional<std::string> datacenter = ReadOptionalFile(
-      transport, CommandId::kCatDatacenterCfg, "/etc/pve/datacenter.cfg",
-      "replication network unknown", facts->warnings);
+  const std::optional<std::string> datacenter =
+      ReadOptionalFile(transport, CommandId::kCatDatacenterCfg,
+                       "replication network unknown", facts->warnings);
   if (datacenter) {
     const parsers::DatacenterConfig config =
         parsers::ParseDatacenterCfg(*datacenter);
