@@ -8,6 +8,7 @@ from rwlab import faults_backup
 from rwlab import faults_guest
 from rwlab import faults_pool
 from rwlab import faults_replica
+from rwlab import faults_schedule
 from rwlab import faults_transport
 from rwlab import ha
 from rwlab import keys
@@ -382,6 +383,7 @@ FAULTS = {
     "hang-job": (["job"], hang_job, hang_job_clear),
 }
 FAULTS.update(faults_replica.FAULTS)
+FAULTS.update(faults_schedule.FAULTS)
 FAULTS.update(faults_pool.FAULTS)
 FAULTS.update(faults_transport.FAULTS)
 FAULTS.update(faults_backup.FAULTS)

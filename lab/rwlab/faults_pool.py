@@ -1,5 +1,6 @@
-"""Pool and dataset changes of OpenZFS 2.3/2.4: a pulled disk, a raidz expansion, a file
-name longer than 255 bytes. Each refuses what the node's release would refuse."""
+"""Pool and dataset changes: a pulled disk, a raidz expansion and a file name longer than
+255 bytes (OpenZFS 2.3/2.4; each refuses what the node's release would refuse), and data
+that grows on a pool day after day."""
 import re
 import time
 
@@ -151,9 +152,32 @@ def long_file_name_clear(world, args):
             pool["features"]["longname"] = "enabled"
 
 
+# --- pool-growth: data on the pool grows steadily (guests filling their disks, dumps, ISOs)
+
+
+def pool_growth(world, args):
+    """The pool's allocation grows by `gib_per_day` from now on, in lab time: `lab tick`
+    ages the growth with the rest of the lab, so a day of ticks adds a day's growth."""
+    _, pool, _ = _zfs(world, args["node"])
+    try:
+        per_day = float(args.get("gib_per_day") or 10)
+    except ValueError:
+        raise PoolFaultError("GiB per day must be a number, not '%s'" % args["gib_per_day"])
+    if per_day <= 0:
+        raise PoolFaultError("GiB per day must be positive")
+    pool["growth"] = {"rate": per_day * GiB / 86400, "since": int(time.time())}
+
+
+def pool_growth_clear(world, args):
+    """The grown data is deleted: the pool is back to what it held before the fault."""
+    _, pool, _ = _zfs(world, args["node"])
+    pool["growth"] = None
+
+
 # name: (positional argument names, inject, clear), merged into faults.FAULTS
 FAULTS = {
     "remove-disk": (["node"], remove_disk, reinsert_disk),
     "raidz-expand": (["node", "minutes"], raidz_expand, raidz_expand_finish),
     "long-file-name": (["job"], long_file_name, long_file_name_clear),
+    "pool-growth": (["node", "gib_per_day"], pool_growth, pool_growth_clear),
 }

@@ -56,6 +56,7 @@ def new_pool(name, size, now, disks, rng, openzfs, layout="mirror"):
         "size": size,
         "base_alloc": 3 * GiB,
         "fill": 0,
+        "growth": None,
         "frag": rng.randint(1, 12),
         "ashift": 12,
         "created": now - 400 * 86400,
@@ -95,6 +96,13 @@ def new_pool(name, size, now, disks, rng, openzfs, layout="mirror"):
         "suspended": False,
         "data_errors": 0,
     }
+
+
+def pool_fill(pool, now):
+    """Bytes the `fill-pool` and `pool-growth` faults put on the pool at `now`."""
+    growth = pool.get("growth")
+    grown = int(growth["rate"] * max(0, now - growth["since"])) if growth else 0
+    return pool["fill"] + grown
 
 
 def pool_txg(pool, now):
@@ -236,7 +244,7 @@ def space(zfs, now):
     for pname, pool in zfs["pools"].items():
         alloc = (
             pool["base_alloc"]
-            + pool["fill"]
+            + pool_fill(pool, now)
             + sum(u for n, u in own.items() if n == pname or n.startswith(pname + "/"))
         )
         alloc = min(alloc, pool["size"])
@@ -274,6 +282,8 @@ def shift(zfs, seconds):
         for activity in ("scan", "expand"):
             if pool[activity]:
                 pool[activity]["start"] -= seconds
+        if pool.get("growth"):
+            pool["growth"]["since"] -= seconds
         for top in pool["vdevs"]:
             for leaf in top["children"]:
                 leaf["cksum_since"] -= seconds

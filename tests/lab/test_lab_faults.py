@@ -104,6 +104,25 @@ class FaultsTest(LabCase):
             "100-0: cannot receive incremental stream: out of space\n", self.log("pve1", "100-0")
         )
 
+    def test_tight_schedule_overruns_its_interval(self):
+        cfg = self.on("pve1", "cat", "/etc/pve/replication.cfg").stdout
+        self.inject("tight-schedule", "102-0")
+        job = self.on("pve1", "cat", "/etc/pve/replication.cfg").stdout.split("local: 102-0")[1]
+        self.assertIn("\trate 1\n", job.split("\n\n")[0] + "\n")
+        self.assertIn("\tschedule */1\n", job.split("\n\n")[0] + "\n")
+        self.lab("tick", "--minutes", "20")
+        durations = [
+            float(line.split(", ")[1].split(" ")[0])
+            for line in self.lab("tick", "--minutes", "20").splitlines()
+            if "job 102-0 " in line
+        ]
+        # Each run takes longer than the minute it had, and ships more than the last.
+        self.assertGreaterEqual(len(durations), 2, durations)
+        self.assertTrue(all(d > 60 for d in durations), durations)
+        self.assertEqual(durations, sorted(durations))
+        self.lab("clear", "tight-schedule", "102-0")
+        self.assertEqual(self.on("pve1", "cat", "/etc/pve/replication.cfg").stdout, cfg)
+
     def test_degrade_pool(self):
         self.inject("degrade-pool", "pve1")
         status = self.on("pve1", "zpool", "status", "-x").stdout

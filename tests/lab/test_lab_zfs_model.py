@@ -155,6 +155,24 @@ class SnapshotsChangedTest(unittest.TestCase):
         self.assertEqual(changed(target)["rpool/data/vm-100-disk-0"], stamp)
         self.assertEqual(changed(target)["rpool"], "-")
 
+    def test_pool_growth_adds_its_rate_over_real_and_lab_time(self):
+        now = int(time.time())
+        zfs = node_state(now=now)
+        pool = zfs["pools"]["rpool"]
+
+        def alloc(at):
+            return zm.space(zfs, at)[0]["rpool"]["alloc"]
+
+        plain = alloc(now + 60)
+        pool["growth"] = {"rate": 1000.0, "since": now}
+        self.assertEqual(alloc(now + 60) - plain, 60 * 1000)
+        # A tick moves the growth's start into the past with the rest of the node: an
+        # hour of lab time is an hour of growth.
+        zm.shift(zfs, HOUR)
+        grown = alloc(now)
+        pool["growth"] = None
+        self.assertEqual(grown - alloc(now), HOUR * 1000)
+
     def test_openzfs_before_2_2_does_not_know_the_property(self):
         for zfsutils, code in (("2.1.15-pve1", 2), ("2.2.8-pve1", 0), ("2.4.4-pve1", 0)):
             self.zfs["zfsutils"] = zfsutils
