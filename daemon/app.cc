@@ -301,9 +301,7 @@ int App::RunOnce(std::ostream& out) {
   return 0;
 }
 
-int App::RunDiagnose(const diagnose::Filter& filter, bool json,
-                     std::ostream& out) {
-  CollectEveryNodeOnce();
+diagnose::Report App::Diagnose(const diagnose::Filter& filter) const {
   std::vector<diagnose::NodeProblem> unreachable;
   for (const auto& node : state_.nodes()) {
     if (node.attempted && !node.up) {
@@ -311,8 +309,14 @@ int App::RunDiagnose(const diagnose::Filter& filter, bool json,
           {node.config.cluster, node.config.name, node.last_error});
     }
   }
-  const diagnose::Report report =
-      diagnose::Diagnose(state_.ClusterViews(), std::move(unreachable), filter);
+  return diagnose::Diagnose(state_.ClusterViews(), std::move(unreachable),
+                            filter);
+}
+
+int App::RunDiagnose(const diagnose::Filter& filter, bool json,
+                     std::ostream& out) {
+  CollectEveryNodeOnce();
+  const diagnose::Report report = Diagnose(filter);
   out << (json ? diagnose::RenderJson(report) : diagnose::RenderText(report));
   out.flush();
   return static_cast<int>(report.severity);
@@ -366,7 +370,12 @@ web::Response App::Handle(const web::Request& request) {
     response.shared_body = state_.SharedExposition();
   } else if (request.path == "/") {
     response.content_type = "text/html; charset=utf-8";
-    response.body = RenderStatusPage(state_.nodes(), flags_.telemetry_path);
+    // The page is for people, at its own 30 s reload: judging every job per
+    // request is cheap next to a collection and keeps it as current as
+    // `replwatch diagnose`.
+    response.body =
+        RenderStatusPage(state_.nodes(), Diagnose({}), SystemClockSeconds(),
+                         flags_.telemetry_path);
   } else if (request.path == "/-/healthy") {
     response.body = "OK\n";
   } else {

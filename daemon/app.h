@@ -50,6 +50,8 @@ class App {
   // For replwatch_config_last_reload_successful and its timestamp.
   void RecordReload(bool success);
   void CollectEveryNodeOnce();
+  // The diagnosis of the jobs `filter` selects, from the facts held now.
+  diagnose::Report Diagnose(const diagnose::Filter& filter) const;
   void StartSchedules();
   void StopSchedules();
   void Arm(const std::shared_ptr<ScheduledRun>& run);

@@ -1,9 +1,176 @@
 #include "daemon/status_page.h"
 
+#include <set>
+
+#include "collectors/guest_failover.h"
 #include "daemon/collection_state.h"
 #include "daemon/version.h"
+#include "diagnose/human_units.h"
+#include "diagnose/runbook_link.h"
 
 namespace replwatch {
+namespace {
+
+using diagnose::Severity;
+
+std::string SeverityTag(Severity severity) {
+  const std::string name = diagnose::SeverityName(severity);
+  std::string css = name;
+  for (char& c : css) c = static_cast<char>(c - 'A' + 'a');
+  return "<span class=\"" + css + "\">" + name + "</span>";
+}
+
+std::string Ago(double now, double then) {
+  if (then <= 0) return "never";
+  return diagnose::HumanDuration(now > then ? now - then : 0) + " ago";
+}
+
+// One "what holds now" line per distinct finding: a pool's check repeats
+// for every job on it.
+class Findings {
+ public:
+  void Add(Severity severity, const std::string& what,
+           const std::string& alert) {
+    if (severity == Severity::kOk) return;
+    const std::string item = SeverityTag(severity) + " " + HtmlEscape(what);
+    if (!seen_.insert(item).second) return;
+    html_ += "<li>" + item;
+    if (!alert.empty()) {
+      html_ += " <a href=\"" + HtmlEscape(diagnose::RunbookUrl(alert)) + "\">" +
+               HtmlEscape(alert) + "</a>";
+    }
+    html_ += "</li>\n";
+  }
+  std::string Html() const {
+    if (html_.empty()) {
+      return "<p id=\"nothing\" class=\"ok\">Nothing holds: every node, job, "
+             "chain, pool and path replwatch checks is healthy.</p>\n";
+    }
+    return "<ul id=\"findings\">\n" + html_ + "</ul>\n";
+  }
+
+ private:
+  std::set<std::string> seen_;
+  std::string html_;
+};
+
+void AddNodeFindings(const std::vector<NodeStatus>& nodes, Findings& out) {
+  for (const auto& node : nodes) {
+    const std::string name = node.config.cluster + "/" + node.config.name;
+    if (node.host_key_changed || node.host_key_unknown) {
+      out.Add(Severity::kCritical,
+              "node " + name + ": SSH host key " +
+                  (node.host_key_changed ? "changed" : "unknown"),
+              "ReplwatchNodeSshBroken");
+    }
+    if (node.attempted && !node.up) {
+      out.Add(Severity::kCritical,
+              "node " + name + " unreachable: " + node.last_error,
+              "ReplwatchNodeDown");
+      continue;
+    }
+    for (const auto& collector : node.collectors) {
+      if (!collector.ran || collector.success) continue;
+      out.Add(Severity::kWarning,
+              "collector " + collector.name + " on " + name + ": " +
+                  collector.last_error,
+              "ReplwatchCollectorFailing");
+    }
+  }
+}
+
+void AddJobFindings(const diagnose::JobDiagnosis& job, Findings& out) {
+  const std::string name =
+      "job " + job.job_id + " (" + job.source + " -> " + job.target + ")";
+  out.Add(job.alert.empty() ? Severity::kOk : job.severity,
+          name + ": " + job.state +
+              (job.error_line.empty() ? "" : ": " + job.error_line),
+          job.alert);
+  for (const auto* checks : {&job.prerequisites, &job.throughput}) {
+    for (const auto& check : *checks) {
+      out.Add(check.severity, check.name + ": " + check.detail, check.alert);
+    }
+  }
+  for (const auto& volume : job.volumes) {
+    out.Add(volume.severity,
+            name + ", " + volume.volume + ": " + volume.summary, volume.alert);
+  }
+}
+
+std::string ChainCell(const diagnose::JobDiagnosis& job) {
+  if (job.volumes.empty()) return "no volumes known";
+  Severity worst = Severity::kOk;
+  for (const auto& volume : job.volumes) {
+    worst = diagnose::Worst(worst, volume.severity);
+  }
+  for (const auto& volume : job.volumes) {
+    if (volume.severity == worst && worst != Severity::kOk) {
+      return SeverityTag(worst) + " " + HtmlEscape(volume.summary);
+    }
+  }
+  return SeverityTag(worst) + " " + std::to_string(job.volumes.size()) +
+         " volume(s) intact";
+}
+
+std::string RpoCell(const diagnose::JobDiagnosis& job) {
+  if (job.schedule_interval_seconds <= 0) {
+    return HtmlEscape(diagnose::HumanDuration(job.rpo_seconds));
+  }
+  return HtmlEscape(diagnose::HumanDuration(job.rpo_seconds)) + " of " +
+         HtmlEscape(diagnose::HumanDuration(
+             AllowedDataLossSeconds(job.schedule_interval_seconds))) +
+         " allowed";
+}
+
+std::string JobsTable(const diagnose::Report& report, double now) {
+  std::string html =
+      "<table id=\"jobs\">\n<tr><th>cluster</th><th>job</th><th>path</th>"
+      "<th>state</th><th>schedule</th><th>RPO</th><th>last sync</th>"
+      "<th>chain</th></tr>\n";
+  for (const auto& job : report.jobs) {
+    html += "<tr data-job=\"" + HtmlEscape(job.job_id) + "\"><td>" +
+            HtmlEscape(job.cluster) + "</td><td>" + HtmlEscape(job.job_id) +
+            "</td><td>" + HtmlEscape(job.source + " -> " + job.target) +
+            "</td><td class=\"state\">" + HtmlEscape(job.state) + " " +
+            SeverityTag(job.severity) + "</td><td>" + HtmlEscape(job.schedule) +
+            "</td><td>" + RpoCell(job) + "</td><td>" +
+            HtmlEscape(Ago(now, job.last_sync)) + "</td><td class=\"chain\">" +
+            ChainCell(job) + "</td></tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+std::string NodesTable(const std::vector<NodeStatus>& nodes, double now) {
+  std::string html =
+      "<table id=\"nodes\">\n<tr><th>cluster</th><th>node</th>"
+      "<th>reachable</th><th>collectors</th><th>last error</th></tr>\n";
+  for (const auto& node : nodes) {
+    std::string reachable = "<span>not yet tried</span>";
+    if (node.attempted) {
+      reachable = node.up ? "<span class=\"ok\">up</span>"
+                          : "<span class=\"critical\">DOWN</span>";
+    }
+    std::string collectors;
+    for (const auto& collector : node.collectors) {
+      if (!collectors.empty()) collectors += ", ";
+      const char* css = !collector.ran      ? ""
+                        : collector.success ? "ok"
+                                            : "critical";
+      collectors += "<span class=\"" + std::string(css) + "\" title=\"" +
+                    HtmlEscape("last success " +
+                               Ago(now, collector.last_success_seconds)) +
+                    "\">" + HtmlEscape(collector.name) + "</span>";
+    }
+    html += "<tr data-node=\"" + HtmlEscape(node.config.name) + "\"><td>" +
+            HtmlEscape(node.config.cluster) + "</td><td>" +
+            HtmlEscape(node.config.name) + "</td><td>" + reachable +
+            "</td><td>" + collectors + "</td><td>" +
+            HtmlEscape(node.last_error) + "</td></tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+}  // namespace
 
 std::string HtmlEscape(const std::string& text) {
   std::string out;
@@ -33,43 +200,27 @@ std::string HtmlEscape(const std::string& text) {
 }
 
 std::string RenderStatusPage(const std::vector<NodeStatus>& nodes,
+                             const diagnose::Report& report, double now,
                              const std::string& telemetry_path) {
-  std::string html =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-      "<title>replwatch</title><style>body{font-family:sans-serif}"
-      "td,th{padding:2px 8px;text-align:left}.down{color:#b00}"
-      ".ok{color:#070}</style></head><body>\n<h1>replwatch</h1>\n<p>"
-      "Proxmox VE replication monitor, version " +
-      HtmlEscape(kVersion) + " (" + HtmlEscape(kRevision) + "). <a href=\"" +
-      HtmlEscape(telemetry_path) +
-      "\">Metrics</a></p>\n<table>\n<tr><th>cluster</th><th>node</th>"
-      "<th>reachable</th><th>collectors</th><th>last error</th></tr>\n";
-  for (const auto& node : nodes) {
-    std::string reachable = "<span>not yet tried</span>";
-    if (node.attempted) {
-      reachable = node.up ? "<span class=\"ok\">up</span>"
-                          : "<span class=\"down\">DOWN</span>";
-    }
-    if (node.host_key_changed) {
-      reachable += " <span class=\"down\">host key changed</span>";
-    }
-    if (node.host_key_unknown) {
-      reachable += " <span class=\"down\">host key unknown</span>";
-    }
-    std::string collectors;
-    for (const auto& collector : node.collectors) {
-      if (!collectors.empty()) collectors += ", ";
-      const char* css = !collector.ran ? "" : collector.success ? "ok" : "down";
-      collectors += "<span class=\"" + std::string(css) + "\">" +
-                    HtmlEscape(collector.name) + "</span>";
-    }
-    html += "<tr><td>" + HtmlEscape(node.config.cluster) + "</td><td>" +
-            HtmlEscape(node.config.name) + "</td><td>" + reachable +
-            "</td><td>" + collectors + "</td><td>" +
-            HtmlEscape(node.last_error) + "</td></tr>\n";
-  }
-  html += "</table>\n</body></html>\n";
-  return html;
+  Findings findings;
+  AddNodeFindings(nodes, findings);
+  for (const auto& job : report.jobs) AddJobFindings(job, findings);
+  return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+         "<meta http-equiv=\"refresh\" content=\"30\">"
+         "<title>replwatch</title><style>body{font-family:sans-serif}"
+         "td,th{padding:2px 8px;text-align:left;vertical-align:top}"
+         ".critical{color:#b00}.warning{color:#a60}.unknown{color:#666}"
+         ".ok{color:#070}</style></head><body>\n<h1>replwatch</h1>\n<p>"
+         "Proxmox VE replication monitor, version " +
+         HtmlEscape(kVersion) + " (" + HtmlEscape(kRevision) + "). <a href=\"" +
+         HtmlEscape(telemetry_path) +
+         "\">Metrics</a>. Overall: " + SeverityTag(report.severity) +
+         " (as <code>replwatch diagnose</code>"
+         " judges it; this page reloads every 30 s).</p>\n"
+         "<h2>What holds now</h2>\n" +
+         findings.Html() + "<h2>Replication jobs</h2>\n" +
+         JobsTable(report, now) + "<h2>Nodes</h2>\n" + NodesTable(nodes, now) +
+         "</body></html>\n";
 }
 
 }  // namespace replwatch

@@ -3,13 +3,17 @@
 #include <string>
 #include <vector>
 
+#include "diagnose/diagnosis.h"
+
 namespace replwatch {
 
 struct NodeStatus;
 
-/// The HTML page at "/": a link to the metrics and one row per node with
-/// its reachability and each collector's state and last error.
+/// The HTML page at "/": what holds now (each with its runbook section),
+/// every replication job as `diagnose` judges it, and each node's
+/// reachability and collectors. Reloads itself every 30 s.
 std::string RenderStatusPage(const std::vector<NodeStatus>& nodes,
+                             const diagnose::Report& report, double now,
                              const std::string& telemetry_path);
 
 /// Escapes text for HTML element content and attribute values.

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "collectors/datasets.h"
+#include "collectors/guest_failover.h"
 #include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
 #include "collectors/link_mtu.h"
@@ -51,20 +52,25 @@ void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   } else if (state.fail_count > 0 || state.error) {
     out.state = "failing";
     out.severity = Severity::kCritical;
+    out.alert = "ReplwatchJobFailing";
   } else if (const auto stalled = job.StalledFor(now)) {
     out.state = "stuck";
     out.severity = Severity::kWarning;
+    out.alert = "ReplwatchJobStalled";
     out.prerequisites.push_back(
         {"run of " + state.id + " on " + out.source, Severity::kWarning,
          "syncing for " + HumanDuration(*stalled) + " on a schedule of " +
              HumanDuration(interval) +
-             "; PVE runs this node's other jobs only after it"});
+             "; PVE runs this node's other jobs only after it",
+         "ReplwatchJobStalled"});
   } else if (state.syncing()) {
     out.state = "syncing";
     out.severity = Severity::kOk;
-  } else if (interval > 0 && job.rpo_seconds > 2 * interval + 300) {
+  } else if (interval > 0 &&
+             job.rpo_seconds > AllowedDataLossSeconds(interval)) {
     out.state = "stale";
     out.severity = Severity::kCritical;
+    out.alert = "ReplwatchJobRPOBreached";
   } else {
     out.state = "ok";
     out.severity = Severity::kOk;
@@ -85,7 +91,8 @@ std::optional<Check> CheckMtu(const ClusterView& view,
   const LinkMtu link = LinkMtuOf(view, source, target);
   const auto mismatch = link.Mismatch();
   if (!mismatch && !link.path_ok) return std::nullopt;
-  Check check{"MTU " + source + " -> " + target, Severity::kOk, ""};
+  Check check{"MTU " + source + " -> " + target, Severity::kOk, "",
+              "ReplwatchMtuMismatch"};
   if (mismatch) {
     check.severity = *mismatch ? Severity::kWarning : Severity::kOk;
     check.detail = std::to_string(*link.source) + " on " + source + ", " +
@@ -118,7 +125,8 @@ void CheckPrerequisites(const ClusterView& view,
   const std::string& source = out.source;
   const std::string& target = out.target;
   Check ssh{"ssh " + source + " -> " + target + " (BatchMode)",
-            Severity::kUnknown, "no check result (paths collector)"};
+            Severity::kUnknown, "no check result (paths collector)",
+            "ReplwatchNodeSshBroken"};
   if (const auto* paths = view.Find<PathsFacts>(source)) {
     if (const PathCheck* path = paths->Find(target); path && path->ssh_ok) {
       ssh.severity = *path->ssh_ok ? Severity::kOk : Severity::kCritical;
@@ -144,6 +152,9 @@ void CheckPrerequisites(const ClusterView& view,
                          : used > 0.9 ? Severity::kCritical
                          : used > 0.8 ? Severity::kWarning
                                       : Severity::kOk;
+        check.alert = !healthy     ? "ReplwatchPoolDegraded"
+                      : used > 0.9 ? "ReplwatchTargetPoolFull"
+                                   : "ReplwatchTargetPoolFilling";
         std::string state = pool->health;
         // An ONLINE pool can still hold a faulted vdev or data errors.
         if (!healthy && problems.front().rfind("state_", 0) != 0) {
@@ -162,7 +173,7 @@ void CheckPrerequisites(const ClusterView& view,
   }
 
   Check room{"headroom on " + target + " for the next sync", Severity::kUnknown,
-             "no dataset facts"};
+             "no dataset facts", "ReplwatchNextSyncWontFit"};
   if (const auto headroom =
           ComputeJobHeadroom(volumes, view.Find<DatasetsFacts>(source),
                              view.Find<DatasetsFacts>(target))) {
@@ -192,7 +203,8 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
         out.throughput.push_back(
             {"nic " + iface.name + " on " + node, Severity::kWarning,
              std::to_string(errors) + " errors, " + std::to_string(drops) +
-                 " drops since boot"});
+                 " drops since boot",
+             "ReplwatchNicErrorsRising"});
       }
     }
     if (const auto* pools = view.Find<PoolsFacts>(node)) {
@@ -200,7 +212,8 @@ void CheckThroughput(const ClusterView& view, const JobsFacts& jobs,
         if (pool.scan.state != parsers::ScanState::kInProgress) continue;
         out.throughput.push_back({"scan on " + pool.name + " on " + node,
                                   Severity::kWarning,
-                                  "a scrub or resilver competes for I/O"});
+                                  "a scrub or resilver competes for I/O",
+                                  "ReplwatchScanDuringReplication"});
       }
     }
   }
@@ -299,6 +312,10 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         out.guest = std::to_string(job.state.guest);
         out.source = node;
         out.target = job.state.target;
+        out.schedule = job.state.schedule;
+        out.schedule_interval_seconds = job.schedule_interval_seconds;
+        out.rpo_seconds = job.rpo_seconds;
+        out.last_sync = static_cast<double>(job.state.last_sync);
         JudgeState(job, jobs->collected_at, out);
         if (out.state == "stale" || out.state == "failing") {
           out.blocked_by = StalledJobBeside(*jobs, job);
@@ -307,7 +324,8 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
           out.prerequisites.push_back(
               {"no stuck job on " + node, Severity::kWarning,
                out.blocked_by + " has been syncing far longer than its "
-                                "schedule; this job waits behind it"});
+                                "schedule; this job waits behind it",
+               "ReplwatchJobStalled"});
         }
         const std::vector<std::string> volumes = JobVolumes(
             index_of[node], index_of[job.state.target], job.state.id);

@@ -23,6 +23,9 @@ struct Check {
   std::string name;
   Severity severity = Severity::kUnknown;
   std::string detail;
+  /// The alert (alerts/replwatch-alerts.yml) that pages for this condition,
+  /// "" if none does: its runbook section says what to do.
+  std::string alert = {};
 };
 
 /// The verdict for one replicated volume of a job.
@@ -31,6 +34,7 @@ struct VolumeVerdict {
   Severity severity = Severity::kUnknown;
   Plan plan = Plan::kNone;
   std::string summary;
+  std::string alert;                  // as Check::alert, for the plan
   std::vector<Check> preconditions;   // Plan B's must all hold
   std::vector<std::string> commands;  // printed for a human, never run
 };
@@ -40,6 +44,11 @@ struct JobDiagnosis {
   std::string cluster, job_id, guest, source, target;
   Severity severity = Severity::kUnknown;
   std::string state;  // ok, failing, stale, syncing, stuck, disabled
+  std::string alert;  // as Check::alert, for the state ("" when ok)
+  std::string schedule;
+  double schedule_interval_seconds = 0;  // 0: schedule not understood
+  double rpo_seconds = 0;                // age of the replica
+  double last_sync = 0;                  // epoch seconds, 0 = never
   std::string plane;  // control-plane / data-plane (when failing)
   std::string error_class, error_line;
   /// The job on the same node that has run far too long: PVE runs a node's

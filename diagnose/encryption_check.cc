@@ -28,11 +28,13 @@ std::optional<Check> CheckStorageVersions(
       return std::nullopt;
     case EncryptedReplication::kCannotSend:
       check.severity = Severity::kCritical;
+      check.alert = "ReplwatchJobFailing";
       check.detail += ": an encrypted disk cannot be sent before pve-storage " +
                       std::string(kFirstEncryptingStorage) + " (PVE 9.2)";
       break;
     case EncryptedReplication::kLandsUnencrypted:
       check.severity = Severity::kWarning;
+      check.alert = "ReplwatchReplicaEncryptionDrift";
       check.detail +=
           ": a full sync creates the replica unencrypted; "
           "upgrade " +
@@ -74,13 +76,15 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
                DescribeStorageVersions(job.source, source_storage, job.target,
                                        target_storage) +
                "; once " + job.target + " runs pve-storage " +
-               kFirstEncryptingStorage + " or later, re-seed the replica"});
+               kFirstEncryptingStorage + " or later, re-seed the replica",
+           "ReplwatchReplicaEncryptionDrift"});
     } else if (drift == EncryptionDrift::kOwnRootUnderEncryptedParent) {
       checks.push_back(
           {name, Severity::kWarning,
            "its own encryption root under an encrypted parent (a raw "
            "receive, which PVE does not do): its key must be loaded on its "
-           "own before the guest can start there"});
+           "own before the guest can start there",
+           "ReplwatchReplicaEncryptionDrift"});
     }
     if (target && target->encrypted() && target->keystatus == "unavailable") {
       const std::string root = target->encryption_root.value_or(volume);
@@ -88,7 +92,8 @@ std::vector<Check> CheckEncryption(const ClusterView& view,
                         Severity::kWarning,
                         "not loaded: the guest cannot start there until `zfs "
                         "load-key " +
-                            root + "`"});
+                            root + "`",
+                        "ReplwatchReplicaKeyNotLoaded"});
     }
   }
   if (any_encrypted) {

@@ -131,6 +131,8 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   const bool type_mismatch = chain.source_info && chain.target_info &&
                              chain.source_info->type != chain.target_info->type;
   if (*no_common_base || type_mismatch) {
+    out.alert = type_mismatch ? "ReplwatchReplicaMismatch"
+                              : "ReplwatchSnapshotChainBroken";
     PlanReseed(view, job, chain, diagnosis, volume, out);
     return out;
   }
@@ -147,6 +149,7 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   if (!diagnosis.blocked_by.empty() && !chain.diverged && !base_missing &&
       !partial_receive) {
     out.severity = Severity::kWarning;
+    out.alert = "ReplwatchJobStalled";
     out.summary = "chain intact: last common snapshot " +
                   Full(volume, chain.last_common) + "; waits behind " +
                   diagnosis.blocked_by;
@@ -154,6 +157,8 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   }
   if (chain.diverged || base_missing || failing || partial_receive) {
     out.severity = failing ? Severity::kCritical : Severity::kWarning;
+    out.alert =
+        partial_receive ? "ReplwatchResumeTokenStale" : "ReplwatchChainAtRisk";
     PlanRepair(chain, diagnosis, volume, out);
     if (base_missing) {
       out.summary += "; the last sync's snapshot is missing on " +

@@ -22,6 +22,7 @@ case "${1:-}" in
 esac
 started=$SECONDS
 scripts/install-deps.sh
+scripts/install-deps.sh chromium  # lab:test_status_page_in_lab's browser
 # The Debian 13 build root (a download from Debian the first time) is made while the host
 # build compiles; debian13:build waits for it (a lock) and reports its errors.
 build_dir=${REPLWATCH_BUILD_DIR:-build}
