@@ -370,11 +370,15 @@ web::Response App::Handle(const web::Request& request) {
     response.shared_body = state_.SharedExposition();
   } else if (request.path == "/") {
     response.content_type = "text/html; charset=utf-8";
-    // The page is for people, at its own 30 s reload: judging every job per
-    // request is cheap next to a collection and keeps it as current as
-    // `replwatch diagnose`.
+    // Jobs are judged again only when the facts changed: a flood of page
+    // loads costs HTML, not a diagnosis each, on the thread that answers
+    // scrapes.
+    if (!status_report_ || status_report_changes_ != state_.changes()) {
+      status_report_ = Diagnose({});
+      status_report_changes_ = state_.changes();
+    }
     response.body =
-        RenderStatusPage(state_.nodes(), Diagnose({}), SystemClockSeconds(),
+        RenderStatusPage(state_.nodes(), *status_report_, SystemClockSeconds(),
                          flags_.telemetry_path);
   } else if (request.path == "/-/healthy") {
     response.body = "OK\n";

@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -83,6 +84,9 @@ class App {
   std::vector<std::shared_ptr<ScheduledRun>> runs_;
   std::vector<std::shared_ptr<ScheduledRun>> keepalives_;
   CollectionState state_;
+  // The status page's diagnosis, of the facts at state_.changes() then.
+  std::optional<diagnose::Report> status_report_;
+  std::uint64_t status_report_changes_ = 0;
   std::unique_ptr<web::HttpServer> http_;
   boost::asio::signal_set signals_;
   std::mt19937_64 random_;

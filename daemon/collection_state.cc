@@ -139,7 +139,7 @@ void CollectionState::SetNodes(
     next.push_back(std::move(status));
   }
   nodes_ = std::move(next);
-  dirty_ = true;
+  MarkChanged();
 }
 
 void CollectionState::Record(const NodeConfig& node,
@@ -168,7 +168,7 @@ void CollectionState::Record(const NodeConfig& node,
     } else {
       collector.last_error = outcome.error;
     }
-    dirty_ = true;
+    MarkChanged();
     if (outcome.node_untouched) return;
     status.attempted = true;
     status.up = outcome.node_reachable;
@@ -187,7 +187,7 @@ void CollectionState::Record(const NodeConfig& node,
         status.host_key_unknown = true;
       }
     }
-    dirty_ = true;
+    MarkChanged();
     return;
   }
 }
@@ -227,7 +227,7 @@ void CollectionState::RenderClusters(MetricSet& set) const {
 
 void CollectionState::SetReload(ReloadStatus reload) {
   reload_ = reload;
-  dirty_ = true;
+  MarkChanged();
 }
 
 void CollectionState::LogDroppedSamples(
@@ -245,7 +245,7 @@ void CollectionState::LogDroppedSamples(
 
 void CollectionState::SetShard(ShardStatus shard) {
   shard_ = shard;
-  dirty_ = true;
+  MarkChanged();
 }
 
 const std::string& CollectionState::Exposition() { return *SharedExposition(); }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -75,8 +76,14 @@ class CollectionState {
   std::shared_ptr<const std::string> SharedExposition();
   /// Every cluster's current facts, for checks across nodes.
   std::vector<ClusterView> ClusterViews() const;
+  /// Counts the changes to what is held: equal counts, equal facts.
+  std::uint64_t changes() const { return changes_; }
 
  private:
+  void MarkChanged() {
+    dirty_ = true;
+    ++changes_;
+  }
   void RenderClusters(MetricSet& set) const;
   void LogDroppedSamples(
       const std::array<std::size_t, MetricSet::kDropReasons>& dropped);
@@ -87,6 +94,7 @@ class CollectionState {
   std::shared_ptr<const std::string> exposition_;
   std::array<std::size_t, MetricSet::kDropReasons> dropped_{};  // logged
   bool dirty_ = true;
+  std::uint64_t changes_ = 0;
 };
 
 }  // namespace replwatch
