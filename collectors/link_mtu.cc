@@ -21,6 +21,18 @@ std::optional<std::uint64_t> TargetMtu(const NicFacts& target,
   return target.ReplicationMtu();
 }
 
+// The MTU of the interface the paths collector found the path leaves by, as
+// the source's latest nic facts have it: the paths collector may have run
+// before the nic collector of the same cycle, with the MTU of the one before.
+std::optional<std::uint64_t> SourceMtu(const NicFacts& source,
+                                       const PathCheck* path) {
+  if (path == nullptr) return source.ReplicationMtu();
+  if (const NicFacts::Interface* routed = source.Find(path->interface)) {
+    if (routed->mtu) return routed->mtu;
+  }
+  return path->interface_mtu ? path->interface_mtu : source.ReplicationMtu();
+}
+
 }  // namespace
 
 std::optional<bool> LinkMtu::Mismatch() const {
@@ -38,9 +50,7 @@ LinkMtu LinkMtuOf(const ClusterView& view, const std::string& source,
   const auto* source_nic = view.Find<NicFacts>(source);
   const auto* target_nic = view.Find<NicFacts>(target);
   if (source_nic == nullptr || target_nic == nullptr) return link;
-  link.source = path != nullptr && path->interface_mtu
-                    ? path->interface_mtu
-                    : source_nic->ReplicationMtu();
+  link.source = SourceMtu(*source_nic, path);
   link.target = TargetMtu(*target_nic, path);
   return link;
 }

@@ -83,6 +83,20 @@ void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   }
 }
 
+// A replica older than its schedule allows, whatever the job's state says
+// first (a failing or syncing job pages ReplwatchJobRPOBreached too).
+void CheckReplicaAge(const JobFacts& job, JobDiagnosis& out) {
+  const double interval = job.schedule_interval_seconds;
+  if (out.state == "stale" || out.state == "disabled" || interval <= 0) return;
+  const double allowed = AllowedDataLossSeconds(interval);
+  if (job.rpo_seconds <= allowed) return;
+  out.prerequisites.push_back(
+      {"age of the replica of " + out.job_id, Severity::kCritical,
+       HumanDuration(job.rpo_seconds) + ", over the " + HumanDuration(allowed) +
+           " its schedule allows",
+       "ReplwatchJobRPOBreached"});
+}
+
 // The same rule as replwatch_link_mtu_mismatch and _path_mtu_ok; nothing
 // when neither is known.
 std::optional<Check> CheckMtu(const ClusterView& view,
@@ -317,6 +331,7 @@ Report Diagnose(const std::vector<ClusterView>& clusters,
         out.rpo_seconds = job.rpo_seconds;
         out.last_sync = static_cast<double>(job.state.last_sync);
         JudgeState(job, jobs->collected_at, out);
+        CheckReplicaAge(job, out);
         if (out.state == "stale" || out.state == "failing") {
           out.blocked_by = StalledJobBeside(*jobs, job);
         }

@@ -347,7 +347,12 @@ TEST_CASE(
   }
   REQUIRE(stuck != nullptr);
   CHECK(stuck->state == "stuck");
-  CHECK(stuck->severity == Severity::kWarning);
+  // Its own replica is past what the schedule allows too: CRITICAL, as
+  // ReplwatchJobRPOBreached pages for it.
+  CHECK(stuck->severity == Severity::kCritical);
+  REQUIRE(FindCheck(*stuck, "age of the replica of 109-0") != nullptr);
+  CHECK(FindCheck(*stuck, "age of the replica of 109-0")->alert ==
+        "ReplwatchJobRPOBreached");
   REQUIRE(FindCheck(*stuck, "run of 109-0 on pve1") != nullptr);
   CHECK(FindCheck(*stuck, "run of 109-0 on pve1")->detail ==
         "syncing for 1 h 25 min on a schedule of 15 min; PVE runs this node's "
@@ -355,6 +360,9 @@ TEST_CASE(
 
   const JobDiagnosis& blocked = Job100(report);
   CHECK(blocked.state == "stale");
+  CHECK(blocked.alert == "ReplwatchJobRPOBreached");
+  // Stale already says it: no second check of the same age.
+  CHECK(FindCheck(blocked, "age of the replica of 100-0") == nullptr);
   CHECK(blocked.blocked_by == "109-0");
   REQUIRE(FindCheck(blocked, "no stuck job on pve1") != nullptr);
   const VolumeVerdict& volume = blocked.volumes.at(0);
@@ -629,6 +637,9 @@ TEST_CASE("the JSON report parses and carries the exit code", "[diagnose]") {
   CHECK(root.Find("status")->AsString() == "CRITICAL");
   CHECK(json.find("\"exit_code\":2") != std::string::npos);
   CHECK(json.find("\"plan\":\"repair_chain\"") != std::string::npos);
+  // The alert that pages for the same state, for the status page and scripts.
+  CHECK(json.find("\"state\":\"failing\",\"alert\":\"ReplwatchJobFailing\"") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -45,7 +45,8 @@ std::string Checks(const std::vector<Check>& checks) {
     if (out.size() > 1) out += ",";
     out += "{" + Field("name", check.name) + "," +
            Field("status", SeverityName(check.severity)) + "," +
-           Field("detail", check.detail) + "}";
+           Field("detail", check.detail) + "," + Field("alert", check.alert) +
+           "}";
   }
   return out + "]";
 }
@@ -92,7 +93,8 @@ std::string RenderJson(const Report& report) {
            Field("job_id", job.job_id) + "," + Field("guest", job.guest) + "," +
            Field("source", job.source) + "," + Field("target", job.target) +
            "," + Field("status", SeverityName(job.severity)) + "," +
-           Field("state", job.state) + "," + Field("plane", job.plane) + "," +
+           Field("state", job.state) + "," + Field("alert", job.alert) + "," +
+           Field("plane", job.plane) + "," +
            Field("error_class", job.error_class) + "," +
            Field("error_line", job.error_line) +
            ",\"prerequisites\":" + Checks(job.prerequisites) +
@@ -103,7 +105,8 @@ std::string RenderJson(const Report& report) {
              Field("volume", volume.volume) + "," +
              Field("status", SeverityName(volume.severity)) + "," +
              Field("plan", PlanId(volume.plan)) + "," +
-             Field("summary", volume.summary) +
+             Field("summary", volume.summary) + "," +
+             Field("alert", volume.alert) +
              ",\"preconditions\":" + Checks(volume.preconditions) +
              ",\"commands\":" + Strings(volume.commands) + "}";
     }

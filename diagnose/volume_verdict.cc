@@ -157,8 +157,10 @@ VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
   }
   if (chain.diverged || base_missing || failing || partial_receive) {
     out.severity = failing ? Severity::kCritical : Severity::kWarning;
-    out.alert =
-        partial_receive ? "ReplwatchResumeTokenStale" : "ReplwatchChainAtRisk";
+    // A failing run with the chain intact is the job's own alert's.
+    out.alert = partial_receive                  ? "ReplwatchResumeTokenStale"
+                : chain.diverged || base_missing ? "ReplwatchChainAtRisk"
+                                                 : "";
     PlanRepair(chain, diagnosis, volume, out);
     if (base_missing) {
       out.summary += "; the last sync's snapshot is missing on " +

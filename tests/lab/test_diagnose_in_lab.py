@@ -274,7 +274,10 @@ class DiagnoseInLab(LabCase):
         self.lab("tick", "--minutes", "66")
         code, report = self.diagnose()
         jobs = {j["job_id"]: j for j in report["jobs"]}
-        self.assertEqual((jobs["100-0"]["state"], jobs["100-0"]["status"]), ("stuck", "WARNING"))
+        # Stuck, and its own replica past what its schedule allows (RPOBreached pages).
+        self.assertEqual((jobs["100-0"]["state"], jobs["100-0"]["status"]), ("stuck", "CRITICAL"))
+        own = {c["name"]: c for c in jobs["100-0"]["prerequisites"]}
+        self.assertEqual(own["age of the replica of 100-0"]["alert"], "ReplwatchJobRPOBreached")
         for jobid in ("101-0", "102-0", "103-0", "103-1"):  # pve1's other jobs
             with self.subTest(jobid):
                 job = jobs[jobid]
