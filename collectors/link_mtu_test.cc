@@ -1,22 +1,12 @@
 #include "collectors/link_mtu.h"
 
 #include "collectors/cluster_view.h"
-#include "collectors/nic.h"
+#include "collectors/nic_testing.h"
 #include "collectors/paths.h"
 #include "testing/catch.h"
 
 namespace replwatch {
 namespace {
-
-std::shared_ptr<NicFacts> Nic(std::uint64_t mtu) {
-  auto nic = std::make_shared<NicFacts>();
-  NicFacts::Interface& bridge = nic->interfaces.emplace_back();
-  bridge.name = "vmbr0";
-  bridge.kind = "bridge";
-  bridge.mtu = mtu;
-  bridge.up = true;
-  return nic;
-}
 
 // pve1 -> pve2 by vmbr0, as the paths collector found it with `path_mtu`.
 ClusterView View(std::uint64_t pve1_mtu, std::uint64_t path_mtu) {
@@ -29,8 +19,8 @@ ClusterView View(std::uint64_t pve1_mtu, std::uint64_t path_mtu) {
   path.interface_mtu = path_mtu;
   path.path_mtu_ok = true;
   view.Add("pve1", paths);
-  view.Add("pve1", Nic(pve1_mtu));
-  view.Add("pve2", Nic(1500));
+  view.Add("pve1", testing::NicWithVmbr0(pve1_mtu));
+  view.Add("pve2", testing::NicWithVmbr0(1500));
   return view;
 }
 

@@ -5,6 +5,7 @@
 #include "collectors/jobs.h"
 #include "collectors/link_speed.h"
 #include "collectors/nic.h"
+#include "collectors/nic_testing.h"
 #include "testing/catch.h"
 #include "testing/exposition_checks.h"
 #include "testing/scripted_transport.h"
@@ -65,16 +66,6 @@ constexpr const char* kHostKeyChanged =
     "Host key for pve3 has changed and you have requested strict checking.\r\n"
     "Host key verification failed.\r\n";
 
-std::shared_ptr<const NicFacts> Nic(std::uint64_t mtu) {
-  auto facts = std::make_shared<NicFacts>();
-  NicFacts::Interface& vmbr0 = facts->interfaces.emplace_back();
-  vmbr0.name = "vmbr0";
-  vmbr0.kind = "veth";
-  vmbr0.mtu = mtu;
-  vmbr0.up = true;
-  return facts;
-}
-
 std::shared_ptr<const JobsFacts> Jobs(
     const std::vector<std::pair<std::string, std::string>>& id_and_target) {
   auto facts = std::make_shared<JobsFacts>();
@@ -114,7 +105,7 @@ std::string Series(const std::string& name, const std::string& target) {
 
 TEST_CASE("paths: ssh and path MTU per replication target", "[paths]") {
   TestContext context = Pve1();
-  context.Set(Nic(1500));
+  context.Set(testing::NicWithVmbr0(1500));
   // Two jobs to pve2, one to pve3, one to a node replwatch is not told about.
   context.Set(Jobs({{"100-0", "pve2"},
                     {"101-0", "pve2"},
@@ -179,7 +170,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
   transport.Answer(Ssh("pve2", "198.18.0.12"), "");
   transport.Answer(Route("198.18.0.12"), RouteOutput("198.18.0.12", "vmbr0"));
   SECTION("jumbo frames") {
-    context.Set(Nic(9000));
+    context.Set(testing::NicWithVmbr0(9000));
     transport.Answer(Ping(8972, "198.18.0.12"), "", 1);
     const auto facts = CollectFrom(transport, context);
     CHECK(facts->Find("pve2")->probe_mtu == 9000u);
@@ -187,7 +178,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
   }
   SECTION("IPv6 peer: 48 bytes of headers") {
     context.peers[0].address = "fd00::12";
-    context.Set(Nic(1500));
+    context.Set(testing::NicWithVmbr0(1500));
     transport.Answer(Ssh("pve2", "fd00::12"), "");
     transport.Answer(Route("fd00::12"), RouteOutput("fd00::12", "vmbr0"));
     transport.Answer(Ping(1452, "fd00::12"), "");
@@ -209,7 +200,7 @@ TEST_CASE("paths: the probe size follows the node's MTU and address family",
 TEST_CASE("paths: without jobs facts, targets come from replication.cfg",
           "[paths]") {
   TestContext context = Pve1();
-  context.Set(Nic(1500));
+  context.Set(testing::NicWithVmbr0(1500));
   ScriptedTransport transport;
   const std::string cat = "cat /etc/pve/replication.cfg";
   SECTION("jobs whose source is this node, enabled") {
@@ -296,7 +287,7 @@ TEST_CASE("paths: a bridge's speed is its fastest port's", "[paths]") {
 
 TEST_CASE("paths: probes without a verdict leave their series out", "[paths]") {
   TestContext context = Pve1(1);
-  context.Set(Nic(1500));
+  context.Set(testing::NicWithVmbr0(1500));
   context.Set(Jobs({{"100-0", "pve2"}}));
   ScriptedTransport transport;
   std::size_t warnings = 0;
@@ -328,7 +319,7 @@ TEST_CASE("paths: a lost session fails the collector", "[paths]") {
 TEST_CASE("paths: at most 16 targets, 4 commands each, never this node",
           "[paths]") {
   TestContext context = Pve1(20);
-  context.Set(Nic(1500));
+  context.Set(testing::NicWithVmbr0(1500));
   std::vector<std::pair<std::string, std::string>> jobs = {{"99-0", "pve1"}};
   for (const PeerNode& peer : context.peers) {
     jobs.emplace_back(std::to_string(100 + jobs.size()) + "-0", peer.name);
