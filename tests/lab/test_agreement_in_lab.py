@@ -13,11 +13,10 @@ Faults stay on one after the other: both sides must agree on the sum, too.
 import math
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 
+import promtool_over_lab
 from labhelper import REPO
+from promtool_over_lab import series_selector
 from replwatch_run import ReplwatchLabCase, run_diagnose
 
 RULES = os.path.join(REPO, "alerts", "replwatch-alerts.yml")
@@ -103,33 +102,15 @@ def pages():
 def promtool_check(samples, expected):
     """None if the shipped rules page exactly `expected` ((alert, node) pairs) over
     `samples` held still, else promtool's report."""
-    series = []
-    for name, labels, value in samples.samples:
-        if not name.startswith("replwatch_") or not math.isfinite(value):
-            continue
-        selector = "%s{%s}" % (name, ",".join('%s="%s"' % kv for kv in sorted(labels.items())))
-        series.append("  - series: '%s'\n    values: '%rx%d'\n" % (selector, value, HELD_MINUTES))
-    exp = "".join(
-        '\n      - labels: \'{alertname="%s",node="%s"}\'\n        value: 1' % pair
-        for pair in sorted(expected)
+    series = [
+        (series_selector(name, labels), "%rx%d" % (value, HELD_MINUTES))
+        for name, labels, value in samples.samples
+        if name.startswith("replwatch_") and math.isfinite(value)
+    ]
+    pairs = [series_selector("", {"alertname": a, "node": n}) for a, n in sorted(expected)]
+    return promtool_over_lab.run(
+        [RULES], series, [promtool_over_lab.expr_test(pages(), HELD_MINUTES, pairs)]
     )
-    text = (
-        "rule_files:\n  - %s\nevaluation_interval: 1m\ntests:\n- interval: 1m\n"
-        "  input_series:\n%s  promql_expr_test:\n"
-        "  - expr: '%s'\n    eval_time: %dm\n    exp_samples:%s\n"
-        % (RULES, "".join(series), pages(), HELD_MINUTES, exp or " []")
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "agreement.test.yml")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        proc = subprocess.run(
-            [shutil.which("promtool"), "test", "rules", path],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    return None if proc.returncode == 0 else proc.stdout + proc.stderr
 
 
 class AgreementInLab(ReplwatchLabCase):
@@ -154,7 +135,6 @@ class AgreementInLab(ReplwatchLabCase):
         return expected
 
     def test_metrics_and_diagnose_agree_fault_after_fault(self):
-        self.assertIsNotNone(shutil.which("promtool"), "promtool is not installed")
         self.assertEqual(self.agree("the healthy lab"), set())
         named = set()
         for fault, ticks in FAULTS:

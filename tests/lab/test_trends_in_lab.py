@@ -13,13 +13,12 @@ grows steadily (`pool-growth`) for 40 hours; then 102-0 gets a schedule too tigh
 delta (`tight-schedule`) for the last 50 minutes.
 """
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 
+import promtool_over_lab
 from labhelper import REPO
-from replwatch_run import ReplwatchLabCase
+from promtool_over_lab import series_selector
+from replwatch_run import COLLECTORS, ReplwatchLabCase, lab_config
 
 RULE_FILES = [
     os.path.join(REPO, "alerts", "replwatch-alerts.yml"),
@@ -37,10 +36,9 @@ ALERTS = ("ReplwatchTargetPoolFullSoon", "ReplwatchJobCannotKeepUp")
 GROWTH_TICKS, GROWTH_MINUTES = 10, 240  # 40 h: the last day, the day before, for: 1h
 TIGHT_TICKS, TIGHT_MINUTES = 5, 10  # 50 min: past CannotKeepUp's for: 30m
 TIGHT_JOB = "102-0"
-
-
-def series_name(metric, labels):
-    return "%s{%s}" % (metric, ",".join('%s="%s"' % kv for kv in sorted(labels.items())))
+# The collectors FAMILIES come from; the others are off, so that each reading waits for a
+# round of three collectors per node, not ten (seconds each on a busy machine).
+READ_BY = ("node", "jobs", "pools")
 
 
 class Readings:
@@ -63,13 +61,13 @@ class Readings:
         return [round((t - lab_times[0]) / 60) for t in lab_times]
 
     def input_series(self):
-        """promtool's input_series: one value per minute, `_` before a series first shows."""
+        """(selector, values): one value per minute, `_` before a series first shows."""
         at = self.minutes()
         names = {}
         for _, samples in self.taken:
             for metric in FAMILIES:
                 for labels, _ in samples.all(metric):
-                    names[series_name(metric, labels)] = (metric, labels)
+                    names[series_selector(metric, labels)] = (metric, labels)
         out = []
         for name, (metric, labels) in sorted(names.items()):
             values = []
@@ -81,26 +79,42 @@ class Readings:
                     values.append("_" if held == 1 else "_x%d" % held)
                 else:
                     values.append(repr(float(value)) + ("x%d" % (held - 1) if held > 1 else ""))
-            out.append({"series": name, "values": " ".join(values)})
+            out.append((name, " ".join(values)))
         return out
 
 
 def alert_sample(alert, labels):
     labels = dict(labels, alertname=alert, alertstate="firing", severity="warning")
-    return series_name("ALERTS", labels)
+    return series_selector("ALERTS", labels)
 
 
 class TrendsInLab(ReplwatchLabCase):
     NAME = "rwtrend"
     NODES, GUESTS = 3, 1
 
+    @classmethod
+    def daemon_config(cls):
+        config = lab_config(cls.statedir, cls.NODES)
+        with open(config, encoding="utf-8") as f:
+            text = f.read()
+        off = "".join("  %s: {enabled: false}\n" % c for c in COLLECTORS if c not in READ_BY)
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(text.replace("clusters:\n", "collectors:\n" + off + "clusters:\n", 1))
+        return config
+
     def reading(self):
-        """The first scrape in which every collector ran on every node after the lab's
-        last change."""
+        """The first scrape in which READ_BY ran on every node after the lab's last change."""
         nodes = ["pve%d" % i for i in range(1, self.NODES + 1)]
         return self.wait_until(
             "every node collected after the lab's last change",
-            lambda s: all(s.node_healthy(node) for node in nodes),
+            lambda s: all(
+                s.value("replwatch_node_up", node=node) == 1
+                and all(
+                    s.value("replwatch_collector_success", node=node, collector=c) == 1
+                    for c in READ_BY
+                )
+                for node in nodes
+            ),
         )
 
     def tick(self, readings, minutes):
@@ -109,40 +123,24 @@ class TrendsInLab(ReplwatchLabCase):
         readings.add(self.reading())
 
     def promtool(self, readings, checks):
-        """Runs promtool test rules over the readings. checks: (minute, the samples of
+        """Runs the shipped rules over the readings. checks: (minute, the selectors of
         ALERTS{alertstate="firing"} expected for ALERTS, the pool whose "Days until 90%
         full" must read 1 to 4 days, or None if it must have no value yet)."""
-        promtool = shutil.which("promtool")
-        self.assertIsNotNone(promtool, "promtool is not installed (Debian package prometheus)")
+        days = 'replwatch:pool_full_in_seconds{node="pve2"} / 86400'
         tests = []
         for minute, alerts, pool in checks:
             tests.append(
-                '  - expr: \'ALERTS{alertstate="firing",alertname=~"%s"}\'\n'
-                "    eval_time: %dm\n    exp_samples:%s\n"
-                % ("|".join(ALERTS), minute, samples_yaml(alerts))
+                promtool_over_lab.expr_test(
+                    'ALERTS{alertstate="firing",alertname=~"%s"}' % "|".join(ALERTS), minute, alerts
+                )
             )
-            days = 'replwatch:pool_full_in_seconds{node="pve2"} / 86400'
             tests.append(
-                "  - expr: '(%s > bool 1) * (%s < bool 4)'\n"
-                "    eval_time: %dm\n    exp_samples:%s\n"
-                % (days, days, minute, samples_yaml([pool] if pool else []))
+                promtool_over_lab.expr_test(
+                    "(%s > bool 1) * (%s < bool 4)" % (days, days), minute, [pool] if pool else []
+                )
             )
-        text = "rule_files:\n%s\nevaluation_interval: 1m\ntests:\n- interval: 1m\n" % "".join(
-            "  - %s\n" % path for path in RULE_FILES
-        )
-        text += "  input_series:\n" + "".join(
-            "  - series: '%s'\n    values: '%s'\n" % (s["series"], s["values"])
-            for s in readings.input_series()
-        )
-        text += "  promql_expr_test:\n" + "".join(tests)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "lab-trends.test.yml")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            proc = subprocess.run(
-                [promtool, "test", "rules", path], capture_output=True, text=True, timeout=600
-            )
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        problem = promtool_over_lab.run(RULE_FILES, readings.input_series(), tests)
+        self.assertIsNone(problem, problem)
 
     def test_steady_growth_and_a_tight_schedule_raise_their_alerts(self):
         first = self.reading()
@@ -179,7 +177,7 @@ class TrendsInLab(ReplwatchLabCase):
         )
         at = readings.minutes()
         before_tight = at[GROWTH_TICKS]
-        pool_series = series_name("", pool)
+        pool_series = series_selector("", pool)
         self.promtool(
             readings,
             [
@@ -190,9 +188,3 @@ class TrendsInLab(ReplwatchLabCase):
                 (at[-1], [full_soon, keep_up], pool_series),
             ],
         )
-
-
-def samples_yaml(series, value=1):
-    if not series:
-        return " []"
-    return "".join("\n      - labels: '%s'\n        value: %s" % (s, value) for s in series)
