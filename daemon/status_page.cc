@@ -1,100 +1,19 @@
 #include "daemon/status_page.h"
 
-#include <set>
-
 #include "collectors/guest_failover.h"
 #include "daemon/collection_state.h"
+#include "daemon/status_findings.h"
 #include "daemon/version.h"
 #include "diagnose/human_units.h"
-#include "diagnose/runbook_link.h"
 
 namespace replwatch {
 namespace {
 
 using diagnose::Severity;
 
-std::string SeverityTag(Severity severity) {
-  const std::string name = diagnose::SeverityName(severity);
-  std::string css = name;
-  for (char& c : css) c = static_cast<char>(c - 'A' + 'a');
-  return "<span class=\"" + css + "\">" + name + "</span>";
-}
-
 std::string Ago(double now, double then) {
   if (then <= 0) return "never";
   return diagnose::HumanDuration(now > then ? now - then : 0) + " ago";
-}
-
-// One "what holds now" line per distinct finding: a pool's check repeats
-// for every job on it.
-class Findings {
- public:
-  void Add(Severity severity, const std::string& what,
-           const std::string& alert) {
-    if (severity == Severity::kOk) return;
-    const std::string item = SeverityTag(severity) + " " + HtmlEscape(what);
-    if (!seen_.insert(item).second) return;
-    html_ += "<li>" + item;
-    if (!alert.empty()) {
-      html_ += " <a href=\"" + HtmlEscape(diagnose::RunbookUrl(alert)) + "\">" +
-               HtmlEscape(alert) + "</a>";
-    }
-    html_ += "</li>\n";
-  }
-  std::string Html() const {
-    if (html_.empty()) {
-      return "<p id=\"nothing\" class=\"ok\">Nothing holds: every node, job, "
-             "chain, pool and path replwatch checks is healthy.</p>\n";
-    }
-    return "<ul id=\"findings\">\n" + html_ + "</ul>\n";
-  }
-
- private:
-  std::set<std::string> seen_;
-  std::string html_;
-};
-
-void AddNodeFindings(const std::vector<NodeStatus>& nodes, Findings& out) {
-  for (const auto& node : nodes) {
-    const std::string name = node.config.cluster + "/" + node.config.name;
-    if (node.host_key_changed || node.host_key_unknown) {
-      out.Add(Severity::kCritical,
-              "node " + name + ": SSH host key " +
-                  (node.host_key_changed ? "changed" : "unknown"),
-              "ReplwatchNodeSshBroken");
-    }
-    if (node.attempted && !node.up) {
-      out.Add(Severity::kCritical,
-              "node " + name + " unreachable: " + node.last_error,
-              "ReplwatchNodeDown");
-      continue;
-    }
-    for (const auto& collector : node.collectors) {
-      if (!collector.ran || collector.success) continue;
-      out.Add(Severity::kWarning,
-              "collector " + collector.name + " on " + name + ": " +
-                  collector.last_error,
-              "ReplwatchCollectorFailing");
-    }
-  }
-}
-
-void AddJobFindings(const diagnose::JobDiagnosis& job, Findings& out) {
-  const std::string name =
-      "job " + job.job_id + " (" + job.source + " -> " + job.target + ")";
-  out.Add(job.alert.empty() ? Severity::kOk : job.severity,
-          name + ": " + job.state +
-              (job.error_line.empty() ? "" : ": " + job.error_line),
-          job.alert);
-  for (const auto* checks : {&job.prerequisites, &job.throughput}) {
-    for (const auto& check : *checks) {
-      out.Add(check.severity, check.name + ": " + check.detail, check.alert);
-    }
-  }
-  for (const auto& volume : job.volumes) {
-    out.Add(volume.severity,
-            name + ", " + volume.volume + ": " + volume.summary, volume.alert);
-  }
 }
 
 std::string ChainCell(const diagnose::JobDiagnosis& job) {
@@ -202,9 +121,6 @@ std::string HtmlEscape(const std::string& text) {
 std::string RenderStatusPage(const std::vector<NodeStatus>& nodes,
                              const diagnose::Report& report, double now,
                              const std::string& telemetry_path) {
-  Findings findings;
-  AddNodeFindings(nodes, findings);
-  for (const auto& job : report.jobs) AddJobFindings(job, findings);
   return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
          "<meta http-equiv=\"refresh\" content=\"30\">"
          "<title>replwatch</title><style>body{font-family:sans-serif}"
@@ -218,7 +134,7 @@ std::string RenderStatusPage(const std::vector<NodeStatus>& nodes,
          " (as <code>replwatch diagnose</code>"
          " judges it; this page reloads every 30 s).</p>\n"
          "<h2>What holds now</h2>\n" +
-         findings.Html() + "<h2>Replication jobs</h2>\n" +
+         RenderFindings(nodes, report) + "<h2>Replication jobs</h2>\n" +
          JobsTable(report, now) + "<h2>Nodes</h2>\n" + NodesTable(nodes, now) +
          "</body></html>\n";
 }
