@@ -23,8 +23,8 @@ std::int64_t ReadUtcOffset(Transport& transport);
 /// Runs allow-listed command `id` that reads a file (its last word) a node may
 /// rightly lack (no backup job yet, a node outside a cluster): its text;
 /// "" when it does not exist; nullopt when reading it failed otherwise,
-/// after adding a warning with `path`, the status, stderr's first line and
-/// what the collector does without it (`if_unreadable`).
+/// after adding a warning with the file's path, the status, stderr's first line
+/// and what the collector does without it (`if_unreadable`).
 std::optional<std::string> ReadOptionalFile(Transport& transport, CommandId id,
                                             std::string_view if_unreadable,
                                             text::ParseWarnings& warnings);

@@ -32,13 +32,14 @@ std::string ChainCell(const diagnose::JobDiagnosis& job) {
 }
 
 std::string RpoCell(const diagnose::JobDiagnosis& job) {
-  if (job.schedule_interval_seconds <= 0) {
-    return HtmlEscape(diagnose::HumanDuration(job.rpo_seconds));
+  std::string text = diagnose::HumanDuration(job.rpo_seconds);
+  if (job.schedule_interval_seconds > 0) {
+    text += " of " +
+            diagnose::HumanDuration(
+                AllowedDataLossSeconds(job.schedule_interval_seconds)) +
+            " allowed";
   }
-  return HtmlEscape(diagnose::HumanDuration(job.rpo_seconds)) + " of " +
-         HtmlEscape(diagnose::HumanDuration(
-             AllowedDataLossSeconds(job.schedule_interval_seconds))) +
-         " allowed";
+  return HtmlEscape(text);
 }
 
 std::string JobsTable(const diagnose::Report& report, double now) {

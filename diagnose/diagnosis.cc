@@ -43,6 +43,14 @@ std::string Plane(ReplicationErrorClass error_class) {
   }
 }
 
+// ReplwatchJobRPOBreached's rule: the replica is older than its schedule
+// allows (nothing is allowed of a schedule not understood).
+bool PastAllowedAge(const JobFacts& job) {
+  return job.schedule_interval_seconds > 0 &&
+         job.rpo_seconds >
+             AllowedDataLossSeconds(job.schedule_interval_seconds);
+}
+
 void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   const auto& state = job.state;
   const double interval = job.schedule_interval_seconds;
@@ -66,8 +74,7 @@ void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   } else if (state.syncing()) {
     out.state = "syncing";
     out.severity = Severity::kOk;
-  } else if (interval > 0 &&
-             job.rpo_seconds > AllowedDataLossSeconds(interval)) {
+  } else if (PastAllowedAge(job)) {
     out.state = "stale";
     out.severity = Severity::kCritical;
     out.alert = "ReplwatchJobRPOBreached";
@@ -86,10 +93,10 @@ void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
 // A replica older than its schedule allows, whatever the job's state says
 // first (a failing or syncing job pages ReplwatchJobRPOBreached too).
 void CheckReplicaAge(const JobFacts& job, JobDiagnosis& out) {
-  const double interval = job.schedule_interval_seconds;
-  if (out.state == "stale" || out.state == "disabled" || interval <= 0) return;
-  const double allowed = AllowedDataLossSeconds(interval);
-  if (job.rpo_seconds <= allowed) return;
+  if (out.state == "stale" || out.state == "disabled" || !PastAllowedAge(job)) {
+    return;
+  }
+  const double allowed = AllowedDataLossSeconds(job.schedule_interval_seconds);
   out.prerequisites.push_back(
       {"age of the replica of " + out.job_id, Severity::kCritical,
        HumanDuration(job.rpo_seconds) + ", over the " + HumanDuration(allowed) +
