@@ -139,6 +139,12 @@ class StatusPageInLab(ReplwatchLabCase):
         failing = self.page_until("100-0 failing, with its runbook link", failing_named)
         self.assertFalse(failing.nothing)
         self.assertEqual(self.state(failing, "101-0"), "ok")
-        (finding,) = [f for f in failing.findings if f["text"].startswith("CRITICAL job 100-0")]
+        # The job's state line (its volume may have a CRITICAL line of its own, once the
+        # chain's verdict is known).
+        (finding,) = [
+            f
+            for f in failing.findings
+            if f["text"].startswith("CRITICAL job 100-0 (pve1 -> pve2): failing")
+        ]
         self.assertIn("No common base snapshot", finding["text"])
         self.screenshot("job-failing")
