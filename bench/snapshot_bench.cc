@@ -23,8 +23,8 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/volume_chain.h"
 #include "collectors/snapshots.h"
-#include "collectors/volume_chain.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "collectors/parsers/calendar_event.h"
-#include "collectors/schedule_overlap.h"
+#include "collectors/scheduled_starts.h"
 
 namespace replwatch::jobs {
 namespace {

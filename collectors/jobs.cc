@@ -6,12 +6,12 @@
 #include <chrono>
 #include <set>
 
+#include "collectors/job_volume_index.h"
 #include "collectors/jobs_state.h"
 #include "collectors/parsers/replication_log_parser.h"
 #include "collectors/per_job_state.h"
 #include "collectors/pve_volume_names.h"
 #include "collectors/snapshots.h"
-#include "collectors/volume_chain.h"
 #include "text/name_rules.h"
 #include "text/parse_error.h"
 #include "text/text_scan.h"

@@ -6,8 +6,8 @@
 #include <map>
 #include <set>
 
-#include "collectors/cluster_view.h"
-#include "collectors/cross_node.h"
+#include "analysis/cluster_view.h"
+#include "analysis/cross_node.h"
 #include "collectors/jobs.h"
 #include "daemon/self_metrics.h"
 #include "text/text_scan.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "collectors/collector.h"
 #include "config/config.h"
 #include "daemon/node_worker.h"

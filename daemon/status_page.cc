@@ -1,6 +1,6 @@
 #include "daemon/status_page.h"
 
-#include "collectors/guest_failover.h"
+#include "analysis/guest_failover.h"
 #include "daemon/collection_state.h"
 #include "daemon/status_findings.h"
 #include "daemon/version.h"

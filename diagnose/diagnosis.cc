@@ -9,17 +9,17 @@
 #include <map>
 #include <set>
 
+#include "analysis/guest_failover.h"
+#include "analysis/job_headroom.h"
+#include "analysis/link_mtu.h"
+#include "analysis/volume_chain.h"
 #include "collectors/datasets.h"
-#include "collectors/guest_failover.h"
-#include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
-#include "collectors/link_mtu.h"
 #include "collectors/nic.h"
 #include "collectors/paths.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
 #include "collectors/snapshots.h"
-#include "collectors/volume_chain.h"
 #include "diagnose/encryption_check.h"
 #include "diagnose/failover_drill.h"
 #include "diagnose/human_units.h"

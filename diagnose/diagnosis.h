@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 
 namespace replwatch::diagnose {
 

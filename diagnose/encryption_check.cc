@@ -1,8 +1,8 @@
 #include "diagnose/encryption_check.h"
 
+#include "analysis/storage_encryption.h"
 #include "collectors/datasets.h"
 #include "collectors/node.h"
-#include "collectors/storage_encryption.h"
 
 namespace replwatch::diagnose {
 namespace {

@@ -1,7 +1,7 @@
 #include "diagnose/failover_drill.h"
 
-#include "collectors/guest_failover.h"
-#include "collectors/guest_ha.h"
+#include "analysis/guest_failover.h"
+#include "analysis/guest_ha.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
 #include "collectors/unreplicated_disks.h"

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "collectors/jobs.h"
 #include "diagnose/diagnosis.h"
 

@@ -2,9 +2,9 @@
 
 #include <set>
 
+#include "analysis/volume_chain.h"
 #include "collectors/jobs.h"
 #include "collectors/snapshots.h"
-#include "collectors/volume_chain.h"
 #include "diagnose/human_units.h"
 
 namespace replwatch::diagnose {

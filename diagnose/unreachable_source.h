@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "collectors/cluster_view.h"
-#include "collectors/volume_chain.h"
+#include "analysis/cluster_view.h"
+#include "analysis/volume_chain.h"
 #include "diagnose/diagnosis.h"
 
 namespace replwatch::diagnose {

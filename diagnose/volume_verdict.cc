@@ -1,8 +1,8 @@
 #include "diagnose/volume_verdict.h"
 
+#include "analysis/volume_chain.h"
 #include "collectors/datasets.h"
 #include "collectors/snapshots.h"
-#include "collectors/volume_chain.h"
 #include "diagnose/human_units.h"
 #include "diagnose/reseed_plan.h"
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "collectors/jobs.h"
 #include "diagnose/diagnosis.h"
 

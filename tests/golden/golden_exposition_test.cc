@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
+#include "analysis/cross_node.h"
 #include "collectors/collector.h"
-#include "collectors/cross_node.h"
 #include "testing/catch.h"
 #include "testing/scripted_transport.h"
 

@@ -1,14 +1,15 @@
-#include "collectors/pool_contention.h"
+#include "analysis/pool_contention.h"
 
 #include <set>
 #include <vector>
 
+#include "analysis/schedule_overlap.h"
 #include "collectors/contention.h"
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
-#include "collectors/schedule_overlap.h"
+#include "collectors/scheduled_starts.h"
 #include "text/parse_error.h"
 
 namespace replwatch {

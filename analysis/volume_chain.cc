@@ -1,11 +1,10 @@
-#include "collectors/volume_chain.h"
+#include "analysis/volume_chain.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 
 #include "collectors/parsers/zfs_snapshot_list_parser.h"
-#include "collectors/pve_volume_names.h"
 
 namespace replwatch {
 namespace {
@@ -86,23 +85,6 @@ class GuidSet {
 };
 
 }  // namespace
-
-JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* source_snapshots) {
-  JobVolumeIndex index;
-  if (source_snapshots == nullptr) return index;
-  for (const auto& replicated : source_snapshots->replicated()) {
-    // A dataset is a job's volume when PVE names it as a disk of the job's
-    // guest: a replica renamed out of the way (stale-vm-100-disk-0) keeps
-    // its replication snapshots but is no longer replicated.
-    const std::string_view guest = GuestOfPveVolume(*replicated.dataset);
-    for (const auto& [job_id, latest] : replicated.latest_by_job) {
-      if (guest.empty() || job_id.substr(0, job_id.find('-')) != guest)
-        continue;
-      index[std::string(job_id)].push_back(*replicated.dataset);
-    }
-  }
-  return index;
-}
 
 std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
     const ClusterView& view) {

@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "collectors/datasets.h"
+#include "collectors/job_volume_index.h"
 #include "collectors/jobs.h"
 #include "collectors/snapshots.h"
 #include "exposition/metric_set.h"
@@ -24,10 +25,6 @@ struct VolumeChainInputs {
   const DatasetsFacts* source_datasets = nullptr;
   const DatasetsFacts* target_datasets = nullptr;
 };
-
-/// job id -> the datasets holding one of its __replicate_ snapshots.
-using JobVolumeIndex = std::map<std::string, std::vector<std::string>>;
-JobVolumeIndex IndexJobVolumes(const SnapshotsFacts* snapshots);
 
 /// Every node's job -> volumes index, by node name (built once per view).
 std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(

@@ -1,4 +1,4 @@
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "collectors/link_mtu.h"
+#include "analysis/link_mtu.h"
 
 #include "collectors/nic.h"
 #include "collectors/paths.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "exposition/metric_set.h"
 
 namespace replwatch {

@@ -1,6 +1,6 @@
-#include "collectors/link_mtu.h"
+#include "analysis/link_mtu.h"
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "collectors/nic_testing.h"
 #include "collectors/paths.h"
 #include "testing/catch.h"

@@ -1,4 +1,4 @@
-#include "collectors/replica_restore_point.h"
+#include "analysis/replica_restore_point.h"
 
 #include <algorithm>
 

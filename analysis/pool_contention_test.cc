@@ -1,4 +1,4 @@
-#include "collectors/pool_contention.h"
+#include "analysis/pool_contention.h"
 
 #include "collectors/contention.h"
 #include "collectors/datasets.h"

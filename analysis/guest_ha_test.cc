@@ -1,4 +1,4 @@
-#include "collectors/guest_ha.h"
+#include "analysis/guest_ha.h"
 
 #include "collectors/ha.h"
 #include "collectors/jobs.h"

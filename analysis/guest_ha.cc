@@ -1,4 +1,4 @@
-#include "collectors/guest_ha.h"
+#include "analysis/guest_ha.h"
 
 #include <map>
 #include <set>

@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
-#include "collectors/cluster_view.h"
-#include "collectors/volume_chain.h"
+#include "analysis/cluster_view.h"
+#include "analysis/volume_chain.h"
 #include "exposition/metric_set.h"
 
 namespace replwatch {

@@ -1,4 +1,4 @@
-#include "collectors/volume_chain.h"
+#include "analysis/volume_chain.h"
 
 #include "collectors/parsers/zfs_get_parser.h"
 #include "testing/catch.h"

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
+#include "analysis/volume_chain.h"
 #include "collectors/jobs.h"
-#include "collectors/volume_chain.h"
 #include "exposition/metric_set.h"
 
 namespace replwatch {

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 
 namespace replwatch {
 

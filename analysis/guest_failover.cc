@@ -1,11 +1,11 @@
-#include "collectors/guest_failover.h"
+#include "analysis/guest_failover.h"
 
 #include <algorithm>
 
+#include "analysis/replica_restore_point.h"
 #include "collectors/datasets.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
-#include "collectors/replica_restore_point.h"
 #include "collectors/snapshots.h"
 #include "collectors/unreplicated_disks.h"
 

@@ -1,4 +1,4 @@
-#include "collectors/guest_failover.h"
+#include "analysis/guest_failover.h"
 
 #include "collectors/datasets.h"
 #include "collectors/pools.h"

@@ -1,17 +1,17 @@
-#include "collectors/cross_node.h"
+#include "analysis/cross_node.h"
 
 #include <set>
 
+#include "analysis/guest_failover.h"
+#include "analysis/guest_ha.h"
+#include "analysis/job_headroom.h"
+#include "analysis/link_mtu.h"
+#include "analysis/pool_contention.h"
+#include "analysis/volume_chain.h"
 #include "collectors/datasets.h"
-#include "collectors/guest_failover.h"
-#include "collectors/guest_ha.h"
-#include "collectors/job_headroom.h"
 #include "collectors/jobs.h"
-#include "collectors/link_mtu.h"
-#include "collectors/pool_contention.h"
 #include "collectors/pools.h"
 #include "collectors/pve_volume_names.h"
-#include "collectors/volume_chain.h"
 
 namespace replwatch {
 namespace {

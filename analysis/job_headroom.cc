@@ -1,4 +1,4 @@
-#include "collectors/job_headroom.h"
+#include "analysis/job_headroom.h"
 
 #include <algorithm>
 

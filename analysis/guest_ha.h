@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/cluster_view.h"
+#include "analysis/cluster_view.h"
 #include "exposition/metric_set.h"
 
 namespace replwatch {

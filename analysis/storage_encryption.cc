@@ -1,4 +1,4 @@
-#include "collectors/storage_encryption.h"
+#include "analysis/storage_encryption.h"
 
 #include <tuple>
 
