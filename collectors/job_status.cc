@@ -51,14 +51,13 @@ void SwitchTarget(std::vector<parsers::ReplicationJobConfig>* jobs,
 
 }  // namespace
 
-std::vector<parsers::ReplicationJobState> JobStatus(
-    const JobStatusInputs& inputs) {
+std::vector<ReplicationJobState> JobStatus(const JobStatusInputs& inputs) {
   std::vector<parsers::ReplicationJobConfig> jobs = inputs.config.jobs;
   // Perl's `sort keys`: by the id's text, "1000-0" before "101-0".
   std::sort(jobs.begin(), jobs.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   const std::string& me = inputs.local_node;
-  std::vector<parsers::ReplicationJobState> listed;
+  std::vector<ReplicationJobState> listed;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const std::uint64_t guest = jobs[i].guest;
     // PVE's SectionConfig loads no section of an unknown type (the parser
@@ -76,7 +75,7 @@ std::vector<parsers::ReplicationJobState> JobStatus(
     const bool removing = !job.remove_job.empty();
     if (!removing && job.target == me) continue;
 
-    parsers::ReplicationJobState& out = listed.emplace_back();
+    ReplicationJobState& out = listed.emplace_back();
     out.id = job.id;
     out.guest = job.guest;
     out.jobnum = job.jobnum;

@@ -7,8 +7,8 @@
 
 #include "collectors/parsers/pmxcfs_status_parser.h"
 #include "collectors/parsers/replication_cfg_parser.h"
-#include "collectors/parsers/replication_job_state.h"
 #include "collectors/parsers/replication_state_parser.h"
+#include "collectors/replication_job_state.h"
 
 namespace replwatch::jobs {
 
@@ -36,7 +36,6 @@ struct JobStatusInputs {
 ///   online, else 0; otherwise the schedule's first event after last_try.
 /// `pid` is kept when the state has pid and ptime: whether that process
 /// still runs is the caller's to check (KeepRunningPids).
-std::vector<parsers::ReplicationJobState> JobStatus(
-    const JobStatusInputs& inputs);
+std::vector<ReplicationJobState> JobStatus(const JobStatusInputs& inputs);
 
 }  // namespace replwatch::jobs

@@ -5,8 +5,6 @@
 namespace replwatch::jobs {
 namespace {
 
-using parsers::ReplicationJobState;
-
 // One node's files; the node is pve1 unless a test says otherwise.
 struct NodeFiles {
   std::string replication_cfg;

@@ -8,7 +8,7 @@
 namespace replwatch::jobs {
 
 std::optional<std::uint64_t> JobTransfers::LastRunBytes(
-    Transport& transport, const parsers::ReplicationJobState& job,
+    Transport& transport, const ReplicationJobState& job,
     std::size_t* logs_read, std::size_t max_logs) {
   if (IsFailing(job) || job.last_sync <= 0) {
     runs_.erase(job.id);

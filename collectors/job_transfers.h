@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/parsers/replication_job_state.h"
+#include "collectors/replication_job_state.h"
 #include "transport/transport.h"
 
 namespace replwatch::jobs {
@@ -21,9 +21,10 @@ class JobTransfers {
   /// is failing, or its log could not be read. While a run is going, and
   /// when the per-cycle budget of log reads (`logs_read` against
   /// `max_logs`) is spent, the previous run's value stays.
-  std::optional<std::uint64_t> LastRunBytes(
-      Transport& transport, const parsers::ReplicationJobState& job,
-      std::size_t* logs_read, std::size_t max_logs);
+  std::optional<std::uint64_t> LastRunBytes(Transport& transport,
+                                            const ReplicationJobState& job,
+                                            std::size_t* logs_read,
+                                            std::size_t max_logs);
 
   /// Drops the jobs that are no longer listed.
   void Keep(const std::set<std::string>& present);

@@ -22,7 +22,7 @@ namespace {
 // The error text to classify: the state's, or, when the state has none (a
 // failing job whose error text was lost), the one the log's last run ended
 // with.
-std::string ErrorText(const parsers::ReplicationJobState& job,
+std::string ErrorText(const ReplicationJobState& job,
                       const std::optional<std::string>& log) {
   if (job.error && !job.error->empty()) return *job.error;
   if (!log) return "";
@@ -42,7 +42,7 @@ JobsCollector::JobsCollector() : JobsCollector(SystemClockSeconds) {}
 JobsCollector::JobsCollector(Clock clock) : clock_(std::move(clock)) {}
 
 std::optional<parsers::ClassifiedError> JobsCollector::ClassifyError(
-    Transport& transport, const parsers::ReplicationJobState& job,
+    Transport& transport, const ReplicationJobState& job,
     std::size_t* logs_read) {
   if (!jobs::IsFailing(job)) {
     classified_.erase(job.id);
@@ -69,7 +69,7 @@ namespace {
 
 // The age of the replica: since the last sync, or since the job was first
 // seen (`first_seen`, by job id) while it never synced.
-double RpoSeconds(const parsers::ReplicationJobState& job, double now,
+double RpoSeconds(const ReplicationJobState& job, double now,
                   const std::map<std::string, double>& first_seen) {
   const auto found = first_seen.find(job.id);
   const double since = job.last_sync > 0 || found == first_seen.end()
@@ -90,7 +90,7 @@ std::shared_ptr<const Facts> JobsCollector::Collect(
   jobs::NodeJobList list =
       jobs::ReadJobStates(transport, context.node.name, &facts->warnings);
   facts->cluster_members = std::move(list.cluster_members);
-  std::vector<parsers::ReplicationJobState> states = std::move(list.jobs);
+  std::vector<ReplicationJobState> states = std::move(list.jobs);
   // What the last cycle's other collectors saw on this node: what a run
   // that ended since may have met.
   const auto contention = context.Latest<ContentionFacts>();

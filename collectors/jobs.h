@@ -16,7 +16,7 @@
 #include "collectors/missed_intervals.h"
 #include "collectors/overlapped_runs.h"
 #include "collectors/parsers/error_class.h"
-#include "collectors/parsers/replication_job_state.h"
+#include "collectors/replication_job_state.h"
 
 namespace replwatch {
 
@@ -25,7 +25,7 @@ struct JobFacts {
   /// `source` is always the node the job was read on: PVE lists a job only
   /// on the node that holds its guest, while the configured `source` can be
   /// stale after a guest moved.
-  parsers::ReplicationJobState state;
+  ReplicationJobState state;
   double schedule_interval_seconds = 0;           // 0: schedule not understood
   std::optional<parsers::ClassifiedError> error;  // while the job fails
   /// Age of the replica: now - last_sync, or now - first sighting by this
@@ -101,7 +101,7 @@ class JobsCollector : public Collector {
   };
 
   std::optional<parsers::ClassifiedError> ClassifyError(
-      Transport& transport, const parsers::ReplicationJobState& job,
+      Transport& transport, const ReplicationJobState& job,
       std::size_t* logs_read);
   void LogChanges(const CollectContext& context, const JobsFacts& facts);
 

@@ -62,7 +62,7 @@ NodeJobList ReadJobStates(Transport& transport, const std::string& node,
   list.jobs = JobStatus(inputs);
   for (const auto& member : online)
     list.cluster_members.push_back(member.first);
-  for (parsers::ReplicationJobState& job : list.jobs) {
+  for (ReplicationJobState& job : list.jobs) {
     if (!job.pid) continue;
     const parsers::ReplicationRunState* run = state.Find(job.guest, job.target);
     if (!run || !run->ptime ||
@@ -73,7 +73,7 @@ NodeJobList ReadJobStates(Transport& transport, const std::string& node,
   return list;
 }
 
-bool IsFailing(const parsers::ReplicationJobState& job) {
+bool IsFailing(const ReplicationJobState& job) {
   return job.fail_count > 0 || (job.error && !job.error->empty());
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/parsers/replication_job_state.h"
+#include "collectors/replication_job_state.h"
 #include "text/parse_error.h"
 #include "transport/transport.h"
 
@@ -12,7 +12,7 @@ namespace replwatch::jobs {
 
 /// A node's replication jobs as PVE lists them, and the cluster's nodes.
 struct NodeJobList {
-  std::vector<parsers::ReplicationJobState> jobs;
+  std::vector<ReplicationJobState> jobs;
   /// Every node of the cluster by /etc/pve/.members (empty if unread).
   std::vector<std::string> cluster_members;
 };
@@ -33,7 +33,7 @@ NodeJobList ReadJobStates(Transport& transport, const std::string& node,
 
 /// The job's last run failed: PVE counts failures since the last success
 /// and keeps the error text until then.
-bool IsFailing(const parsers::ReplicationJobState& job);
+bool IsFailing(const ReplicationJobState& job);
 
 /// The raw last-run log of `job_id`, or nullopt if it cannot be read (no
 /// log yet, unusual id, too large).

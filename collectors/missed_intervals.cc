@@ -6,7 +6,7 @@
 
 namespace replwatch::jobs {
 
-std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
+std::uint64_t MissedStarts(const ReplicationJobState& job,
                            double interval_seconds) {
   if (job.fail_count > 0 || !job.duration_seconds || interval_seconds <= 0 ||
       job.last_try <= 0 || job.next_sync <= job.last_try) {
@@ -18,7 +18,7 @@ std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
   return 1 + static_cast<std::uint64_t>(std::floor(overrun / interval_seconds));
 }
 
-std::uint64_t MissedIntervals::Count(const parsers::ReplicationJobState& job,
+std::uint64_t MissedIntervals::Count(const ReplicationJobState& job,
                                      double interval_seconds) {
   Tally& tally = tallies_[job.id];
   if (NewFinishedRun(job, &tally.last_try)) {

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/parsers/replication_job_state.h"
+#include "collectors/replication_job_state.h"
 
 namespace replwatch::jobs {
 
@@ -16,7 +16,7 @@ namespace replwatch::jobs {
 /// ends after `next_sync` skips it and every event until it ends, about
 /// one per `interval_seconds` after the first. 0 for a failing job (its
 /// next start is a retry back-off), an unknown duration or interval.
-std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
+std::uint64_t MissedStarts(const ReplicationJobState& job,
                            double interval_seconds);
 
 /// replwatch_job_missed_intervals_total: each job's missed starts, added
@@ -24,8 +24,7 @@ std::uint64_t MissedStarts(const parsers::ReplicationJobState& job,
 class MissedIntervals {
  public:
   /// Adds the job's last run if it is new, and returns the job's total.
-  std::uint64_t Count(const parsers::ReplicationJobState& job,
-                      double interval_seconds);
+  std::uint64_t Count(const ReplicationJobState& job, double interval_seconds);
   /// Drops the jobs that are no longer listed.
   void Keep(const std::set<std::string>& present);
 

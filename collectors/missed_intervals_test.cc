@@ -6,8 +6,8 @@ namespace replwatch::jobs {
 namespace {
 
 // A */15 job whose last run started at 10:00 (PVE's next_sync: 10:15).
-parsers::ReplicationJobState Run(double duration) {
-  parsers::ReplicationJobState job;
+ReplicationJobState Run(double duration) {
+  ReplicationJobState job;
   job.id = "100-0";
   job.last_try = job.last_sync = 1796551200;
   job.next_sync = job.last_try + 900;
@@ -22,7 +22,7 @@ TEST_CASE("missed starts: the scheduled starts a run overran", "[jobs]") {
   CHECK(MissedStarts(Run(2100), 900) == 2);  // 10:15, 10:30
   CHECK(MissedStarts(Run(2700), 900) == 3);  // 10:15, 10:30, 10:45
   // A run that started late (a queue of jobs) reaches its next start sooner.
-  parsers::ReplicationJobState late = Run(600);
+  ReplicationJobState late = Run(600);
   late.last_try += 400;
   late.next_sync = late.last_try + 500;
   CHECK(MissedStarts(late, 900) == 1);
@@ -30,14 +30,14 @@ TEST_CASE("missed starts: the scheduled starts a run overran", "[jobs]") {
 
 TEST_CASE("missed starts: nothing to say without a schedule's start",
           "[jobs]") {
-  parsers::ReplicationJobState failing = Run(2000);
+  ReplicationJobState failing = Run(2000);
   failing.fail_count = 1;  // next_sync is a retry back-off
   CHECK(MissedStarts(failing, 900) == 0);
-  parsers::ReplicationJobState unknown = Run(2000);
+  ReplicationJobState unknown = Run(2000);
   unknown.duration_seconds.reset();
   CHECK(MissedStarts(unknown, 900) == 0);
   CHECK(MissedStarts(Run(2000), 0) == 0);  // schedule not understood
-  parsers::ReplicationJobState unscheduled = Run(2000);
+  ReplicationJobState unscheduled = Run(2000);
   unscheduled.next_sync = 0;  // removal pending, or no next event
   CHECK(MissedStarts(unscheduled, 900) == 0);
 }
@@ -46,10 +46,10 @@ TEST_CASE("missed intervals: each run counted once, once it ended", "[jobs]") {
   MissedIntervals missed;
   CHECK(missed.Count(Run(2100), 900) == 2);
   CHECK(missed.Count(Run(2100), 900) == 2);  // the same run, next cycle
-  parsers::ReplicationJobState next = Run(1000);
+  ReplicationJobState next = Run(1000);
   next.last_try = next.last_sync = next.last_try + 2100;
   next.next_sync = next.last_try + 900;
-  parsers::ReplicationJobState going = next;
+  ReplicationJobState going = next;
   going.last_try = Run(0).last_try;  // PVE records last_try at the end
   going.pid = 4242;
   CHECK(missed.Count(going, 900) == 2);

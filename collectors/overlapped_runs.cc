@@ -28,7 +28,7 @@ bool ScrubDuring(const PoolScan& scan, double from, double to, double now) {
 
 }  // namespace
 
-RunOverlap OverlapOfLastRun(const parsers::ReplicationJobState& job,
+RunOverlap OverlapOfLastRun(const ReplicationJobState& job,
                             const ContentionFacts* contention,
                             const PoolsFacts* pools,
                             const std::set<std::string>& pools_of_job,
@@ -51,8 +51,8 @@ RunOverlap OverlapOfLastRun(const parsers::ReplicationJobState& job,
   return overlap;
 }
 
-OverlappedRuns::Totals OverlappedRuns::Count(
-    const parsers::ReplicationJobState& job, const RunOverlap& overlap) {
+OverlappedRuns::Totals OverlappedRuns::Count(const ReplicationJobState& job,
+                                             const RunOverlap& overlap) {
   Tally& tally = tallies_[job.id];
   if (NewFinishedRun(job, &tally.last_try)) {
     tally.totals.backup += overlap.backup ? 1 : 0;

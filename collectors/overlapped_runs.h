@@ -6,8 +6,8 @@
 #include <string>
 
 #include "collectors/contention.h"
-#include "collectors/parsers/replication_job_state.h"
 #include "collectors/pools.h"
+#include "collectors/replication_job_state.h"
 
 namespace replwatch::jobs {
 
@@ -23,7 +23,7 @@ struct RunOverlap {
 /// The overlap of the run [last_try, last_try + duration) with what
 /// `contention` and `pools` tell. `pools_of_job` are the pools holding the
 /// job's volumes on this node. No overlap without a duration.
-RunOverlap OverlapOfLastRun(const parsers::ReplicationJobState& job,
+RunOverlap OverlapOfLastRun(const ReplicationJobState& job,
                             const ContentionFacts* contention,
                             const PoolsFacts* pools,
                             const std::set<std::string>& pools_of_job,
@@ -39,8 +39,7 @@ class OverlappedRuns {
     std::uint64_t scrub = 0;
   };
   /// Adds the job's last run if it is new and has ended.
-  Totals Count(const parsers::ReplicationJobState& job,
-               const RunOverlap& overlap);
+  Totals Count(const ReplicationJobState& job, const RunOverlap& overlap);
   /// Drops the jobs that are no longer listed.
   void Keep(const std::set<std::string>& present);
 

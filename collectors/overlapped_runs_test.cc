@@ -7,8 +7,8 @@ namespace {
 
 constexpr std::int64_t kStart = 1796601600;  // the run: 100 s from here
 
-parsers::ReplicationJobState Run(std::int64_t last_try, double duration) {
-  parsers::ReplicationJobState job;
+ReplicationJobState Run(std::int64_t last_try, double duration) {
+  ReplicationJobState job;
   job.id = "100-0";
   job.last_try = last_try;
   job.duration_seconds = duration;

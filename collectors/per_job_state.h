@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "collectors/parsers/replication_job_state.h"
+#include "collectors/replication_job_state.h"
 
 namespace replwatch::jobs {
 
@@ -22,7 +22,7 @@ void ForgetVanished(const std::set<std::string>& present,
 /// True once per run, when it has ended: the job is not syncing and its
 /// last_try (the run's start) is not `*counted`, the run counted last, which
 /// then becomes this one. A job that never ran has nothing to count.
-inline bool NewFinishedRun(const parsers::ReplicationJobState& job,
+inline bool NewFinishedRun(const ReplicationJobState& job,
                            std::int64_t* counted) {
   if (job.syncing() || job.last_try <= 0 || job.last_try == *counted) {
     return false;

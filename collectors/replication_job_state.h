@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace replwatch::parsers {
+namespace replwatch {
 
 /// One replication job of a node as PVE's job status shows it: its config
 /// merged with its run state (pve-manager's GET /nodes/<node>/replication,
@@ -35,4 +35,4 @@ struct ReplicationJobState {
   bool syncing() const { return pid.has_value(); }
 };
 
-}  // namespace replwatch::parsers
+}  // namespace replwatch
