@@ -6,7 +6,10 @@
 namespace replwatch {
 
 void YamlChecker::Error(const YAML::Node& at, const std::string& message) {
-  const YAML::Mark mark = at.Mark();
+  ErrorAt(at.Mark(), message);
+}
+
+void YamlChecker::ErrorAt(const YAML::Mark& mark, const std::string& message) {
   ErrorAt(mark.line, mark.column, message);
 }
 
@@ -73,6 +76,16 @@ std::optional<std::string> YamlChecker::String(const YAML::Node& map,
   auto value = Scalar(map, key, "a string");
   if (!value) return std::nullopt;
   return value->Scalar();
+}
+
+std::optional<std::string> YamlChecker::StringValue(const std::string& name,
+                                                    const YAML::Node& value) {
+  if (value.IsNull()) return std::string();
+  if (!value.IsScalar()) {
+    Error(value, name + " must be a string");
+    return std::nullopt;
+  }
+  return value.as<std::string>();
 }
 
 std::optional<bool> YamlChecker::Bool(const YAML::Node& map,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ class YamlChecker {
   explicit YamlChecker(std::string file_name) : file_(std::move(file_name)) {}
 
   void Error(const YAML::Node& at, const std::string& message);
+  void ErrorAt(const YAML::Mark& mark, const std::string& message);
   void ErrorAt(int line, int column, const std::string& message);
 
   // True if `node` is a map; reports unknown and duplicate keys.
@@ -25,8 +27,21 @@ class YamlChecker {
                 std::initializer_list<const char*> allowed_keys);
   bool CheckSequence(const YAML::Node& node, const std::string& what);
 
+  /// Calls visit(key, key_node, value) for each entry of `map`, reporting
+  /// non-string and duplicate keys (yaml-cpp keeps duplicates; silently
+  /// using one of two values would hide a mistake). For maps whose keys are
+  /// data (user names, header names) or whose unknown keys need their own
+  /// message; CheckMap is for a fixed set of keys.
+  template <class Visit>
+  void ForEachEntry(const YAML::Node& map, Visit visit);
+
   std::optional<std::string> String(const YAML::Node& node,
                                     const std::string& key);
+  /// `value` as a string setting called `name`: null counts as "" (as in
+  /// Go's YAML loader, whose configs these mirror); maps and sequences are
+  /// reported.
+  std::optional<std::string> StringValue(const std::string& name,
+                                         const YAML::Node& value);
   std::optional<bool> Bool(const YAML::Node& node, const std::string& key);
   std::optional<std::int64_t> Integer(const YAML::Node& node,
                                       const std::string& key, std::int64_t min,
@@ -47,6 +62,21 @@ class YamlChecker {
   std::string file_;
   std::vector<std::string> problems_;
 };
+
+template <class Visit>
+void YamlChecker::ForEachEntry(const YAML::Node& map, Visit visit) {
+  std::set<std::string> seen;
+  for (const auto& entry : map) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar()) {
+      Error(key, "keys must be strings");
+    } else if (!seen.insert(key.Scalar()).second) {
+      Error(key, "duplicate key \"" + key.Scalar() + "\"");
+    } else {
+      visit(key.Scalar(), key, entry.second);
+    }
+  }
+}
 
 /// Parses Prometheus-style durations: "500ms", "15s", "5m", "1h30m".
 std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text);

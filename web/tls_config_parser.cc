@@ -43,23 +43,23 @@ const std::set<std::string> kUnsupportedKeys = {
 
 std::optional<TlsVersion> ReadVersion(const std::string& name,
                                       const YAML::Node& value,
-                                      YamlProblems& problems) {
-  const auto text = ReadString(name, value, problems);
+                                      YamlChecker& check) {
+  const auto text = check.StringValue(name, value);
   if (!text) return std::nullopt;
   if (*text == "TLS12") return TlsVersion::kTls12;
   if (*text == "TLS13") return TlsVersion::kTls13;
   if (*text == "TLS10" || *text == "TLS11") {
-    problems.Add(value.Mark(),
-                 name + " " + *text + " is not supported (use TLS12 or TLS13)");
+    check.ErrorAt(value.Mark(), name + " " + *text +
+                                    " is not supported (use TLS12 or TLS13)");
   } else {
-    problems.Add(value.Mark(), name + " must be TLS12 or TLS13");
+    check.ErrorAt(value.Mark(), name + " must be TLS12 or TLS13");
   }
   return std::nullopt;
 }
 
 std::optional<ClientAuthType> ReadClientAuthType(const YAML::Node& value,
-                                                 YamlProblems& problems) {
-  const auto text = ReadString("client_auth_type", value, problems);
+                                                 YamlChecker& check) {
+  const auto text = check.StringValue("client_auth_type", value);
   if (!text) return std::nullopt;
   if (text->empty()) return ClientAuthType::kNoClientCert;
   const auto found = kClientAuthTypes.find(*text);
@@ -68,7 +68,7 @@ std::optional<ClientAuthType> ReadClientAuthType(const YAML::Node& value,
   for (const auto& [name, type] : kClientAuthTypes) {
     names += names.empty() ? name : ", " + name;
   }
-  problems.Add(value.Mark(), "client_auth_type must be one of " + names);
+  check.ErrorAt(value.Mark(), "client_auth_type must be one of " + names);
   return std::nullopt;
 }
 
@@ -82,43 +82,41 @@ std::string ResolvePath(const std::string& file, const fs::path& base_dir) {
 std::optional<TlsServerConfig> ParseTlsServerConfig(const YAML::Node& key,
                                                     const YAML::Node& section,
                                                     const fs::path& base_dir,
-                                                    YamlProblems& problems) {
+                                                    YamlChecker& check) {
   if (section.IsNull()) return std::nullopt;
   if (!section.IsMap()) {
-    problems.Add(section.Mark(), "tls_server_config must be a map");
+    check.ErrorAt(section.Mark(), "tls_server_config must be a map");
     return std::nullopt;
   }
-  const std::size_t problems_before = problems.size();
+  const std::size_t problems_before = check.problems().size();
   TlsServerConfig config;
   std::map<std::string, YAML::Mark> marks;
-  ForEachEntry(
-      section, problems,
-      [&](const std::string& name, const YAML::Node& name_node,
-          const YAML::Node& value) {
-        marks[name] = value.Mark();
-        if (const auto file = kFileKeys.find(name); file != kFileKeys.end()) {
-          if (auto text = ReadString(name, value, problems)) {
-            config.*(file->second) = ResolvePath(*text, base_dir);
-          }
-        } else if (name == "client_auth_type") {
-          if (auto type = ReadClientAuthType(value, problems)) {
-            config.client_auth_type = *type;
-          }
-        } else if (name == "min_version" || name == "max_version") {
-          if (auto version = ReadVersion(name, value, problems)) {
-            (name == "min_version" ? config.min_version : config.max_version) =
-                *version;
-          }
-        } else if (kUnsupportedKeys.count(name) != 0) {
-          problems.Add(name_node.Mark(),
-                       "\"" + name +
-                           "\" is an exporter-toolkit setting "
-                           "that replwatch does not support");
-        } else {
-          problems.Add(name_node.Mark(),
-                       "unknown key \"" + name + "\" in tls_server_config");
-        }
-      });
+  check.ForEachEntry(section, [&](const std::string& name,
+                                  const YAML::Node& name_node,
+                                  const YAML::Node& value) {
+    marks[name] = value.Mark();
+    if (const auto file = kFileKeys.find(name); file != kFileKeys.end()) {
+      if (auto text = check.StringValue(name, value)) {
+        config.*(file->second) = ResolvePath(*text, base_dir);
+      }
+    } else if (name == "client_auth_type") {
+      if (auto type = ReadClientAuthType(value, check)) {
+        config.client_auth_type = *type;
+      }
+    } else if (name == "min_version" || name == "max_version") {
+      if (auto version = ReadVersion(name, value, check)) {
+        (name == "min_version" ? config.min_version : config.max_version) =
+            *version;
+      }
+    } else if (kUnsupportedKeys.count(name) != 0) {
+      check.ErrorAt(name_node.Mark(), "\"" + name +
+                                          "\" is an exporter-toolkit setting "
+                                          "that replwatch does not support");
+    } else {
+      check.ErrorAt(name_node.Mark(),
+                    "unknown key \"" + name + "\" in tls_server_config");
+    }
+  });
   const auto mark_of = [&](const std::string& name) {
     const auto found = marks.find(name);
     return found != marks.end() ? found->second : key.Mark();
@@ -129,38 +127,38 @@ std::optional<TlsServerConfig> ParseTlsServerConfig(const YAML::Node& key,
     const YAML::Node given = section[required];
     const bool wrong_type = given && !given.IsNull() && !given.IsScalar();
     if ((config.*kFileKeys.at(required)).empty() && !wrong_type) {
-      problems.Add(mark_of(required),
-                   std::string("tls_server_config needs ") + required);
+      check.ErrorAt(mark_of(required),
+                    std::string("tls_server_config needs ") + required);
     }
   }
   const bool verifies =
       config.client_auth_type == ClientAuthType::kVerifyClientCertIfGiven ||
       config.client_auth_type == ClientAuthType::kRequireAndVerifyClientCert;
   if (verifies && config.client_ca_file.empty()) {
-    problems.Add(mark_of("client_auth_type"),
-                 "this client_auth_type needs client_ca_file");
+    check.ErrorAt(mark_of("client_auth_type"),
+                  "this client_auth_type needs client_ca_file");
   }
   if (!config.client_ca_file.empty() &&
       config.client_auth_type == ClientAuthType::kNoClientCert) {
-    problems.Add(mark_of("client_ca_file"),
-                 "client_ca_file is set but client_auth_type is NoClientCert");
+    check.ErrorAt(mark_of("client_ca_file"),
+                  "client_ca_file is set but client_auth_type is NoClientCert");
   }
   if (config.min_version > config.max_version) {
-    problems.Add(mark_of("min_version"), "min_version is above max_version");
+    check.ErrorAt(mark_of("min_version"), "min_version is above max_version");
   }
   for (const auto& [name, member] : kFileKeys) {
     const std::string& path = config.*member;
     if (!path.empty() && access(path.c_str(), R_OK) != 0) {
-      problems.Add(mark_of(name), "cannot read " + name + " \"" + path +
-                                      "\": " + std::strerror(errno));
+      check.ErrorAt(mark_of(name), "cannot read " + name + " \"" + path +
+                                       "\": " + std::strerror(errno));
     }
   }
-  if (problems.size() != problems_before) return std::nullopt;
+  if (check.problems().size() != problems_before) return std::nullopt;
 
   try {
     MakeTlsContext(config);
   } catch (const TlsContextError& e) {
-    problems.Add(mark_of(e.field()), e.what());
+    check.ErrorAt(mark_of(e.field()), e.what());
     return std::nullopt;
   }
   return config;

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "config/yaml_checker.h"
 #include "web/web_config.h"
-#include "web/yaml_problems.h"
 
 namespace replwatch::web {
 
@@ -16,6 +16,6 @@ namespace replwatch::web {
 // Returns nullopt when the section is empty or has problems.
 std::optional<TlsServerConfig> ParseTlsServerConfig(
     const YAML::Node& key, const YAML::Node& section,
-    const std::filesystem::path& base_dir, YamlProblems& problems);
+    const std::filesystem::path& base_dir, YamlChecker& check);
 
 }  // namespace replwatch::web
