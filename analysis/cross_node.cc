@@ -2,12 +2,11 @@
 
 #include <set>
 
+#include "analysis/cluster_analysis.h"
 #include "analysis/guest_failover.h"
 #include "analysis/guest_ha.h"
-#include "analysis/job_headroom.h"
 #include "analysis/link_mtu.h"
 #include "analysis/pool_contention.h"
-#include "analysis/volume_chain.h"
 #include "collectors/datasets.h"
 #include "collectors/jobs.h"
 #include "collectors/pools.h"
@@ -17,21 +16,17 @@ namespace replwatch {
 namespace {
 
 // What the next run must ship against what the target can take.
-void RenderJobHeadroom(const LabelList& labels,
-                       const std::vector<std::string>& volumes,
-                       const DatasetsFacts* source, const DatasetsFacts* target,
+void RenderJobHeadroom(const LabelList& labels, const JobHeadroom& headroom,
                        MetricSet& out) {
-  const auto headroom = ComputeJobHeadroom(volumes, source, target);
-  if (!headroom) return;
   out.Gauge("replwatch_job_pending_bytes",
             "Bytes the next run must ship: written since the last snapshot on "
             "volumes the target holds, all used bytes of those it lacks (a "
             "full sync).",
-            labels, static_cast<double>(headroom->pending_bytes));
+            labels, static_cast<double>(headroom.pending_bytes));
   out.Gauge("replwatch_job_target_headroom_bytes",
             "Smallest space available to the job's volumes on the target "
             "(zfs available: quotas, reservations and slop already applied).",
-            labels, static_cast<double>(headroom->headroom_bytes));
+            labels, static_cast<double>(headroom.headroom_bytes));
 }
 
 // What a failover to the target would restore, from the target's own
@@ -94,39 +89,28 @@ void RenderPath(const std::string& source_node, const std::string& target_node,
 
 }  // namespace
 
-void RenderCrossNode(const ClusterView& view, MetricSet& out) {
+void RenderCrossNode(const ClusterAnalysis& analysis, MetricSet& out) {
+  const ClusterView& view = analysis.view;
   std::set<std::pair<std::string, std::string>> paths;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> pools;
-  auto index_of = IndexJobVolumesOfAllNodes(view);
-  for (const auto& node : view.nodes()) {
-    const auto* jobs = view.Find<JobsFacts>(node);
-    if (jobs == nullptr) continue;
-    for (const JobFacts& job : jobs->jobs) {
-      const std::string& target = job.state.target;
-      const LabelList labels =
-          JobLabels({{"pve_cluster", view.cluster()}}, job);
-      const VolumeChainInputs inputs = ChainInputsFor(view, node, job);
-      const std::vector<std::string> volumes =
-          JobVolumes(index_of[node], index_of[target], job.state.id);
-      // Each chain once: the volume series and failover readiness read it.
-      const std::vector<ChainState> chains = AnalyzeChains(inputs, volumes);
-      for (std::size_t i = 0; i < volumes.size(); ++i) {
-        RenderVolumeChain(chains[i], volumes[i], labels, out);
-        pools[{node, target}].emplace(PoolOfDataset(volumes[i]));
-      }
-      RenderJobHeadroom(labels, volumes, inputs.source_datasets,
-                        inputs.target_datasets, out);
-      const FailoverReadiness readiness =
-          AnalyzeFailover(view, job, volumes, inputs, chains);
-      RenderRestorePoint(view, node, readiness.restore_point, labels, out);
-      RenderGuestFailover(view, job, readiness, labels, out);
-      paths.insert({node, target});
+  for (const JobAnalysis& job : analysis.jobs) {
+    const std::string& target = job.job->state.target;
+    const LabelList labels =
+        JobLabels({{"pve_cluster", view.cluster()}}, *job.job);
+    for (std::size_t i = 0; i < job.volumes.size(); ++i) {
+      RenderVolumeChain(job.chains[i], job.volumes[i], labels, out);
+      pools[{job.source, target}].emplace(PoolOfDataset(job.volumes[i]));
     }
+    if (job.headroom) RenderJobHeadroom(labels, *job.headroom, out);
+    RenderRestorePoint(view, job.source, job.readiness.restore_point, labels,
+                       out);
+    RenderGuestFailover(view, *job.job, job.readiness, labels, out);
+    paths.insert({job.source, target});
   }
   for (const auto& [source, target] : paths) {
     RenderPath(source, target, view, pools[{source, target}], out);
   }
-  RenderPoolContention(view, index_of, out);
+  RenderPoolContention(view, analysis.volumes_of_node, out);
   RenderGuestHa(view, out);
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "analysis/cluster_view.h"
+#include "analysis/cluster_analysis.h"
 #include "exposition/metric_set.h"
 
 namespace replwatch {
 
-/// Renders what only two nodes together can tell, for every job of the
-/// cluster (source facts vs target facts):
+/// Renders `analysis`: what only two nodes together can tell, for every job
+/// of the cluster (source facts vs target facts):
 /// - per volume: snapshots in common by GUID, the base the next run needs,
 ///   divergence, type and size mismatches (replwatch_volume_*);
 /// - per job: bytes pending on the source vs usable headroom on the target;
@@ -14,6 +14,6 @@ namespace replwatch {
 ///   disabled on the target.
 /// Series whose inputs are missing (node down, collector failed) are left
 /// out rather than guessed.
-void RenderCrossNode(const ClusterView& view, MetricSet& out);
+void RenderCrossNode(const ClusterAnalysis& analysis, MetricSet& out);
 
 }  // namespace replwatch

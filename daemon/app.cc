@@ -309,8 +309,7 @@ diagnose::Report App::Diagnose(const diagnose::Filter& filter) const {
           {node.config.cluster, node.config.name, node.last_error});
     }
   }
-  return diagnose::Diagnose(state_.ClusterViews(), std::move(unreachable),
-                            filter);
+  return diagnose::Diagnose(*state_.Analyses(), std::move(unreachable), filter);
 }
 
 int App::RunDiagnose(const diagnose::Filter& filter, bool json,

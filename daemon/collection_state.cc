@@ -214,13 +214,32 @@ std::vector<ClusterView> CollectionState::ClusterViews() const {
   return views;
 }
 
-void CollectionState::RenderClusters(MetricSet& set) const {
-  for (const auto& view : ClusterViews()) {
+std::shared_ptr<const std::vector<ClusterAnalysis>> CollectionState::Analyses()
+    const {
+  if (analyses_ && analyses_changes_ == changes_) return analyses_;
+  auto analyses = std::make_shared<std::vector<ClusterAnalysis>>();
+  for (ClusterView& view : ClusterViews()) {
+    const std::string cluster = view.cluster();
     try {
-      RenderCrossNode(view, set);
+      analyses->push_back(AnalyzeCluster(std::move(view)));
     } catch (const std::exception& e) {
-      spdlog::error("cross-node analysis of {} failed: {}", view.cluster(),
-                    e.what());
+      // Facts that break a rule must not take the other clusters along.
+      spdlog::error("the cluster analysis of {} failed: {}", cluster, e.what());
+    }
+  }
+  analyses_ = std::move(analyses);
+  analyses_changes_ = changes_;
+  return analyses_;
+}
+
+void CollectionState::RenderClusters(MetricSet& set) const {
+  const auto analyses = Analyses();
+  for (const ClusterAnalysis& analysis : *analyses) {
+    try {
+      RenderCrossNode(analysis, set);
+    } catch (const std::exception& e) {
+      spdlog::error("rendering the cluster analysis of {} failed: {}",
+                    analysis.view.cluster(), e.what());
     }
   }
 }

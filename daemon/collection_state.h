@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/cluster_view.h"
+#include "analysis/cluster_analysis.h"
 #include "collectors/collector.h"
 #include "config/config.h"
 #include "daemon/node_worker.h"
@@ -74,12 +74,16 @@ class CollectionState {
   /// The same text, shared: the HTTP server sends it without a copy and
   /// gzips it once per change (new text always comes in a new string).
   std::shared_ptr<const std::string> SharedExposition();
-  /// Every cluster's current facts, for checks across nodes.
-  std::vector<ClusterView> ClusterViews() const;
+  /// The cluster analysis (AnalyzeCluster) of every cluster's current
+  /// facts, computed again only when what is held changes: /metrics,
+  /// diagnose and the status page render this one result.
+  std::shared_ptr<const std::vector<ClusterAnalysis>> Analyses() const;
   /// Counts the changes to what is held: equal counts, equal facts.
   std::uint64_t changes() const { return changes_; }
 
  private:
+  /// Every cluster's current facts, for checks across nodes.
+  std::vector<ClusterView> ClusterViews() const;
   void MarkChanged() {
     dirty_ = true;
     ++changes_;
@@ -95,6 +99,9 @@ class CollectionState {
   std::array<std::size_t, MetricSet::kDropReasons> dropped_{};  // logged
   bool dirty_ = true;
   std::uint64_t changes_ = 0;
+  // Analyses() of the count of changes in analyses_changes_.
+  mutable std::shared_ptr<const std::vector<ClusterAnalysis>> analyses_;
+  mutable std::uint64_t analyses_changes_ = 0;
 };
 
 }  // namespace replwatch

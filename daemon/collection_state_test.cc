@@ -60,6 +60,30 @@ struct Fixture {
     }
     state.SetNodes(workers);
   }
+  std::size_t JobsIndex() const {
+    std::size_t index = 0;
+    while (workers[0]->collector_name(index) != JobsFacts::kCollector) ++index;
+    return index;
+  }
+  // The jobs collector's result on `node`: jobs `ids` to `target`.
+  CollectionOutcome JobList(const std::string& node,
+                            const std::vector<std::string>& ids,
+                            const std::string& target) const {
+    CollectionOutcome listed = Success();
+    listed.collector_index = JobsIndex();
+    auto jobs = std::make_shared<JobsFacts>();
+    jobs->node = node;
+    for (const auto& id : ids) {
+      JobFacts job;
+      job.state.id = id;
+      job.state.guest = std::stoull(id.substr(0, id.find('-')));
+      job.state.source = node;
+      job.state.target = target;
+      jobs->jobs.push_back(job);
+    }
+    listed.facts = jobs;
+    return listed;
+  }
 };
 
 TEST_CASE("a failed collector's series disappear, its last success stays",
@@ -96,20 +120,8 @@ TEST_CASE("a failed collector's series disappear, its last success stays",
 TEST_CASE("a down node's jobs stay known from its last job list", "[state]") {
   Fixture f;
   f.SetNodes({"pve1"});
-  std::size_t jobs_index = 0;
-  while (f.workers[0]->collector_name(jobs_index) != JobsFacts::kCollector)
-    ++jobs_index;
-  CollectionOutcome listed = Success();
-  listed.collector_index = jobs_index;
-  auto jobs = std::make_shared<JobsFacts>();
-  jobs->node = "pve1";
-  JobFacts job;
-  job.state.id = "100-0";
-  job.state.guest = 100;
-  job.state.source = "pve1";
-  job.state.target = "pve2";
-  jobs->jobs.push_back(job);
-  listed.facts = jobs;
+  const std::size_t jobs_index = f.JobsIndex();
+  const CollectionOutcome listed = f.JobList("pve1", {"100-0"}, "pve2");
   f.state.Record(Node("pve1"), listed);
   const std::string series =
       "replwatch_job_source_unreachable_since_timestamp_seconds{pve_cluster="
@@ -130,34 +142,37 @@ TEST_CASE("a down node's jobs stay known from its last job list", "[state]") {
   CHECK_FALSE(Contains(f.state.Exposition(), series));
 }
 
+TEST_CASE("the cluster analysis is computed once per change of the facts",
+          "[state]") {
+  Fixture f;
+  f.SetNodes({"pve1"});
+  f.state.Record(Node("pve1"), f.JobList("pve1", {"100-0"}, "pve2"));
+
+  const auto first = f.state.Analyses();
+  REQUIRE(first->size() == 1);
+  REQUIRE(first->at(0).jobs.size() == 1);
+  CHECK(first->at(0).jobs[0].job->state.id == "100-0");
+  // Scrapes and status page loads between collections share it.
+  f.state.Exposition();
+  CHECK(f.state.Analyses() == first);
+
+  // A new result is a change: the analysis is of the new facts.
+  f.state.Record(Node("pve1"), f.JobList("pve1", {}, "pve2"));
+  const auto second = f.state.Analyses();
+  CHECK(second != first);
+  CHECK(second->at(0).jobs.empty());
+  // The first stays whole for whoever still holds it.
+  CHECK(first->at(0).jobs[0].job->state.id == "100-0");
+}
+
 TEST_CASE("a down node's job that another node lists now is not kept",
           "[state]") {
   // HA recovered guest 100 from pve1 onto pve2: pve2 lists job 100-0 now
   // (switched to pve2 -> pve1); pve1's last list still has it, and 101-0.
   Fixture f;
   f.SetNodes({"pve1", "pve2"});
-  std::size_t jobs_index = 0;
-  while (f.workers[0]->collector_name(jobs_index) != JobsFacts::kCollector)
-    ++jobs_index;
-  const auto listing = [&](const std::string& node,
-                           std::vector<std::string> ids,
-                           const std::string& target) {
-    CollectionOutcome listed = Success();
-    listed.collector_index = jobs_index;
-    auto jobs = std::make_shared<JobsFacts>();
-    jobs->node = node;
-    for (const auto& id : ids) {
-      JobFacts job;
-      job.state.id = id;
-      job.state.guest = std::stoull(id.substr(0, 3));
-      job.state.source = node;
-      job.state.target = target;
-      jobs->jobs.push_back(job);
-    }
-    listed.facts = jobs;
-    return listed;
-  };
-  f.state.Record(Node("pve1"), listing("pve1", {"100-0", "101-0"}, "pve2"));
+  const std::size_t jobs_index = f.JobsIndex();
+  f.state.Record(Node("pve1"), f.JobList("pve1", {"100-0", "101-0"}, "pve2"));
   CollectionOutcome down;
   down.collector_index = jobs_index;
   down.failure = TransportFailure::kConnect;
@@ -170,7 +185,7 @@ TEST_CASE("a down node's job that another node lists now is not kept",
       "\"lab\",job_id=\"100-0\",guest=\"100\",source=\"pve1\"";
   CHECK(Contains(f.state.Exposition(), kept_100));
 
-  f.state.Record(Node("pve2"), listing("pve2", {"100-0"}, "pve1"));
+  f.state.Record(Node("pve2"), f.JobList("pve2", {"100-0"}, "pve1"));
   const std::string text = f.state.Exposition();
   CHECK_FALSE(Contains(text, kept_100));
   CHECK(Contains(text, kept_101));

@@ -140,9 +140,9 @@ std::string StalledJobBeside(const JobsFacts& jobs, const JobFacts& job) {
   return "";
 }
 
-void CheckPrerequisites(const ClusterView& view,
-                        const std::vector<std::string>& volumes,
+void CheckPrerequisites(const ClusterView& view, const JobAnalysis& job,
                         JobDiagnosis& out) {
+  const std::vector<std::string>& volumes = job.volumes;
   const std::string& source = out.source;
   const std::string& target = out.target;
   Check ssh{"ssh " + source + " -> " + target + " (BatchMode)",
@@ -195,9 +195,7 @@ void CheckPrerequisites(const ClusterView& view,
 
   Check room{"headroom on " + target + " for the next sync", Severity::kUnknown,
              "no dataset facts", "ReplwatchNextSyncWontFit"};
-  if (const auto headroom =
-          ComputeJobHeadroom(volumes, view.Find<DatasetsFacts>(source),
-                             view.Find<DatasetsFacts>(target))) {
+  if (const auto& headroom = job.headroom) {
     room.severity = headroom->pending_bytes > headroom->headroom_bytes
                         ? Severity::kCritical
                         : Severity::kOk;
@@ -305,72 +303,71 @@ void DrillGuest(const ClusterView& view,
 
 }  // namespace
 
-Report Diagnose(const std::vector<ClusterView>& clusters,
+Report Diagnose(const std::vector<ClusterAnalysis>& clusters,
                 std::vector<NodeProblem> unreachable, const Filter& filter) {
   Report report;
   report.unreachable = std::move(unreachable);
   report.severity =
       report.unreachable.empty() ? Severity::kOk : Severity::kCritical;
-  for (const ClusterView& view : clusters) {
-    auto index_of = IndexJobVolumesOfAllNodes(view);
-    for (const auto& node : view.nodes()) {
-      const auto* jobs = view.Find<JobsFacts>(node);
-      if (jobs == nullptr) continue;
+  for (const ClusterAnalysis& analysis : clusters) {
+    const ClusterView& view = analysis.view;
+    auto index_of = analysis.volumes_of_node;
+    for (const JobAnalysis& analyzed : analysis.jobs) {
+      const std::string& node = analyzed.source;
+      const JobFacts& job = *analyzed.job;
+      const JobsFacts& jobs = *analyzed.list;
       if (view.UnreachableSince(node)) continue;  // its last job list
-      for (const JobFacts& job : jobs->jobs) {
-        if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
-        if (!filter.guest.empty() &&
-            std::to_string(job.state.guest) != filter.guest) {
-          continue;
-        }
-        if (!filter.node.empty() && node != filter.node &&
-            job.state.target != filter.node) {
-          continue;
-        }
-        JobDiagnosis out;
-        out.cluster = view.cluster();
-        out.job_id = job.state.id;
-        out.guest = std::to_string(job.state.guest);
-        out.source = node;
-        out.target = job.state.target;
-        out.schedule = job.state.schedule;
-        out.schedule_interval_seconds = job.schedule_interval_seconds;
-        out.rpo_seconds = job.rpo_seconds;
-        out.last_sync = static_cast<double>(job.state.last_sync);
-        JudgeState(job, jobs->collected_at, out);
-        CheckReplicaAge(job, out);
-        if (out.state == "stale" || out.state == "failing") {
-          out.blocked_by = StalledJobBeside(*jobs, job);
-        }
-        if (!out.blocked_by.empty()) {
-          out.prerequisites.push_back(
-              {"no stuck job on " + node, Severity::kWarning,
-               out.blocked_by + " has been syncing far longer than its "
-                                "schedule; this job waits behind it",
-               "ReplwatchJobStalled"});
-        }
-        const std::vector<std::string> volumes = JobVolumes(
-            index_of[node], index_of[job.state.target], job.state.id);
-        CheckPrerequisites(view, volumes, out);
-        for (Check& check : CheckEncryption(view, volumes, out)) {
-          out.prerequisites.push_back(std::move(check));
-        }
-        if (out.state == "syncing" || out.state == "failing" ||
-            out.state == "stuck") {
-          CheckThroughput(view, *jobs, out);
-        }
-        for (const auto& volume : volumes) {
-          out.volumes.push_back(JudgeVolume(view, job, out, volume));
-        }
-        for (const auto& check : out.prerequisites) {
-          out.severity = Worst(out.severity, check.severity);
-        }
-        for (const auto& verdict : out.volumes) {
-          out.severity = Worst(out.severity, verdict.severity);
-        }
-        report.severity = Worst(report.severity, out.severity);
-        report.jobs.push_back(std::move(out));
+      if (!filter.job_id.empty() && job.state.id != filter.job_id) continue;
+      if (!filter.guest.empty() &&
+          std::to_string(job.state.guest) != filter.guest) {
+        continue;
       }
+      if (!filter.node.empty() && node != filter.node &&
+          job.state.target != filter.node) {
+        continue;
+      }
+      JobDiagnosis out;
+      out.cluster = view.cluster();
+      out.job_id = job.state.id;
+      out.guest = std::to_string(job.state.guest);
+      out.source = node;
+      out.target = job.state.target;
+      out.schedule = job.state.schedule;
+      out.schedule_interval_seconds = job.schedule_interval_seconds;
+      out.rpo_seconds = job.rpo_seconds;
+      out.last_sync = static_cast<double>(job.state.last_sync);
+      JudgeState(job, jobs.collected_at, out);
+      CheckReplicaAge(job, out);
+      if (out.state == "stale" || out.state == "failing") {
+        out.blocked_by = StalledJobBeside(jobs, job);
+      }
+      if (!out.blocked_by.empty()) {
+        out.prerequisites.push_back(
+            {"no stuck job on " + node, Severity::kWarning,
+             out.blocked_by + " has been syncing far longer than its "
+                              "schedule; this job waits behind it",
+             "ReplwatchJobStalled"});
+      }
+      CheckPrerequisites(view, analyzed, out);
+      for (Check& check : CheckEncryption(view, analyzed.volumes, out)) {
+        out.prerequisites.push_back(std::move(check));
+      }
+      if (out.state == "syncing" || out.state == "failing" ||
+          out.state == "stuck") {
+        CheckThroughput(view, jobs, out);
+      }
+      for (std::size_t i = 0; i < analyzed.volumes.size(); ++i) {
+        out.volumes.push_back(JudgeVolume(view, job, out, analyzed.volumes[i],
+                                          analyzed.chains[i]));
+      }
+      for (const auto& check : out.prerequisites) {
+        out.severity = Worst(out.severity, check.severity);
+      }
+      for (const auto& verdict : out.volumes) {
+        out.severity = Worst(out.severity, verdict.severity);
+      }
+      report.severity = Worst(report.severity, out.severity);
+      report.jobs.push_back(std::move(out));
     }
     for (JobDiagnosis& job :
          DiagnoseUnreachableSources(view, index_of, report.unreachable)) {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/cluster_view.h"
+#include "analysis/cluster_analysis.h"
 
 namespace replwatch::diagnose {
 
@@ -91,7 +91,7 @@ struct Filter {
 };
 
 /// Diagnoses every job of every cluster from one collection cycle's facts.
-Report Diagnose(const std::vector<ClusterView>& clusters,
+Report Diagnose(const std::vector<ClusterAnalysis>& clusters,
                 std::vector<NodeProblem> unreachable, const Filter& filter);
 
 /// The more severe of two; UNKNOWN outranks only OK (a known problem

@@ -168,7 +168,7 @@ struct Cluster {
     view.Add("pve1", paths);
     if (source_mtu != 0) view.Add("pve1", Nic(source_mtu));
     if (target_mtu != 0) view.Add("pve2", Nic(target_mtu));
-    return Diagnose({view}, {}, filter);
+    return Diagnose({AnalyzeCluster(view)}, {}, filter);
   }
 };
 
@@ -381,8 +381,8 @@ TEST_CASE(
   view.Add("pve2", Jobs("pve2", 200, "pve3", 0));
   view.Add("pve2", SnapshotsFacts::FromZfsList(
                        Snap("__replicate_100-0_1700000100__", 33, 90)));
-  const Report report =
-      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
+  const Report report = Diagnose({AnalyzeCluster(view)},
+                                 {{"lab", "pve1", "connect timed out"}}, {});
   INFO(RenderText(report));
   const JobDiagnosis& job = Job100(report);
   CHECK(job.state == "unknown");
@@ -394,10 +394,10 @@ TEST_CASE(
         "a failover to pve2 would restore " + kVolume +
             "@__replicate_100-0_1700000100__ (2023-11-14 22:14 UTC)");
   // Filtered by its source, it is still found.
-  CHECK(Diagnose({view}, {{"lab", "pve1", "x"}}, {"", "pve1"}).jobs.size() ==
-        1);
+  CHECK(Diagnose({AnalyzeCluster(view)}, {{"lab", "pve1", "x"}}, {"", "pve1"})
+            .jobs.size() == 1);
   // Without an unreachable node, the snapshots are not a job of it.
-  CHECK(Diagnose({view}, {}, {"100-0", ""}).jobs.empty());
+  CHECK(Diagnose({AnalyzeCluster(view)}, {}, {"100-0", ""}).jobs.empty());
 }
 
 TEST_CASE(
@@ -408,8 +408,8 @@ TEST_CASE(
   view.Add("pve1", Jobs("pve1", 100, "pve2", 0));
   view.MarkUnreachable("pve1", 1700000000);
   view.Add("pve2", SnapshotsFacts::FromZfsList(""));
-  const Report report =
-      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {});
+  const Report report = Diagnose({AnalyzeCluster(view)},
+                                 {{"lab", "pve1", "connect timed out"}}, {});
   INFO(RenderText(report));
   const JobDiagnosis& job = Job100(report);
   CHECK(job.state == "unknown");
@@ -484,7 +484,8 @@ FailoverDrill DrillWithSourceDown(bool last_job_list) {
   view.Add("pve2", Datasets("0"));
   view.Add("pve2", Pools("ONLINE"));
   const Report report =
-      Diagnose({view}, {{"lab", "pve1", "connect timed out"}}, {"", "", "100"});
+      Diagnose({AnalyzeCluster(view)}, {{"lab", "pve1", "connect timed out"}},
+               {"", "", "100"});
   INFO(RenderText(report));
   REQUIRE(report.failovers.size() == 1);
   return report.failovers[0];

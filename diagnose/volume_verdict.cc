@@ -102,11 +102,9 @@ void PlanReseed(const ClusterView& view, const JobFacts& job_facts,
 
 VolumeVerdict JudgeVolume(const ClusterView& view, const JobFacts& job,
                           const JobDiagnosis& diagnosis,
-                          const std::string& volume) {
+                          const std::string& volume, const ChainState& chain) {
   VolumeVerdict out;
   out.volume = volume;
-  const VolumeChainInputs inputs = ChainInputsFor(view, diagnosis.source, job);
-  const ChainState chain = AnalyzeChain(inputs, volume);
   if (!chain.known) {
     out.severity = Severity::kUnknown;
     out.summary = "no current facts from " + diagnosis.target +

@@ -85,7 +85,7 @@ std::string RenderLab() {
       facts->Render({{"pve_cluster", "lab"}, {"node", node.name}}, out);
     }
   }
-  RenderCrossNode(view, out);
+  RenderCrossNode(AnalyzeCluster(view), out);
   return out.Serialize();
 }
 
