@@ -117,6 +117,13 @@ const PoolInfo* PoolsFacts::Find(const std::string& pool) const {
   return nullptr;
 }
 
+PoolFill PoolInfo::Fill() const {
+  if (!capacity_ratio) return PoolFill::kUnknown;
+  if (*capacity_ratio > kPoolFullRatio) return PoolFill::kFull;
+  if (*capacity_ratio > kPoolFillingRatio) return PoolFill::kFilling;
+  return PoolFill::kOk;
+}
+
 std::vector<std::string> PoolInfo::Problems() const {
   std::vector<std::string> problems;
   if (health != "ONLINE") problems.push_back("state_" + health);

@@ -55,6 +55,15 @@ struct PoolScan {
   std::optional<double> ScrubSecondsAt(double now) const;
 };
 
+/// The fill ratios ReplwatchTargetPoolFilling and ReplwatchTargetPoolFull
+/// page above. The alert rules write the same numbers in PromQL; a test
+/// reads them there (pools_test.cc).
+inline constexpr double kPoolFillingRatio = 0.80;
+inline constexpr double kPoolFullRatio = 0.90;
+
+/// How full a pool is against those thresholds.
+enum class PoolFill { kUnknown, kOk, kFilling, kFull };
+
 /// One pool as `zpool list`, `zpool status` and `zpool get` show it.
 struct PoolInfo {
   std::string name;
@@ -82,6 +91,8 @@ struct PoolInfo {
   /// ONLINE pool). Empty when healthy.
   std::vector<std::string> Problems() const;
   bool Healthy() const { return Problems().empty(); }
+  /// capacity_ratio against kPoolFillingRatio and kPoolFullRatio.
+  PoolFill Fill() const;
 };
 
 /// The pools of one node.

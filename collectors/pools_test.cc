@@ -1,5 +1,10 @@
 #include "collectors/pools.h"
 
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+
 #include "collectors/node.h"
 #include "collectors/parsers/test_fixtures.h"
 #include "testing/catch.h"
@@ -508,6 +513,43 @@ std::shared_ptr<const PoolsFacts> CollectOnZfs(ScriptedTransport& transport,
 }
 
 constexpr char kStatusJson[] = "zpool status -j --json-int";
+
+TEST_CASE("the fill thresholds are the ones the alert rules page at",
+          "[pools]") {
+  const auto read = [](const std::string& name) {
+    std::ifstream file(std::string(REPLWATCH_SOURCE_DIR) + "/alerts/" + name);
+    return std::string((std::istreambuf_iterator<char>(file)),
+                       std::istreambuf_iterator<char>());
+  };
+  const std::string alerts = read("replwatch-alerts.yml");
+  const auto expr_of = [&](const std::string& alert) {
+    const std::size_t at = alerts.find("- alert: " + alert + "\n");
+    REQUIRE(at != std::string::npos);
+    const std::size_t end = alerts.find("- alert:", at + 1);
+    return alerts.substr(at, end == std::string::npos ? end : end - at);
+  };
+  const auto above = [](double ratio) {
+    return "replwatch_pool_capacity_ratio > " + fmt::format("{:.2f}", ratio);
+  };
+  CHECK_THAT(expr_of("ReplwatchTargetPoolFilling"),
+             Catch::Matchers::ContainsSubstring(above(kPoolFillingRatio)));
+  CHECK_THAT(expr_of("ReplwatchTargetPoolFull"),
+             Catch::Matchers::ContainsSubstring(above(kPoolFullRatio)));
+  // Days until full count down to the same threshold.
+  CHECK_THAT(read("replwatch-recording.yml"),
+             Catch::Matchers::ContainsSubstring(
+                 "replwatch_pool_size_bytes * " +
+                 fmt::format("{:.2f}", kPoolFullRatio)));
+
+  PoolInfo pool;
+  CHECK(pool.Fill() == PoolFill::kUnknown);
+  pool.capacity_ratio = kPoolFillingRatio;
+  CHECK(pool.Fill() == PoolFill::kOk);
+  pool.capacity_ratio = kPoolFillingRatio + 0.01;
+  CHECK(pool.Fill() == PoolFill::kFilling);
+  pool.capacity_ratio = kPoolFullRatio + 0.01;
+  CHECK(pool.Fill() == PoolFill::kFull);
+}
 
 }  // namespace
 

@@ -168,14 +168,15 @@ void CheckPrerequisites(const ClusterView& view, const JobAnalysis& job,
       if (const PoolInfo* pool = pools ? pools->Find(pool_name) : nullptr) {
         const std::vector<std::string> problems = pool->Problems();
         const bool healthy = problems.empty();
-        const double used = pool->capacity_ratio.value_or(0);
-        check.severity = !healthy     ? Severity::kCritical
-                         : used > 0.9 ? Severity::kCritical
-                         : used > 0.8 ? Severity::kWarning
-                                      : Severity::kOk;
-        check.alert = !healthy     ? "ReplwatchPoolDegraded"
-                      : used > 0.9 ? "ReplwatchTargetPoolFull"
-                                   : "ReplwatchTargetPoolFilling";
+        const PoolFill fill = pool->Fill();
+        check.severity = !healthy                     ? Severity::kCritical
+                         : fill == PoolFill::kFull    ? Severity::kCritical
+                         : fill == PoolFill::kFilling ? Severity::kWarning
+                         : fill == PoolFill::kOk      ? Severity::kOk
+                                                      : Severity::kUnknown;
+        check.alert = !healthy                  ? "ReplwatchPoolDegraded"
+                      : fill == PoolFill::kFull ? "ReplwatchTargetPoolFull"
+                                                : "ReplwatchTargetPoolFilling";
         std::string state = pool->health;
         // An ONLINE pool can still hold a faulted vdev or data errors.
         if (!healthy && problems.front().rfind("state_", 0) != 0) {
@@ -185,8 +186,12 @@ void CheckPrerequisites(const ClusterView& view, const JobAnalysis& job,
           }
           state += ")";
         }
-        check.detail = state + ", " +
-                       std::to_string(static_cast<int>(used * 100)) + "% full";
+        check.detail =
+            state + ", " +
+            (pool->capacity_ratio ? std::to_string(static_cast<int>(
+                                        *pool->capacity_ratio * 100)) +
+                                        "% full"
+                                  : "capacity unknown");
       }
       out.prerequisites.push_back(check);
       break;  // one pool per node is enough: volumes share rpool in PVE
