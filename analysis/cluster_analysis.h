@@ -2,12 +2,15 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/cluster_view.h"
 #include "analysis/guest_failover.h"
 #include "analysis/job_headroom.h"
+#include "analysis/link_mtu.h"
 #include "analysis/volume_chain.h"
 #include "collectors/job_volume_index.h"
 #include "collectors/jobs.h"
@@ -27,6 +30,22 @@ struct JobAnalysis {
   FailoverReadiness readiness;
 };
 
+/// A ZFS feature active on a source pool, and whether the target's pool of
+/// the same name can receive it (enabled or active there).
+struct FeatureOnPath {
+  std::string pool;
+  std::string feature;
+  bool usable = false;
+};
+
+/// A replication path (source -> target) that at least one job uses.
+struct PathAnalysis {
+  LinkMtu mtu;  // LinkMtuOf
+  /// Every feature active on a source pool the path's volumes are in,
+  /// when both ends' pool facts are current.
+  std::vector<FeatureOnPath> features;
+};
+
 /// The cluster analysis of one cluster's current facts: what /metrics
 /// (RenderCrossNode), diagnose and the status page render. Its pointers
 /// point into the facts `view` holds, so it stays valid as long as it
@@ -38,6 +57,8 @@ struct ClusterAnalysis {
   /// Every job of every node's job list (an unreachable node's from its
   /// last list), in the order of the view's nodes and their lists.
   std::vector<JobAnalysis> jobs;
+  /// The paths of `jobs`, by (source, target).
+  std::map<std::pair<std::string, std::string>, PathAnalysis> paths;
 };
 
 ClusterAnalysis AnalyzeCluster(ClusterView view);

@@ -1,16 +1,10 @@
 #include "analysis/cross_node.h"
 
-#include <set>
-
 #include "analysis/cluster_analysis.h"
 #include "analysis/guest_failover.h"
 #include "analysis/guest_ha.h"
-#include "analysis/link_mtu.h"
 #include "analysis/pool_contention.h"
-#include "collectors/datasets.h"
 #include "collectors/jobs.h"
-#include "collectors/pools.h"
-#include "collectors/pve_volume_names.h"
 
 namespace replwatch {
 namespace {
@@ -50,40 +44,26 @@ void RenderRestorePoint(const ClusterView& view, const std::string& source,
   }
 }
 
-void RenderPath(const std::string& source_node, const std::string& target_node,
-                const ClusterView& view, const std::set<std::string>& pools,
+void RenderPath(const std::string& cluster, const std::string& source_node,
+                const std::string& target_node, const PathAnalysis& path,
                 MetricSet& out) {
-  const LabelList labels = {{"pve_cluster", view.cluster()},
+  const LabelList labels = {{"pve_cluster", cluster},
                             {"source", source_node},
                             {"target", target_node}};
-  if (const auto mismatch =
-          LinkMtuOf(view, source_node, target_node).Mismatch()) {
+  if (const auto mismatch = path.mtu.Mismatch()) {
     out.Gauge("replwatch_link_mtu_mismatch",
               "1 if the replication interfaces of source and target have "
               "different MTUs.",
               labels, *mismatch ? 1 : 0);
   }
-  const auto* source_pools = view.Find<PoolsFacts>(source_node);
-  const auto* target_pools = view.Find<PoolsFacts>(target_node);
-  if (source_pools == nullptr || target_pools == nullptr) return;
-  for (const auto& pool_name : pools) {
-    const PoolInfo* source_pool = source_pools->Find(pool_name);
-    const PoolInfo* target_pool = target_pools->Find(pool_name);
-    if (source_pool == nullptr || target_pool == nullptr) continue;
-    for (const auto& [feature, state] : source_pool->features) {
-      if (state != parsers::FeatureState::kActive) continue;
-      const auto it = target_pool->features.find(feature);
-      const bool usable = it != target_pool->features.end() &&
-                          (it->second == parsers::FeatureState::kEnabled ||
-                           it->second == parsers::FeatureState::kActive);
-      LabelList with_feature = labels;
-      with_feature.emplace_back("pool", pool_name);
-      with_feature.emplace_back("feature", feature);
-      out.Gauge("replwatch_link_feature_mismatch",
-                "1 if a ZFS feature active on the source pool is not enabled "
-                "on the target pool (receives of such streams fail).",
-                with_feature, usable ? 0 : 1);
-    }
+  for (const FeatureOnPath& feature : path.features) {
+    LabelList with_feature = labels;
+    with_feature.emplace_back("pool", feature.pool);
+    with_feature.emplace_back("feature", feature.feature);
+    out.Gauge("replwatch_link_feature_mismatch",
+              "1 if a ZFS feature active on the source pool is not enabled "
+              "on the target pool (receives of such streams fail).",
+              with_feature, feature.usable ? 0 : 1);
   }
 }
 
@@ -91,24 +71,19 @@ void RenderPath(const std::string& source_node, const std::string& target_node,
 
 void RenderCrossNode(const ClusterAnalysis& analysis, MetricSet& out) {
   const ClusterView& view = analysis.view;
-  std::set<std::pair<std::string, std::string>> paths;
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> pools;
   for (const JobAnalysis& job : analysis.jobs) {
-    const std::string& target = job.job->state.target;
     const LabelList labels =
         JobLabels({{"pve_cluster", view.cluster()}}, *job.job);
     for (std::size_t i = 0; i < job.volumes.size(); ++i) {
       RenderVolumeChain(job.chains[i], job.volumes[i], labels, out);
-      pools[{job.source, target}].emplace(PoolOfDataset(job.volumes[i]));
     }
     if (job.headroom) RenderJobHeadroom(labels, *job.headroom, out);
     RenderRestorePoint(view, job.source, job.readiness.restore_point, labels,
                        out);
     RenderGuestFailover(view, *job.job, job.readiness, labels, out);
-    paths.insert({job.source, target});
   }
-  for (const auto& [source, target] : paths) {
-    RenderPath(source, target, view, pools[{source, target}], out);
+  for (const auto& [ends, path] : analysis.paths) {
+    RenderPath(view.cluster(), ends.first, ends.second, path, out);
   }
   RenderPoolContention(view, analysis.volumes_of_node, out);
   RenderGuestHa(view, out);

@@ -106,10 +106,8 @@ void CheckReplicaAge(const JobFacts& job, JobDiagnosis& out) {
 
 // The same rule as replwatch_link_mtu_mismatch and _path_mtu_ok; nothing
 // when neither is known.
-std::optional<Check> CheckMtu(const ClusterView& view,
-                              const std::string& source,
+std::optional<Check> CheckMtu(const LinkMtu& link, const std::string& source,
                               const std::string& target) {
-  const LinkMtu link = LinkMtuOf(view, source, target);
   const auto mismatch = link.Mismatch();
   if (!mismatch && !link.path_ok) return std::nullopt;
   Check check{"MTU " + source + " -> " + target, Severity::kOk, "",
@@ -140,8 +138,9 @@ std::string StalledJobBeside(const JobsFacts& jobs, const JobFacts& job) {
   return "";
 }
 
-void CheckPrerequisites(const ClusterView& view, const JobAnalysis& job,
+void CheckPrerequisites(const ClusterAnalysis& analysis, const JobAnalysis& job,
                         JobDiagnosis& out) {
+  const ClusterView& view = analysis.view;
   const std::vector<std::string>& volumes = job.volumes;
   const std::string& source = out.source;
   const std::string& target = out.target;
@@ -155,7 +154,8 @@ void CheckPrerequisites(const ClusterView& view, const JobAnalysis& job,
     }
   }
   out.prerequisites.push_back(ssh);
-  if (std::optional<Check> mtu = CheckMtu(view, source, target)) {
+  if (std::optional<Check> mtu =
+          CheckMtu(analysis.paths.at({source, target}).mtu, source, target)) {
     out.prerequisites.push_back(*mtu);
   }
 
@@ -353,7 +353,7 @@ Report Diagnose(const std::vector<ClusterAnalysis>& clusters,
                               "schedule; this job waits behind it",
              "ReplwatchJobStalled"});
       }
-      CheckPrerequisites(view, analyzed, out);
+      CheckPrerequisites(analysis, analyzed, out);
       for (Check& check : CheckEncryption(view, analyzed.volumes, out)) {
         out.prerequisites.push_back(std::move(check));
       }
