@@ -9,8 +9,8 @@
 namespace replwatch {
 namespace {
 
-// The features active on the source's `pools` that the target's pool of
-// the same name cannot receive, or can.
+// Each feature active on the source's `pools`, with whether the target's
+// pool of the same name can receive it.
 std::vector<FeatureOnPath> FeaturesOnPath(const ClusterView& view,
                                           const std::string& source,
                                           const std::string& target,
@@ -38,7 +38,7 @@ std::vector<FeatureOnPath> FeaturesOnPath(const ClusterView& view,
 }  // namespace
 
 ClusterAnalysis AnalyzeCluster(ClusterView view) {
-  ClusterAnalysis analysis{std::move(view), {}, {}};
+  ClusterAnalysis analysis{std::move(view), {}, {}, {}};
   const ClusterView& facts = analysis.view;
   analysis.volumes_of_node = IndexJobVolumesOfAllNodes(facts);
   for (const auto& node : facts.nodes()) {
