@@ -16,16 +16,15 @@ void JudgeVolumes(const ClusterView& view, const JobVolumeIndex& target_index,
   const auto* snapshots = view.Find<SnapshotsFacts>(job.target);
   const auto volumes = target_index.find(job.job_id);
   if (snapshots == nullptr || volumes == target_index.end()) {
-    job.volumes.push_back({"(none known)",
-                           Severity::kUnknown,
-                           Plan::kNone,
-                           "no snapshot facts from " + job.target,
-                           {},
-                           {}});
+    VolumeVerdict unknown;
+    unknown.volume = "(none known)";
+    unknown.summary = "no snapshot facts from " + job.target;
+    job.volumes.push_back(std::move(unknown));
     return;
   }
   for (const auto& volume : volumes->second) {
-    VolumeVerdict verdict{volume, Severity::kUnknown, Plan::kNone, "", {}, {}};
+    VolumeVerdict verdict;
+    verdict.volume = volume;
     const Snapshot* newest =
         snapshots->LatestReplicationSnapshot(volume, job.job_id);
     if (newest == nullptr) verdict.severity = Severity::kCritical;
