@@ -50,9 +50,10 @@ ClusterAnalysis AnalyzeCluster(ClusterView view) {
       out.list = jobs;
       out.job = &job;
       out.inputs = ChainInputsFor(facts, node, job);
-      out.volumes =
-          JobVolumes(analysis.volumes_of_node[node],
-                     analysis.volumes_of_node[job.state.target], job.state.id);
+      out.volumes = JobVolumes(
+          JobVolumesOfNode(analysis.volumes_of_node, node),
+          JobVolumesOfNode(analysis.volumes_of_node, job.state.target),
+          job.state.id);
       out.chains = AnalyzeChains(out.inputs, out.volumes);
       out.headroom = ComputeJobHeadroom(out.volumes, out.inputs.source_datasets,
                                         out.inputs.target_datasets);

@@ -110,11 +110,6 @@ void AddScrubs(const ClusterView& view, const std::string& node,
 std::map<PoolKey, PoolContention> AnalyzePoolContention(
     const ClusterView& view,
     const std::map<std::string, JobVolumeIndex>& volumes) {
-  static const JobVolumeIndex kNone;
-  const auto index = [&](const std::string& node) -> const JobVolumeIndex& {
-    const auto it = volumes.find(node);
-    return it == volumes.end() ? kNone : it->second;
-  };
   std::map<PoolKey, PoolSpans> spans;
   std::map<PoolKey, PoolContention> result;
   for (const auto& node : view.nodes()) {
@@ -135,8 +130,9 @@ std::map<PoolKey, PoolContention> AnalyzePoolContention(
         }
       }
       if (!it->second) continue;
-      const std::set<std::string> pools = PoolsOf(
-          JobVolumes(index(node), index(job.state.target), job.state.id));
+      const std::set<std::string> pools = PoolsOf(JobVolumes(
+          JobVolumesOfNode(volumes, node),
+          JobVolumesOfNode(volumes, job.state.target), job.state.id));
       const auto* target = view.Find<ContentionFacts>(job.state.target);
       const auto runs = SpansFrom(
           *it->second, std::max(1.0, job.state.duration_seconds.value_or(1.0)));

@@ -95,6 +95,14 @@ std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
   return index_of;
 }
 
+const JobVolumeIndex& JobVolumesOfNode(
+    const std::map<std::string, JobVolumeIndex>& index_of,
+    const std::string& node) {
+  static const JobVolumeIndex kNone;
+  const auto it = index_of.find(node);
+  return it == index_of.end() ? kNone : it->second;
+}
+
 VolumeChainInputs ChainInputsFor(const ClusterView& view,
                                  const std::string& source,
                                  const JobFacts& job) {

@@ -30,6 +30,12 @@ struct VolumeChainInputs {
 std::map<std::string, JobVolumeIndex> IndexJobVolumesOfAllNodes(
     const ClusterView& view);
 
+/// `node`'s index in `index_of` (IndexJobVolumesOfAllNodes), or an empty
+/// one for a node it does not hold (a target outside the view).
+const JobVolumeIndex& JobVolumesOfNode(
+    const std::map<std::string, JobVolumeIndex>& index_of,
+    const std::string& node);
+
 /// The facts of `job`'s source (`source`) and target in `view`.
 VolumeChainInputs ChainInputsFor(const ClusterView& view,
                                  const std::string& source,

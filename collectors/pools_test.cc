@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <iterator>
-
 #include "collectors/node.h"
 #include "collectors/parsers/test_fixtures.h"
 #include "testing/catch.h"
@@ -517,9 +514,8 @@ constexpr char kStatusJson[] = "zpool status -j --json-int";
 TEST_CASE("the fill thresholds are the ones the alert rules page at",
           "[pools]") {
   const auto read = [](const std::string& name) {
-    std::ifstream file(std::string(REPLWATCH_SOURCE_DIR) + "/alerts/" + name);
-    return std::string((std::istreambuf_iterator<char>(file)),
-                       std::istreambuf_iterator<char>());
+    return parsers::testing::ReadFile(std::string(REPLWATCH_SOURCE_DIR) +
+                                      "/alerts/" + name);
   };
   const std::string alerts = read("replwatch-alerts.yml");
   const auto expr_of = [&](const std::string& alert) {

@@ -270,7 +270,7 @@ void CollectionState::SetShard(ShardStatus shard) {
 const std::string& CollectionState::Exposition() { return *SharedExposition(); }
 
 std::shared_ptr<const std::string> CollectionState::SharedExposition() {
-  if (!dirty_) return exposition_;
+  if (exposition_ && exposition_changes_ == changes_) return exposition_;
   MetricSet set;
   RenderSelfMetrics(nodes_, reload_, shard_, set);
   for (const auto& node : nodes_) {
@@ -289,7 +289,7 @@ std::shared_ptr<const std::string> CollectionState::SharedExposition() {
   RenderClusters(set);
   exposition_ = std::make_shared<const std::string>(set.Serialize());
   LogDroppedSamples(set.dropped());
-  dirty_ = false;
+  exposition_changes_ = changes_;
   return exposition_;
 }
 

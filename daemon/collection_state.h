@@ -84,10 +84,7 @@ class CollectionState {
  private:
   /// Every cluster's current facts, for checks across nodes.
   std::vector<ClusterView> ClusterViews() const;
-  void MarkChanged() {
-    dirty_ = true;
-    ++changes_;
-  }
+  void MarkChanged() { ++changes_; }
   void RenderClusters(MetricSet& set) const;
   void LogDroppedSamples(
       const std::array<std::size_t, MetricSet::kDropReasons>& dropped);
@@ -95,11 +92,12 @@ class CollectionState {
   std::vector<NodeStatus> nodes_;
   ReloadStatus reload_;
   ShardStatus shard_;
-  std::shared_ptr<const std::string> exposition_;
   std::array<std::size_t, MetricSet::kDropReasons> dropped_{};  // logged
-  bool dirty_ = true;
   std::uint64_t changes_ = 0;
-  // Analyses() of the count of changes in analyses_changes_.
+  // The cached exposition and analyses, each of the count of changes
+  // beside it.
+  std::shared_ptr<const std::string> exposition_;
+  std::uint64_t exposition_changes_ = 0;
   mutable std::shared_ptr<const std::vector<ClusterAnalysis>> analyses_;
   mutable std::uint64_t analyses_changes_ = 0;
 };

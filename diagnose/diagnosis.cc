@@ -51,6 +51,20 @@ bool PastAllowedAge(const JobFacts& job) {
              AllowedDataLossSeconds(job.schedule_interval_seconds);
 }
 
+Severity SeverityOf(PoolFill fill) {
+  switch (fill) {
+    case PoolFill::kOk:
+      return Severity::kOk;
+    case PoolFill::kFilling:
+      return Severity::kWarning;
+    case PoolFill::kFull:
+      return Severity::kCritical;
+    case PoolFill::kUnknown:
+      break;
+  }
+  return Severity::kUnknown;
+}
+
 void JudgeState(const JobFacts& job, double now, JobDiagnosis& out) {
   const auto& state = job.state;
   const double interval = job.schedule_interval_seconds;
@@ -169,11 +183,7 @@ void CheckPrerequisites(const ClusterAnalysis& analysis, const JobAnalysis& job,
         const std::vector<std::string> problems = pool->Problems();
         const bool healthy = problems.empty();
         const PoolFill fill = pool->Fill();
-        check.severity = !healthy                     ? Severity::kCritical
-                         : fill == PoolFill::kFull    ? Severity::kCritical
-                         : fill == PoolFill::kFilling ? Severity::kWarning
-                         : fill == PoolFill::kOk      ? Severity::kOk
-                                                      : Severity::kUnknown;
+        check.severity = healthy ? SeverityOf(fill) : Severity::kCritical;
         check.alert = !healthy                  ? "ReplwatchPoolDegraded"
                       : fill == PoolFill::kFull ? "ReplwatchTargetPoolFull"
                                                 : "ReplwatchTargetPoolFilling";
@@ -272,7 +282,7 @@ bool NamesNode(const std::string& sources, const std::string& node) {
 // job list, or (a single `diagnose` run never read it) from the replicas of
 // the guest's jobs that the reachable nodes hold.
 void DrillGuest(const ClusterView& view,
-                std::map<std::string, JobVolumeIndex>& index_of,
+                const std::map<std::string, JobVolumeIndex>& index_of,
                 const Filter& filter, Report& report) {
   std::set<std::string> drilled;
   auto drill = [&](const std::string& source, const JobFacts& job) {
@@ -281,7 +291,8 @@ void DrillGuest(const ClusterView& view,
     if (!drilled.insert(job.state.id).second) return;
     FailoverDrill out = DrillFailover(
         view, source, job,
-        JobVolumes(index_of[source], index_of[job.state.target], job.state.id));
+        JobVolumes(JobVolumesOfNode(index_of, source),
+                   JobVolumesOfNode(index_of, job.state.target), job.state.id));
     report.severity = Worst(report.severity, out.severity);
     report.failovers.push_back(std::move(out));
   };
@@ -294,7 +305,7 @@ void DrillGuest(const ClusterView& view,
   if (sources.empty()) return;
   for (const auto& node : view.nodes()) {
     if (view.UnreachableSince(node)) continue;
-    for (const auto& [job_id, volumes] : index_of[node]) {
+    for (const auto& [job_id, volumes] : JobVolumesOfNode(index_of, node)) {
       if (job_id.substr(0, job_id.find('-')) != filter.guest) continue;
       JobFacts job;
       job.state.id = job_id;
@@ -316,7 +327,7 @@ Report Diagnose(const std::vector<ClusterAnalysis>& clusters,
       report.unreachable.empty() ? Severity::kOk : Severity::kCritical;
   for (const ClusterAnalysis& analysis : clusters) {
     const ClusterView& view = analysis.view;
-    auto index_of = analysis.volumes_of_node;
+    const auto& index_of = analysis.volumes_of_node;
     for (const JobAnalysis& analyzed : analysis.jobs) {
       const std::string& node = analyzed.source;
       const JobFacts& job = *analyzed.job;

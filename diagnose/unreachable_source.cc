@@ -64,7 +64,8 @@ JobDiagnosis Unknown(const ClusterView& view, const std::string& job_id,
 }  // namespace
 
 std::vector<JobDiagnosis> DiagnoseUnreachableSources(
-    const ClusterView& view, std::map<std::string, JobVolumeIndex>& index_of,
+    const ClusterView& view,
+    const std::map<std::string, JobVolumeIndex>& index_of,
     const std::vector<NodeProblem>& unreachable) {
   std::vector<JobDiagnosis> out;
   std::set<std::string> listed;  // jobs some node's job list explains
@@ -78,7 +79,7 @@ std::vector<JobDiagnosis> DiagnoseUnreachableSources(
       JobDiagnosis unknown =
           Unknown(view, job.state.id, node, job.state.target,
                   "unreachable; its job list is of " + HumanTime(*since));
-      JudgeVolumes(view, index_of[job.state.target], unknown);
+      JudgeVolumes(view, JobVolumesOfNode(index_of, job.state.target), unknown);
       out.push_back(std::move(unknown));
     }
   }
@@ -86,14 +87,14 @@ std::vector<JobDiagnosis> DiagnoseUnreachableSources(
   if (sources.empty()) return out;
   for (const auto& node : view.nodes()) {
     if (view.UnreachableSince(node)) continue;
-    for (const auto& [job_id, volumes] : index_of[node]) {
+    for (const auto& [job_id, volumes] : JobVolumesOfNode(index_of, node)) {
       if (!listed.insert(job_id).second) continue;
       JobDiagnosis unknown =
           Unknown(view, job_id, sources, node,
                   "unreachable: " + node +
                       " holds replicas of this job that "
                       "no reachable node's job list explains");
-      JudgeVolumes(view, index_of[node], unknown);
+      JudgeVolumes(view, JobVolumesOfNode(index_of, node), unknown);
       out.push_back(std::move(unknown));
     }
   }

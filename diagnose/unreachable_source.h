@@ -16,7 +16,8 @@ namespace replwatch::diagnose {
 /// with the snapshot a failover to its target would restore, per volume.
 /// `index_of`: IndexJobVolumesOfAllNodes(view), which the caller has built.
 std::vector<JobDiagnosis> DiagnoseUnreachableSources(
-    const ClusterView& view, std::map<std::string, JobVolumeIndex>& index_of,
+    const ClusterView& view,
+    const std::map<std::string, JobVolumeIndex>& index_of,
     const std::vector<NodeProblem>& unreachable);
 
 /// The nodes of `view`'s cluster among `unreachable`, as "pve1" or

@@ -49,10 +49,10 @@ std::optional<TlsVersion> ReadVersion(const std::string& name,
   if (*text == "TLS12") return TlsVersion::kTls12;
   if (*text == "TLS13") return TlsVersion::kTls13;
   if (*text == "TLS10" || *text == "TLS11") {
-    check.ErrorAt(value.Mark(), name + " " + *text +
-                                    " is not supported (use TLS12 or TLS13)");
+    check.Error(value,
+                name + " " + *text + " is not supported (use TLS12 or TLS13)");
   } else {
-    check.ErrorAt(value.Mark(), name + " must be TLS12 or TLS13");
+    check.Error(value, name + " must be TLS12 or TLS13");
   }
   return std::nullopt;
 }
@@ -68,7 +68,7 @@ std::optional<ClientAuthType> ReadClientAuthType(const YAML::Node& value,
   for (const auto& [name, type] : kClientAuthTypes) {
     names += names.empty() ? name : ", " + name;
   }
-  check.ErrorAt(value.Mark(), "client_auth_type must be one of " + names);
+  check.Error(value, "client_auth_type must be one of " + names);
   return std::nullopt;
 }
 
@@ -85,38 +85,38 @@ std::optional<TlsServerConfig> ParseTlsServerConfig(const YAML::Node& key,
                                                     YamlChecker& check) {
   if (section.IsNull()) return std::nullopt;
   if (!section.IsMap()) {
-    check.ErrorAt(section.Mark(), "tls_server_config must be a map");
+    check.Error(section, "tls_server_config must be a map");
     return std::nullopt;
   }
   const std::size_t problems_before = check.problems().size();
   TlsServerConfig config;
   std::map<std::string, YAML::Mark> marks;
-  check.ForEachEntry(section, [&](const std::string& name,
-                                  const YAML::Node& name_node,
-                                  const YAML::Node& value) {
-    marks[name] = value.Mark();
-    if (const auto file = kFileKeys.find(name); file != kFileKeys.end()) {
-      if (auto text = check.StringValue(name, value)) {
-        config.*(file->second) = ResolvePath(*text, base_dir);
-      }
-    } else if (name == "client_auth_type") {
-      if (auto type = ReadClientAuthType(value, check)) {
-        config.client_auth_type = *type;
-      }
-    } else if (name == "min_version" || name == "max_version") {
-      if (auto version = ReadVersion(name, value, check)) {
-        (name == "min_version" ? config.min_version : config.max_version) =
-            *version;
-      }
-    } else if (kUnsupportedKeys.count(name) != 0) {
-      check.ErrorAt(name_node.Mark(), "\"" + name +
-                                          "\" is an exporter-toolkit setting "
-                                          "that replwatch does not support");
-    } else {
-      check.ErrorAt(name_node.Mark(),
-                    "unknown key \"" + name + "\" in tls_server_config");
-    }
-  });
+  check.ForEachEntry(
+      section, [&](const std::string& name, const YAML::Node& name_node,
+                   const YAML::Node& value) {
+        marks[name] = value.Mark();
+        if (const auto file = kFileKeys.find(name); file != kFileKeys.end()) {
+          if (auto text = check.StringValue(name, value)) {
+            config.*(file->second) = ResolvePath(*text, base_dir);
+          }
+        } else if (name == "client_auth_type") {
+          if (auto type = ReadClientAuthType(value, check)) {
+            config.client_auth_type = *type;
+          }
+        } else if (name == "min_version" || name == "max_version") {
+          if (auto version = ReadVersion(name, value, check)) {
+            (name == "min_version" ? config.min_version : config.max_version) =
+                *version;
+          }
+        } else if (kUnsupportedKeys.count(name) != 0) {
+          check.Error(name_node, "\"" + name +
+                                     "\" is an exporter-toolkit setting "
+                                     "that replwatch does not support");
+        } else {
+          check.Error(name_node,
+                      "unknown key \"" + name + "\" in tls_server_config");
+        }
+      });
   const auto mark_of = [&](const std::string& name) {
     const auto found = marks.find(name);
     return found != marks.end() ? found->second : key.Mark();

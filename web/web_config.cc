@@ -51,16 +51,15 @@ void ParseUsers(const YAML::Node& section, WebConfig& config,
                 YamlChecker& check) {
   if (section.IsNull()) return;
   if (!section.IsMap()) {
-    check.ErrorAt(section.Mark(),
-                  "basic_auth_users must be a map of user name to bcrypt hash");
+    check.Error(section,
+                "basic_auth_users must be a map of user name to bcrypt hash");
     return;
   }
   check.ForEachEntry(section, [&](const std::string& user,
                                   const YAML::Node& user_node,
                                   const YAML::Node& value) {
     if (user.empty() || user.find(':') != std::string::npos) {
-      check.ErrorAt(user_node.Mark(),
-                    "user names must be non-empty and contain no ':'");
+      check.Error(user_node, "user names must be non-empty and contain no ':'");
       return;
     }
     const auto hash =
@@ -68,9 +67,9 @@ void ParseUsers(const YAML::Node& section, WebConfig& config,
     if (!hash) return;
     if (!IsBcryptHash(*hash)) {
       // The value itself is not echoed: it may be a plain-text password.
-      check.ErrorAt(value.Mark(), "the hash of user \"" + user +
-                                      "\" is not a bcrypt hash ($2a$, $2b$ "
-                                      "or $2y$, e.g. from htpasswd -nBC 10)");
+      check.Error(value, "the hash of user \"" + user +
+                             "\" is not a bcrypt hash ($2a$, $2b$ "
+                             "or $2y$, e.g. from htpasswd -nBC 10)");
       return;
     }
     config.basic_auth_users[user] = *hash;
@@ -81,7 +80,7 @@ void ParseHeaders(const YAML::Node& section, WebConfig& config,
                   YamlChecker& check) {
   if (section.IsNull()) return;
   if (!section.IsMap()) {
-    check.ErrorAt(section.Mark(), "headers must be a map of header to value");
+    check.Error(section, "headers must be a map of header to value");
     return;
   }
   check.ForEachEntry(section, [&](const std::string& name,
@@ -89,8 +88,8 @@ void ParseHeaders(const YAML::Node& section, WebConfig& config,
                                   const YAML::Node& value_node) {
     const auto allowed = kConfigurableHeaders.find(name);
     if (allowed == kConfigurableHeaders.end()) {
-      check.ErrorAt(name_node.Mark(),
-                    "HTTP header \"" + name + "\" can not be configured");
+      check.Error(name_node,
+                  "HTTP header \"" + name + "\" can not be configured");
       return;
     }
     const auto value = check.StringValue(name, value_node);
@@ -99,7 +98,7 @@ void ParseHeaders(const YAML::Node& section, WebConfig& config,
     if (HasControlCharacter(*value) ||
         (!choices.empty() &&
          std::find(choices.begin(), choices.end(), *value) == choices.end())) {
-      check.ErrorAt(value_node.Mark(), "invalid value for " + name);
+      check.Error(value_node, "invalid value for " + name);
       return;
     }
     config.response_headers[name] = *value;
@@ -110,21 +109,21 @@ void ParseHttpServerConfig(const YAML::Node& section, WebConfig& config,
                            YamlChecker& check) {
   if (section.IsNull()) return;
   if (!section.IsMap()) {
-    check.ErrorAt(section.Mark(), "http_server_config must be a map");
+    check.Error(section, "http_server_config must be a map");
     return;
   }
-  check.ForEachEntry(section, [&](const std::string& name,
-                                  const YAML::Node& name_node,
-                                  const YAML::Node& value) {
-    if (name == "headers") {
-      ParseHeaders(value, config, check);
-    } else if (name == "http2") {
-      check.ErrorAt(name_node.Mark(), Unsupported(name) + " (HTTP/1.1 only)");
-    } else {
-      check.ErrorAt(name_node.Mark(),
-                    "unknown key \"" + name + "\" in http_server_config");
-    }
-  });
+  check.ForEachEntry(
+      section, [&](const std::string& name, const YAML::Node& name_node,
+                   const YAML::Node& value) {
+        if (name == "headers") {
+          ParseHeaders(value, config, check);
+        } else if (name == "http2") {
+          check.Error(name_node, Unsupported(name) + " (HTTP/1.1 only)");
+        } else {
+          check.Error(name_node,
+                      "unknown key \"" + name + "\" in http_server_config");
+        }
+      });
 }
 
 }  // namespace
@@ -133,11 +132,8 @@ WebConfig LoadWebConfig(const std::string& path) {
   const BoundedFile file = ReadBoundedFile(path, kMaxWebConfigFileBytes);
   if (!file.error.empty()) throw WebConfigError(path + ": " + file.error);
   if (const auto problem = FindYamlTextProblem(file.text)) {
-    YAML::Mark mark;
-    mark.line = problem->line;
-    mark.column = problem->column;
     YamlChecker check(path);
-    check.ErrorAt(mark, problem->message);
+    check.ErrorAt(problem->line, problem->column, problem->message);
     ThrowIfAny(check);
   }
   YAML::Node root;
@@ -153,28 +149,28 @@ WebConfig LoadWebConfig(const std::string& path) {
   YamlChecker check(path);
   if (root.IsNull()) return config;
   if (!root.IsMap()) {
-    check.ErrorAt(root.Mark(), "the web config must be a map");
+    check.Error(root, "the web config must be a map");
     ThrowIfAny(check);
   }
   const auto base_dir = std::filesystem::path(path).parent_path();
-  check.ForEachEntry(root, [&](const std::string& name,
-                               const YAML::Node& name_node,
-                               const YAML::Node& value) {
-    if (name == "tls_server_config") {
-      config.tls = ParseTlsServerConfig(name_node, value, base_dir, check);
-    } else if (name == "basic_auth_users") {
-      ParseUsers(value, config, check);
-    } else if (name == "http_server_config") {
-      ParseHttpServerConfig(value, config, check);
-    } else if (name == "rate_limit") {
-      check.ErrorAt(name_node.Mark(), Unsupported(name));
-    } else {
-      check.ErrorAt(name_node.Mark(),
-                    "unknown key \"" + name +
-                        "\" (expected tls_server_config, basic_auth_users or "
-                        "http_server_config)");
-    }
-  });
+  check.ForEachEntry(
+      root, [&](const std::string& name, const YAML::Node& name_node,
+                const YAML::Node& value) {
+        if (name == "tls_server_config") {
+          config.tls = ParseTlsServerConfig(name_node, value, base_dir, check);
+        } else if (name == "basic_auth_users") {
+          ParseUsers(value, config, check);
+        } else if (name == "http_server_config") {
+          ParseHttpServerConfig(value, config, check);
+        } else if (name == "rate_limit") {
+          check.Error(name_node, Unsupported(name));
+        } else {
+          check.Error(name_node,
+                      "unknown key \"" + name +
+                          "\" (expected tls_server_config, basic_auth_users or "
+                          "http_server_config)");
+        }
+      });
   ThrowIfAny(check);
   return config;
 }
